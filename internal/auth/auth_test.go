@@ -1,0 +1,94 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPasswordHash(t *testing.T) {
+	h, err := HashPassword("青云谱2022kechuang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(h, "$argon2id$v=19$") {
+		t.Fatalf("hash %q is not argon2id PHC", h)
+	}
+	tests := []struct {
+		name string
+		hash string
+		pw   string
+		want bool
+	}{
+		{"right password", h, "青云谱2022kechuang", true},
+		{"wrong password", h, "青云谱2022kechuanG", false},
+		{"empty password", h, "", false},
+		{"empty hash", "", "x", false},
+		{"bcrypt-looking hash", "$2a$10$abcdefghijklmnopqrstuv", "x", false},
+		{"absurd memory", "$argon2id$v=19$m=99999999,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA", "x", false},
+		{"truncated", h[:len(h)-10] + "$", "青云谱2022kechuang", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := VerifyPassword(tt.hash, tt.pw); got != tt.want {
+				t.Errorf("VerifyPassword = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	h2, _ := HashPassword("青云谱2022kechuang")
+	if h2 == h {
+		t.Error("two hashes of one password are equal: salt missing")
+	}
+}
+
+func TestCheckPassword(t *testing.T) {
+	for pw, ok := range map[string]bool{
+		"short1a":       false,
+		"onlyletterss":  false,
+		"1234567890":    false,
+		"letters123456": true,
+		"科创科创科创科创科1":    true,
+	} {
+		if err := CheckPassword(pw); (err == nil) != ok {
+			t.Errorf("CheckPassword(%q) = %v, want ok=%v", pw, err, ok)
+		}
+	}
+}
+
+func TestAllowed(t *testing.T) {
+	admin := &User{Role: RoleAdmin}
+	leader := &User{Role: RoleLeader}
+	reporter := &User{Role: RoleReporter, UnitID: 3}
+	disabled := &User{Role: RoleAdmin, Disabled: true}
+	tests := []struct {
+		user *User
+		perm Perm
+		want bool
+	}{
+		{nil, PermPublic, true},
+		{nil, PermView, false},
+		{nil, PermAdmin, false},
+		{reporter, PermView, true},
+		{reporter, PermAdmin, false},
+		{leader, PermView, true},
+		{leader, PermAdmin, false},
+		{admin, PermAdmin, true},
+		{disabled, PermView, false},
+		{disabled, PermAdmin, false},
+		{admin, Perm(99), false},
+	}
+	for _, tt := range tests {
+		if got := Allowed(tt.user, tt.perm); got != tt.want {
+			t.Errorf("Allowed(%v, %v) = %v, want %v", tt.user, tt.perm, got, tt.want)
+		}
+	}
+}
+
+func TestSecrets(t *testing.T) {
+	a, b := NewAPIToken(), NewAPIToken()
+	if a == b || !strings.HasPrefix(a, APITokenPrefix) || len(a) < 40 {
+		t.Fatalf("tokens %q %q", a, b)
+	}
+	if HashSecret(a) == HashSecret(b) || len(HashSecret(a)) != 64 {
+		t.Fatal("hashes")
+	}
+}

@@ -1,0 +1,54 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes say what kind of failure an error is, so the web layer can map
+// it to an HTTP status and show the message; internal detail stays in logs.
+const (
+	EINVALID      = "invalid"      // the input is wrong; the message says where
+	ENOTFOUND     = "not_found"    // no such thing (or not yours to see)
+	ECONFLICT     = "conflict"     // someone changed it first, or it already exists
+	EUNAUTHORIZED = "unauthorized" // not logged in
+	EFORBIDDEN    = "forbidden"    // logged in, but not allowed
+	EINTERNAL     = "internal"
+)
+
+// Error is an error fit to show a user: Message is Chinese and says what to
+// fix.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
+// for any other error, and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of err: the *Error's message,
+// or a generic one for internal errors, whose text users never see.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "服务器内部错误，请稍后再试或联系管理员。"
+}

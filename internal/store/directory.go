@@ -1,0 +1,398 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"kechuang/internal/plan"
+)
+
+// queryer is what reads need: a pool or a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Directory returns every unit and group, units in directory order.
+func (s *Store) Directory(ctx context.Context) (*plan.Directory, error) {
+	return loadDirectory(ctx, s.read)
+}
+
+func loadDirectory(ctx context.Context, q queryer) (*plan.Directory, error) {
+	dir := &plan.Directory{}
+	rows, err := q.QueryContext(ctx, `
+		SELECT u.id, u.name, u.short_name, u.kind, COALESCE(u.parent_id, 0),
+		       COALESCE(CASE WHEN p.short_name <> '' THEN p.short_name ELSE p.name END, '')
+		FROM units u LEFT JOIN units p ON p.id = u.parent_id
+		ORDER BY u.position, u.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list units: %w", err)
+	}
+	byID := map[int64]int{}
+	for rows.Next() {
+		var u plan.Unit
+		if err := rows.Scan(&u.ID, &u.Name, &u.ShortName, &u.Kind, &u.ParentID, &u.Parent); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: unable to read unit: %w", err)
+		}
+		byID[u.ID] = len(dir.Units)
+		dir.Units = append(dir.Units, u)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("store: unable to list units: %w", err)
+	}
+	if err := eachRow(ctx, q, `SELECT unit_id, alias FROM unit_aliases ORDER BY alias`, func(r *sql.Rows) error {
+		var id int64
+		var alias string
+		if err := r.Scan(&id, &alias); err != nil {
+			return err
+		}
+		if i, ok := byID[id]; ok {
+			dir.Units[i].Aliases = append(dir.Units[i].Aliases, alias)
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: unable to list unit aliases: %w", err)
+	}
+
+	groupIdx := map[int64]int{}
+	if err := eachRow(ctx, q, `SELECT id, name FROM unit_groups ORDER BY position, id`, func(r *sql.Rows) error {
+		var g plan.Group
+		if err := r.Scan(&g.ID, &g.Name); err != nil {
+			return err
+		}
+		groupIdx[g.ID] = len(dir.Groups)
+		dir.Groups = append(dir.Groups, g)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: unable to list groups: %w", err)
+	}
+	if err := eachRow(ctx, q, `SELECT group_id, alias FROM unit_group_aliases ORDER BY alias`, func(r *sql.Rows) error {
+		var id int64
+		var alias string
+		if err := r.Scan(&id, &alias); err != nil {
+			return err
+		}
+		if i, ok := groupIdx[id]; ok {
+			dir.Groups[i].Aliases = append(dir.Groups[i].Aliases, alias)
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: unable to list group aliases: %w", err)
+	}
+	if err := eachRow(ctx, q, `
+		SELECT m.group_id, u.name FROM unit_group_members m JOIN units u ON u.id = m.unit_id
+		ORDER BY m.group_id, m.position, u.position, u.id`, func(r *sql.Rows) error {
+		var id int64
+		var name string
+		if err := r.Scan(&id, &name); err != nil {
+			return err
+		}
+		if i, ok := groupIdx[id]; ok {
+			dir.Groups[i].Members = append(dir.Groups[i].Members, name)
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("store: unable to list group members: %w", err)
+	}
+	return dir, nil
+}
+
+// eachRow runs query and calls fn for every row.
+func eachRow(ctx context.Context, q queryer, query string, fn func(*sql.Rows) error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			rows.Close()
+			return err
+		}
+	}
+	return closeRows(rows)
+}
+
+func closeRows(rows *sql.Rows) error {
+	err := rows.Err()
+	return errors.Join(err, rows.Close())
+}
+
+// ImportDirectory merges dir into the stored directory: units and groups are
+// matched by name, added when new and updated when present (aliases and
+// members replaced). All-or-nothing; the result is validated as a whole.
+func (s *Store) ImportDirectory(ctx context.Context, dir *plan.Directory) error {
+	if err := dir.Validate(); err != nil {
+		return plan.Errorf(plan.EINVALID, "单位名录：%s", err)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		cur, err := loadDirectory(ctx, tx)
+		if err != nil {
+			return err
+		}
+		ids := map[string]int64{}
+		for _, u := range cur.Units {
+			ids[u.Name] = u.ID
+		}
+		for i, u := range dir.Units {
+			u.ID = ids[plan.CleanName(u.Name)]
+			u.Name = plan.CleanName(u.Name)
+			id, err := saveUnit(ctx, tx, u, len(cur.Units)+i)
+			if err != nil {
+				return err
+			}
+			ids[u.Name] = id
+		}
+		// Parents second: a parent may come later in the file.
+		for _, u := range dir.Units {
+			if u.Parent == "" {
+				continue
+			}
+			if err := setParent(ctx, tx, ids[plan.CleanName(u.Name)], u.Parent); err != nil {
+				return err
+			}
+		}
+		groupIDs := map[string]int64{}
+		for _, g := range cur.Groups {
+			groupIDs[g.Name] = g.ID
+		}
+		for i, g := range dir.Groups {
+			g.ID = groupIDs[plan.CleanName(g.Name)]
+			if _, err := saveGroup(ctx, tx, g, len(cur.Groups)+i); err != nil {
+				return err
+			}
+		}
+		return directoryChanged(ctx, tx)
+	})
+}
+
+// SaveUnit adds a unit (ID 0) or changes one; its aliases are replaced.
+func (s *Store) SaveUnit(ctx context.Context, u plan.Unit) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		u.Name = plan.CleanName(u.Name)
+		if u.ID != 0 {
+			if err := mustExist(ctx, tx, "units", u.ID, "单位"); err != nil {
+				return err
+			}
+		}
+		var err error
+		if id, err = saveUnit(ctx, tx, u, 1<<20); err != nil {
+			return err
+		}
+		if err := setParent(ctx, tx, id, u.Parent); err != nil {
+			return err
+		}
+		return directoryChanged(ctx, tx)
+	})
+	return id, err
+}
+
+// DeleteUnit removes a unit. Plans keep the names as written; they show as
+// unknown units until the name is given to another unit.
+func (s *Store) DeleteUnit(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, "units", id, "单位"); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM units WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("store: unable to delete unit %d: %w", id, err)
+		}
+		return directoryChanged(ctx, tx)
+	})
+}
+
+// SaveGroup adds a group (ID 0) or changes one; aliases and members are
+// replaced.
+func (s *Store) SaveGroup(ctx context.Context, g plan.Group) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if g.ID != 0 {
+			if err := mustExist(ctx, tx, "unit_groups", g.ID, "单位组"); err != nil {
+				return err
+			}
+		}
+		var err error
+		if id, err = saveGroup(ctx, tx, g, 1<<20); err != nil {
+			return err
+		}
+		return directoryChanged(ctx, tx)
+	})
+	return id, err
+}
+
+// DeleteGroup removes a group; its units stay.
+func (s *Store) DeleteGroup(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, "unit_groups", id, "单位组"); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM unit_groups WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("store: unable to delete group %d: %w", id, err)
+		}
+		return directoryChanged(ctx, tx)
+	})
+}
+
+// mustExist returns ENOTFOUND unless table has a row with the id. The table
+// name is always a constant of this package.
+func mustExist(ctx context.Context, tx *sql.Tx, table string, id int64, what string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = $1`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return plan.Errorf(plan.ENOTFOUND, "%s不存在（编号 %d）", what, id)
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to find %s %d: %w", table, id, err)
+	}
+	return nil
+}
+
+func saveUnit(ctx context.Context, tx *sql.Tx, u plan.Unit, position int) (int64, error) {
+	if !u.Kind.Valid() {
+		return 0, plan.Errorf(plan.EINVALID, "单位“%s”：类型“%s”无效", u.Name, u.Kind)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE name = $1 AND id <> $2`, u.Name, u.ID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: unable to check unit %q: %w", u.Name, err)
+	}
+	if n > 0 {
+		return 0, plan.Errorf(plan.ECONFLICT, "单位“%s”已存在", u.Name)
+	}
+	id := u.ID
+	var err error
+	if id == 0 {
+		err = tx.QueryRowContext(ctx, `INSERT INTO units (name, short_name, kind, position) VALUES ($1, $2, $3, $4) RETURNING id`,
+			u.Name, plan.CleanName(u.ShortName), string(u.Kind), position).Scan(&id)
+	} else {
+		_, err = tx.ExecContext(ctx, `UPDATE units SET name = $1, short_name = $2, kind = $3 WHERE id = $4`,
+			u.Name, plan.CleanName(u.ShortName), string(u.Kind), id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to save unit %q: %w", u.Name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM unit_aliases WHERE unit_id = $1`, id); err != nil {
+		return 0, fmt.Errorf("store: unable to save aliases of %q: %w", u.Name, err)
+	}
+	for _, a := range uniqueNames(u.Aliases) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2)`, a, id); err != nil {
+			return 0, fmt.Errorf("store: unable to save alias %q of %q: %w", a, u.Name, err)
+		}
+	}
+	return id, nil
+}
+
+func setParent(ctx context.Context, tx *sql.Tx, id int64, parent string) error {
+	var parentID sql.NullInt64
+	if parent != "" {
+		dir, err := loadDirectory(ctx, tx)
+		if err != nil {
+			return err
+		}
+		ref, ok := dir.Index()[plan.CleanName(parent)]
+		if !ok || ref.UnitID == 0 {
+			return plan.Errorf(plan.EINVALID, "上级单位“%s”不在名录中", parent)
+		}
+		if ref.UnitID == id {
+			return plan.Errorf(plan.EINVALID, "单位不能是自己的上级")
+		}
+		parentID = sql.NullInt64{Int64: ref.UnitID, Valid: true}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE units SET parent_id = $1 WHERE id = $2`, parentID, id); err != nil {
+		return fmt.Errorf("store: unable to set the parent of unit %d: %w", id, err)
+	}
+	return nil
+}
+
+func saveGroup(ctx context.Context, tx *sql.Tx, g plan.Group, position int) (int64, error) {
+	g.Name = plan.CleanName(g.Name)
+	if g.Name == "" {
+		return 0, plan.Errorf(plan.EINVALID, "单位组名称不能为空")
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM unit_groups WHERE name = $1 AND id <> $2`, g.Name, g.ID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: unable to check group %q: %w", g.Name, err)
+	}
+	if n > 0 {
+		return 0, plan.Errorf(plan.ECONFLICT, "单位组“%s”已存在", g.Name)
+	}
+	id := g.ID
+	var err error
+	if id == 0 {
+		err = tx.QueryRowContext(ctx, `INSERT INTO unit_groups (name, position) VALUES ($1, $2) RETURNING id`, g.Name, position).Scan(&id)
+	} else {
+		_, err = tx.ExecContext(ctx, `UPDATE unit_groups SET name = $1 WHERE id = $2`, g.Name, id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to save group %q: %w", g.Name, err)
+	}
+	for _, q := range []string{`DELETE FROM unit_group_aliases WHERE group_id = $1`, `DELETE FROM unit_group_members WHERE group_id = $1`} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return 0, fmt.Errorf("store: unable to save group %q: %w", g.Name, err)
+		}
+	}
+	for _, a := range uniqueNames(g.Aliases) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_group_aliases (alias, group_id) VALUES ($1, $2)`, a, id); err != nil {
+			return 0, fmt.Errorf("store: unable to save alias %q of group %q: %w", a, g.Name, err)
+		}
+	}
+	dir, err := loadDirectory(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	idx := dir.Index()
+	for i, m := range uniqueNames(g.Members) {
+		ref, ok := idx[m]
+		if !ok || ref.UnitID == 0 {
+			return 0, plan.Errorf(plan.EINVALID, "单位组“%s”：成员“%s”不是名录中的单位", g.Name, m)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_group_members (group_id, unit_id, position) VALUES ($1, $2, $3)`, id, ref.UnitID, i); err != nil {
+			return 0, fmt.Errorf("store: unable to add %q to group %q: %w", m, g.Name, err)
+		}
+	}
+	return id, nil
+}
+
+func uniqueNames(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		n = plan.CleanName(n)
+		if n != "" && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// directoryChanged validates the directory as a whole and re-resolves every
+// plan against it, inside the caller's transaction.
+func directoryChanged(ctx context.Context, tx *sql.Tx) error {
+	dir, err := loadDirectory(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := dir.Validate(); err != nil {
+		return plan.Errorf(plan.EINVALID, "单位名录：%s", err)
+	}
+	var ids []int64
+	if err := eachRow(ctx, tx, `SELECT id FROM plans ORDER BY id`, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("store: unable to list plans: %w", err)
+	}
+	for _, id := range ids {
+		if err := resolvePlan(ctx, tx, id, dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,247 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"kechuang/internal/plan"
+)
+
+// Plan edits: each is one transaction that checks the part, writes it,
+// re-resolves the plan against the directory and marks the plan updated.
+// Parts are addressed by plan and ID together, so an ID from another plan
+// is not found.
+
+// PlanHeader is the part of a plan that is not goals, tasks or tables.
+type PlanHeader struct {
+	Title       string
+	DocNumber   string
+	Issuer      string
+	Date        string
+	Year        int
+	ParentTitle string
+	Status      plan.Status
+}
+
+// UpdatePlanHeader changes a plan's header fields.
+func (s *Store) UpdatePlanHeader(ctx context.Context, planID int64, h PlanHeader) error {
+	doc := &plan.Document{Title: h.Title, DocNumber: h.DocNumber, Issuer: h.Issuer, Date: h.Date, Year: h.Year, Status: h.Status}
+	if err := plan.CheckDocument(doc); err != nil {
+		return err
+	}
+	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			UPDATE plans SET title = $1, doc_number = $2, issuer = $3, issue_date = $4, year = $5, parent_title = $6, status = $7
+			WHERE id = $8`, h.Title, h.DocNumber, h.Issuer, h.Date, h.Year, h.ParentTitle, string(h.Status), planID)
+		return wrap(err, "update plan %d", planID)
+	})
+}
+
+// SaveGoal adds a goal at the end (ID 0) or changes one.
+func (s *Store) SaveGoal(ctx context.Context, planID int64, g plan.DocGoal) (int64, error) {
+	if err := plan.CheckDocument(&plan.Document{Title: "-", Goals: []plan.DocGoal{g}}); err != nil {
+		return 0, err
+	}
+	id := g.ID
+	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+		if id == 0 {
+			var err error
+			id, err = insertGoal(ctx, tx, planID, nextPosition(ctx, tx, "goals", planID), &g)
+			return err
+		}
+		return updateOne(ctx, tx, "目标", `
+			UPDATE goals SET text = $1, indicator = $2, comparator = $3, target = $4, target_max = $5, unit = $6, kind = $7, year = $8
+			WHERE id = $9 AND plan_id = $10`,
+			g.Text, g.Indicator, string(g.Comparator), g.Target, g.TargetMax, g.Unit, string(g.Kind), g.Year, g.ID, planID)
+	})
+	return id, err
+}
+
+// DeleteGoal removes a goal.
+func (s *Store) DeleteGoal(ctx context.Context, planID, goalID int64) error {
+	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+		return updateOne(ctx, tx, "目标", `DELETE FROM goals WHERE id = $1 AND plan_id = $2`, goalID, planID)
+	})
+}
+
+// SaveSection adds an action at the end (ID 0) or renames one.
+func (s *Store) SaveSection(ctx context.Context, planID int64, sec plan.DocSection) (int64, error) {
+	if err := plan.CheckDocument(&plan.Document{Title: "-", Sections: []plan.DocSection{sec}}); err != nil {
+		return 0, err
+	}
+	id := sec.ID
+	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+		if id == 0 {
+			return wrap(tx.QueryRowContext(ctx, `INSERT INTO sections (plan_id, position, number, title) VALUES ($1, $2, $3, $4) RETURNING id`,
+				planID, nextPosition(ctx, tx, "sections", planID), sec.Number, sec.Title).Scan(&id), "add section %q", sec.Title)
+		}
+		return updateOne(ctx, tx, "行动", `UPDATE sections SET number = $1, title = $2 WHERE id = $3 AND plan_id = $4`,
+			sec.Number, sec.Title, sec.ID, planID)
+	})
+	return id, err
+}
+
+// DeleteSection removes an action and its tasks.
+func (s *Store) DeleteSection(ctx context.Context, planID, sectionID int64) error {
+	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+		return updateOne(ctx, tx, "行动", `DELETE FROM sections WHERE id = $1 AND plan_id = $2`, sectionID, planID)
+	})
+}
+
+// SaveTask adds a task at the end of a section (ID 0) or changes one; its
+// unit names are replaced.
+func (s *Store) SaveTask(ctx context.Context, planID, sectionID int64, t plan.DocTask) (int64, error) {
+	doc := &plan.Document{Title: "-", Sections: []plan.DocSection{{Title: "-", Tasks: []plan.DocTask{t}}}}
+	if err := plan.CheckDocument(doc); err != nil {
+		return 0, err
+	}
+	id := t.ID
+	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+		if err := taskNumberFree(ctx, tx, planID, t); err != nil {
+			return err
+		}
+		if id == 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sections WHERE id = $1 AND plan_id = $2`, sectionID, planID).Scan(&n); err != nil || n == 0 {
+				return plan.Errorf(plan.ENOTFOUND, "行动不存在（编号 %d）", sectionID)
+			}
+			var err error
+			id, err = insertTask(ctx, tx, planID, sectionID, nextPosition(ctx, tx, "tasks", planID), &t)
+			return err
+		}
+		if err := updateOne(ctx, tx, "任务", `UPDATE tasks SET number = $1, title = $2, body = $3, deadline = $4 WHERE id = $5 AND plan_id = $6`,
+			t.Number, t.Title, t.Text, t.Deadline, t.ID, planID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM task_units WHERE task_id = $1`, t.ID); err != nil {
+			return wrap(err, "replace units of task %d", t.ID)
+		}
+		return insertTaskUnits(ctx, tx, planID, "task_id", t.ID, t.LeadUnits, t.ResponsibleUnits)
+	})
+	return id, err
+}
+
+func taskNumberFree(ctx context.Context, tx *sql.Tx, planID int64, t plan.DocTask) error {
+	if t.Number == "" {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tasks WHERE plan_id = $1 AND number = $2 AND id <> $3`, planID, t.Number, t.ID).Scan(&n); err != nil {
+		return wrap(err, "check task number %q", t.Number)
+	}
+	if n > 0 {
+		return plan.Errorf(plan.ECONFLICT, "任务序号 %s 已被使用", t.Number)
+	}
+	return nil
+}
+
+// DeleteTask removes a task.
+func (s *Store) DeleteTask(ctx context.Context, planID, taskID int64) error {
+	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+		return updateOne(ctx, tx, "任务", `DELETE FROM tasks WHERE id = $1 AND plan_id = $2`, taskID, planID)
+	})
+}
+
+// SaveTaskRow adds a task-table row at the end (ID 0) or changes one; its
+// unit names are replaced.
+func (s *Store) SaveTaskRow(ctx context.Context, planID int64, r plan.DocTaskRow) (int64, error) {
+	if err := plan.CheckDocument(&plan.Document{Title: "-", TaskTable: []plan.DocTaskRow{r}}); err != nil {
+		return 0, err
+	}
+	id := r.ID
+	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+		if id == 0 {
+			var err error
+			id, err = insertTaskRow(ctx, tx, planID, nextPosition(ctx, tx, "task_rows", planID), &r)
+			return err
+		}
+		if err := updateOne(ctx, tx, "任务分解表行", `
+			UPDATE task_rows SET number = $1, section_number = $2, content = $3, maps_to_task = $4, deadline = $5
+			WHERE id = $6 AND plan_id = $7`, r.Number, r.Section, r.Content, r.MapsToTask, r.Deadline, r.ID, planID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM task_units WHERE row_id = $1`, r.ID); err != nil {
+			return wrap(err, "replace units of row %d", r.ID)
+		}
+		return insertTaskUnits(ctx, tx, planID, "row_id", r.ID, r.LeadUnits, r.ResponsibleUnits)
+	})
+	return id, err
+}
+
+// DeleteTaskRow removes a task-table row.
+func (s *Store) DeleteTaskRow(ctx context.Context, planID, rowID int64) error {
+	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+		return updateOne(ctx, tx, "任务分解表行", `DELETE FROM task_rows WHERE id = $1 AND plan_id = $2`, rowID, planID)
+	})
+}
+
+// SaveSplitTable adds a split table (ID 0) or replaces one's columns, rows
+// and values: the allocation grid is edited as a whole.
+func (s *Store) SaveSplitTable(ctx context.Context, planID int64, t plan.DocTable) (int64, error) {
+	if err := plan.CheckDocument(&plan.Document{Title: "-", DecompositionTables: []plan.DocTable{t}}); err != nil {
+		return 0, err
+	}
+	id := t.ID
+	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+		pos := nextPosition(ctx, tx, "split_tables", planID)
+		if id != 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT position FROM split_tables WHERE id = $1 AND plan_id = $2`, id, planID).Scan(&pos); err != nil {
+				return plan.Errorf(plan.ENOTFOUND, "分解表不存在（编号 %d）", id)
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM split_tables WHERE id = $1`, id); err != nil {
+				return wrap(err, "replace split table %d", id)
+			}
+		}
+		var err error
+		id, err = insertSplitTable(ctx, tx, planID, pos, &t)
+		return err
+	})
+	return id, err
+}
+
+// editPlan runs fn in a transaction on an existing plan, then re-resolves
+// the plan and marks it updated.
+func (s *Store) editPlan(ctx context.Context, planID int64, fn func(tx *sql.Tx) error) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, "plans", planID, "方案"); err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE plans SET updated_at = $1 WHERE id = $2`, s.nowUTC(), planID); err != nil {
+			return wrap(err, "touch plan %d", planID)
+		}
+		return resolveWithDirectory(ctx, tx, planID)
+	})
+}
+
+// updateOne runs an UPDATE or DELETE that must touch exactly one row, and
+// answers ENOTFOUND (naming what) when it touches none.
+func updateOne(ctx context.Context, tx *sql.Tx, what, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return wrap(err, "change %s", what)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return plan.Errorf(plan.ENOTFOUND, "%s不存在", what)
+	}
+	return nil
+}
+
+// nextPosition is one past the last position in a plan's table (a constant
+// of this package).
+func nextPosition(ctx context.Context, tx *sql.Tx, table string, planID int64) int {
+	var pos sql.NullInt64
+	tx.QueryRowContext(ctx, `SELECT MAX(position) FROM `+table+` WHERE plan_id = $1`, planID).Scan(&pos)
+	return int(pos.Int64) + 1
+}
+
+// wrap adds what was attempted to a database error; nil stays nil.
+func wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("store: unable to "+format+": %w", append(args, err)...)
+}

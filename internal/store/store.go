@@ -1,0 +1,154 @@
+// Package store keeps kechuang's data in SQLite or PostgreSQL with
+// hand-written SQL shared by both: every query uses $N placeholders, which
+// both drivers accept; only the migrations differ per database.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect names the database behind a Store.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DefaultDSN is where kechuang keeps its data when told nothing else.
+const DefaultDSN = "sqlite:data/kechuang.db"
+
+// Store is kechuang's storage. For SQLite it holds one writer connection and
+// a pool of readers (SQLite allows one writer at a time; queuing writers in
+// Go avoids SQLITE_BUSY); for PostgreSQL both are the same pool.
+type Store struct {
+	dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	now     func() time.Time
+}
+
+// Open connects to the database named by dsn: "sqlite:PATH" (or a bare
+// path), or a "postgres://" / "postgresql://" URL. It does not migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openPostgres(ctx, dsn)
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+	case strings.Contains(dsn, "://"):
+		return nil, fmt.Errorf("store: unsupported database %q: use sqlite:PATH or postgres://…", redact(dsn))
+	case dsn == "":
+		return nil, errors.New("store: no database given")
+	}
+	return openSQLite(ctx, dsn)
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: sqlite: empty path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: unable to create %s: %w", dir, err)
+		}
+	}
+	// busy_timeout comes first so that the pragmas after it wait for a
+	// writer in another process (the CLI while the server runs) instead of
+	// failing.
+	params := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	u := url.URL{Scheme: "file", Opaque: path}
+	write, err := sql.Open("sqlite", u.String()+"?"+params+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	read, err := sql.Open("sqlite", u.String()+"?"+params+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	s := &Store{dialect: SQLite, write: write, read: read, now: time.Now}
+	if err := write.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to open %s: %w", redact(dsn), err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(10)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: unable to connect to %s: %w", redact(dsn), err)
+	}
+	return &Store{dialect: Postgres, write: db, read: db, now: time.Now}, nil
+}
+
+// redact hides the password of a database URL for logs and errors.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	return u.Redacted()
+}
+
+// Dialect says which database the store is on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers; /healthz uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.read.PingContext(ctx)
+}
+
+// inTx runs fn in a write transaction, committing only when it returns nil:
+// every store method that writes is one transaction, all-or-nothing.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: unable to begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: unable to commit: %w", err)
+	}
+	return nil
+}
+
+// nowUTC is the current time in UTC, truncated to microseconds so that it
+// reads back the same from both databases.
+func (s *Store) nowUTC() time.Time {
+	return s.now().UTC().Truncate(time.Microsecond)
+}
