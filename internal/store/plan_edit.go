@@ -176,26 +176,29 @@ func (s *Store) DeleteTaskRow(ctx context.Context, planID, rowID int64) error {
 	})
 }
 
-// SaveSplitTable adds a split table (ID 0) or replaces one's columns, rows
-// and values: the allocation grid is edited as a whole.
+// SaveSplitTable adds a split table (ID 0) or replaces one's title,
+// columns, rows and values, keeping its ID: the allocation grid is edited
+// as a whole.
 func (s *Store) SaveSplitTable(ctx context.Context, planID int64, t plan.DocTable) (int64, error) {
 	if err := plan.CheckDocument(&plan.Document{Title: "-", DecompositionTables: []plan.DocTable{t}}); err != nil {
 		return 0, err
 	}
 	id := t.ID
 	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
-		pos := nextPosition(ctx, tx, "split_tables", planID)
-		if id != 0 {
-			if err := tx.QueryRowContext(ctx, `SELECT position FROM split_tables WHERE id = $1 AND plan_id = $2`, id, planID).Scan(&pos); err != nil {
-				return plan.Errorf(plan.ENOTFOUND, "分解表不存在（编号 %d）", id)
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM split_tables WHERE id = $1`, id); err != nil {
+		if id == 0 {
+			var err error
+			id, err = insertSplitTable(ctx, tx, planID, nextPosition(ctx, tx, "split_tables", planID), &t)
+			return err
+		}
+		if err := updateOne(ctx, tx, "分解表", `UPDATE split_tables SET title = $1 WHERE id = $2 AND plan_id = $3`, t.Title, id, planID); err != nil {
+			return err
+		}
+		for _, q := range []string{`DELETE FROM split_rows WHERE table_id = $1`, `DELETE FROM split_columns WHERE table_id = $1`} {
+			if _, err := tx.ExecContext(ctx, q, id); err != nil {
 				return wrap(err, "replace split table %d", id)
 			}
 		}
-		var err error
-		id, err = insertSplitTable(ctx, tx, planID, pos, &t)
-		return err
+		return insertSplitContent(ctx, tx, id, &t)
 	})
 	return id, err
 }

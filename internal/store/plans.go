@@ -169,12 +169,17 @@ func insertSplitTable(ctx context.Context, tx *sql.Tx, planID int64, pos int, t 
 		planID, pos, t.Title, t.Line).Scan(&tableID); err != nil {
 		return 0, fmt.Errorf("store: unable to save table %q: %w", t.Title, err)
 	}
+	return tableID, insertSplitContent(ctx, tx, tableID, t)
+}
+
+// insertSplitContent writes a split table's columns, rows and values.
+func insertSplitContent(ctx context.Context, tx *sql.Tx, tableID int64, t *plan.DocTable) error {
 	cols := map[string]int64{}
 	for i, c := range t.Columns {
 		var colID int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO split_columns (table_id, position, name, unit_of_measure) VALUES ($1, $2, $3, $4) RETURNING id`,
 			tableID, i, c, t.UnitsOfMeasure[c]).Scan(&colID); err != nil {
-			return 0, fmt.Errorf("store: unable to save column %q of table %q: %w", c, t.Title, err)
+			return fmt.Errorf("store: unable to save column %q of table %q: %w", c, t.Title, err)
 		}
 		cols[c] = colID
 	}
@@ -182,7 +187,7 @@ func insertSplitTable(ctx context.Context, tx *sql.Tx, planID int64, pos int, t 
 		var rowID int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO split_rows (table_id, position, unit_name, is_total, line) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			tableID, i, r.Unit, r.Total, r.Line).Scan(&rowID); err != nil {
-			return 0, fmt.Errorf("store: unable to save row %q of table %q: %w", r.Unit, t.Title, err)
+			return fmt.Errorf("store: unable to save row %q of table %q: %w", r.Unit, t.Title, err)
 		}
 		for _, c := range t.Columns {
 			v, ok := r.Values[c]
@@ -190,11 +195,11 @@ func insertSplitTable(ctx context.Context, tx *sql.Tx, planID int64, pos int, t 
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO split_values (row_id, column_id, value) VALUES ($1, $2, $3)`, rowID, cols[c], v); err != nil {
-				return 0, fmt.Errorf("store: unable to save %s/%s: %w", r.Unit, c, err)
+				return fmt.Errorf("store: unable to save %s/%s: %w", r.Unit, c, err)
 			}
 		}
 	}
-	return tableID, nil
+	return nil
 }
 
 // Plan returns the stored plan as a plan document, with the IDs of its parts.

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+
+	"kechuang/internal/plan"
+)
+
+func runPlanList(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "plan list")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	plans, err := s.Plans(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range plans {
+		fmt.Fprintf(e.stdout, "%d\t%d\t%s\t%s\t%s\n", p.ID, p.Year, p.Status.Label(), p.DocNumber, p.Title)
+	}
+	return nil
+}
+
+func runPlanImport(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "plan import")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("用法: kechuang plan import FILE.json")
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	doc, err := plan.DecodeDocument(f)
+	if err != nil {
+		return fmt.Errorf("%s: %s", pos[0], message(err))
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	id, err := s.CreatePlan(ctx, doc, "")
+	if err != nil {
+		return fmt.Errorf("%s: %s", pos[0], message(err))
+	}
+	fmt.Fprintf(e.stdout, "已导入方案 %d：%s\n", id, doc.Title)
+	return nil
+}
+
+func runPlanExport(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "plan export")
+	out := fs.String("o", "", "写入文件（默认标准输出）")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("用法: kechuang plan export ID [-o FILE]")
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		return fmt.Errorf("方案编号 %q 不是数字", pos[0])
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	doc, err := s.Plan(ctx, id)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if *out == "" {
+		_, err = e.stdout.Write(b)
+		return err
+	}
+	return os.WriteFile(*out, b, 0o644)
+}
+
+func runUnitsImport(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "units import")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("用法: kechuang units import FILE.json")
+	}
+	b, err := os.ReadFile(pos[0])
+	if err != nil {
+		return err
+	}
+	var dir plan.Directory
+	if err := json.Unmarshal(b, &dir); err != nil {
+		return fmt.Errorf("%s: %v", pos[0], err)
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.ImportDirectory(ctx, &dir); err != nil {
+		return fmt.Errorf("%s: %s", pos[0], message(err))
+	}
+	fmt.Fprintf(e.stdout, "已导入 %d 个单位、%d 个单位组\n", len(dir.Units), len(dir.Groups))
+	return nil
+}

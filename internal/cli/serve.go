@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"kechuang/examples"
+	"kechuang/internal/auth"
+	"kechuang/internal/plan"
+	"kechuang/internal/store"
+	"kechuang/internal/web"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "serve")
+	defAddr := e.getenv("KECHUANG_ADDR")
+	if defAddr == "" {
+		defAddr = "127.0.0.1:8080"
+	}
+	addr := fs.String("addr", defAddr, "监听地址（环境变量 KECHUANG_ADDR）")
+	demo := fs.Bool("demo", false, "演示模式：空库时载入2022年青云谱区工作要点，并创建演示账号")
+	secure := fs.Bool("secure-cookies", false, "会话 Cookie 仅经 HTTPS 发送（经 HTTPS 访问时开启）")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	log := newLogger(e.stderr)
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+
+	var demoPassword string
+	if *demo {
+		if demoPassword, err = loadDemo(ctx, s); err != nil {
+			return fmt.Errorf("演示数据: %w", err)
+		}
+	} else if n, err := s.CountUsers(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		log.Warn("数据库中还没有用户；请先创建管理员：echo '密码' | kechuang user add admin --role admin --password-stdin")
+	}
+
+	srv, err := web.New(s, log, web.Options{SecureCookies: *secure, Version: Version})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+	}
+	fmt.Fprintf(e.stdout, "kechuang 已启动：http://%s/  （数据库 %s）\n", ln.Addr(), s.Dialect())
+	if *demo {
+		fmt.Fprintf(e.stdout, "演示账号（密码均为 %s，仅演示模式）：\n", demoPassword)
+		fmt.Fprintln(e.stdout, "  admin（管理员）、leader（领导）、各单位填报员：用户名即单位简称，如 区科工局、三家店街道")
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// loadDemo loads the 2022 Qingyunpu plan when the database has no plan, and
+// gives the demo accounts (admin, leader, one reporter per unit) a fresh
+// random password, which it returns.
+func loadDemo(ctx context.Context, s *store.Store) (string, error) {
+	plans, err := s.Plans(ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(plans) == 0 {
+		ex, err := examples.Qingyunpu2022()
+		if err != nil {
+			return "", err
+		}
+		if err := s.ImportDirectory(ctx, ex.Directory); err != nil {
+			return "", err
+		}
+		ex.Document.Status = plan.StatusActive
+		if _, err := s.CreatePlan(ctx, ex.Document, ex.Notice); err != nil {
+			return "", err
+		}
+	}
+	password := demoPassword()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	dir, err := s.Directory(ctx)
+	if err != nil {
+		return "", err
+	}
+	accounts := []store.NewUser{
+		{Username: "admin", DisplayName: "区科工局管理员", Role: auth.RoleAdmin},
+		{Username: "leader", DisplayName: "分管领导", Role: auth.RoleLeader},
+	}
+	for _, u := range dir.Units {
+		if u.Kind != plan.UnitGovernment {
+			accounts = append(accounts, store.NewUser{Username: u.Label(), DisplayName: u.Label() + "填报员", Role: auth.RoleReporter, UnitID: u.ID})
+		}
+	}
+	for _, a := range accounts {
+		a.PasswordHash = hash
+		_, err := s.CreateUser(ctx, a)
+		if plan.ErrorCode(err) == plan.ECONFLICT {
+			err = s.SetPasswordHash(ctx, a.Username, hash)
+		}
+		if err != nil {
+			return "", fmt.Errorf("账号 %s: %w", a.Username, err)
+		}
+	}
+	return password, nil
+}
+
+// demoPassword is easy to read aloud (no 0/O, 1/l) and passes the password rule.
+func demoPassword() string {
+	const letters = "abcdefghjkmnpqrstuvwxyz"
+	const digits = "23456789"
+	b := make([]byte, 10)
+	rand.Read(b)
+	out := []byte("kc")
+	for i, x := range b {
+		if i%2 == 0 {
+			out = append(out, letters[int(x)%len(letters)])
+		} else {
+			out = append(out, digits[int(x)%len(digits)])
+		}
+	}
+	return string(out)
+}

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/plan"
+	"kechuang/internal/store"
+)
+
+// readPassword takes the first line of standard input: passwords never go
+// on the command line, where ps and shell history would keep them.
+func readPassword(e *env) (string, error) {
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("未从标准输入读到密码")
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if err := auth.CheckPassword(pw); err != nil {
+		return "", err
+	}
+	return pw, nil
+}
+
+func runUserAdd(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "user add")
+	role := fs.String("role", "", "角色：admin（管理员）、leader（领导）、reporter（填报员）")
+	unit := fs.String("unit", "", "填报员所属单位（名称、简称或别名）")
+	display := fs.String("display-name", "", "显示名")
+	stdin := fs.Bool("password-stdin", false, "从标准输入读取密码")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || !*stdin {
+		return fmt.Errorf("用法: kechuang user add NAME --role admin|leader|reporter [--unit UNIT] --password-stdin")
+	}
+	pw, err := readPassword(e)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var unitID int64
+	if *unit != "" {
+		dir, err := s.Directory(ctx)
+		if err != nil {
+			return err
+		}
+		ref, ok := dir.Index()[plan.CleanName(*unit)]
+		if !ok || ref.UnitID == 0 {
+			return fmt.Errorf("单位“%s”不在单位名录中", *unit)
+		}
+		unitID = ref.UnitID
+	}
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	u, err := s.CreateUser(ctx, store.NewUser{Username: pos[0], DisplayName: *display, Role: auth.Role(*role), UnitID: unitID, PasswordHash: hash})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已添加用户 %s（%s）\n", u.Username, u.Role.Label())
+	return nil
+}
+
+func runUserPasswd(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "user passwd")
+	stdin := fs.Bool("password-stdin", false, "从标准输入读取密码")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || !*stdin {
+		return fmt.Errorf("用法: kechuang user passwd NAME --password-stdin")
+	}
+	pw, err := readPassword(e)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	hash, err := auth.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	if err := s.SetPasswordHash(ctx, pos[0], hash); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已重设 %s 的密码，其所有会话已退出\n", pos[0])
+	return nil
+}
+
+func runTokenCreate(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "token create")
+	label := fs.String("label", "", "令牌用途说明")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("用法: kechuang token create USERNAME [--label TEXT]")
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	token, err := s.CreateAPIToken(ctx, pos[0], *label)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, token)
+	fmt.Fprintln(e.stderr, "令牌只显示这一次；请求时使用 Authorization: Bearer <令牌>，权限与该用户相同。")
+	return nil
+}

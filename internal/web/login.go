@@ -1,0 +1,67 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"kechuang/internal/plan"
+)
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if u, _ := s.identify(r); u != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", map[string]any{"Next": r.URL.Query().Get("next")})
+}
+
+// login checks the password and starts a new session: a fresh secret on
+// every login, so a session fixed before login is worthless after it.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	username := strings.TrimSpace(r.PostFormValue("username"))
+	next := r.PostFormValue("next")
+	u, err := s.store.Authenticate(r.Context(), username, r.PostFormValue("password"))
+	if err != nil {
+		code := plan.ErrorCode(err)
+		if code == plan.EINTERNAL {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, status(code), "login", map[string]any{"Next": next, "Username": username, "Error": plan.ErrorMessage(err)})
+		return
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		s.store.DeleteSession(r.Context(), c.Value)
+	}
+	secret, err := s.store.CreateSession(r.Context(), u.ID, s.opts.SessionTTL)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
+		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode,
+		MaxAge: int(s.opts.SessionTTL.Seconds()),
+	})
+	s.log.Info("login", "user", u.Username, "remote", r.RemoteAddr)
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.store.DeleteSession(r.Context(), c.Value); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

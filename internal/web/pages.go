@@ -1,0 +1,139 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/plan"
+)
+
+// pages holds one parsed template set per page, each with the layout.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"target": func(g plan.DocGoal) string {
+		return plan.FormatTarget(g.Comparator, g.Target, g.TargetMax, g.Unit)
+	},
+	"units":    func(names []string) string { return strings.Join(names, "、") },
+	"add":      func(a, b int) int { return a + b },
+	"list":     func(s ...string) []string { return s },
+	"kinds":    func() []plan.GoalKind { return []plan.GoalKind{plan.KindStock, plan.KindFlow, plan.KindRatio, plan.KindPerCapita} },
+	"unitKinds": func() []plan.UnitKind { return plan.UnitKinds },
+	"comparators": func() []plan.Comparator {
+		return []plan.Comparator{plan.AtLeast, plan.MoreThan, plan.AtMost, plan.About, plan.WithinRange}
+	},
+	"comparatorLabel": func(c plan.Comparator) string {
+		switch c {
+		case plan.AtLeast:
+			return "≥ 达到/不低于"
+		case plan.MoreThan:
+			return "> 突破/超过"
+		case plan.AtMost:
+			return "≤ 不超过/控制在"
+		case plan.About:
+			return "≈ 左右/约"
+		case plan.WithinRange:
+			return "区间 1-3"
+		}
+		return string(c)
+	},
+	"severityLabel": func(s plan.Severity) string {
+		switch s {
+		case plan.SeverityError:
+			return "错误"
+		case plan.SeverityWarning:
+			return "提醒"
+		}
+		return "说明"
+	},
+	"decimalPtr": func(d *plan.Decimal) string {
+		if d == nil {
+			return ""
+		}
+		return d.String()
+	},
+	"value": func(values map[string]plan.Decimal, col string) string {
+		v, ok := values[col]
+		if !ok {
+			return ""
+		}
+		return v.String()
+	},
+	"isAdmin": func(u *auth.User) bool { return auth.Allowed(u, auth.PermAdmin) },
+}
+
+func parsePages() (*pages, error) {
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, file := range names {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", file)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		p.byName[name] = t
+	}
+	return p, nil
+}
+
+// view is what every page template gets: the user for the header, a
+// message after a save, and the page's own data.
+type view struct {
+	User    *auth.User
+	Version string
+	Flash   string
+	Page    any
+}
+
+// render writes a page. The page is built in memory first so that a
+// template error becomes a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		s.log.Error("no such template", "name", name)
+		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+		return
+	}
+	v := view{User: currentUser(r), Version: s.opts.Version, Page: data}
+	if r.URL.Query().Has("saved") {
+		v.Flash = "已保存。"
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		s.log.Error("render failed", "template", name, "err", err)
+		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// isAPI reports whether the request is for the JSON API.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}

@@ -1,0 +1,177 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"kechuang/internal/plan"
+	"kechuang/internal/store"
+)
+
+func (s *Server) planList(w http.ResponseWriter, r *http.Request) {
+	plans, err := s.store.Plans(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "plans", map[string]any{"Plans": plans})
+}
+
+func (s *Server) planNew(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "plan_new", map[string]any{})
+}
+
+// maxUpload bounds an uploaded plan document.
+const maxUpload = plan.MaxDocumentSize + 1<<20
+
+// planCreate loads an uploaded plan document, all or nothing.
+func (s *Server) planCreate(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	f, hdr, err := r.FormFile("document")
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "plan_new", map[string]any{"Error": "请选择方案文档（JSON 文件）。"})
+		return
+	}
+	defer f.Close()
+	doc, err := plan.DecodeDocument(f)
+	if err == nil {
+		var id int64
+		if id, err = s.store.CreatePlan(r.Context(), doc, ""); err == nil {
+			http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved", id), http.StatusSeeOther)
+			return
+		}
+	}
+	if plan.ErrorCode(err) == plan.EINTERNAL {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, status(plan.ErrorCode(err)), "plan_new", map[string]any{"Error": hdr.Filename + "：" + plan.ErrorMessage(err)})
+}
+
+// namesView is a list of unit names with links to the units they resolve to.
+type namesView struct {
+	Names []string
+	Links map[string]string
+}
+
+// planView is what the plan page shows.
+type planView struct {
+	Doc            *plan.Document
+	Sums           [][]plan.ColumnSum
+	ImportFindings []plan.Finding
+	Findings       []plan.Finding
+	Links          map[string]string // unit name as written → its page
+	RowsByTask     map[string][]string
+}
+
+func (v planView) Names(names []string) namesView { return namesView{names, v.Links} }
+
+func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
+	doc, dir, err := s.planAndDirectory(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	idx := dir.Index()
+	links := map[string]string{}
+	for name, ref := range idx {
+		if ref.UnitID != 0 {
+			links[name] = "/units/" + strconv.FormatInt(ref.UnitID, 10)
+		} else {
+			links[name] = "/units#group-" + strconv.FormatInt(ref.GroupID, 10)
+		}
+	}
+	v := planView{
+		Doc:            doc,
+		ImportFindings: plan.ImportFindings(doc.Findings),
+		Findings:       plan.Lint(doc, func(n string) bool { _, ok := idx[plan.CleanName(n)]; return ok }),
+		Links:          links,
+		RowsByTask:     map[string][]string{},
+	}
+	for _, row := range doc.TaskTable {
+		v.RowsByTask[row.MapsToTask] = append(v.RowsByTask[row.MapsToTask], row.Number)
+	}
+	for i := range doc.DecompositionTables {
+		v.Sums = append(v.Sums, plan.SumColumns(&doc.DecompositionTables[i], doc.Goals))
+	}
+	s.render(w, r, http.StatusOK, "plan", v)
+}
+
+// planAndDirectory loads the plan named in the path and the directory.
+func (s *Server) planAndDirectory(r *http.Request) (*plan.Document, *plan.Directory, error) {
+	id, err := pathID(r, "plan")
+	if err != nil {
+		return nil, nil, err
+	}
+	doc, err := s.store.Plan(r.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, err := s.store.Directory(r.Context())
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, dir, nil
+}
+
+func (s *Server) planEdit(w http.ResponseWriter, r *http.Request) {
+	doc, _, err := s.planAndDirectory(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "plan_edit", map[string]any{"Doc": doc, "Statuses": []plan.Status{plan.StatusDraft, plan.StatusActive, plan.StatusClosed}})
+}
+
+func (s *Server) planUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "plan")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	year, err := formInt(r, "year", "年度")
+	h := store.PlanHeader{
+		Title:       strings.TrimSpace(r.PostFormValue("title")),
+		DocNumber:   strings.TrimSpace(r.PostFormValue("doc_number")),
+		Issuer:      strings.TrimSpace(r.PostFormValue("issuer")),
+		Date:        strings.TrimSpace(r.PostFormValue("date")),
+		Year:        year,
+		ParentTitle: strings.TrimSpace(r.PostFormValue("parent_title")),
+		Status:      plan.Status(r.PostFormValue("status")),
+	}
+	if err == nil {
+		err = s.store.UpdatePlanHeader(r.Context(), id, h)
+	}
+	if err != nil {
+		s.formError(w, r, err, "plan_edit", map[string]any{"Doc": &plan.Document{ID: id, Title: h.Title, DocNumber: h.DocNumber, Issuer: h.Issuer, Date: h.Date, Year: h.Year, ParentTitle: h.ParentTitle, Status: h.Status},
+			"Statuses": []plan.Status{plan.StatusDraft, plan.StatusActive, plan.StatusClosed}})
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved", id), http.StatusSeeOther)
+}
+
+func (s *Server) planDelete(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "plan")
+	if err == nil {
+		err = s.store.DeletePlan(r.Context(), id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/plans", http.StatusSeeOther)
+}
+
+// formError shows a form again with what the user typed and the error, or
+// fails the request when the error is not the user's to fix.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, page string, data map[string]any) {
+	code := plan.ErrorCode(err)
+	if code != plan.EINVALID && code != plan.ECONFLICT {
+		s.fail(w, r, err)
+		return
+	}
+	data["Error"] = plan.ErrorMessage(err)
+	s.render(w, r, status(code), page, data)
+}

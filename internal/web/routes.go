@@ -1,0 +1,76 @@
+package web
+
+import (
+	"net/http"
+
+	"kechuang/internal/auth"
+)
+
+// routes is the whole surface of kechuang: every page, action and API call,
+// with the permission the authorization check demands of it.
+func (s *Server) routes() []route {
+	public, view, admin := auth.PermPublic, auth.PermView, auth.PermAdmin
+	return []route{
+		{"GET", "/static/", public, http.StripPrefix("/static/", http.FileServerFS(staticFS())).ServeHTTP},
+		{"GET", "/healthz", public, s.healthz},
+		{"GET", "/login", public, s.loginPage},
+		{"POST", "/login", public, s.login},
+		{"POST", "/logout", view, s.logout},
+		{"GET", "/{$}", view, s.home},
+
+		{"GET", "/plans", view, s.planList},
+		{"GET", "/plans/new", admin, s.planNew},
+		{"POST", "/plans", admin, s.planCreate},
+		{"GET", "/plans/{plan}", view, s.planShow},
+		{"GET", "/plans/{plan}/edit", admin, s.planEdit},
+		{"POST", "/plans/{plan}", admin, s.planUpdate},
+		{"POST", "/plans/{plan}/delete", admin, s.planDelete},
+
+		{"GET", "/plans/{plan}/goals/new", admin, s.goalEdit},
+		{"GET", "/plans/{plan}/goals/{goal}/edit", admin, s.goalEdit},
+		{"POST", "/plans/{plan}/goals", admin, s.goalSave},
+		{"POST", "/plans/{plan}/goals/{goal}", admin, s.goalSave},
+		{"POST", "/plans/{plan}/goals/{goal}/delete", admin, s.goalDelete},
+
+		{"GET", "/plans/{plan}/sections/new", admin, s.sectionEdit},
+		{"GET", "/plans/{plan}/sections/{section}/edit", admin, s.sectionEdit},
+		{"POST", "/plans/{plan}/sections", admin, s.sectionSave},
+		{"POST", "/plans/{plan}/sections/{section}", admin, s.sectionSave},
+		{"POST", "/plans/{plan}/sections/{section}/delete", admin, s.sectionDelete},
+
+		{"GET", "/plans/{plan}/sections/{section}/tasks/new", admin, s.taskEdit},
+		{"GET", "/plans/{plan}/tasks/{task}/edit", admin, s.taskEdit},
+		{"POST", "/plans/{plan}/sections/{section}/tasks", admin, s.taskSave},
+		{"POST", "/plans/{plan}/tasks/{task}", admin, s.taskSave},
+		{"POST", "/plans/{plan}/tasks/{task}/delete", admin, s.taskDelete},
+
+		{"GET", "/plans/{plan}/rows/new", admin, s.rowEdit},
+		{"GET", "/plans/{plan}/rows/{row}/edit", admin, s.rowEdit},
+		{"POST", "/plans/{plan}/rows", admin, s.rowSave},
+		{"POST", "/plans/{plan}/rows/{row}", admin, s.rowSave},
+		{"POST", "/plans/{plan}/rows/{row}/delete", admin, s.rowDelete},
+
+		{"GET", "/plans/{plan}/tables/{table}/edit", admin, s.tableEdit},
+		{"POST", "/plans/{plan}/tables/{table}", admin, s.tableSave},
+
+		{"GET", "/units", view, s.unitList},
+		{"GET", "/units/new", admin, s.unitEdit},
+		{"GET", "/units/{unit}", view, s.unitShow},
+		{"GET", "/units/{unit}/edit", admin, s.unitEdit},
+		{"POST", "/units", admin, s.unitSave},
+		{"POST", "/units/{unit}", admin, s.unitSave},
+		{"POST", "/units/{unit}/delete", admin, s.unitDelete},
+
+		{"GET", "/groups/new", admin, s.groupEdit},
+		{"GET", "/groups/{group}/edit", admin, s.groupEdit},
+		{"POST", "/groups", admin, s.groupSave},
+		{"POST", "/groups/{group}", admin, s.groupSave},
+		{"POST", "/groups/{group}/delete", admin, s.groupDelete},
+
+		{"GET", "/api/v1/openapi.json", public, s.apiOpenAPI},
+		{"GET", "/api/v1/plans", view, s.apiPlans},
+		{"POST", "/api/v1/plans", admin, s.apiPlanCreate},
+		{"GET", "/api/v1/plans/{plan}", view, s.apiPlan},
+		{"GET", "/api/v1/units", view, s.apiDirectory},
+	}
+}

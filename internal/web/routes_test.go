@@ -1,0 +1,197 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/store/storetest"
+)
+
+// wantPerm is the permission each route must have, written out by hand so
+// that a route added without a decision here fails the test.
+var wantPerm = map[string]auth.Perm{
+	"GET /static/":                                   auth.PermPublic,
+	"GET /healthz":                                   auth.PermPublic,
+	"GET /login":                                     auth.PermPublic,
+	"POST /login":                                    auth.PermPublic,
+	"GET /api/v1/openapi.json":                       auth.PermPublic,
+	"POST /logout":                                   auth.PermView,
+	"GET /{$}":                                       auth.PermView,
+	"GET /plans":                                     auth.PermView,
+	"GET /plans/{plan}":                              auth.PermView,
+	"GET /units":                                     auth.PermView,
+	"GET /units/{unit}":                              auth.PermView,
+	"GET /api/v1/plans":                              auth.PermView,
+	"GET /api/v1/plans/{plan}":                       auth.PermView,
+	"GET /api/v1/units":                              auth.PermView,
+	"POST /api/v1/plans":                             auth.PermAdmin,
+	"GET /plans/new":                                 auth.PermAdmin,
+	"POST /plans":                                    auth.PermAdmin,
+	"GET /plans/{plan}/edit":                         auth.PermAdmin,
+	"POST /plans/{plan}":                             auth.PermAdmin,
+	"POST /plans/{plan}/delete":                      auth.PermAdmin,
+	"GET /plans/{plan}/goals/new":                    auth.PermAdmin,
+	"GET /plans/{plan}/goals/{goal}/edit":            auth.PermAdmin,
+	"POST /plans/{plan}/goals":                       auth.PermAdmin,
+	"POST /plans/{plan}/goals/{goal}":                auth.PermAdmin,
+	"POST /plans/{plan}/goals/{goal}/delete":         auth.PermAdmin,
+	"GET /plans/{plan}/sections/new":                 auth.PermAdmin,
+	"GET /plans/{plan}/sections/{section}/edit":      auth.PermAdmin,
+	"POST /plans/{plan}/sections":                    auth.PermAdmin,
+	"POST /plans/{plan}/sections/{section}":          auth.PermAdmin,
+	"POST /plans/{plan}/sections/{section}/delete":   auth.PermAdmin,
+	"GET /plans/{plan}/sections/{section}/tasks/new": auth.PermAdmin,
+	"GET /plans/{plan}/tasks/{task}/edit":            auth.PermAdmin,
+	"POST /plans/{plan}/sections/{section}/tasks":    auth.PermAdmin,
+	"POST /plans/{plan}/tasks/{task}":                auth.PermAdmin,
+	"POST /plans/{plan}/tasks/{task}/delete":         auth.PermAdmin,
+	"GET /plans/{plan}/rows/new":                     auth.PermAdmin,
+	"GET /plans/{plan}/rows/{row}/edit":              auth.PermAdmin,
+	"POST /plans/{plan}/rows":                        auth.PermAdmin,
+	"POST /plans/{plan}/rows/{row}":                  auth.PermAdmin,
+	"POST /plans/{plan}/rows/{row}/delete":           auth.PermAdmin,
+	"GET /plans/{plan}/tables/{table}/edit":          auth.PermAdmin,
+	"POST /plans/{plan}/tables/{table}":              auth.PermAdmin,
+	"GET /units/new":                                 auth.PermAdmin,
+	"GET /units/{unit}/edit":                         auth.PermAdmin,
+	"POST /units":                                    auth.PermAdmin,
+	"POST /units/{unit}":                             auth.PermAdmin,
+	"POST /units/{unit}/delete":                      auth.PermAdmin,
+	"GET /groups/new":                                auth.PermAdmin,
+	"GET /groups/{group}/edit":                       auth.PermAdmin,
+	"POST /groups":                                   auth.PermAdmin,
+	"POST /groups/{group}":                           auth.PermAdmin,
+	"POST /groups/{group}/delete":                    auth.PermAdmin,
+}
+
+// TestEveryRouteByRole walks every registered route as every role and
+// checks the answer against the permission written above: anonymous
+// callers are sent to log in (pages) or get 401 (API and POSTs), users
+// without the permission get 403, and users with it get through.
+func TestEveryRouteByRole(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	s := &Server{}
+	routes := s.routes()
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		key := rt.method + " " + rt.pattern
+		seen[key] = true
+		want, ok := wantPerm[key]
+		if !ok {
+			t.Errorf("route %s is not in the permission table of this test", key)
+			continue
+		}
+		if rt.perm != want {
+			t.Errorf("route %s has permission %s, want %s", key, rt.perm, want)
+		}
+	}
+	for key := range wantPerm {
+		if !seen[key] {
+			t.Errorf("route %s is in the test but not registered", key)
+		}
+	}
+
+	dir := f.doc
+	ids := map[string]string{
+		"{plan}":    itoa(f.planID),
+		"{goal}":    itoa(dir.Goals[0].ID),
+		"{section}": itoa(dir.Sections[0].ID),
+		"{task}":    itoa(dir.Sections[0].Tasks[0].ID),
+		"{row}":     itoa(dir.TaskTable[0].ID),
+		"{table}":   itoa(dir.DecompositionTables[0].ID),
+		"{unit}":    "2",
+		"{group}":   "1",
+		"{$}":       "",
+	}
+	concrete := func(pattern string) string {
+		for k, v := range ids {
+			pattern = strings.ReplaceAll(pattern, k, v)
+		}
+		if pattern == "/static/" {
+			pattern = "/static/style.css"
+		}
+		return pattern
+	}
+	// Deletes come last so that the other routes still find what they address.
+	slices.SortStableFunc(routes, func(a, b route) int {
+		return strings.Compare(boolKey(strings.HasSuffix(a.pattern, "/delete")), boolKey(strings.HasSuffix(b.pattern, "/delete")))
+	})
+	for _, role := range []string{"", "sjd", "leader", "admin"} {
+		c := f.client(t, role)
+		var user *auth.User
+		switch role {
+		case "sjd":
+			user = &auth.User{Role: auth.RoleReporter}
+		case "leader":
+			user = &auth.User{Role: auth.RoleLeader}
+		case "admin":
+			user = &auth.User{Role: auth.RoleAdmin}
+		}
+		for _, rt := range routes {
+			if rt.pattern == "/logout" {
+				continue // it would end the session the walk goes on with
+			}
+			path := concrete(rt.pattern)
+			req, _ := http.NewRequest(rt.method, f.srv.URL+path, strings.NewReader(""))
+			if rt.method == "POST" {
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			res, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			got := res.StatusCode
+			name := role
+			if name == "" {
+				name = "anonymous"
+			}
+			allowed := auth.Allowed(user, rt.perm)
+			switch {
+			case got >= 500:
+				t.Errorf("%s %s as %s: %d", rt.method, path, name, got)
+			case rt.pattern == "/login" && rt.method == "POST" && got == 401:
+				// an empty form is a wrong password: the handler's answer, not the check's
+			case allowed && (got == 401 || got == 403):
+				t.Errorf("%s %s as %s: %d, want it allowed", rt.method, path, name, got)
+			case !allowed && user == nil && rt.method == "GET" && !isAPIPath(path):
+				if got != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+					t.Errorf("%s %s as anonymous: %d, want a redirect to /login", rt.method, path, got)
+				}
+			case !allowed && user == nil && got != 401:
+				t.Errorf("%s %s as anonymous: %d, want 401", rt.method, path, got)
+			case !allowed && user != nil && got != 403:
+				t.Errorf("%s %s as %s: %d, want 403", rt.method, path, name, got)
+			}
+		}
+	}
+}
+
+func boolKey(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+func isAPIPath(p string) bool { return strings.HasPrefix(p, "/api/") }
+
+// TestOpenAPIListsEveryAPIRoute keeps the API description true.
+func TestOpenAPIListsEveryAPIRoute(t *testing.T) {
+	s := &Server{}
+	spec := string(openAPI)
+	for _, rt := range s.routes() {
+		if !strings.HasPrefix(rt.pattern, "/api/") {
+			continue
+		}
+		p := strings.ReplaceAll(rt.pattern, "{plan}", "{id}")
+		if !strings.Contains(spec, `"`+p+`"`) || !strings.Contains(spec, `"`+strings.ToLower(rt.method)+`"`) {
+			t.Errorf("openapi.json lacks %s %s", rt.method, p)
+		}
+	}
+}

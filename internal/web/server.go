@@ -1,0 +1,209 @@
+// Package web serves kechuang's pages and JSON API. Every route is declared
+// in routes() with the permission it needs, and one middleware checks it.
+package web
+
+import (
+	"context"
+	"embed"
+		"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/plan"
+	"kechuang/internal/store"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Options configure the server.
+type Options struct {
+	// SecureCookies marks the session cookie Secure; set it when users
+	// reach kechuang over HTTPS (directly or through a proxy).
+	SecureCookies bool
+	// SessionTTL is how long a login lasts.
+	SessionTTL time.Duration
+	// Version is shown in the footer and /healthz.
+	Version string
+}
+
+// Server holds what the handlers need.
+type Server struct {
+	store *store.Store
+	log   *slog.Logger
+	opts  Options
+	pages *pages
+}
+
+// New parses the templates (a broken template fails here, not in a request)
+// and returns a server.
+func New(st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
+	if opts.SessionTTL == 0 {
+		opts.SessionTTL = 12 * time.Hour
+	}
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{store: st, log: log, opts: opts, pages: p}, nil
+}
+
+// route is one entry of the routing table: a method and pattern for
+// net/http's ServeMux, the permission it needs, and its handler.
+type route struct {
+	method  string
+	pattern string
+	perm    auth.Perm
+	handler http.HandlerFunc
+}
+
+// Handler returns the whole application: routes behind the authorization
+// check, cross-origin protection for every state-changing request, and
+// security headers.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.method+" "+rt.pattern, s.authorize(rt.perm, rt.handler))
+	}
+	mux.HandleFunc("/", s.notFound)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, plan.Errorf(plan.EFORBIDDEN, "跨站请求被拒绝：请从本系统页面提交。"))
+	}))
+	return securityHeaders(cop.Handler(mux))
+}
+
+func staticFS() fs.FS {
+	sub, err := fs.Sub(assets, "static")
+	if err != nil {
+		panic(err) // the embed pattern guarantees the folder
+	}
+	return sub
+}
+
+type ctxKey int
+
+const userKey ctxKey = iota
+
+// currentUser is the user of the request, nil when anonymous.
+func currentUser(r *http.Request) *auth.User {
+	u, _ := r.Context().Value(userKey).(*auth.User)
+	return u
+}
+
+// authorize is the one authorization check: it finds who is calling (a
+// session cookie or an API bearer token) and lets the request through only
+// when that user has the route's permission.
+func (s *Server) authorize(perm auth.Perm, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.identify(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !auth.Allowed(u, perm) {
+			if u == nil {
+				s.fail(w, r, plan.Errorf(plan.EUNAUTHORIZED, "请先登录。"))
+			} else {
+				s.fail(w, r, plan.Errorf(plan.EFORBIDDEN, "您的角色（%s）无权进行此操作。", u.Role.Label()))
+			}
+			return
+		}
+		if u != nil {
+			r = r.WithContext(context.WithValue(r.Context(), userKey, u))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+const sessionCookie = "kechuang_session"
+
+// identify returns the caller: nil when anonymous. A bad bearer token is an
+// error (a program should hear that its token is wrong); a stale cookie is
+// just anonymous.
+func (s *Server) identify(r *http.Request) (*auth.User, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		token, ok := cutPrefixFold(h, "Bearer ")
+		if !ok {
+			return nil, plan.Errorf(plan.EUNAUTHORIZED, "Authorization 头应为 “Bearer 令牌”。")
+		}
+		u, err := s.store.TokenUser(r.Context(), token)
+		if plan.ErrorCode(err) == plan.ENOTFOUND {
+			return nil, plan.Errorf(plan.EUNAUTHORIZED, "API 令牌无效。")
+		}
+		return u, err
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, nil
+	}
+	u, err := s.store.SessionUser(r.Context(), c.Value)
+	if plan.ErrorCode(err) == plan.ENOTFOUND {
+		return nil, nil
+	}
+	return u, err
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return "", false
+	}
+	return s[len(prefix):], true
+}
+
+// securityHeaders sets headers every answer carries. The CSP allows no
+// inline script and nothing from outside: kechuang runs on intranets.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, plan.Errorf(plan.ENOTFOUND, "页面不存在。"))
+}
+
+// status maps an error code to an HTTP status.
+func status(code string) int {
+	switch code {
+	case plan.EINVALID:
+		return http.StatusBadRequest
+	case plan.ENOTFOUND:
+		return http.StatusNotFound
+	case plan.ECONFLICT:
+		return http.StatusConflict
+	case plan.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case plan.EFORBIDDEN:
+		return http.StatusForbidden
+	}
+	return http.StatusInternalServerError
+}
+
+// fail answers an error: JSON for the API, a page otherwise (the login page
+// for an anonymous visitor of a page that needs a login). Internal errors
+// are logged; users see a generic message.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := plan.ErrorCode(err)
+	if code == plan.EINTERNAL {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if isAPI(r) {
+		writeJSON(w, status(code), map[string]any{"error": map[string]string{"code": code, "message": plan.ErrorMessage(err)}})
+		return
+	}
+	if code == plan.EUNAUTHORIZED && r.Method == http.MethodGet && currentUser(r) == nil {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, status(code), "error", map[string]any{"Message": plan.ErrorMessage(err), "Status": status(code)})
+}

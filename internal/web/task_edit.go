@@ -1,0 +1,117 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"kechuang/internal/plan"
+)
+
+// taskEdit shows the form for a task: new under a section, or an existing one.
+func (s *Server) taskEdit(w http.ResponseWriter, r *http.Request) {
+	doc, dir, err := s.planAndDirectory(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var task plan.DocTask
+	var section plan.DocSection
+	if r.PathValue("task") != "" {
+		taskID, err := pathID(r, "task")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		found := false
+		for _, sec := range doc.Sections {
+			for _, t := range sec.Tasks {
+				if t.ID == taskID {
+					task, section, found = t, sec, true
+				}
+			}
+		}
+		if !found {
+			s.fail(w, r, plan.Errorf(plan.ENOTFOUND, "任务不存在。"))
+			return
+		}
+	} else {
+		secID, err := pathID(r, "section")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		i := sectionIndex(doc, secID)
+		if i < 0 {
+			s.fail(w, r, plan.Errorf(plan.ENOTFOUND, "行动不存在。"))
+			return
+		}
+		section = doc.Sections[i]
+	}
+	s.render(w, r, http.StatusOK, "task_edit", map[string]any{"Doc": doc, "Section": section, "Task": task, "Names": directoryNames(dir)})
+}
+
+// directoryNames lists the names a units field may use, for the form's
+// suggestions.
+func directoryNames(dir *plan.Directory) []string {
+	var out []string
+	for _, u := range dir.Units {
+		out = append(out, u.Label())
+	}
+	for _, g := range dir.Groups {
+		out = append(out, g.Name)
+	}
+	return out
+}
+
+func (s *Server) taskSave(w http.ResponseWriter, r *http.Request) {
+	planID, err := pathID(r, "plan")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	dir, err := s.store.Directory(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t := plan.DocTask{
+		Number:           strings.TrimSpace(r.PostFormValue("number")),
+		Title:            strings.TrimSpace(r.PostFormValue("title")),
+		Text:             strings.TrimSpace(r.PostFormValue("text")),
+		Deadline:         strings.TrimSpace(r.PostFormValue("deadline")),
+		LeadUnits:        formUnits(r.PostFormValue("lead_units"), dir),
+		ResponsibleUnits: formUnits(r.PostFormValue("responsible_units"), dir),
+	}
+	var secID int64
+	if r.PathValue("task") != "" {
+		t.ID, err = pathID(r, "task")
+	} else {
+		secID, err = pathID(r, "section")
+	}
+	if err == nil {
+		_, err = s.store.SaveTask(r.Context(), planID, secID, t)
+	}
+	if err != nil {
+		s.formError(w, r, err, "task_edit", map[string]any{"Doc": &plan.Document{ID: planID}, "Section": plan.DocSection{ID: secID}, "Task": t, "Names": directoryNames(dir)})
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved#task-%s", planID, t.Number), http.StatusSeeOther)
+}
+
+func (s *Server) taskDelete(w http.ResponseWriter, r *http.Request) {
+	planID, err := pathID(r, "plan")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	taskID, err := pathID(r, "task")
+	if err == nil {
+		err = s.store.DeleteTask(r.Context(), planID, taskID)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved#tasks", planID), http.StatusSeeOther)
+}
