@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"kechuang/examples"
+	"kechuang/internal/plan"
+	"kechuang/internal/store/storetest"
+)
+
+// kc runs the command line with the database in KECHUANG_DB, as a shell
+// would, and returns exit code, stdout and stderr.
+func kc(t *testing.T, dsn, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(k string) string {
+		if k == "KECHUANG_DB" {
+			return dsn
+		}
+		return ""
+	}}
+	code := run(context.Background(), e, args)
+	return code, out.String(), errOut.String()
+}
+
+func eachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, storetest.SQLiteDSN(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		base := os.Getenv(storetest.PostgresEnv)
+		if base == "" {
+			t.Skip(storetest.PostgresEnv + " is not set")
+		}
+		fn(t, storetest.PostgresDSN(t, base))
+	})
+}
+
+func TestPlanImportExport(t *testing.T) {
+	eachDSN(t, func(t *testing.T, dsn string) {
+		dir := t.TempDir()
+		ex, _ := examples.Qingyunpu2022()
+		units, _ := json.Marshal(ex.Directory)
+		os.WriteFile(filepath.Join(dir, "units.json"), units, 0o644)
+		docJSON, _ := json.Marshal(ex.Document)
+		os.WriteFile(filepath.Join(dir, "plan.json"), docJSON, 0o644)
+
+		if code, out, errOut := kc(t, dsn, "", "units", "import", filepath.Join(dir, "units.json")); code != 0 || !strings.Contains(out, "19 个单位") {
+			t.Fatalf("units import: %d %s %s", code, out, errOut)
+		}
+		code, out, errOut := kc(t, dsn, "", "plan", "import", filepath.Join(dir, "plan.json"))
+		if code != 0 || !strings.Contains(out, "已导入方案 1") {
+			t.Fatalf("plan import: %d %s %s", code, out, errOut)
+		}
+		code, out, _ = kc(t, dsn, "", "plan", "list")
+		if code != 0 || !strings.Contains(out, "青政办发〔2022〕16号") {
+			t.Errorf("plan list: %s", out)
+		}
+		exported := filepath.Join(dir, "out.json")
+		if code, _, errOut := kc(t, dsn, "", "plan", "export", "1", "-o", exported); code != 0 {
+			t.Fatalf("plan export: %s", errOut)
+		}
+		f, _ := os.Open(exported)
+		defer f.Close()
+		doc, err := plan.DecodeDocument(f)
+		if err != nil {
+			t.Fatalf("exported document does not load back: %v", err)
+		}
+		if len(doc.Goals) != 6 || len(doc.TaskTable) != 16 {
+			t.Errorf("exported %d goals, %d rows", len(doc.Goals), len(doc.TaskTable))
+		}
+		// The export loads again as a second plan: the round trip closes.
+		if code, _, errOut := kc(t, dsn, "", "plan", "import", exported); code != 0 {
+			t.Errorf("re-import of the export: %s", errOut)
+		}
+	})
+}
+
+func TestPlanImportErrorsNamePath(t *testing.T) {
+	dsn := storetest.SQLiteDSN(t)
+	dir := t.TempDir()
+	tests := []struct {
+		name, json, want string
+	}{
+		{"syntax", "{\n  \"title\": \"x\",\n  \"goals\": [\n}", "第4行"},
+		{"bad number", `{"title":"x","goals":[{"indicator":"a","comparator":">=","target":1},{"indicator":"b","comparator":">=","target":"七"}]}`, "goals[1]"},
+		{"bad comparator", `{"title":"x","goals":[{"indicator":"a","comparator":"=>","target":1}]}`, "goals[0].comparator"},
+		{"unknown field", `{"title":"x","sections":[{"title":"s","tasks":[{"title":"t","lead":["区科工局"]}]}]}`, "sections[0].tasks[0]：未知字段 \"lead\""},
+		{"value outside columns", `{"title":"x","decomposition_tables":[{"title":"t","columns":["a"],"rows":[{"unit":"u","values":{"b":1}}]}]}`, "decomposition_tables[0].rows[0].values.b"},
+		{"wrong type", `{"title":"x","task_table":[{"content":"c","lead_units":"区科工局"}]}`, "task_table[0].lead_units"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := filepath.Join(dir, tt.name+".json")
+			os.WriteFile(file, []byte(tt.json), 0o644)
+			code, _, errOut := kc(t, dsn, "", "plan", "import", file)
+			if code == 0 || !strings.Contains(errOut, tt.want) || !strings.Contains(errOut, file) {
+				t.Errorf("exit %d, stderr %q; want the file and %q", code, errOut, tt.want)
+			}
+		})
+	}
+	if _, out, _ := kc(t, dsn, "", "plan", "list"); out != "" {
+		t.Errorf("refused imports left plans: %q", out)
+	}
+}
+
+func TestUserAndToken(t *testing.T) {
+	eachDSN(t, func(t *testing.T, dsn string) {
+		if code, _, errOut := kc(t, dsn, "short\n", "user", "add", "admin", "--role", "admin", "--password-stdin"); code == 0 || !strings.Contains(errOut, "至少 10 位") {
+			t.Errorf("weak password accepted: %s", errOut)
+		}
+		if code, _, errOut := kc(t, dsn, "good password 1\n", "user", "add", "admin", "--role", "admin", "--password-stdin"); code != 0 {
+			t.Fatalf("user add: %s", errOut)
+		}
+		if code, _, errOut := kc(t, dsn, "good password 1\n", "user", "add", "sjd", "--role", "reporter", "--unit", "三家店街道", "--password-stdin"); code == 0 || !strings.Contains(errOut, "三家店街道") {
+			t.Errorf("reporter bound to an unknown unit: %d %s", code, errOut)
+		}
+		code, out, errOut := kc(t, dsn, "", "token", "create", "admin", "--label", "ci")
+		if code != 0 || !strings.HasPrefix(out, "kc_") {
+			t.Fatalf("token create: %q %q", out, errOut)
+		}
+		if code, _, _ := kc(t, dsn, "", "token", "create", "nobody"); code == 0 {
+			t.Error("token for a missing user")
+		}
+		if code, out, _ := kc(t, dsn, "", "migrate"); code != 0 || !strings.Contains(out, "已应用 0 个迁移") {
+			t.Errorf("migrate on an up-to-date database: %s", out)
+		}
+	})
+}
+
+func TestUnknownCommand(t *testing.T) {
+	if code, _, errOut := kc(t, "", "", "frobnicate"); code != 2 || !strings.Contains(errOut, "未知命令") {
+		t.Errorf("unknown command: %d %s", code, errOut)
+	}
+	if code, out, _ := kc(t, "", "", "help"); code != 0 || !strings.Contains(out, "plan import") {
+		t.Errorf("help: %s", out)
+	}
+}
+
+func TestDemoLoadsOnceAndResetsPasswords(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, storetest.SQLiteDSN(t))
+	pw1, err := loadDemo(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw2, err := loadDemo(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, _ := s.Plans(ctx)
+	if len(plans) != 1 || plans[0].Status != plan.StatusActive {
+		t.Fatalf("demo plans: %+v", plans)
+	}
+	if pw1 == pw2 {
+		t.Error("demo password not renewed")
+	}
+	for _, name := range []string{"admin", "leader", "区科工局", "三家店街道", "新经济产业集聚区"} {
+		if _, err := s.Authenticate(ctx, name, pw2); err != nil {
+			t.Errorf("demo account %s: %v", name, err)
+		}
+	}
+	if _, err := s.Authenticate(ctx, "admin", pw1); err == nil {
+		t.Error("old demo password still works")
+	}
+}

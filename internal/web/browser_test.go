@@ -1,0 +1,100 @@
+package web
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"kechuang/internal/store/storetest"
+)
+
+// browser starts headless Chromium for a test. Without a Chromium the test
+// is skipped, unless KECHUANG_REQUIRE_BROWSER is set (as .ci/run sets it),
+// where a missing browser is a failure.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		if os.Getenv("KECHUANG_REQUIRE_BROWSER") != "" {
+			t.Fatal("no Chromium found and KECHUANG_REQUIRE_BROWSER is set")
+		}
+		t.Skip("no Chromium on this machine")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 1800),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+// TestBrowserLoginAndSplitTable logs in through the form as a person would
+// and reads the 附件2 table: the district row, the sums of the seven
+// sub-districts and the check that they match.
+func TestBrowserLoginAndSplitTable(t *testing.T) {
+	ctx := browser(t)
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(f.srv.URL+"/plans/"+itoa(f.planID)),
+		chromedp.WaitVisible(`input[name=username]`),
+		chromedp.SendKeys(`input[name=username]`, "leader"),
+		chromedp.SendKeys(`input[name=password]`, testPassword),
+		chromedp.Click(`form button[type=submit]`),
+		chromedp.WaitVisible(`#split-0`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := run(t, ctx, chromedp.Text(`h1`))
+	rows := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#split-0 tbody tr').length`))
+	sums := run(t, ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#split-0 .sum-row td')].map(td => td.innerText.trim()).join(' ')`))
+	checks := run(t, ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#split-0 .check-row td')].map(td => td.innerText.split('\n')[0].trim()).join(' ')`))
+	if title != "2022年青云谱区科技创新基础大提升工作要点" {
+		t.Errorf("title %q", title)
+	}
+	if rows != 8 {
+		t.Errorf("附件2 has %d rows, want 8 (青云谱区 and 7 sub-districts)", rows)
+	}
+	if sums != "140 76 7" {
+		t.Errorf("sums of the sub-districts %q, want \"140 76 7\"", sums)
+	}
+	if strings.Count(checks, "✓ 相符") != 3 {
+		t.Errorf("checks %q, want three ✓", checks)
+	}
+	if shot := os.Getenv("KECHUANG_SCREENSHOT"); shot != "" {
+		os.WriteFile(shot, run(t, ctx, chromedp.FullScreenshot(100)), 0o644)
+	}
+}
+
+// run runs one browser action and fails the test on error.
+func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
