@@ -123,9 +123,9 @@ func TestAssignmentsAndAllocations(t *testing.T) {
 			{"青云谱镇", 13, 0, map[string]string{"科技型中小企业": "16", "高新技术企业": "7", "技术合同成交额": "0.1"}},
 			{"徐家坊街道", 11, 0, map[string]string{"科技型中小企业": "39", "高新技术企业": "19", "技术合同成交额": "3"}},
 			{"区科工局", 11, 11, nil},
-			{"区金融办", 2, 1, nil},    // leads 11; shares 12 through 区直相关部门
-			{"区委人才办", 1, 1, nil},   // leads 12
-			{"区发改委", 4, 1, nil},    // leads 1; shares 3, 9, and 12 through 区直相关部门
+			{"区金融办", 2, 1, nil},           // leads 11; shares 12 through 区直相关部门
+			{"区委人才办", 1, 1, nil},          // leads 12
+			{"区发改委", 4, 1, nil},           // leads 1; shares 3, 9, and 12 through 区直相关部门
 			{"区科学技术和工业信息化局", 11, 11, nil}, // official name of 区科工局
 		}
 		for _, tt := range tests {

@@ -23,10 +23,12 @@ var funcs = template.FuncMap{
 	"target": func(g plan.DocGoal) string {
 		return plan.FormatTarget(g.Comparator, g.Target, g.TargetMax, g.Unit)
 	},
-	"units":    func(names []string) string { return strings.Join(names, "、") },
-	"add":      func(a, b int) int { return a + b },
-	"list":     func(s ...string) []string { return s },
-	"kinds":    func() []plan.GoalKind { return []plan.GoalKind{plan.KindStock, plan.KindFlow, plan.KindRatio, plan.KindPerCapita} },
+	"units": func(names []string) string { return strings.Join(names, "、") },
+	"add":   func(a, b int) int { return a + b },
+	"list":  func(s ...string) []string { return s },
+	"kinds": func() []plan.GoalKind {
+		return []plan.GoalKind{plan.KindStock, plan.KindFlow, plan.KindRatio, plan.KindPerCapita}
+	},
 	"unitKinds": func() []plan.UnitKind { return plan.UnitKinds },
 	"comparators": func() []plan.Comparator {
 		return []plan.Comparator{plan.AtLeast, plan.MoreThan, plan.AtMost, plan.About, plan.WithinRange}

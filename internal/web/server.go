@@ -5,7 +5,7 @@ package web
 import (
 	"context"
 	"embed"
-		"io/fs"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
