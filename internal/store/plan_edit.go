@@ -190,7 +190,7 @@ func (s *Store) SaveSplitTable(ctx context.Context, planID int64, t plan.DocTabl
 			id, err = insertSplitTable(ctx, tx, planID, nextPosition(ctx, tx, "split_tables", planID), &t)
 			return err
 		}
-		if err := updateOne(ctx, tx, "分解表", `UPDATE split_tables SET title = $1 WHERE id = $2 AND plan_id = $3`, t.Title, id, planID); err != nil {
+		if err := updateOne(ctx, tx, "分解表", `UPDATE split_tables SET title = $1, annex = $2 WHERE id = $3 AND plan_id = $4`, t.Title, t.Attachment, id, planID); err != nil {
 			return err
 		}
 		for _, q := range []string{`DELETE FROM split_rows WHERE table_id = $1`, `DELETE FROM split_columns WHERE table_id = $1`} {

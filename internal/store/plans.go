@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"kechuang/internal/plan"
@@ -42,61 +44,104 @@ func (s *Store) Plans(ctx context.Context) ([]PlanSummary, error) {
 	return out, nil
 }
 
-// CreatePlan stores a plan document as a new draft plan with the text it was
-// read from, in one transaction, and returns its ID. The document is checked
-// first (plan.CheckDocument); IDs in it are ignored.
+// CreatePlan stores a plan document as a new plan (a draft unless the
+// document says otherwise) with the text it was read from, in one
+// transaction, and returns its ID. The document is checked first
+// (plan.CheckDocument); IDs in it are ignored.
 func (s *Store) CreatePlan(ctx context.Context, doc *plan.Document, sourceText string) (int64, error) {
+	return s.ImportPlan(ctx, doc, sourceText, DirectoryAdditions{})
+}
+
+// DirectoryAdditions are units and aliases an import adds to the directory
+// for names the notice uses that the directory lacked.
+type DirectoryAdditions struct {
+	Units   []plan.Unit      // new units
+	Aliases map[string]int64 // a name as written → the existing unit it means
+}
+
+// ImportPlan adds to the directory and stores the plan in one transaction:
+// a notice confirmed after review either lands whole, with the units it
+// introduced, or not at all.
+func (s *Store) ImportPlan(ctx context.Context, doc *plan.Document, sourceText string, add DirectoryAdditions) (int64, error) {
 	if err := plan.CheckDocument(doc); err != nil {
 		return 0, err
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		findings, err := json.Marshal(nonNil(doc.Findings))
+		for i, u := range add.Units {
+			u.Name = plan.CleanName(u.Name)
+			if _, err := saveUnit(ctx, tx, u, 1<<20+i); err != nil {
+				return err
+			}
+		}
+		for _, alias := range slices.Sorted(maps.Keys(add.Aliases)) {
+			if err := mustExist(ctx, tx, "units", add.Aliases[alias], "单位"); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2)`, plan.CleanName(alias), add.Aliases[alias]); err != nil {
+				return wrap(err, "add alias %q", alias)
+			}
+		}
+		if len(add.Units) > 0 || len(add.Aliases) > 0 {
+			if err := directoryChanged(ctx, tx); err != nil {
+				return err
+			}
+		}
+		var err error
+		id, err = insertPlan(ctx, tx, doc, sourceText, s.nowUTC())
 		if err != nil {
-			return fmt.Errorf("store: unable to encode findings: %w", err)
-		}
-		status := doc.Status
-		if status == "" {
-			status = plan.StatusDraft
-		}
-		now := s.nowUTC()
-		if err := tx.QueryRowContext(ctx, `
-			INSERT INTO plans (doc_number, issuer, issue_date, title, year, parent_title, status, source_text, import_findings, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
-			doc.DocNumber, doc.Issuer, doc.Date, doc.Title, doc.Year, doc.ParentTitle, string(status),
-			sourceText, string(findings), now).Scan(&id); err != nil {
-			return fmt.Errorf("store: unable to create plan: %w", err)
-		}
-		for i := range doc.Goals {
-			if _, err := insertGoal(ctx, tx, id, i, &doc.Goals[i]); err != nil {
-				return err
-			}
-		}
-		for i, sec := range doc.Sections {
-			var secID int64
-			if err := tx.QueryRowContext(ctx, `INSERT INTO sections (plan_id, position, number, title, line) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-				id, i, sec.Number, sec.Title, sec.Line).Scan(&secID); err != nil {
-				return fmt.Errorf("store: unable to save section %s: %w", sec.Number, err)
-			}
-			for j := range sec.Tasks {
-				if _, err := insertTask(ctx, tx, id, secID, j, &sec.Tasks[j]); err != nil {
-					return err
-				}
-			}
-		}
-		for i := range doc.TaskTable {
-			if _, err := insertTaskRow(ctx, tx, id, i, &doc.TaskTable[i]); err != nil {
-				return err
-			}
-		}
-		for i := range doc.DecompositionTables {
-			if _, err := insertSplitTable(ctx, tx, id, i, &doc.DecompositionTables[i]); err != nil {
-				return err
-			}
+			return err
 		}
 		return resolveWithDirectory(ctx, tx, id)
 	})
 	return id, err
+}
+
+func insertPlan(ctx context.Context, tx *sql.Tx, doc *plan.Document, sourceText string, now time.Time) (int64, error) {
+	findings, err := json.Marshal(nonNil(doc.Findings))
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to encode findings: %w", err)
+	}
+	status := doc.Status
+	if status == "" {
+		status = plan.StatusDraft
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO plans (doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, source_text, import_findings, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+		doc.DocNumber, doc.Issuer, doc.Date, doc.Title, doc.Year, doc.ParentTitle, doc.TaskTableAttachment, string(status),
+		sourceText, string(findings), now).Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: unable to create plan: %w", err)
+	}
+	for i := range doc.Goals {
+		if _, err := insertGoal(ctx, tx, id, i, &doc.Goals[i]); err != nil {
+			return 0, err
+		}
+	}
+	for i, sec := range doc.Sections {
+		var secID int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO sections (plan_id, position, number, title, line) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			id, i, sec.Number, sec.Title, sec.Line).Scan(&secID); err != nil {
+			return 0, fmt.Errorf("store: unable to save section %s: %w", sec.Number, err)
+		}
+		for j := range sec.Tasks {
+			if _, err := insertTask(ctx, tx, id, secID, j, &sec.Tasks[j]); err != nil {
+				return 0, err
+			}
+		}
+	}
+	for i := range doc.TaskTable {
+		if _, err := insertTaskRow(ctx, tx, id, i, &doc.TaskTable[i]); err != nil {
+			return 0, err
+		}
+	}
+	for i := range doc.DecompositionTables {
+		if _, err := insertSplitTable(ctx, tx, id, i, &doc.DecompositionTables[i]); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
 }
 
 func nonNil[T any](s []T) []T {
@@ -165,8 +210,8 @@ func insertTaskUnits(ctx context.Context, tx *sql.Tx, planID int64, owner string
 
 func insertSplitTable(ctx context.Context, tx *sql.Tx, planID int64, pos int, t *plan.DocTable) (int64, error) {
 	var tableID int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO split_tables (plan_id, position, title, line) VALUES ($1, $2, $3, $4) RETURNING id`,
-		planID, pos, t.Title, t.Line).Scan(&tableID); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO split_tables (plan_id, position, title, annex, line) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		planID, pos, t.Title, t.Attachment, t.Line).Scan(&tableID); err != nil {
 		return 0, fmt.Errorf("store: unable to save table %q: %w", t.Title, err)
 	}
 	return tableID, insertSplitContent(ctx, tx, tableID, t)
@@ -224,8 +269,8 @@ func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) 
 	doc := &plan.Document{ID: id}
 	var findings string
 	err := q.QueryRowContext(ctx, `
-		SELECT doc_number, issuer, issue_date, title, year, parent_title, status, import_findings
-		FROM plans WHERE id = $1`, id).Scan(&doc.DocNumber, &doc.Issuer, &doc.Date, &doc.Title, &doc.Year, &doc.ParentTitle, &doc.Status, &findings)
+		SELECT doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, import_findings
+		FROM plans WHERE id = $1`, id).Scan(&doc.DocNumber, &doc.Issuer, &doc.Date, &doc.Title, &doc.Year, &doc.ParentTitle, &doc.TaskTableAttachment, &doc.Status, &findings)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", id)
 	}
@@ -347,9 +392,9 @@ func loadTaskUnits(ctx context.Context, q queryer, planID int64) (map[unitsKey]*
 func loadSplitTables(ctx context.Context, q queryer, planID int64) ([]plan.DocTable, error) {
 	tables := []plan.DocTable{}
 	idx := map[int64]int{}
-	if err := eachRow(ctx, q, `SELECT id, title, line FROM split_tables WHERE plan_id = $1 ORDER BY position, id`, func(r *sql.Rows) error {
+	if err := eachRow(ctx, q, `SELECT id, title, annex, line FROM split_tables WHERE plan_id = $1 ORDER BY position, id`, func(r *sql.Rows) error {
 		var t plan.DocTable
-		if err := r.Scan(&t.ID, &t.Title, &t.Line); err != nil {
+		if err := r.Scan(&t.ID, &t.Title, &t.Attachment, &t.Line); err != nil {
 			return err
 		}
 		t.Columns, t.Rows, t.UnitsOfMeasure = []string{}, []plan.DocTableRow{}, map[string]string{}

@@ -34,7 +34,7 @@ func (s *Server) tableEdit(w http.ResponseWriter, r *http.Request) {
 // measure, and rows (unit, total mark, one value per column); rows marked
 // for removal are dropped and a new row is added when its unit is filled.
 func tableFromForm(r *http.Request, id int64) (plan.DocTable, error) {
-	t := plan.DocTable{ID: id, Title: strings.TrimSpace(r.PostFormValue("title")), UnitsOfMeasure: map[string]string{}}
+	t := plan.DocTable{ID: id, Title: strings.TrimSpace(r.PostFormValue("title")), Attachment: strings.TrimSpace(r.PostFormValue("annex")), UnitsOfMeasure: map[string]string{}}
 	ncols, _ := strconv.Atoi(r.PostFormValue("ncols"))
 	nrows, _ := strconv.Atoi(r.PostFormValue("nrows"))
 	if ncols < 0 || ncols > 200 || nrows < 0 || nrows > 10000 {

@@ -36,6 +36,7 @@ CREATE TABLE plans (
     title           TEXT      NOT NULL,
     year            INTEGER   NOT NULL DEFAULT 0,
     parent_title    TEXT      NOT NULL DEFAULT '',
+    task_table_name TEXT      NOT NULL DEFAULT '',
     status          TEXT      NOT NULL DEFAULT 'draft',
     source_text     TEXT      NOT NULL DEFAULT '',
     import_findings TEXT      NOT NULL DEFAULT '[]',
@@ -107,6 +108,7 @@ CREATE TABLE split_tables (
     plan_id  INTEGER NOT NULL REFERENCES plans (id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
     title    TEXT    NOT NULL DEFAULT '',
+    annex    TEXT    NOT NULL DEFAULT '',
     line     INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE split_columns (
