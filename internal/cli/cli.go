@@ -39,6 +39,7 @@ func commands() []command {
 	return []command{
 		{"serve", "[--addr 127.0.0.1:8080] [--demo]", "启动网页服务", runServe},
 		{"migrate", "", "升级数据库结构", runMigrate},
+		{"notice parse", "FILE [--json]", "识别通知（.txt/.docx，- 为标准输入），--json 输出方案文档", runNoticeParse},
 		{"plan list", "", "列出方案", runPlanList},
 		{"plan import", "FILE.json", "导入方案文档（全有或全无）", runPlanImport},
 		{"plan export", "ID [-o FILE]", "导出方案文档 JSON", runPlanExport},

@@ -168,3 +168,29 @@ func TestDemoLoadsOnceAndResetsPasswords(t *testing.T) {
 		t.Error("old demo password still works")
 	}
 }
+
+func TestNoticeParse(t *testing.T) {
+	code, out, errOut := kc(t, "", "", "notice", "parse", "../../examples/qingyunpu-2022/notice.txt", "--json")
+	if code != 0 {
+		t.Fatalf("notice parse --json: %d %s", code, errOut)
+	}
+	doc, err := plan.DecodeDocument(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("the output is not a plan document: %v", err)
+	}
+	if doc.DocNumber != "青政办发〔2022〕16号" || len(doc.Goals) != 6 || len(doc.TaskTable) != 16 {
+		t.Errorf("parsed %s, %d goals, %d rows", doc.DocNumber, len(doc.Goals), len(doc.TaskTable))
+	}
+	code, out, _ = kc(t, "", "", "notice", "parse", "../../examples/qingyunpu-2022/notice.txt")
+	if code != 0 || !strings.Contains(out, "技术合同成交额 >7亿元") || !strings.Contains(out, "任务分解表（16 行）") {
+		t.Errorf("summary: %s", out)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "x.txt"), []byte("会议纪要\n大家发言踊跃。"), 0o644)
+	if code, _, errOut := kc(t, "", "", "notice", "parse", filepath.Join(dir, "x.txt")); code != 1 || !strings.Contains(errOut, "x.txt") {
+		t.Errorf("not a notice: exit %d, %s", code, errOut)
+	}
+	if code, _, _ := kc(t, "", "", "notice", "parse", filepath.Join(dir, "missing.txt")); code == 0 {
+		t.Error("missing file: exit 0")
+	}
+}

@@ -180,27 +180,46 @@ func (s *Store) DeleteTaskRow(ctx context.Context, planID, rowID int64) error {
 // columns, rows and values, keeping its ID: the allocation grid is edited
 // as a whole.
 func (s *Store) SaveSplitTable(ctx context.Context, planID int64, t plan.DocTable) (int64, error) {
-	if err := plan.CheckDocument(&plan.Document{Title: "-", DecompositionTables: []plan.DocTable{t}}); err != nil {
+	ids, err := s.SaveSplitTables(ctx, planID, []plan.DocTable{t})
+	if err != nil {
 		return 0, err
 	}
-	id := t.ID
+	return ids[0], nil
+}
+
+// SaveSplitTables saves several split tables as SaveSplitTable does, in one
+// transaction: a workbook of tables is imported whole or not at all.
+func (s *Store) SaveSplitTables(ctx context.Context, planID int64, tables []plan.DocTable) ([]int64, error) {
+	if err := plan.CheckDocument(&plan.Document{Title: "-", DecompositionTables: tables}); err != nil {
+		return nil, err
+	}
+	var ids []int64
 	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
-		if id == 0 {
-			var err error
-			id, err = insertSplitTable(ctx, tx, planID, nextPosition(ctx, tx, "split_tables", planID), &t)
-			return err
-		}
-		if err := updateOne(ctx, tx, "分解表", `UPDATE split_tables SET title = $1, annex = $2 WHERE id = $3 AND plan_id = $4`, t.Title, t.Attachment, id, planID); err != nil {
-			return err
-		}
-		for _, q := range []string{`DELETE FROM split_rows WHERE table_id = $1`, `DELETE FROM split_columns WHERE table_id = $1`} {
-			if _, err := tx.ExecContext(ctx, q, id); err != nil {
-				return wrap(err, "replace split table %d", id)
+		for i := range tables {
+			id, err := saveSplitTable(ctx, tx, planID, &tables[i])
+			if err != nil {
+				return err
 			}
+			ids = append(ids, id)
 		}
-		return insertSplitContent(ctx, tx, id, &t)
+		return nil
 	})
-	return id, err
+	return ids, err
+}
+
+func saveSplitTable(ctx context.Context, tx *sql.Tx, planID int64, t *plan.DocTable) (int64, error) {
+	if t.ID == 0 {
+		return insertSplitTable(ctx, tx, planID, nextPosition(ctx, tx, "split_tables", planID), t)
+	}
+	if err := updateOne(ctx, tx, "分解表", `UPDATE split_tables SET title = $1, annex = $2 WHERE id = $3 AND plan_id = $4`, t.Title, t.Attachment, t.ID, planID); err != nil {
+		return 0, err
+	}
+	for _, q := range []string{`DELETE FROM split_rows WHERE table_id = $1`, `DELETE FROM split_columns WHERE table_id = $1`} {
+		if _, err := tx.ExecContext(ctx, q, t.ID); err != nil {
+			return 0, wrap(err, "replace split table %d", t.ID)
+		}
+	}
+	return t.ID, insertSplitContent(ctx, tx, t.ID, t)
 }
 
 // editPlan runs fn in a transaction on an existing plan, then re-resolves
@@ -247,4 +266,38 @@ func wrap(err error, format string, args ...any) error {
 		return nil
 	}
 	return fmt.Errorf("store: unable to "+format+": %w", append(args, err)...)
+}
+
+// ReplaceTaskTable replaces a plan's whole task table (附件1), as when an
+// office's Excel version is imported. A row keeps the body task it details
+// when the old table had a row of the same number that did.
+func (s *Store) ReplaceTaskTable(ctx context.Context, planID int64, rows []plan.DocTaskRow) error {
+	if err := plan.CheckDocument(&plan.Document{Title: "-", TaskTable: rows}); err != nil {
+		return err
+	}
+	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+		old := map[string]string{}
+		if err := eachRow(ctx, tx, `SELECT number, maps_to_task FROM task_rows WHERE plan_id = $1`, func(r *sql.Rows) error {
+			var n, m string
+			if err := r.Scan(&n, &m); err != nil {
+				return err
+			}
+			old[n] = m
+			return nil
+		}, planID); err != nil {
+			return wrap(err, "read the task table of plan %d", planID)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM task_rows WHERE plan_id = $1`, planID); err != nil {
+			return wrap(err, "clear the task table of plan %d", planID)
+		}
+		for i, r := range rows {
+			if r.MapsToTask == "" {
+				r.MapsToTask = old[r.Number]
+			}
+			if _, err := insertTaskRow(ctx, tx, planID, i, &r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -70,7 +70,11 @@ func (s *Store) ImportPlan(ctx context.Context, doc *plan.Document, sourceText s
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		for i, u := range add.Units {
 			u.Name = plan.CleanName(u.Name)
-			if _, err := saveUnit(ctx, tx, u, 1<<20+i); err != nil {
+			unitID, err := saveUnit(ctx, tx, u, 1<<20+i)
+			if err != nil {
+				return err
+			}
+			if err := setParent(ctx, tx, unitID, u.Parent); err != nil {
 				return err
 			}
 		}

@@ -20,6 +20,9 @@ func (s *Server) routes() []route {
 
 		{"GET", "/plans", view, s.planList},
 		{"GET", "/plans/new", admin, s.planNew},
+		{"GET", "/plans/import", admin, s.planImportPage},
+		{"POST", "/plans/import", admin, s.planImportPreview},
+		{"POST", "/plans/import/confirm", admin, s.planImportConfirm},
 		{"POST", "/plans", admin, s.planCreate},
 		{"GET", "/plans/{plan}", view, s.planShow},
 		{"GET", "/plans/{plan}/edit", admin, s.planEdit},
@@ -50,6 +53,10 @@ func (s *Server) routes() []route {
 		{"POST", "/plans/{plan}/rows/{row}", admin, s.rowSave},
 		{"POST", "/plans/{plan}/rows/{row}/delete", admin, s.rowDelete},
 
+		{"GET", "/plans/{plan}/annex1.xlsx", view, s.planAnnex1},
+		{"GET", "/plans/{plan}/annex2.xlsx", view, s.planAnnex2},
+		{"POST", "/plans/{plan}/rows/import", admin, s.planRowsImport},
+		{"POST", "/plans/{plan}/tables/import", admin, s.planTablesImport},
 		{"GET", "/plans/{plan}/tables/{table}/edit", admin, s.tableEdit},
 		{"POST", "/plans/{plan}/tables/{table}", admin, s.tableSave},
 
