@@ -28,7 +28,8 @@ import (
 //     lead units from the task table when it has one.
 //   - unmapped_row: a task-table row that maps to no body task. Skipped when
 //     the document has no body tasks: then the table rows are the tasks.
-//   - unknown_column: a split-table column that measures no goal (MatchGoal).
+//   - unknown_column: a split-table column that measures no goal (MatchGoal);
+//     one finding per table when the document has no goals at all.
 //   - sum_mismatch: in a split-table column of an additive quantity, the
 //     units' values do not add up to the total row, or the total (the sum
 //     when there is no total row) differs from the goal's target (or lies
@@ -196,13 +197,13 @@ func (l *linter) bodyTasks() {
 		}
 		var parts []string
 		if len(missing) > 0 {
-			parts = append(parts, "分解表未列"+quoteAll(missing))
+			parts = append(parts, "少了"+quoteAll(missing))
 		}
 		if len(extra) > 0 {
-			parts = append(parts, "分解表另列"+quoteAll(extra))
+			parts = append(parts, "多了"+quoteAll(extra))
 		}
 		l.add(FindingUnitsDiffer, SeverityWarning, l.taskWhere(i),
-			"任务“%s”的单位与%s第%s行不一致：%s", t.Title, TaskTableLabel(l.doc), strings.Join(nums, "、"), strings.Join(parts, "；"))
+			"%s第%s行所列单位比正文%s", TaskTableLabel(l.doc), strings.Join(nums, "、"), strings.Join(parts, "，"))
 	}
 }
 
@@ -235,9 +236,13 @@ func (l *linter) tables() {
 		if m := tableYearRe.FindStringSubmatch(t.Title); m != nil {
 			fmt.Sscan(m[1], &year)
 		}
+		if len(l.doc.Goals) == 0 && len(t.Columns) > 0 {
+			// One finding, not one per column: the goals are missing.
+			l.add(FindingUnknownColumn, SeverityWarning, label, "文件没有列出工作目标，%s列无法对应到目标指标", quoteAll(t.Columns))
+		}
 		for _, col := range t.Columns {
 			gi := l.goalFor(col, year)
-			if gi < 0 {
+			if gi < 0 && len(l.doc.Goals) > 0 {
 				l.add(FindingUnknownColumn, SeverityWarning, label+" "+col+"列", "列“%s”与工作目标中的指标都对不上", col)
 			}
 			l.sums(t, label, col, gi)
@@ -298,8 +303,8 @@ func (l *linter) sums(t *DocTable, label, col string, gi int) {
 	if total != nil {
 		whole = total.Values[col]
 		if sum.Cmp(whole) != 0 {
-			l.add(FindingSumMismatch, SeverityWarning, where, "各单位之和 %s 与合计行“%s”的 %s 不等（差 %s）",
-				sum, total.Unit, whole, whole.Sub(sum))
+			l.add(FindingSumMismatch, SeverityWarning, where, "各单位之和 %s 与合计行“%s”的 %s 不等",
+				sum, total.Unit, whole)
 		}
 	}
 	if g == nil {

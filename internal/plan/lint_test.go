@@ -74,8 +74,8 @@ func TestLint(t *testing.T) {
 					row("15", "六", "双百计划", "12", list("区科工局"), list("区科工局", group)),
 				},
 			},
-			want: "warning|units_differ|正文任务5|任务“打通科技成果转移转化路径”的单位与附件1第5、6行不一致：分解表未列“各街道、镇、集聚区”\n" +
-				"warning|units_differ|正文任务12|任务“引育高端人才与团队”的单位与附件1第14、15行不一致：分解表未列“区人社局”；分解表另列“区直相关部门”\n",
+			want: "warning|units_differ|正文任务5|附件1第5、6行所列单位比正文少了“各街道、镇、集聚区”\n" +
+				"warning|units_differ|正文任务12|附件1第14、15行所列单位比正文少了“区人社局”，多了“区直相关部门”\n",
 		},
 		{
 			name: "UnitsCompareCleaned",
@@ -125,7 +125,7 @@ func TestLint(t *testing.T) {
 					row("2", "二", "乙", "1", list("区发改委"), list("区发改委", "区财政局")),
 				},
 			},
-			want: "warning|units_differ|正文（二）任务1|任务“乙任务”的单位与任务分解表第2行不一致：分解表另列“区财政局”\n",
+			want: "warning|units_differ|正文（二）任务1|任务分解表第2行所列单位比正文多了“区财政局”\n",
 		},
 		{
 			name: "SumMismatch",
@@ -147,7 +147,7 @@ func TestLint(t *testing.T) {
 					},
 				}},
 			},
-			want: "warning|sum_mismatch|附件2 科技型中小企业列|各单位之和 139 与合计行“青云谱区”的 140 不等（差 1）\n" +
+			want: "warning|sum_mismatch|附件2 科技型中小企业列|各单位之和 139 与合计行“青云谱区”的 140 不等\n" +
 				"warning|sum_mismatch|附件2 技术合同成交额列|合计 7.1 与目标2“技术合同成交额”的 >7亿元 不符\n" +
 				"warning|unknown_column|附件2 孵化器面积列|列“孵化器面积”与工作目标中的指标都对不上\n",
 		},

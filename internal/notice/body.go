@@ -1,0 +1,302 @@
+package notice
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"kechuang/internal/plan"
+)
+
+// The body is read as blocks: a block starts at a numbered heading and takes
+// the text lines after it, however extraction broke them, until the next
+// heading. Headings nest by their markers (一、 （一） 1. （1）).
+//
+// A heading titled 工作目标/主要目标/… opens the goals part: goals are read
+// from everything under it. Headings titled 总体要求/保障措施/… open parts
+// that hold neither goals nor tasks. In every other part, the deepest of the
+// second and third levels used holds the tasks, and the level above the
+// actions (sections): 2022's （一）…行动 with tasks 1.–13.; or a part 二、重点任务
+// whose （一）… are themselves tasks, the part being their section.
+
+// block is a heading and the text under it, one segment per line.
+type block struct {
+	h    heading // level 0 for text before any heading
+	at   int     // line index of the heading
+	segs []seg
+}
+
+// seg is a cleaned line of text, with the index of its line.
+type seg struct {
+	at   int
+	text string
+}
+
+var (
+	// goalHeadingRe matches the title of a goals part.
+	goalHeadingRe = regexp.MustCompile(`^(?:工作|主要|发展|总体|年度|具体|预期|主要预期)?(?:目标|指标)(?:任务)?$`)
+	// otherHeadingRe matches the titles of parts with neither goals nor
+	// tasks: guidance, principles, safeguards.
+	otherHeadingRe = regexp.MustCompile(`^(?:总体要求|总体思路|指导思想|基本原则|工作原则|保障措施|保障机制|工作保障|组织保障|组织领导|工作要求|有关要求|工作机制|实施步骤|工作步骤|进度安排|时间安排|实施安排|其他事项|考核评估)$`)
+)
+
+// maxOtherHeading bounds the titles otherHeadingRe looks at: a task is a
+// sentence, a part's title a few words.
+const maxOtherHeading = 10
+
+func headingTitle(rest string) string {
+	if i := strings.IndexAny(rest, "。：:；;，,"); i >= 0 {
+		return rest[:i]
+	}
+	return rest
+}
+
+// blocks cuts the body's lines into blocks. An item numbered out of
+// sequence is taken for a broken line, not an item: "5." after "2." is
+// text that happened to start a line.
+func (p *parser) blocks(end int) []block {
+	var out []block
+	var cur *block
+	last2, last3 := 0, 0
+	for i := 0; i < end; i++ {
+		switch p.role[i] {
+		case roleText:
+		case roleAttachList, roleSignature, roleAttachment:
+			cur = nil // what follows is no task's text
+			continue
+		default:
+			continue
+		}
+		s := p.lines[i].clean()
+		if s == "" {
+			continue
+		}
+		if h, ok := parseHeading(s); ok && p.inSequence(h, &last2, &last3) {
+			out = append(out, block{h: h, at: i, segs: []seg{{i, h.rest}}})
+			cur = &out[len(out)-1]
+			continue
+		}
+		if cur == nil {
+			out = append(out, block{at: i})
+			cur = &out[len(out)-1]
+		}
+		cur.segs = append(cur.segs, seg{i, s})
+	}
+	return out
+}
+
+func (p *parser) inSequence(h heading, last2, last3 *int) bool {
+	switch h.level {
+	case 1:
+		*last2 = 0
+	case 2:
+		n := hanNumber(h.number)
+		if n != 1 && n != *last2+1 {
+			return false
+		}
+		*last2 = n
+	case 3:
+		n := rowNumber(h.number)
+		if n != 1 && n != *last3+1 {
+			return false
+		}
+		*last3 = n
+	}
+	return true
+}
+
+// parseBody reads goals, sections and tasks from the body.
+func (p *parser) parseBody() {
+	blocks := p.blocks(p.firstAttachment())
+	goalLevel, otherLevel := 0, 0
+	var goalSegs []seg
+	var taskBlocks []int
+	for i, b := range blocks {
+		lv := b.h.level
+		if lv > 0 {
+			if goalLevel > 0 && lv <= goalLevel {
+				goalLevel = 0
+			}
+			if otherLevel > 0 && lv <= otherLevel {
+				otherLevel = 0
+			}
+			title := key(headingTitle(b.h.rest))
+			switch {
+			case goalLevel == 0 && goalHeadingRe.MatchString(title):
+				goalLevel = lv
+				// The heading's own line may go on with goals: "主要目标：…".
+				goalSegs = append(goalSegs, seg{b.at, strings.TrimPrefix(b.h.rest, headingTitle(b.h.rest))})
+				goalSegs = append(goalSegs, b.segs[1:]...)
+				continue
+			case otherLevel == 0 && lv <= 2 && utf8.RuneCountInString(title) <= maxOtherHeading && otherHeadingRe.MatchString(title):
+				otherLevel = lv
+				continue
+			}
+		}
+		switch {
+		case goalLevel > 0:
+			goalSegs = append(goalSegs, p.fullSegs(b)...)
+		case otherLevel > 0 || lv == 0:
+		default:
+			taskBlocks = append(taskBlocks, i)
+		}
+	}
+	if goalSegs == nil {
+		goalSegs = p.statedGoals(blocks)
+	}
+	p.doc.Goals = p.readGoals(goalSegs)
+	p.readTasks(blocks, taskBlocks)
+}
+
+// fullSegs returns a block's segments with its heading's marker, as it
+// reads inside a larger text.
+func (p *parser) fullSegs(b block) []seg {
+	out := append([]seg(nil), b.segs...)
+	if b.h.level > 0 && len(out) > 0 {
+		out[0].text = p.lines[b.at].clean()
+	}
+	return out
+}
+
+// statedGoals is the fallback when no part is titled as goals: sentences of
+// the text before the first heading that speak of 目标.
+func (p *parser) statedGoals(blocks []block) []seg {
+	var out []seg
+	for _, b := range blocks {
+		if b.h.level != 0 {
+			break
+		}
+		for _, s := range b.segs {
+			if strings.Contains(key(s.text), "目标") {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// readTasks groups the task-bearing blocks into parts (one per first-level
+// heading) and reads each part's sections and tasks.
+func (p *parser) readTasks(blocks []block, idx []int) {
+	var part []int
+	flush := func() {
+		p.readPart(blocks, part)
+		part = nil
+	}
+	for _, i := range idx {
+		if blocks[i].h.level == 1 {
+			flush()
+		}
+		part = append(part, i)
+	}
+	flush()
+	p.uniqueTaskNumbers()
+	for _, n := range p.taskNotes {
+		where := "正文任务" + p.doc.Sections[n.section].Tasks[n.task].Number
+		p.noteAt(n.at, plan.SeverityWarning, plan.FindingTruncatedUnits, where, "%s", n.message)
+	}
+	p.dropEmptySections()
+}
+
+// taskNote is a warning about a task's units, placed once task numbers are
+// final.
+type taskNote struct {
+	section, task int // indices in the document
+	at            int // line index
+	message       string
+}
+
+// readPart reads one part: its head (a first-level heading) if it has one,
+// then second- to fourth-level blocks.
+func (p *parser) readPart(blocks []block, part []int) {
+	if len(part) == 0 {
+		return
+	}
+	var head *block
+	if blocks[part[0]].h.level == 1 {
+		head = &blocks[part[0]]
+		part = part[1:]
+	}
+	taskLevel := 0
+	for _, i := range part {
+		switch lv := blocks[i].h.level; {
+		case lv == 3:
+			taskLevel = 3
+		case lv == 2 && taskLevel == 0:
+			taskLevel = 2
+		}
+	}
+	if taskLevel == 0 {
+		return
+	}
+	var sec *plan.DocSection
+	newSection := func(b *block) {
+		s := plan.DocSection{Title: "重点任务", Tasks: []plan.DocTask{}}
+		if b != nil {
+			s.Number, s.Title, s.Line = b.h.number, headingTitle(b.h.rest), p.lines[b.at].no
+		}
+		p.doc.Sections = append(p.doc.Sections, s)
+		sec = &p.doc.Sections[len(p.doc.Sections)-1]
+	}
+	var task []seg
+	var taskHead *block
+	flushTask := func() {
+		if taskHead != nil {
+			if sec == nil {
+				newSection(head)
+			}
+			t, warnings := p.readTask(taskHead, task)
+			for _, w := range warnings {
+				p.taskNotes = append(p.taskNotes, taskNote{len(p.doc.Sections) - 1, len(sec.Tasks), taskHead.at, w})
+			}
+			sec.Tasks = append(sec.Tasks, t)
+		}
+		taskHead, task = nil, nil
+	}
+	for _, i := range part {
+		b := &blocks[i]
+		switch lv := b.h.level; {
+		case lv < taskLevel:
+			flushTask()
+			newSection(b)
+		case lv == taskLevel:
+			flushTask()
+			taskHead, task = b, append([]seg(nil), b.segs...)
+		case taskHead != nil:
+			task = append(task, p.fullSegs(*b)...)
+		}
+	}
+	flushTask()
+}
+
+func (p *parser) dropEmptySections() {
+	out := p.doc.Sections[:0]
+	for _, s := range p.doc.Sections {
+		if len(s.Tasks) > 0 {
+			out = append(out, s)
+		}
+	}
+	p.doc.Sections = out
+}
+
+// uniqueTaskNumbers qualifies task numbers by their section ("二.1") when
+// the numbering restarts in each section, so that every task has its own.
+func (p *parser) uniqueTaskNumbers() {
+	seen := map[string]bool{}
+	dup := false
+	for _, s := range p.doc.Sections {
+		for _, t := range s.Tasks {
+			dup = dup || seen[t.Number]
+			seen[t.Number] = true
+		}
+	}
+	if !dup {
+		return
+	}
+	for si := range p.doc.Sections {
+		s := &p.doc.Sections[si]
+		for ti := range s.Tasks {
+			s.Tasks[ti].Number = s.Number + "." + s.Tasks[ti].Number
+		}
+	}
+}

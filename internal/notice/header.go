@@ -1,0 +1,313 @@
+package notice
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+var (
+	// docNumberRe matches a document number: 青政办发〔2022〕16号.
+	docNumberRe = regexp.MustCompile(`[\p{Han}A-Za-z]{1,12}[〔\[［【(（]` + reDigit + `{4}[〕\]］】)）]第?` + reDigit + `{1,4}号`)
+	// dateRe matches a date line: "2022年6月16日", "二〇二二年六月十六日印发",
+	// or a 版记 line "青云谱区人民政府办公室2022年6月16日印发".
+	dateRe = regexp.MustCompile(`^(.*?)(` + reDigit + `{4}|[〇○零一二三四五六七八九Ｏ]{4})年(` + reDigit + `{1,2}|[一二三四五六七八九十]{1,3})月(` +
+		reDigit + `{1,2}|[一二三四五六七八九十]{1,3})日(印发|发布|印)?$`)
+	// orgRe matches the name of an issuing body.
+	orgRe = regexp.MustCompile(`(?:办公室|人民政府|政府|委员会|管委会|领导小组|小组|指挥部|办公厅|局|委|办|厅|部|会|中心)$`)
+	// orgSuffixRe is what is cut from an issuer to get the area it governs.
+	orgSuffixRe = regexp.MustCompile(`(?:人民政府办公室|人民政府办公厅|人民政府|委员会办公室|党委办公室|委办公室|政府办公室|办公室|管委会|委员会)$`)
+	// metaRe matches the lines of the 版记 (distribution block).
+	metaRe = regexp.MustCompile(`^(?:抄送|主送|发送|分送|印发|联系人|联系电话|电话|（此件|\(此件)`)
+	// noticeTitleRe matches the notice's own title around the plan's:
+	// 关于印发《…》的通知.
+	noticeTitleRe = regexp.MustCompile(`^(.*?)关于(?:印发|下发|下达|转发|发布|印送)《?(.+?)》?的通知$`)
+	// planTitleRe matches the title of a plan: it ends in a plan word,
+	// possibly followed by its period in brackets.
+	planTitleRe = regexp.MustCompile(`(?:要点|方案|计划|规划|意见|安排)(?:` + reLP + `[^（）()]*` + reRP + `)?$`)
+	// parentRe matches the plan this one implements: 依据《…》.
+	parentRe = regexp.MustCompile(`(?:依据|根据|按照|落实|对照|围绕|贯彻)《([^《》]+)》`)
+	// periodRe matches a multi-year period: 2021-2023年.
+	periodRe    = regexp.MustCompile(reDigit + `{4}\s*[-—–－~～至到]\s*` + reDigit + `{4}`)
+	yearRe      = regexp.MustCompile(`(` + reDigit + `{4})\s*年`)
+	bookTitleRe = regexp.MustCompile(`《([^《》]+)》`)
+	// periodLineRe matches a title's period on a line of its own.
+	periodLineRe = regexp.MustCompile(`^` + reLP + reDigit + `{4}\s*[-—–－~～至到]\s*` + reDigit + `{4}年?` + reRP + `$`)
+)
+
+// findSignature reads the issuing office and the date from the signature
+// at the end of the body or of the whole notice: an office's name above a
+// date, or a 版记 line "…办公室 2022年6月16日印发". Only the closing lines
+// are looked at, so that a date in a table or the text is never taken.
+func (p *parser) findSignature() {
+	var signer, printer, signed, printed string
+	ends := []int{len(p.lines)}
+	if a := p.firstAttachment(); a < len(p.lines) {
+		ends = append(ends, a)
+	}
+	for _, end := range ends {
+		for _, i := range p.closingLines(end) {
+			s := p.lines[i].clean()
+			k := key(s)
+			m := dateRe.FindStringSubmatchIndex(k)
+			if m == nil {
+				if metaRe.MatchString(k) {
+					p.role[i] = roleSignature
+				}
+				continue
+			}
+			p.role[i] = roleSignature
+			date := civilDate(k[m[4]:m[5]], k[m[6]:m[7]], k[m[8]:m[9]])
+			if m[10] >= 0 { // 印发: the 版记 line, below the signature
+				printed = cmp.Or(printed, date)
+				printer = cmp.Or(printer, p.orgOf(s[m[2]:m[3]], i))
+				continue
+			}
+			signed = cmp.Or(signed, date)
+			signer = cmp.Or(signer, p.orgOf(s[m[2]:m[3]], i))
+			break // the signature: what is above it is the body or a table
+		}
+	}
+	p.doc.Issuer = cmp.Or(signer, printer)
+	p.doc.Date = cmp.Or(printed, signed)
+}
+
+// orgOf returns the office that dated line i: the name before the date on
+// the line, else the line above when it is an office's name.
+func (p *parser) orgOf(prefix string, i int) string {
+	if isOrg(prefix) {
+		return prefix
+	}
+	if j := p.prevNonBlank(i-1, 0); j >= 0 && (p.role[j] == roleText || p.role[j] == roleSignature) && isOrg(p.lines[j].clean()) {
+		p.role[j] = roleSignature
+		return p.lines[j].clean()
+	}
+	return ""
+}
+
+// closingLines returns, from the last backwards, the lines before end that
+// may close a notice: dates, offices, 版记 lines, page numbers.
+func (p *parser) closingLines(end int) []int {
+	var out []int
+	for i := end - 1; i >= 0; i-- {
+		l := p.lines[i]
+		if l.blank() || isPageNumber(l.text) {
+			continue
+		}
+		if l.cells != nil || (p.role[i] != roleText && p.role[i] != roleSignature) {
+			break
+		}
+		k := key(l.clean())
+		if !dateRe.MatchString(k) && !metaRe.MatchString(k) && !isOrg(l.clean()) {
+			break
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+func isOrg(s string) bool {
+	return s != "" && utf8.RuneCountInString(s) <= 40 && !strings.ContainsAny(s, "，。：；、,:;") && orgRe.MatchString(key(s))
+}
+
+// civilDate turns the parts of a date, in Arabic or Chinese digits, into
+// YYYY-MM-DD; "" when it is no valid date.
+func civilDate(y, m, d string) string {
+	year := 0
+	for _, r := range toASCIIDigits(y) {
+		switch {
+		case r >= '0' && r <= '9':
+			year = year*10 + int(r-'0')
+		case hanDigit(r) >= 0:
+			year = year*10 + hanDigit(r)
+		}
+	}
+	num := func(s string) int {
+		s = toASCIIDigits(s)
+		if s != "" && s[0] >= '0' && s[0] <= '9' {
+			n := 0
+			fmt.Sscan(s, &n)
+			return n
+		}
+		return hanNumber(s)
+	}
+	month, day := num(m), num(d)
+	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
+	if year < 1900 || month < 1 || month > 12 || t.Day() != day {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+// parseHeader reads the document number, title, year, parent plan and (when
+// the signature gave none) the issuer from the lines before the body's
+// first heading.
+func (p *parser) parseHeader() {
+	front := p.frontLines()
+	var texts []string
+	prose := false
+	for _, i := range front {
+		s := p.lines[i].clean()
+		texts = append(texts, s)
+		k := key(s)
+		// The number stands above the first sentence; later ones are cited.
+		if !prose && p.doc.DocNumber == "" {
+			if m := docNumberRe.FindStringIndex(k); m != nil {
+				p.doc.DocNumber = s[m[0]:m[1]]
+			}
+		}
+		prose = prose || strings.Contains(s, "。")
+	}
+	p.doc.Title = p.title(front)
+	if y := yearRe.FindStringSubmatch(key(p.doc.Title)); y != nil && !periodRe.MatchString(key(p.doc.Title)) {
+		fmt.Sscan(toASCIIDigits(y[1]), &p.doc.Year)
+	}
+	all := strings.Join(texts, "")
+	for _, m := range parentRe.FindAllStringSubmatchIndex(key(all), -1) {
+		if t := all[m[2]:m[3]]; planTitleRe.MatchString(key(t)) && t != p.doc.Title {
+			p.doc.ParentTitle = t
+			break
+		}
+	}
+	if p.doc.Date == "" {
+		p.frontSignature(front)
+	}
+	if p.doc.Issuer == "" {
+		p.doc.Issuer = p.issuerFromHead(front)
+	}
+	p.regions = regionsOf(p.doc.Issuer)
+	for _, i := range front {
+		if s := p.lines[i].clean(); strings.HasSuffix(s, "文件") {
+			p.regions = append(p.regions, regionsOf(strings.TrimSuffix(s, "文件"))...)
+		}
+	}
+}
+
+// frontSignature reads the signature of a covering notice that ends before
+// the plan's text: an office's name above a date.
+func (p *parser) frontSignature(front []int) {
+	for n, i := range front {
+		k := key(p.lines[i].clean())
+		m := dateRe.FindStringSubmatchIndex(k)
+		if m == nil || n == 0 {
+			continue
+		}
+		org := p.lines[front[n-1]].clean()
+		if !isOrg(org) {
+			continue
+		}
+		p.doc.Date = civilDate(k[m[4]:m[5]], k[m[6]:m[7]], k[m[8]:m[9]])
+		p.doc.Issuer = cmp.Or(p.doc.Issuer, org)
+		return
+	}
+}
+
+// frontLines returns the indices of the text lines before the body's first
+// heading.
+func (p *parser) frontLines() []int {
+	var out []int
+	end := p.firstAttachment()
+	for i := 0; i < end; i++ {
+		if p.role[i] != roleText || p.lines[i].blank() {
+			continue
+		}
+		s := p.lines[i].clean()
+		if h, ok := parseHeading(s); ok && h.level <= 3 {
+			break
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// title finds the plan's title: a line of its own ending in a plan word
+// (工作要点, 实施方案 …) — the last such line before the body, since the
+// plan's title follows the notice's — else the title inside 关于印发…的通知,
+// else a plan named in 《》.
+func (p *parser) title(front []int) string {
+	var standalone, inNotice, quoted string
+	for n, i := range front {
+		s := p.lines[i].clean()
+		k := key(s)
+		if strings.Contains(k, "关于") && !strings.HasSuffix(k, "通知") {
+			// A notice title broken over lines.
+			for _, j := range front[n+1 : min(n+4, len(front))] {
+				s += p.lines[j].clean()
+				if strings.HasSuffix(s, "通知") {
+					break
+				}
+			}
+			k = key(s)
+		}
+		if m := noticeTitleRe.FindStringSubmatchIndex(k); m != nil && inNotice == "" {
+			inNotice = s[m[4]:m[5]]
+			continue
+		}
+		if isTitleLine(s) {
+			standalone = s
+			// The period may stand on the line below: "（2023—2025年）".
+			if n+1 < len(front) {
+				if next := p.lines[front[n+1]].clean(); periodLineRe.MatchString(key(next)) {
+					standalone += next
+				}
+			}
+		}
+		if quoted == "" {
+			for _, m := range bookTitleRe.FindAllStringSubmatchIndex(k, -1) {
+				if t := s[m[2]:m[3]]; planTitleRe.MatchString(key(t)) {
+					quoted = t
+					break
+				}
+			}
+		}
+	}
+	switch {
+	case standalone != "" && (inNotice == "" || !strings.HasSuffix(inNotice, standalone)):
+		return standalone
+	case inNotice != "":
+		return inNotice
+	case standalone != "":
+		return standalone
+	}
+	return quoted
+}
+
+func isTitleLine(s string) bool {
+	k := key(s)
+	return utf8.RuneCountInString(s) <= maxTitle && !strings.ContainsAny(s, "。，；：,;:") &&
+		!strings.HasPrefix(k, "关于") && !strings.HasPrefix(k, "《") && planTitleRe.MatchString(k)
+}
+
+// issuerFromHead finds the issuer when no signature names it: before
+// 关于印发 in the notice's title, or in the red header "…文件".
+func (p *parser) issuerFromHead(front []int) string {
+	for _, i := range front {
+		s := p.lines[i].clean()
+		if m := noticeTitleRe.FindStringSubmatchIndex(key(s)); m != nil && isOrg(s[m[2]:m[3]]) {
+			return s[m[2]:m[3]]
+		}
+	}
+	for _, i := range front {
+		if s := p.lines[i].clean(); strings.HasSuffix(s, "文件") && isOrg(strings.TrimSuffix(s, "文件")) {
+			return strings.TrimSuffix(s, "文件")
+		}
+	}
+	return ""
+}
+
+// regionsOf returns the area an issuing body governs: 青云谱区 for
+// 青云谱区人民政府办公室; for 南昌市青云谱区… also the part after the city.
+func regionsOf(issuer string) []string {
+	r := orgSuffixRe.ReplaceAllString(key(issuer), "")
+	if utf8.RuneCountInString(r) < 2 {
+		return nil
+	}
+	out := []string{r}
+	if i := strings.LastIndexAny(r, "省市州"); i >= 0 && i+len("市") < len(r) {
+		out = append(out, r[i+len("市"):])
+	}
+	return out
+}

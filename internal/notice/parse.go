@@ -1,0 +1,99 @@
+package notice
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"kechuang/internal/plan"
+)
+
+// role is what a line was found to be.
+type role uint8
+
+const (
+	roleText       role = iota // body text, not yet placed
+	roleTable                  // a line of a recognised table
+	roleTableTitle             // the title above a table
+	roleAttachment             // "附件1" heading an attachment
+	roleAttachList             // "附件：1. …" listing attachments at the end of the body
+	roleSignature              // the issuing office, the date, 抄送/印发 lines
+	rolePage                   // a page number left by extraction
+)
+
+// parser holds the state of one parse.
+type parser struct {
+	lines  []line
+	role   []role
+	doc    *plan.Document
+	tables []*table
+	notes  []note
+	// taskNotes wait for the tasks' final numbers.
+	taskNotes []taskNote
+	// regions are the names of the area the notice is for (青云谱区), to
+	// tell the total row of a split table.
+	regions []string
+}
+
+// note is a finding of the parser's own, kept with its line so that all
+// come out in document order.
+type note struct {
+	line int
+	f    plan.Finding
+}
+
+func (p *parser) note(i int, sev plan.Severity, code, format string, args ...any) {
+	where := fmt.Sprintf("第%d行", p.lines[i].no)
+	p.notes = append(p.notes, note{line: i, f: plan.Finding{Severity: sev, Code: code, Where: where, Message: fmt.Sprintf(format, args...)}})
+}
+
+func (p *parser) noteAt(i int, sev plan.Severity, code, where, format string, args ...any) {
+	p.notes = append(p.notes, note{line: i, f: plan.Finding{Severity: sev, Code: code, Where: where, Message: fmt.Sprintf(format, args...)}})
+}
+
+// parseLines is the parse: structure first (attachments, signature,
+// tables), then the header, the body (goals, actions, tasks), the tables'
+// contents, and the links between task-table rows and body tasks. The
+// parser's findings come first, in line order, then plan.Lint's.
+func parseLines(lines []line) (*plan.Document, error) {
+	// Offsets found in a line's key are used in the line itself, which needs
+	// both to be valid UTF-8 (an invalid byte would become a longer U+FFFD).
+	for i := range lines {
+		lines[i].text = strings.ToValidUTF8(lines[i].text, "\uFFFD")
+		for j, c := range lines[i].cells {
+			lines[i].cells[j] = strings.ToValidUTF8(c, "\uFFFD")
+		}
+	}
+	p := &parser{
+		lines: lines,
+		role:  make([]role, len(lines)),
+		doc: &plan.Document{
+			Goals:               []plan.DocGoal{},
+			Sections:            []plan.DocSection{},
+			TaskTable:           []plan.DocTaskRow{},
+			DecompositionTables: []plan.DocTable{},
+		},
+	}
+	p.findAttachments()
+	p.findSignature()
+	p.findTables()
+	p.labelTables()
+	p.findAttachmentList()
+	p.parseHeader()
+	p.parseBody()
+	p.buildTables()
+	p.mapRows()
+
+	d := p.doc
+	if len(d.Goals) == 0 && len(d.Sections) == 0 && len(d.TaskTable) == 0 && len(d.DecompositionTables) == 0 {
+		return nil, ErrNoPlan
+	}
+	slices.SortStableFunc(p.notes, func(a, b note) int { return cmp.Compare(a.line, b.line) })
+	d.Findings = make([]plan.Finding, 0, len(p.notes))
+	for _, n := range p.notes {
+		d.Findings = append(d.Findings, n.f)
+	}
+	d.Findings = append(d.Findings, plan.Lint(d, nil)...)
+	return d, nil
+}

@@ -1,0 +1,379 @@
+package notice
+
+import (
+	"regexp"
+	"strings"
+
+	"kechuang/internal/plan"
+)
+
+// A notice's tables come in two kinds: the task table (任务分解表, 附件1),
+// whose header names 序号, 工作内容, 牵头单位, 责任单位 …, and target-split
+// tables (指标分解表, 附件2), one row per unit and one number per column.
+// PDF extraction gives them as tab-separated rows whose cells wrap (the
+// wrapped part comes on a following line with the cells before it empty)
+// and whose header repeats at each page; or with every cell on a line of
+// its own (flat.go). A .docx gives real rows.
+
+type tableKind int
+
+const (
+	taskTable tableKind = iota + 1
+	splitTable
+)
+
+// table is a table as found, before its cells are read into the document.
+type table struct {
+	kind      tableKind
+	header    []string // cleaned header cells
+	headerAt  int      // line index of the header
+	first     int      // line index of its first line (title or header)
+	end       int      // line index after its last row
+	title     string
+	label     string // the attachment it is: "附件1"
+	rows      []rawRow
+	cols      taskCols // task table
+	unitCol   int      // split table: the column naming the unit
+	flattened bool     // one cell per line
+}
+
+// rawRow is a table row with its cells as written; cells of continuation
+// lines are appended.
+type rawRow struct {
+	at      int // line index of its first line
+	cells   []string
+	section bool // a row naming an action: "(一) 科技创新区域优化布局行动"
+}
+
+// taskCols says which column holds what in a task table; -1 when absent.
+type taskCols struct {
+	number, content, lead, resp, deadline int
+}
+
+// taskColumns reads a task table's header; ok when it has a content column
+// and a lead or responsible column.
+func taskColumns(header []string) (taskCols, bool) {
+	c := taskCols{-1, -1, -1, -1, -1}
+	for i, h := range header {
+		k := key(h)
+		switch {
+		case k == "":
+		case strings.Contains(k, "序号") || k == "序" || k == "编号":
+			setOnce(&c.number, i)
+		case strings.Contains(k, "牵头") || strings.Contains(k, "主责") || strings.Contains(k, "主办"):
+			setOnce(&c.lead, i)
+		case strings.Contains(k, "责任") || strings.Contains(k, "配合") || strings.Contains(k, "参与") || strings.Contains(k, "协办"):
+			setOnce(&c.resp, i)
+		case strings.Contains(k, "时限") || strings.Contains(k, "时间") || strings.Contains(k, "进度"):
+			setOnce(&c.deadline, i)
+		case strings.ContainsAny(k, "内任措事项") && !strings.Contains(k, "备注"):
+			setOnce(&c.content, i)
+		}
+	}
+	return c, c.content >= 0 && (c.lead >= 0 || c.resp >= 0)
+}
+
+func setOnce(p *int, i int) {
+	if *p < 0 {
+		*p = i
+	}
+}
+
+func cleanCells(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = cleanText(c)
+	}
+	return out
+}
+
+func nonEmpty(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if c != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func cell(cells []string, i int) string {
+	if i < 0 || i >= len(cells) {
+		return ""
+	}
+	return cells[i]
+}
+
+// sameCells reports whether a row repeats the header (a page break).
+func sameCells(a, b []string) bool {
+	var x, y []string
+	for _, c := range a {
+		if c != "" {
+			x = append(x, key(c))
+		}
+	}
+	for _, c := range b {
+		if c != "" {
+			y = append(y, key(c))
+		}
+	}
+	if len(x) != len(y) || len(x) == 0 {
+		return false
+	}
+	for i := range x {
+		if x[i] != y[i] {
+			return false
+		}
+	}
+	return true
+}
+
+var rowNumberRe = regexp.MustCompile(`^` + reDigit + `{1,4}[.．、]?$`)
+
+func isRowNumber(s string) bool { return rowNumberRe.MatchString(s) }
+
+// findTables finds the tables and marks their lines.
+func (p *parser) findTables() {
+	for i := 0; i < len(p.lines); i++ {
+		if p.role[i] != roleText {
+			continue
+		}
+		t := p.tabTable(i)
+		if t == nil {
+			t = p.flatTaskTable(i)
+		}
+		if t == nil {
+			t = p.flatSplitTable(i)
+		}
+		if t == nil {
+			continue
+		}
+		p.tables = append(p.tables, t)
+		i = t.end - 1
+	}
+}
+
+// tabTable reads a table of tab-separated (or .docx) rows whose header is
+// at line i.
+func (p *parser) tabTable(i int) *table {
+	l := p.lines[i]
+	if l.cells == nil {
+		return nil
+	}
+	header := cleanCells(l.cells)
+	if nonEmpty(header) < 2 {
+		return nil
+	}
+	t := &table{header: header, headerAt: i, first: i}
+	if cols, ok := taskColumns(header); ok {
+		t.kind, t.cols = taskTable, cols
+	} else if p.splitFollows(i, header) {
+		t.kind = splitTable
+		if strings.Contains(key(header[0]), "序号") && len(header) > 2 {
+			t.unitCol = 1
+		}
+	} else {
+		return nil
+	}
+	last := i
+	for j := i + 1; j < len(p.lines); j++ {
+		lj := p.lines[j]
+		switch {
+		case p.role[j] != roleText:
+		case lj.blank():
+			continue
+		case lj.cells == nil && isPageNumber(lj.text):
+			p.role[j] = rolePage
+			continue
+		case lj.cells != nil:
+			if t.kind == taskTable {
+				p.taskRowLine(t, j)
+			} else {
+				p.splitRowLine(t, j)
+			}
+			last = j
+			continue
+		}
+		break
+	}
+	if len(t.rows) == 0 {
+		return nil
+	}
+	t.end = last + 1
+	p.markTable(t)
+	return t
+}
+
+// splitFollows reports whether the rows after a header at line i are those
+// of a split table: a unit's name, then numbers.
+func (p *parser) splitFollows(i int, header []string) bool {
+	unitCol := 0
+	if strings.Contains(key(header[0]), "序号") && len(header) > 2 {
+		unitCol = 1
+	}
+	seen := 0
+	for j := i + 1; j < len(p.lines) && seen < 4; j++ {
+		l := p.lines[j]
+		if l.blank() {
+			continue
+		}
+		if l.cells == nil {
+			return false
+		}
+		seen++
+		cells := cleanCells(l.cells)
+		unit := cell(cells, unitCol)
+		if unit == "" {
+			continue // a wrapped header cell
+		}
+		if _, isNum := numericCell(unit); isNum {
+			return false
+		}
+		nums, texts := 0, 0
+		for _, c := range cells[min(unitCol+1, len(cells)):] {
+			if _, ok := numericCell(c); ok {
+				nums++
+			} else if c != "" {
+				texts++
+			}
+		}
+		return nums > 0 && nums >= texts
+	}
+	return false
+}
+
+// taskRowLine reads line j of a tab-separated task table into t.rows.
+func (p *parser) taskRowLine(t *table, j int) {
+	raw := p.lines[j].cells
+	cells := cleanCells(raw)
+	if sameCells(cells, t.header) {
+		return
+	}
+	filled := nonEmpty(cells)
+	if filled == 0 {
+		return
+	}
+	var cur *rawRow
+	if n := len(t.rows); n > 0 && !t.rows[n-1].section {
+		cur = &t.rows[n-1]
+	}
+	first := firstFilled(cells)
+	section := filled == 1 && (first == 0 || first == t.cols.number) &&
+		(t.cols.number >= 0 || isSectionTitle(cells[first]))
+	switch {
+	case t.cols.number >= 0 && isRowNumber(cell(cells, t.cols.number)):
+		t.rows = append(t.rows, rawRow{at: j, cells: append([]string(nil), raw...)})
+	case section:
+		t.rows = append(t.rows, rawRow{at: j, cells: []string{raw[first]}, section: true})
+	case cell(cells, max(t.cols.number, 0)) == "" && cur != nil:
+		appendCells(cur, raw) // a wrapped row: its cells continue the row above
+	case t.cols.number < 0 && cell(cells, t.cols.content) != "":
+		t.rows = append(t.rows, rawRow{at: j, cells: append([]string(nil), raw...)})
+	default:
+		p.note(j, plan.SeverityInfo, "", "表格中的这一行未能识别，已跳过：%s", clip(cleanText(p.lines[j].text), 40))
+	}
+}
+
+// isSectionTitle reports whether a lone cell names an action: it has a
+// heading marker (（一） or 一、).
+func isSectionTitle(s string) bool {
+	h, ok := parseHeading(s)
+	return ok && h.level <= 2
+}
+
+func firstFilled(cells []string) int {
+	for i, c := range cells {
+		if c != "" {
+			return i
+		}
+	}
+	return -1
+}
+
+// appendCells appends a continuation line's cells to a row's.
+func appendCells(r *rawRow, more []string) {
+	for i, c := range more {
+		for len(r.cells) <= i {
+			r.cells = append(r.cells, "")
+		}
+		if strings.TrimFunc(c, isSpace) != "" {
+			r.cells[i] = joinSegments(r.cells[i], c)
+		}
+	}
+}
+
+// splitRowLine reads line j of a tab-separated split table into t.rows.
+func (p *parser) splitRowLine(t *table, j int) {
+	raw := p.lines[j].cells
+	cells := cleanCells(raw)
+	if sameCells(cells, t.header) || nonEmpty(cells) == 0 {
+		return
+	}
+	unit := cell(cells, t.unitCol)
+	values := 0
+	for i := t.unitCol + 1; i < len(cells); i++ {
+		if cells[i] != "" {
+			values++
+		}
+	}
+	n := len(t.rows)
+	switch {
+	case unit == "" && n == 0:
+		// A wrapped header cell: "2022年技术合" / "同成交额(亿元)".
+		for i, c := range raw {
+			for len(t.header) <= i {
+				t.header = append(t.header, "")
+			}
+			t.header[i] = cleanText(joinSegments(t.header[i], c))
+		}
+	case unit == "" && n > 0 && rowValues(t.rows[n-1].cells, t.unitCol) == 0:
+		appendCells(&t.rows[n-1], raw) // the values of a unit named on the line above
+	case values == 0 && n > 0:
+		appendCells(&t.rows[n-1], raw[:t.unitCol+1]) // the wrapped end of a unit's name
+	case unit != "":
+		t.rows = append(t.rows, rawRow{at: j, cells: append([]string(nil), raw...)})
+	default:
+		p.note(j, plan.SeverityInfo, "", "表格中的这一行未能识别，已跳过：%s", clip(cleanText(p.lines[j].text), 40))
+	}
+}
+
+func rowValues(cells []string, unitCol int) int {
+	n := 0
+	for i := unitCol + 1; i < len(cells); i++ {
+		if strings.TrimFunc(cells[i], isSpace) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// emptyValues are what split tables write in a cell with no target.
+var emptyValues = map[string]bool{"-": true, "—": true, "－": true, "–": true, "/": true, "／": true, "无": true, "——": true, "--": true}
+
+// numericCell reads a split-table value: a decimal, possibly followed by a
+// unit of measure ("3亿元", "0.55%"). ok is true for numbers and for the
+// dashes that mean "none" (then the value is nil).
+func numericCell(s string) (*plan.Decimal, bool) {
+	s = cleanText(s)
+	if emptyValues[key(s)] {
+		return nil, true
+	}
+	if m := unitSuffixRe.FindStringIndex(key(s)); m != nil && m[0] > 0 {
+		s = s[:m[0]]
+	}
+	d, err := plan.ParseDecimal(s)
+	if err != nil {
+		return nil, false
+	}
+	return &d, true
+}
+
+var unitSuffixRe = regexp.MustCompile(`(?:` + unitAlternation + `)$`)
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,211 @@
+package notice
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Units are written after a label — 牵头单位：…, 责任单位：…, 配合单位：… —
+// in a trailing parenthesis, on lines of their own, or in task-table cells;
+// or as "（区科工局牵头，各街道配合）". A list is split on 、，, and ；, but a
+// group phrase stays whole: 各街道、镇、集聚区 is one name (it stands for a
+// set of units), as are 区直相关部门 and 各乡镇（街道）.
+
+// unitLabelRe matches a label and its colon. 完成时限 and its kin label the
+// deadline, which shares the parenthesis in some notices.
+var unitLabelRe = regexp.MustCompile(`(牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|协同单位|完成时限|完成时间|时间节点)\s*` + reColon)
+
+type specKind int
+
+const (
+	specLead specKind = iota
+	specResp
+	specDeadline
+)
+
+// unitSpec is what one label says: its kind, the label and the text after it.
+type unitSpec struct {
+	kind  specKind
+	label string
+	raw   string
+}
+
+func labelKind(label string) specKind {
+	switch {
+	case strings.HasPrefix(label, "牵头") || strings.HasPrefix(label, "主"):
+		return specLead
+	case strings.Contains(label, "时"):
+		return specDeadline
+	}
+	return specResp
+}
+
+// parseSpecs reads "牵头单位：A；责任单位：B、C" (cleaned text) into one spec per
+// label.
+func parseSpecs(s string) []unitSpec {
+	k := key(s)
+	ms := unitLabelRe.FindAllStringSubmatchIndex(k, -1)
+	var out []unitSpec
+	for i, m := range ms {
+		end := len(s)
+		raw := ""
+		if i+1 < len(ms) {
+			end = ms[i+1][0]
+			// The separator before the next label is punctuation, not a
+			// sign of a cut-off list.
+			raw = strings.TrimRight(s[m[1]:end], "；;，,。 ")
+		} else {
+			raw = strings.TrimRight(s[m[1]:end], "。 ")
+		}
+		out = append(out, unitSpec{kind: labelKind(k[m[2]:m[3]]), label: s[m[2]:m[3]], raw: raw})
+	}
+	return out
+}
+
+// groupKinds are the words that follow 各 in a group phrase: 各街道、镇、集聚区.
+var groupKinds = setOf("街道", "街办", "镇", "乡", "乡镇", "集聚区", "园区", "开发区", "管委会", "社区", "村",
+	"部门", "单位", "区直部门", "区直单位", "企业", "学校", "街")
+
+// leadMarkRe matches a unit marked as leading inside a list: 区科工局（牵头）.
+var leadMarkRe = regexp.MustCompile(reLP + `牵头` + reRP + `$`)
+
+// unitList is a list of unit names as written.
+type unitList struct {
+	names     []string
+	leads     []string // names marked （牵头） in the list
+	truncated bool     // the list ends in 、 or ，: a name is probably missing
+}
+
+// splitUnits splits a list of unit names.
+func splitUnits(s string) unitList {
+	s = strings.TrimRight(cleanText(s), "。.")
+	var out unitList
+	if r, _ := utf8.DecodeLastRuneInString(s); strings.ContainsRune("、，,", r) {
+		out.truncated = true
+	}
+	s = strings.TrimRight(s, "、，,；;")
+	type token struct{ start, end int }
+	var toks []token
+	depth, start := 0, 0
+	for i, r := range s {
+		switch {
+		case strings.ContainsRune("（(【[", r):
+			depth++
+		case strings.ContainsRune("）)】]", r) && depth > 0:
+			depth--
+		case depth == 0 && strings.ContainsRune("、，,；;", r):
+			toks = append(toks, token{start, i})
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	toks = append(toks, token{start, len(s)})
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if strings.HasPrefix(key(s[t.start:t.end]), "各") {
+			for i+1 < len(toks) && groupKinds[key(s[toks[i+1].start:toks[i+1].end])] {
+				i++
+				t.end = toks[i].end
+			}
+		}
+		name := strings.TrimSpace(s[t.start:t.end])
+		if m := leadMarkRe.FindStringIndex(key(name)); m != nil {
+			name = name[:m[0]]
+			out.leads = append(out.leads, name)
+		}
+		if n := strings.TrimSuffix(name, "等"); utf8.RuneCountInString(n) >= 2 {
+			name = n
+		}
+		if name != "" {
+			out.names = append(out.names, name)
+		}
+	}
+	return out
+}
+
+// leadPhraseRe matches "（区科工局牵头，各街道、镇配合）" style units.
+var leadPhraseRe = regexp.MustCompile(`^(.+?)牵头(?:[，,；;]\s*(.+?)(?:配合|参与|协助|协办|负责|落实)?)?$`)
+
+// extractUnits takes the units out of a task's text: every parenthesis
+// that starts with a label, a final parenthesis of the "X牵头，Y配合" form,
+// and label text after the last sentence. It returns the text without them.
+func extractUnits(text string) (string, []unitSpec) {
+	var specs []unitSpec
+	var b strings.Builder
+	k := key(text)
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r != '（' && r != '(' {
+			b.WriteString(text[i : i+size])
+			i += size
+			continue
+		}
+		close := matchParen(text, i)
+		inner := text[i+size : close]
+		innerKey := k[i+size : close]
+		next := min(close+parenLen(text, close), len(text))
+		switch {
+		case labelAtStart(innerKey):
+			specs = append(specs, parseSpecs(inner)...)
+		case strings.TrimRight(text[next:], "。；; ") == "" && leadPhraseRe.MatchString(innerKey) && !strings.ContainsAny(innerKey, "（("):
+			m := leadPhraseRe.FindStringSubmatchIndex(innerKey)
+			specs = append(specs, unitSpec{kind: specLead, label: "牵头", raw: inner[m[2]:m[3]]})
+			if m[4] >= 0 {
+				specs = append(specs, unitSpec{kind: specResp, label: "配合", raw: inner[m[4]:m[5]]})
+			}
+		default:
+			b.WriteString(text[i:next])
+			i = next
+			continue
+		}
+		i = next
+	}
+	rest := b.String()
+	// Labels without a parenthesis, after the text: "…发展。责任单位：区发改委".
+	if m := unitLabelRe.FindStringIndex(key(rest)); m != nil && sentenceStart(rest, m[0]) {
+		specs = append(specs, parseSpecs(rest[m[0]:])...)
+		rest = rest[:m[0]]
+	}
+	return strings.TrimSpace(rest), specs
+}
+
+func labelAtStart(s string) bool {
+	m := unitLabelRe.FindStringIndex(s)
+	return m != nil && m[0] == 0
+}
+
+// sentenceStart reports whether byte i of s starts a sentence.
+func sentenceStart(s string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return strings.ContainsRune("。；;！!？?", r)
+}
+
+// matchParen returns the index of the parenthesis closing the one at open
+// (either width closes either), or len(s) when it is never closed.
+func matchParen(s string, open int) int {
+	depth := 0
+	for i, r := range s[open:] {
+		switch r {
+		case '（', '(':
+			depth++
+		case '）', ')':
+			depth--
+			if depth == 0 {
+				return open + i
+			}
+		}
+	}
+	return len(s)
+}
+
+func parenLen(s string, i int) int {
+	if i >= len(s) {
+		return 0
+	}
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return n
+}
