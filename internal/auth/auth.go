@@ -61,7 +61,28 @@ const (
 	PermPublic Perm = iota // anyone, logged in or not: login page, published pages, health
 	PermView               // any logged-in user: read the plan and the directory
 	PermAdmin              // administrators: change plans, units, users
+
+	// Permissions on one unit's form, decided against the form's Resource.
+	PermFormRead    // admins, leaders, the form's unit, and units leading a task on it
+	PermFormWrite   // the form's unit (its reporters), and admins on its behalf
+	PermFormComment // admins, and units leading a task on it (牵头单位 reviewers)
 )
+
+// Resource is what an object-level permission is decided on: whose form it
+// is and which units lead tasks on it.
+type Resource struct {
+	UnitID      int64
+	LeadUnitIDs []int64
+}
+
+func (r *Resource) leads(unitID int64) bool {
+	for _, id := range r.LeadUnitIDs {
+		if id == unitID {
+			return true
+		}
+	}
+	return false
+}
 
 // String names the permission for tests and logs.
 func (p Perm) String() string {
@@ -72,19 +93,53 @@ func (p Perm) String() string {
 		return "view"
 	case PermAdmin:
 		return "admin"
+	case PermFormRead:
+		return "form-read"
+	case PermFormWrite:
+		return "form-write"
+	case PermFormComment:
+		return "form-comment"
 	}
 	return "unknown"
 }
 
-// Allowed reports whether u (nil when not logged in) has permission p.
-func Allowed(u *User, p Perm) bool {
-	switch p {
-	case PermPublic:
+// ObjectLevel reports whether the permission is decided on a Resource.
+func (p Perm) ObjectLevel() bool {
+	return p == PermFormRead || p == PermFormWrite || p == PermFormComment
+}
+
+// Allowed reports whether u (nil when not logged in) has permission p, for
+// permissions that concern no particular object.
+func Allowed(u *User, p Perm) bool { return Can(u, p, nil) }
+
+// Can is the one authorization rule: whether u (nil when not logged in) has
+// permission p on res (nil for permissions that concern no object; an
+// object-level permission without a resource is refused).
+func Can(u *User, p Perm, res *Resource) bool {
+	if p == PermPublic {
 		return true
+	}
+	if u == nil || u.Disabled {
+		return false
+	}
+	switch p {
 	case PermView:
-		return u != nil && !u.Disabled
+		return true
 	case PermAdmin:
-		return u != nil && !u.Disabled && u.Role == RoleAdmin
+		return u.Role == RoleAdmin
+	}
+	if res == nil || !p.ObjectLevel() {
+		return false
+	}
+	own := u.Role == RoleReporter && u.UnitID != 0 && u.UnitID == res.UnitID
+	leads := u.Role == RoleReporter && u.UnitID != 0 && res.leads(u.UnitID)
+	switch p {
+	case PermFormRead:
+		return u.Role == RoleAdmin || u.Role == RoleLeader || own || leads
+	case PermFormWrite:
+		return u.Role == RoleAdmin || own
+	case PermFormComment:
+		return u.Role == RoleAdmin || leads
 	}
 	return false
 }

@@ -92,3 +92,35 @@ func TestSecrets(t *testing.T) {
 		t.Fatal("hashes")
 	}
 }
+
+func TestCanOnForms(t *testing.T) {
+	admin := &User{Role: RoleAdmin}
+	leader := &User{Role: RoleLeader}
+	own := &User{Role: RoleReporter, UnitID: 3}   // 三家店街道, whose form it is
+	lead := &User{Role: RoleReporter, UnitID: 2}  // 区科工局, leads a task on it
+	other := &User{Role: RoleReporter, UnitID: 4} // 洪都街道
+	unbound := &User{Role: RoleReporter}
+	form := &Resource{UnitID: 3, LeadUnitIDs: []int64{2}}
+	tests := []struct {
+		user *User
+		perm Perm
+		want bool
+	}{
+		{admin, PermFormRead, true}, {admin, PermFormWrite, true}, {admin, PermFormComment, true},
+		{leader, PermFormRead, true}, {leader, PermFormWrite, false}, {leader, PermFormComment, false},
+		{own, PermFormRead, true}, {own, PermFormWrite, true}, {own, PermFormComment, false},
+		{lead, PermFormRead, true}, {lead, PermFormWrite, false}, {lead, PermFormComment, true},
+		{other, PermFormRead, false}, {other, PermFormWrite, false}, {other, PermFormComment, false},
+		{unbound, PermFormRead, false},
+		{nil, PermFormRead, false},
+		{&User{Role: RoleReporter, UnitID: 3, Disabled: true}, PermFormRead, false},
+	}
+	for _, tt := range tests {
+		if got := Can(tt.user, tt.perm, form); got != tt.want {
+			t.Errorf("Can(%+v, %v) = %v, want %v", tt.user, tt.perm, got, tt.want)
+		}
+	}
+	if Can(admin, PermFormRead, nil) {
+		t.Error("an object-level permission without its object was granted")
+	}
+}

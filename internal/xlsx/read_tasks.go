@@ -111,9 +111,9 @@ func taskColumns(g *grid, hdr int) (map[string]int, error) {
 	return cols, nil
 }
 
-// Section headings: "（一）科技创新区域优化布局行动", "(一) …", "一、…".
+// Section headings: "（一）科技创新区域优化布局行动", "(一) …", "（1）…", "一、…".
 var (
-	sectionParen = regexp.MustCompile(`^[（(]\s*([一二三四五六七八九十百零〇]+)\s*[)）]\s*(.*)$`)
+	sectionParen = regexp.MustCompile(`^[（(]\s*([0-9一二三四五六七八九十百零〇]+)\s*[)）]\s*(.*)$`)
 	sectionComma = regexp.MustCompile(`^([一二三四五六七八九十百零〇]+)\s*[、.．]\s*(.*)$`)
 	sectionBare  = regexp.MustCompile(`^[（(]?([一二三四五六七八九十百零〇]+)[)）、.．]?$`)
 )

@@ -11,10 +11,11 @@ import (
 )
 
 // WriteTaskTable writes the document's task table laid out as the notice's
-// 附件1: the label (TaskTableAttachment, else 附件1), the title merged across the table, a bold bordered header
-// (序号, 工作内容, 牵头单位, 责任单位, and 完成时限 when a row has one), and a
-// heading row "（一）…" merged across wherever the section changes. A
-// document without rows gives the empty table, a template to fill in.
+// 附件1: the label (TaskTableAttachment, else 附件1), the title merged
+// across the table, a bold bordered header (序号, 工作内容, 牵头单位,
+// 责任单位, and 完成时限 when a row has one), and a heading row "（一）…"
+// merged across wherever the section changes. A document without rows gives
+// the empty table, a template to fill in.
 func WriteTaskTable(w io.Writer, doc *plan.Document) error {
 	f := excelize.NewFile()
 	defer f.Close()

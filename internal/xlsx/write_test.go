@@ -69,12 +69,13 @@ func TestRoundTrip2022(t *testing.T) {
 
 		d.TaskTable = slices.Clone(doc.TaskTable[:2])
 		d.TaskTable[1].Deadline = "2022年12月底"
+		d.TaskTable[1].Section = "2" // a section numbered in digits
 		buf.Reset()
 		must(t, WriteTaskTable(&buf, &d))
 		rows, err := ReadTaskTable("任务表.xlsx", &buf)
 		must(t, err)
-		if rows[1].Deadline != "2022年12月底" || rows[0].Deadline != "" {
-			t.Errorf("deadlines = %q, %q", rows[0].Deadline, rows[1].Deadline)
+		if rows[1].Deadline != "2022年12月底" || rows[0].Deadline != "" || rows[1].Section != "2" {
+			t.Errorf("rows = %+v, want the deadline and section kept", rows)
 		}
 	})
 }

@@ -1,0 +1,379 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// RoundState is a reporting round's life stage.
+type RoundState string
+
+const (
+	RoundDraft  RoundState = "draft"  // being set up; units see nothing
+	RoundOpen   RoundState = "open"   // forms generated; units report
+	RoundClosed RoundState = "closed" // no more reports; the bulletin is written from it
+)
+
+// Label is the Chinese name of the state.
+func (s RoundState) Label() string {
+	switch s {
+	case RoundDraft:
+		return "未开始"
+	case RoundOpen:
+		return "填报中"
+	case RoundClosed:
+		return "已结束"
+	}
+	return string(s)
+}
+
+// Round is a reporting round (调度): every unit in scope reports on its
+// tasks and its allocated targets as of a date.
+type Round struct {
+	ID         int64
+	PlanID     int64
+	PlanTitle  string
+	Label      string // 2022年7月调度
+	AsOf       string // data-as-of date, YYYY-MM-DD (Asia/Shanghai)
+	OpensOn    string
+	DueOn      string
+	State      RoundState
+	RemindDays int     // remind this many days before the due date, and on it
+	UnitIDs    []int64 // units in scope
+}
+
+// CheckRound validates a round's fields as a whole; the error lists each
+// problem with the field's Chinese name.
+func CheckRound(r *Round) error {
+	var probs []string
+	if strings.TrimSpace(r.Label) == "" {
+		probs = append(probs, "“名称”不能为空")
+	}
+	dates := map[string]string{"数据截至日期": r.AsOf, "开始日期": r.OpensOn, "截止日期": r.DueOn}
+	parsed := map[string]time.Time{}
+	for _, name := range []string{"数据截至日期", "开始日期", "截止日期"} {
+		d, err := time.Parse(time.DateOnly, dates[name])
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("“%s”应为 YYYY-MM-DD 格式的日期", name))
+			continue
+		}
+		parsed[name] = d
+	}
+	if o, ok := parsed["开始日期"]; ok {
+		if d, ok := parsed["截止日期"]; ok && d.Before(o) {
+			probs = append(probs, "“截止日期”早于“开始日期”")
+		}
+	}
+	if r.RemindDays < 0 || r.RemindDays > 30 {
+		probs = append(probs, "“提前提醒天数”应在 0 到 30 之间")
+	}
+	if len(probs) > 0 {
+		return Errorf(EINVALID, "%s", strings.Join(probs, "；"))
+	}
+	return nil
+}
+
+// FormState is where a unit's report stands in a round.
+type FormState string
+
+const (
+	FormEmpty     FormState = "empty"     // 未填
+	FormDraft     FormState = "draft"     // 草稿
+	FormSubmitted FormState = "submitted" // 已报
+	FormReturned  FormState = "returned"  // 退回
+	FormApproved  FormState = "approved"  // 已审
+)
+
+// FormStates lists the states in the order the round matrix shows them.
+var FormStates = []FormState{FormEmpty, FormDraft, FormSubmitted, FormReturned, FormApproved}
+
+// Label is the Chinese name of the state.
+func (s FormState) Label() string {
+	switch s {
+	case FormEmpty:
+		return "未填"
+	case FormDraft:
+		return "草稿"
+	case FormSubmitted:
+		return "已报"
+	case FormReturned:
+		return "退回"
+	case FormApproved:
+		return "已审"
+	}
+	return string(s)
+}
+
+// Editable reports whether the unit may still change the form.
+func (s FormState) Editable() bool {
+	return s == FormEmpty || s == FormDraft || s == FormReturned
+}
+
+// Reported reports whether the unit has handed the form in.
+func (s FormState) Reported() bool { return s == FormSubmitted || s == FormApproved }
+
+// TaskStatus is how a unit says a task stands.
+type TaskStatus string
+
+const (
+	TaskNotStarted TaskStatus = "not_started" // 未启动
+	TaskInProgress TaskStatus = "in_progress" // 推进中
+	TaskDone       TaskStatus = "done"        // 已完成
+	TaskLagging    TaskStatus = "lagging"     // 滞后
+)
+
+// TaskStatuses lists the statuses in the order forms offer them.
+var TaskStatuses = []TaskStatus{TaskNotStarted, TaskInProgress, TaskDone, TaskLagging}
+
+// Valid reports whether s is one of the statuses.
+func (s TaskStatus) Valid() bool {
+	for _, v := range TaskStatuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the Chinese name of the status.
+func (s TaskStatus) Label() string {
+	switch s {
+	case TaskNotStarted:
+		return "未启动"
+	case TaskInProgress:
+		return "推进中"
+	case TaskDone:
+		return "已完成"
+	case TaskLagging:
+		return "滞后"
+	case "":
+		return "未报"
+	}
+	return string(s)
+}
+
+// severity orders statuses from best to worst for consolidation.
+func (s TaskStatus) severity() int {
+	switch s {
+	case TaskDone:
+		return 1
+	case TaskInProgress:
+		return 2
+	case TaskNotStarted:
+		return 3
+	case TaskLagging:
+		return 4
+	}
+	return 0
+}
+
+// Consolidate is a task's status from its lead units' reports: the worst
+// of what the lead units say (one lagging lead makes the task lagging), ""
+// when no lead unit has an approved report on it.
+func Consolidate(leadStatuses []TaskStatus) TaskStatus {
+	var worst TaskStatus
+	for _, s := range leadStatuses {
+		if s.severity() > worst.severity() {
+			worst = s
+		}
+	}
+	return worst
+}
+
+// Form is one unit's report in a round (填报).
+type Form struct {
+	ID            int64
+	PublicID      string // what URLs carry: random, so not guessable
+	RoundID       int64
+	UnitID        int64
+	UnitName      string
+	State         FormState
+	Version       int // grows with every save; a save names the version it read
+	Tasks         []FormTask
+	Values        []FormValue
+	TypedFields   int // fields the unit changed from what was carried over
+	CarriedFields int // fields prefilled from the last approved report
+	SecondsSpent  int
+}
+
+// FormTask is a form's entry for one task the unit leads or shares.
+type FormTask struct {
+	TaskID      int64
+	Number      string
+	Title       string
+	Lead        bool // the unit leads this task
+	Status      TaskStatus
+	Progress    string // 进展情况
+	Problems    string // 存在问题
+	NextSteps   string // 下步打算
+	Attachments int    // evidence files
+}
+
+// FormValue is a form's entry for one target allocated to the unit.
+type FormValue struct {
+	GoalID    int64
+	Indicator string
+	Unit      string // of measure
+	Target    Decimal
+	Value     *Decimal
+	Note      string // source and 口径
+}
+
+// Precision is how many decimal places a value in this unit of measure may
+// have: counts are whole, money in 亿元 to the 万元, shares to 0.01.
+func Precision(unit string) int {
+	switch unit {
+	case "家", "个", "件", "项", "人", "名", "次", "所", "座", "户":
+		return 0
+	case "亿元":
+		return 4
+	case "万元":
+		return 2
+	case "%":
+		return 2
+	}
+	return 4
+}
+
+// places counts the decimal places of d.
+func (d Decimal) places() int {
+	s := d.String()
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		return len(s) - i - 1
+	}
+	return 0
+}
+
+// CheckSubmit lists what keeps a form from being submitted: every task
+// needs a status and progress; 已完成 needs evidence or a note in its
+// progress; every target needs a value, not negative and in its unit's
+// precision. Each problem names the task or the indicator.
+func CheckSubmit(f *Form) error {
+	var probs []string
+	for _, t := range f.Tasks {
+		where := "任务" + t.Number
+		switch {
+		case !t.Status.Valid():
+			probs = append(probs, where+"：请选择推进状态")
+		case strings.TrimSpace(t.Progress) == "":
+			probs = append(probs, where+"：请填写进展情况")
+		case t.Status == TaskDone && t.Attachments == 0 && len([]rune(strings.TrimSpace(t.Progress))) < 10:
+			probs = append(probs, where+"：标为“已完成”需上传佐证材料，或在进展情况中写明完成情况（至少10字）")
+		}
+	}
+	for _, v := range f.Values {
+		probs = append(probs, checkValue(v)...)
+	}
+	if len(probs) > 0 {
+		return Errorf(EINVALID, "还有 %d 处需要补充：\n%s", len(probs), strings.Join(probs, "\n"))
+	}
+	return nil
+}
+
+// CheckDraft checks what a draft may not hold even before submission:
+// malformed statuses and values.
+func CheckDraft(f *Form) error {
+	var probs []string
+	for _, t := range f.Tasks {
+		if t.Status != "" && !t.Status.Valid() {
+			probs = append(probs, "任务"+t.Number+"：推进状态无效")
+		}
+	}
+	for _, v := range f.Values {
+		if v.Value != nil {
+			probs = append(probs, checkValue(v)...)
+		}
+	}
+	if len(probs) > 0 {
+		return Errorf(EINVALID, "%s", strings.Join(probs, "\n"))
+	}
+	return nil
+}
+
+func checkValue(v FormValue) []string {
+	where := "“" + v.Indicator + "”"
+	switch {
+	case v.Value == nil:
+		return []string{where + "：请填写截至数据日期的数值"}
+	case v.Value.Sign() < 0:
+		return []string{where + "：数值不能为负"}
+	case v.Value.places() > Precision(v.Unit):
+		if Precision(v.Unit) == 0 {
+			return []string{fmt.Sprintf("%s：以“%s”计，应为整数", where, v.Unit)}
+		}
+		return []string{fmt.Sprintf("%s：以“%s”计，最多 %d 位小数", where, v.Unit, Precision(v.Unit))}
+	}
+	return nil
+}
+
+// CountFields counts the fields of a form that hold something, and of
+// those how many differ from base (what was carried over): the
+// reporting-burden figures. Values count once each; a task counts its
+// status, progress, problems and next steps.
+func CountFields(base, cur *Form) (typed, carried int) {
+	baseTasks := map[int64]FormTask{}
+	for _, t := range base.Tasks {
+		baseTasks[t.TaskID] = t
+	}
+	for _, t := range cur.Tasks {
+		b := baseTasks[t.TaskID]
+		for _, pair := range [][2]string{
+			{string(t.Status), string(b.Status)}, {t.Progress, b.Progress}, {t.Problems, b.Problems}, {t.NextSteps, b.NextSteps},
+		} {
+			typed, carried = count(pair[0], pair[1], typed, carried)
+		}
+	}
+	baseValues := map[int64]FormValue{}
+	for _, v := range base.Values {
+		baseValues[v.GoalID] = v
+	}
+	for _, v := range cur.Values {
+		b := baseValues[v.GoalID]
+		typed, carried = count(decimalText(v.Value), decimalText(b.Value), typed, carried)
+		typed, carried = count(v.Note, b.Note, typed, carried)
+	}
+	return typed, carried
+}
+
+func count(cur, base string, typed, carried int) (int, int) {
+	switch {
+	case strings.TrimSpace(cur) == "":
+	case cur == base:
+		carried++
+	default:
+		typed++
+	}
+	return typed, carried
+}
+
+func decimalText(d *Decimal) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
+}
+
+// UnitValue is a unit's approved value for a goal.
+type UnitValue struct {
+	GoalID int64
+	UnitID int64
+	Value  Decimal
+	AsOf   string
+}
+
+// GoalActual is a goal's actual from units' approved values: their sum
+// when the goal's kind adds up across units (counts and flows); ok is false
+// for ratios and per-capita figures, which are not sums of units, and when
+// no unit has reported.
+func GoalActual(g DocGoal, values []UnitValue) (actual Decimal, ok bool) {
+	if !g.Kind.Additive() {
+		return Decimal{}, false
+	}
+	for _, v := range values {
+		if v.GoalID == g.ID {
+			actual, ok = actual.Add(v.Value), true
+		}
+	}
+	return actual, ok
+}

@@ -1,0 +1,564 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/plan"
+)
+
+// Form returns a unit's form by its public ID.
+func (s *Store) Form(ctx context.Context, publicID string) (*plan.Form, error) {
+	return loadForm(ctx, s.read, publicID)
+}
+
+func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, error) {
+	f := &plan.Form{PublicID: publicID}
+	err := q.QueryRowContext(ctx, `
+		SELECT f.id, f.round_id, f.unit_id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END,
+		       f.state, f.version, f.typed_fields, f.carried_fields, f.seconds_spent
+		FROM forms f JOIN units u ON u.id = f.unit_id WHERE f.public_id = $1`, publicID).
+		Scan(&f.ID, &f.RoundID, &f.UnitID, &f.UnitName, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
+	}
+	if err != nil {
+		return nil, wrap(err, "read form %s", publicID)
+	}
+	err = eachRow(ctx, q, `
+		SELECT ft.task_id, t.number, t.title,
+		       EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ft.task_id AND a.unit_id = $2 AND a.role = 'lead'),
+		       ft.status, ft.progress, ft.problems, ft.next_steps,
+		       (SELECT COUNT(*) FROM attachments at WHERE at.form_id = ft.form_id AND at.task_id = ft.task_id)
+		FROM form_tasks ft JOIN tasks t ON t.id = ft.task_id
+		WHERE ft.form_id = $1 ORDER BY ft.position, ft.task_id`, func(rows *sql.Rows) error {
+		var t plan.FormTask
+		if err := rows.Scan(&t.TaskID, &t.Number, &t.Title, &t.Lead, &t.Status, &t.Progress, &t.Problems, &t.NextSteps, &t.Attachments); err != nil {
+			return err
+		}
+		f.Tasks = append(f.Tasks, t)
+		return nil
+	}, f.ID, f.UnitID)
+	if err != nil {
+		return nil, wrap(err, "read the tasks of form %s", publicID)
+	}
+	err = eachRow(ctx, q, `
+		SELECT fv.goal_id, g.indicator, g.unit, fv.target, fv.value, fv.note
+		FROM form_values fv JOIN goals g ON g.id = fv.goal_id
+		WHERE fv.form_id = $1 ORDER BY fv.position, fv.goal_id`, func(rows *sql.Rows) error {
+		var v plan.FormValue
+		var value sql.NullString
+		if err := rows.Scan(&v.GoalID, &v.Indicator, &v.Unit, &v.Target, &value, &v.Note); err != nil {
+			return err
+		}
+		if value.Valid {
+			d, err := plan.ParseDecimal(value.String)
+			if err != nil {
+				return err
+			}
+			v.Value = &d
+		}
+		f.Values = append(f.Values, v)
+		return nil
+	}, f.ID)
+	if err != nil {
+		return nil, wrap(err, "read the values of form %s", publicID)
+	}
+	return f, nil
+}
+
+// FormResource returns what the authorization check decides a form by:
+// whose it is and which units lead a task on it.
+func (s *Store) FormResource(ctx context.Context, publicID string) (*auth.Resource, error) {
+	res := &auth.Resource{}
+	var formID int64
+	err := s.read.QueryRowContext(ctx, `SELECT id, unit_id FROM forms WHERE public_id = $1`, publicID).Scan(&formID, &res.UnitID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
+	}
+	if err != nil {
+		return nil, wrap(err, "read form %s", publicID)
+	}
+	err = eachRow(ctx, s.read, `
+		SELECT DISTINCT a.unit_id FROM form_tasks ft JOIN assignments a ON a.task_id = ft.task_id
+		WHERE ft.form_id = $1 AND a.role = 'lead' AND a.unit_id <> $2`, func(rows *sql.Rows) error {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			return err
+		}
+		res.LeadUnitIDs = append(res.LeadUnitIDs, u)
+		return nil
+	}, formID, res.UnitID)
+	if err != nil {
+		return nil, wrap(err, "read the lead units of form %s", publicID)
+	}
+	return res, nil
+}
+
+// FormEdit is what a unit sends when it saves or submits its form: the
+// version it read, its entries by task and by goal, and the seconds spent
+// on this sitting.
+type FormEdit struct {
+	Version int
+	Tasks   map[int64]plan.FormTask // by task ID: Status, Progress, Problems, NextSteps
+	Values  map[int64]plan.FormValue
+	Seconds int
+	Submit  bool
+}
+
+// maxSitting caps the time one sitting adds, so a form left open overnight
+// does not count as a night's work.
+const maxSitting = 2 * 60 * 60
+
+// SaveForm applies a unit's edits as a draft, or submits the form, in one
+// transaction: a submission that does not pass plan.CheckSubmit writes
+// nothing. A save naming an older version than the stored one is refused
+// with ECONFLICT, so two people editing one form never lose an update.
+func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *auth.User) (*plan.Form, error) {
+	var f *plan.Form
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if f, err = loadForm(ctx, tx, publicID); err != nil {
+			return err
+		}
+		if err := formOpen(ctx, tx, f); err != nil {
+			return err
+		}
+		if e.Version != f.Version {
+			return plan.Errorf(plan.ECONFLICT, "此表已被他人修改（您打开的是第 %d 版，现为第 %d 版）。请重新打开后再改，您的修改未保存。", e.Version, f.Version)
+		}
+		for i := range f.Tasks {
+			if t, ok := e.Tasks[f.Tasks[i].TaskID]; ok {
+				f.Tasks[i].Status, f.Tasks[i].Progress, f.Tasks[i].Problems, f.Tasks[i].NextSteps = t.Status, t.Progress, t.Problems, t.NextSteps
+			}
+		}
+		for i := range f.Values {
+			if v, ok := e.Values[f.Values[i].GoalID]; ok {
+				f.Values[i].Value, f.Values[i].Note = v.Value, v.Note
+			}
+		}
+		check := plan.CheckDraft
+		f.State = plan.FormDraft
+		if e.Submit {
+			check, f.State = plan.CheckSubmit, plan.FormSubmitted
+		}
+		if err := check(f); err != nil {
+			return err
+		}
+		base, err := formVersion(ctx, tx, f.ID, 0)
+		if err != nil {
+			return err
+		}
+		f.TypedFields, f.CarriedFields = plan.CountFields(base, f)
+		f.SecondsSpent += min(max(e.Seconds, 0), maxSitting)
+		f.Version++
+		now := s.nowUTC()
+		for _, t := range f.Tasks {
+			if _, err := tx.ExecContext(ctx, `UPDATE form_tasks SET status = $1, progress = $2, problems = $3, next_steps = $4 WHERE form_id = $5 AND task_id = $6`,
+				string(t.Status), t.Progress, t.Problems, t.NextSteps, f.ID, t.TaskID); err != nil {
+				return wrap(err, "save task %s of form %s", t.Number, publicID)
+			}
+		}
+		for _, v := range f.Values {
+			if _, err := tx.ExecContext(ctx, `UPDATE form_values SET value = $1, note = $2 WHERE form_id = $3 AND goal_id = $4`,
+				v.Value, v.Note, f.ID, v.GoalID); err != nil {
+				return wrap(err, "save value %q of form %s", v.Indicator, publicID)
+			}
+		}
+		var submitted any
+		if e.Submit {
+			submitted = now
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE forms SET state = $1, version = $2, typed_fields = $3, carried_fields = $4, seconds_spent = $5, updated_at = $6,
+			       submitted_at = COALESCE($7, submitted_at)
+			WHERE id = $8`, string(f.State), f.Version, f.TypedFields, f.CarriedFields, f.SecondsSpent, now, submitted, f.ID); err != nil {
+			return wrap(err, "save form %s", publicID)
+		}
+		return addVersion(ctx, tx, f, by, "", now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// formOpen refuses changes to a form whose round is not open or whose
+// state does not allow them.
+func formOpen(ctx context.Context, tx *sql.Tx, f *plan.Form) error {
+	var state plan.RoundState
+	if err := tx.QueryRowContext(ctx, `SELECT state FROM rounds WHERE id = $1`, f.RoundID).Scan(&state); err != nil {
+		return wrap(err, "read round %d", f.RoundID)
+	}
+	if state != plan.RoundOpen {
+		return plan.Errorf(plan.ECONFLICT, "本轮调度%s，不能再修改。", state.Label())
+	}
+	if !f.State.Editable() {
+		return plan.Errorf(plan.ECONFLICT, "此表%s，不能再修改；如需更正请联系管理员退回。", f.State.Label())
+	}
+	return nil
+}
+
+// Review decisions.
+const (
+	Approve = "approve"
+	Return  = "return"
+)
+
+// ReviewForm approves a submitted form or returns it to the unit with a
+// comment (a returned form opens for editing again). Admins approve; units
+// leading a task on the form may return it. The version guards against
+// reviewing something that changed meanwhile.
+func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, decision, comment string, by *auth.User) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		f, err := loadForm(ctx, tx, publicID)
+		if err != nil {
+			return err
+		}
+		if version != f.Version {
+			return plan.Errorf(plan.ECONFLICT, "此表已有新版本（第 %d 版），请刷新后再审核。", f.Version)
+		}
+		if f.State != plan.FormSubmitted {
+			return plan.Errorf(plan.ECONFLICT, "此表%s，只有“已报”的表可以审核。", f.State.Label())
+		}
+		switch decision {
+		case Approve:
+			if by == nil || by.Role != auth.RoleAdmin {
+				return plan.Errorf(plan.EFORBIDDEN, "只有管理员可以审核通过。")
+			}
+			f.State = plan.FormApproved
+		case Return:
+			if comment == "" {
+				return plan.Errorf(plan.EINVALID, "退回时请写明原因。")
+			}
+			f.State = plan.FormReturned
+		default:
+			return plan.Errorf(plan.EINVALID, "审核意见无效。")
+		}
+		f.Version++
+		now := s.nowUTC()
+		if _, err := tx.ExecContext(ctx, `UPDATE forms SET state = $1, version = $2, reviewed_at = $3, updated_at = $3 WHERE id = $4`,
+			string(f.State), f.Version, now, f.ID); err != nil {
+			return wrap(err, "review form %s", publicID)
+		}
+		if comment != "" {
+			if err := addComment(ctx, tx, f.ID, 0, comment, by, now); err != nil {
+				return err
+			}
+		}
+		return addVersion(ctx, tx, f, by, comment, now)
+	})
+}
+
+// FormComment is a remark on a form, or on one task of it.
+type FormComment struct {
+	TaskID    int64
+	Username  string
+	UnitName  string
+	Body      string
+	CreatedAt time.Time
+}
+
+// AddFormComment adds a remark; lead units use it on the tasks they lead.
+func (s *Store) AddFormComment(ctx context.Context, publicID string, taskID int64, body string, by *auth.User) error {
+	if len([]rune(body)) == 0 || len([]rune(body)) > 2000 {
+		return plan.Errorf(plan.EINVALID, "意见应在 1 到 2000 字之间。")
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		f, err := loadForm(ctx, tx, publicID)
+		if err != nil {
+			return err
+		}
+		if taskID != 0 && !formHasTask(f, taskID) {
+			return plan.Errorf(plan.ENOTFOUND, "此表没有该任务。")
+		}
+		return addComment(ctx, tx, f.ID, taskID, body, by, s.nowUTC())
+	})
+}
+
+func formHasTask(f *plan.Form, taskID int64) bool {
+	for _, t := range f.Tasks {
+		if t.TaskID == taskID {
+			return true
+		}
+	}
+	return false
+}
+
+func addComment(ctx context.Context, tx *sql.Tx, formID, taskID int64, body string, by *auth.User, now time.Time) error {
+	var userID sql.NullInt64
+	username, unitName := "system", ""
+	if by != nil {
+		userID, username = nullID(by.ID), by.Name()
+		if by.UnitID != 0 {
+			tx.QueryRowContext(ctx, `SELECT CASE WHEN short_name <> '' THEN short_name ELSE name END FROM units WHERE id = $1`, by.UnitID).Scan(&unitName)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO form_comments (form_id, task_id, user_id, username, unit_name, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		formID, nullID(taskID), userID, username, unitName, body, now)
+	return wrap(err, "add a comment to form %d", formID)
+}
+
+// FormComments lists a form's remarks, oldest first.
+func (s *Store) FormComments(ctx context.Context, publicID string) ([]FormComment, error) {
+	var out []FormComment
+	err := eachRow(ctx, s.read, `
+		SELECT COALESCE(c.task_id, 0), c.username, c.unit_name, c.body, c.created_at
+		FROM form_comments c JOIN forms f ON f.id = c.form_id
+		WHERE f.public_id = $1 ORDER BY c.created_at, c.id`, func(rows *sql.Rows) error {
+		var c FormComment
+		if err := rows.Scan(&c.TaskID, &c.Username, &c.UnitName, &c.Body, &c.CreatedAt); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	}, publicID)
+	if err != nil {
+		return nil, wrap(err, "list the comments of form %s", publicID)
+	}
+	return out, nil
+}
+
+// FormVersionInfo is a line in a form's history.
+type FormVersionInfo struct {
+	Version   int
+	State     plan.FormState
+	Username  string
+	Comment   string
+	CreatedAt time.Time
+}
+
+// FormVersions lists every kept version of a form, newest first.
+func (s *Store) FormVersions(ctx context.Context, publicID string) ([]FormVersionInfo, error) {
+	var out []FormVersionInfo
+	err := eachRow(ctx, s.read, `
+		SELECT v.version, v.state, v.username, v.comment, v.created_at
+		FROM form_versions v JOIN forms f ON f.id = v.form_id
+		WHERE f.public_id = $1 ORDER BY v.version DESC`, func(rows *sql.Rows) error {
+		var v FormVersionInfo
+		if err := rows.Scan(&v.Version, &v.State, &v.Username, &v.Comment, &v.CreatedAt); err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	}, publicID)
+	if err != nil {
+		return nil, wrap(err, "list the versions of form %s", publicID)
+	}
+	return out, nil
+}
+
+// FormVersion returns a form as it stood at a version.
+func (s *Store) FormVersion(ctx context.Context, publicID string, version int) (*plan.Form, error) {
+	var formID int64
+	err := s.read.QueryRowContext(ctx, `SELECT id FROM forms WHERE public_id = $1`, publicID).Scan(&formID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
+	}
+	if err != nil {
+		return nil, wrap(err, "read form %s", publicID)
+	}
+	return formVersion(ctx, s.read, formID, version)
+}
+
+func formVersion(ctx context.Context, q queryer, formID int64, version int) (*plan.Form, error) {
+	var snap string
+	err := q.QueryRowContext(ctx, `SELECT snapshot FROM form_versions WHERE form_id = $1 AND version = $2`, formID, version).Scan(&snap)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "没有第 %d 版。", version)
+	}
+	if err != nil {
+		return nil, wrap(err, "read version %d of form %d", version, formID)
+	}
+	f := &plan.Form{}
+	if err := json.Unmarshal([]byte(snap), f); err != nil {
+		return nil, wrap(err, "decode version %d of form %d", version, formID)
+	}
+	return f, nil
+}
+
+// Attachment is an evidence file (佐证材料) on a task of a form.
+type Attachment struct {
+	PublicID    string
+	FormID      string // the form's public ID
+	TaskID      int64
+	Filename    string
+	ContentType string
+	Size        int64
+	SHA256      string
+	CreatedAt   time.Time
+	Data        []byte // only from AttachmentData
+}
+
+// AddAttachment stores an evidence file on a task of an editable form.
+// The caller has sniffed the type and sanitised the name.
+func (s *Store) AddAttachment(ctx context.Context, formPublicID string, taskID int64, filename, contentType string, data []byte, by *auth.User) (string, error) {
+	publicID := newPublicID()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		f, err := loadForm(ctx, tx, formPublicID)
+		if err != nil {
+			return err
+		}
+		if err := formOpen(ctx, tx, f); err != nil {
+			return err
+		}
+		if !formHasTask(f, taskID) {
+			return plan.Errorf(plan.ENOTFOUND, "此表没有该任务。")
+		}
+		sum := sha256.Sum256(data)
+		var userID sql.NullInt64
+		if by != nil {
+			userID = nullID(by.ID)
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO attachments (public_id, form_id, task_id, filename, content_type, size, sha256, data, user_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			publicID, f.ID, taskID, filename, contentType, len(data), hex.EncodeToString(sum[:]), data, userID, s.nowUTC())
+		return wrap(err, "store attachment %q", filename)
+	})
+	return publicID, err
+}
+
+// Attachments lists a form's evidence files without their contents.
+func (s *Store) Attachments(ctx context.Context, formPublicID string) ([]Attachment, error) {
+	var out []Attachment
+	err := eachRow(ctx, s.read, `
+		SELECT a.public_id, f.public_id, a.task_id, a.filename, a.content_type, a.size, a.sha256, a.created_at
+		FROM attachments a JOIN forms f ON f.id = a.form_id
+		WHERE f.public_id = $1 ORDER BY a.created_at, a.id`, func(rows *sql.Rows) error {
+		var a Attachment
+		if err := rows.Scan(&a.PublicID, &a.FormID, &a.TaskID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.CreatedAt); err != nil {
+			return err
+		}
+		out = append(out, a)
+		return nil
+	}, formPublicID)
+	if err != nil {
+		return nil, wrap(err, "list the attachments of form %s", formPublicID)
+	}
+	return out, nil
+}
+
+// AttachmentData returns one evidence file with its contents.
+func (s *Store) AttachmentData(ctx context.Context, publicID string) (*Attachment, error) {
+	a := &Attachment{PublicID: publicID}
+	err := s.read.QueryRowContext(ctx, `
+		SELECT f.public_id, a.task_id, a.filename, a.content_type, a.size, a.sha256, a.created_at, a.data
+		FROM attachments a JOIN forms f ON f.id = a.form_id WHERE a.public_id = $1`, publicID).
+		Scan(&a.FormID, &a.TaskID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.CreatedAt, &a.Data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "附件不存在。")
+	}
+	if err != nil {
+		return nil, wrap(err, "read attachment %s", publicID)
+	}
+	return a, nil
+}
+
+// DeleteAttachment removes an evidence file while its form is editable.
+func (s *Store) DeleteAttachment(ctx context.Context, publicID string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var formPublic string
+		err := tx.QueryRowContext(ctx, `SELECT f.public_id FROM attachments a JOIN forms f ON f.id = a.form_id WHERE a.public_id = $1`, publicID).Scan(&formPublic)
+		if errors.Is(err, sql.ErrNoRows) {
+			return plan.Errorf(plan.ENOTFOUND, "附件不存在。")
+		}
+		if err != nil {
+			return wrap(err, "read attachment %s", publicID)
+		}
+		f, err := loadForm(ctx, tx, formPublic)
+		if err != nil {
+			return err
+		}
+		if err := formOpen(ctx, tx, f); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM attachments WHERE public_id = $1`, publicID)
+		return wrap(err, "delete attachment %s", publicID)
+	})
+}
+
+// AttachmentResource is the authorization resource of an attachment: its
+// form's.
+func (s *Store) AttachmentResource(ctx context.Context, publicID string) (*auth.Resource, error) {
+	var formPublic string
+	err := s.read.QueryRowContext(ctx, `SELECT f.public_id FROM attachments a JOIN forms f ON f.id = a.form_id WHERE a.public_id = $1`, publicID).Scan(&formPublic)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "附件不存在。")
+	}
+	if err != nil {
+		return nil, wrap(err, "read attachment %s", publicID)
+	}
+	return s.FormResource(ctx, formPublic)
+}
+
+// Progress is what approved reports say of a plan: each unit's latest
+// approved value per goal, and each task's status from its lead units'
+// latest approved entries.
+type Progress struct {
+	Values      []plan.UnitValue
+	TaskStatus  map[int64]plan.TaskStatus
+	LatestAsOf  string
+	RoundsCount int
+}
+
+// PlanProgress reads a plan's progress from approved forms.
+func (s *Store) PlanProgress(ctx context.Context, planID int64) (*Progress, error) {
+	p := &Progress{TaskStatus: map[int64]plan.TaskStatus{}}
+	seen := map[[2]int64]bool{}
+	err := eachRow(ctx, s.read, `
+		SELECT fv.goal_id, f.unit_id, fv.value, r.as_of
+		FROM form_values fv JOIN forms f ON f.id = fv.form_id JOIN rounds r ON r.id = f.round_id
+		WHERE r.plan_id = $1 AND f.state = $2 AND fv.value IS NOT NULL
+		ORDER BY r.as_of DESC, r.id DESC`, func(rows *sql.Rows) error {
+		var v plan.UnitValue
+		if err := rows.Scan(&v.GoalID, &v.UnitID, &v.Value, &v.AsOf); err != nil {
+			return err
+		}
+		key := [2]int64{v.GoalID, v.UnitID}
+		if !seen[key] {
+			seen[key] = true
+			p.Values = append(p.Values, v)
+			if v.AsOf > p.LatestAsOf {
+				p.LatestAsOf = v.AsOf
+			}
+		}
+		return nil
+	}, planID, string(plan.FormApproved))
+	if err != nil {
+		return nil, wrap(err, "read the approved values of plan %d", planID)
+	}
+	leads := map[int64][]plan.TaskStatus{}
+	seenTask := map[[2]int64]bool{}
+	err = eachRow(ctx, s.read, `
+		SELECT ft.task_id, f.unit_id, ft.status
+		FROM form_tasks ft JOIN forms f ON f.id = ft.form_id JOIN rounds r ON r.id = f.round_id
+		JOIN assignments a ON a.task_id = ft.task_id AND a.unit_id = f.unit_id AND a.role = 'lead'
+		WHERE r.plan_id = $1 AND f.state = $2 AND ft.status <> ''
+		ORDER BY r.as_of DESC, r.id DESC`, func(rows *sql.Rows) error {
+		var taskID, unitID int64
+		var st plan.TaskStatus
+		if err := rows.Scan(&taskID, &unitID, &st); err != nil {
+			return err
+		}
+		key := [2]int64{taskID, unitID}
+		if !seenTask[key] {
+			seenTask[key] = true
+			leads[taskID] = append(leads[taskID], st)
+		}
+		return nil
+	}, planID, string(plan.FormApproved))
+	if err != nil {
+		return nil, wrap(err, "read the task statuses of plan %d", planID)
+	}
+	for id, sts := range leads {
+		p.TaskStatus[id] = plan.Consolidate(sts)
+	}
+	return p, nil
+}

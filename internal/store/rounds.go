@@ -1,0 +1,306 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/plan"
+)
+
+// newPublicID is the identifier URLs carry for a form or an attachment:
+// 80 random bits, so that one unit cannot reach another's by counting.
+func newPublicID() string {
+	b := make([]byte, 10)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// CreateRound sets up a round in the draft state. With no units given, the
+// scope is every unit that leads or shares a task of the plan or has a
+// target allocated in it.
+func (s *Store) CreateRound(ctx context.Context, r plan.Round) (int64, error) {
+	if r.State == "" {
+		r.State = plan.RoundDraft
+	}
+	if err := plan.CheckRound(&r); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, "plans", r.PlanID, "方案"); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `
+			INSERT INTO rounds (plan_id, label, as_of, opens_on, due_on, state, remind_days, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			r.PlanID, r.Label, r.AsOf, r.OpensOn, r.DueOn, string(plan.RoundDraft), r.RemindDays, s.nowUTC()).Scan(&id); err != nil {
+			return wrap(err, "create round %q", r.Label)
+		}
+		units := r.UnitIDs
+		if len(units) == 0 {
+			if err := eachRow(ctx, tx, `
+				SELECT unit_id FROM assignments WHERE plan_id = $1
+				UNION SELECT unit_id FROM allocations WHERE plan_id = $1`, func(rows *sql.Rows) error {
+				var u int64
+				if err := rows.Scan(&u); err != nil {
+					return err
+				}
+				units = append(units, u)
+				return nil
+			}, r.PlanID); err != nil {
+				return wrap(err, "find the units of plan %d", r.PlanID)
+			}
+		}
+		for _, u := range units {
+			if err := mustExist(ctx, tx, "units", u, "单位"); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO round_units (round_id, unit_id) VALUES ($1, $2)`, id, u); err != nil {
+				return wrap(err, "add unit %d to round %d", u, id)
+			}
+		}
+		return nil
+	})
+	return id, err
+}
+
+const roundColumns = `r.id, r.plan_id, p.title, r.label, r.as_of, r.opens_on, r.due_on, r.state, r.remind_days`
+
+func scanRound(row interface{ Scan(...any) error }) (*plan.Round, error) {
+	r := &plan.Round{}
+	err := row.Scan(&r.ID, &r.PlanID, &r.PlanTitle, &r.Label, &r.AsOf, &r.OpensOn, &r.DueOn, &r.State, &r.RemindDays)
+	return r, err
+}
+
+// Rounds lists a plan's rounds, newest data date first.
+func (s *Store) Rounds(ctx context.Context, planID int64) ([]*plan.Round, error) {
+	var out []*plan.Round
+	err := eachRow(ctx, s.read, `SELECT `+roundColumns+` FROM rounds r JOIN plans p ON p.id = r.plan_id
+		WHERE r.plan_id = $1 ORDER BY r.as_of DESC, r.id DESC`, func(rows *sql.Rows) error {
+		r, err := scanRound(rows)
+		if err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	}, planID)
+	if err != nil {
+		return nil, wrap(err, "list the rounds of plan %d", planID)
+	}
+	return out, nil
+}
+
+// Round returns a round with the units in its scope.
+func (s *Store) Round(ctx context.Context, id int64) (*plan.Round, error) {
+	return loadRound(ctx, s.read, id)
+}
+
+func loadRound(ctx context.Context, q queryer, id int64) (*plan.Round, error) {
+	r, err := scanRound(q.QueryRowContext(ctx, `SELECT `+roundColumns+` FROM rounds r JOIN plans p ON p.id = r.plan_id WHERE r.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "调度不存在（编号 %d）", id)
+	}
+	if err != nil {
+		return nil, wrap(err, "read round %d", id)
+	}
+	err = eachRow(ctx, q, `SELECT ru.unit_id FROM round_units ru JOIN units u ON u.id = ru.unit_id
+		WHERE ru.round_id = $1 ORDER BY u.position, u.id`, func(rows *sql.Rows) error {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			return err
+		}
+		r.UnitIDs = append(r.UnitIDs, u)
+		return nil
+	}, id)
+	if err != nil {
+		return nil, wrap(err, "read the units of round %d", id)
+	}
+	return r, nil
+}
+
+// OpenRound opens a draft round and gives every unit in scope its form,
+// prefilled from the unit's last approved report in the plan: a unit
+// changes only what moved.
+func (s *Store) OpenRound(ctx context.Context, id int64, by *auth.User) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := loadRound(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if r.State != plan.RoundDraft {
+			return plan.Errorf(plan.ECONFLICT, "调度“%s”已%s，不能再次开始", r.Label, r.State.Label())
+		}
+		if len(r.UnitIDs) == 0 {
+			return plan.Errorf(plan.EINVALID, "调度“%s”没有参与单位", r.Label)
+		}
+		now := s.nowUTC()
+		for _, unitID := range r.UnitIDs {
+			if err := createForm(ctx, tx, r, unitID, by, now); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE rounds SET state = $1, opened_at = $2 WHERE id = $3`, string(plan.RoundOpen), now, id)
+		return wrap(err, "open round %d", id)
+	})
+}
+
+// CloseRound ends a round: forms can no longer be changed or submitted.
+func (s *Store) CloseRound(ctx context.Context, id int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := loadRound(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if r.State != plan.RoundOpen {
+			return plan.Errorf(plan.ECONFLICT, "调度“%s”%s，不能结束", r.Label, r.State.Label())
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE rounds SET state = $1, closed_at = $2 WHERE id = $3`, string(plan.RoundClosed), s.nowUTC(), id)
+		return wrap(err, "close round %d", id)
+	})
+}
+
+// createForm makes a unit's form for a round: one entry per task it leads
+// or shares, one per target allocated to it, prefilled from its last
+// approved form in the same plan. The prefilled form is kept as version 0,
+// the base the reporting burden is counted against.
+func createForm(ctx context.Context, tx *sql.Tx, r *plan.Round, unitID int64, by *auth.User, now time.Time) error {
+	publicID := newPublicID()
+	var formID int64
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO forms (public_id, round_id, unit_id, state, version, updated_at)
+		VALUES ($1, $2, $3, $4, 0, $5) RETURNING id`, publicID, r.ID, unitID, string(plan.FormEmpty), now).Scan(&formID); err != nil {
+		return wrap(err, "create the form of unit %d", unitID)
+	}
+	var lastForm sql.NullInt64
+	err := tx.QueryRowContext(ctx, `
+		SELECT f.id FROM forms f JOIN rounds r ON r.id = f.round_id
+		WHERE f.unit_id = $1 AND r.plan_id = $2 AND f.state = $3 AND r.id <> $4
+		ORDER BY r.as_of DESC, r.id DESC LIMIT 1`, unitID, r.PlanID, string(plan.FormApproved), r.ID).Scan(&lastForm)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return wrap(err, "find the last report of unit %d", unitID)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO form_tasks (form_id, task_id, position, status, progress, problems, next_steps)
+		SELECT CAST($1 AS BIGINT), t.id, t.position,
+		       COALESCE(prev.status, ''), COALESCE(prev.progress, ''), COALESCE(prev.problems, ''), COALESCE(prev.next_steps, '')
+		FROM tasks t
+		LEFT JOIN form_tasks prev ON prev.form_id = $2 AND prev.task_id = t.id
+		WHERE t.plan_id = $3 AND t.id IN (SELECT task_id FROM assignments WHERE unit_id = $4 AND plan_id = $3)`,
+		formID, lastForm.Int64, r.PlanID, unitID); err != nil {
+		return wrap(err, "prefill the tasks of unit %d", unitID)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO form_values (form_id, goal_id, position, target, value, note)
+		SELECT CAST($1 AS BIGINT), a.goal_id, g.position, a.target, prev.value, COALESCE(prev.note, '')
+		FROM allocations a JOIN goals g ON g.id = a.goal_id
+		LEFT JOIN form_values prev ON prev.form_id = $2 AND prev.goal_id = a.goal_id
+		WHERE a.plan_id = $3 AND a.unit_id = $4`,
+		formID, lastForm.Int64, r.PlanID, unitID); err != nil {
+		return wrap(err, "prefill the values of unit %d", unitID)
+	}
+	f, err := loadForm(ctx, tx, publicID)
+	if err != nil {
+		return err
+	}
+	_, f.CarriedFields = plan.CountFields(f, f)
+	if _, err := tx.ExecContext(ctx, `UPDATE forms SET carried_fields = $1 WHERE id = $2`, f.CarriedFields, formID); err != nil {
+		return wrap(err, "count the carried fields of form %d", formID)
+	}
+	return addVersion(ctx, tx, f, by, "", now)
+}
+
+// FormSummary is a form's line in the round matrix.
+type FormSummary struct {
+	PublicID      string
+	UnitID        int64
+	UnitName      string
+	UnitKind      plan.UnitKind
+	State         plan.FormState
+	TypedFields   int
+	CarriedFields int
+	SecondsSpent  int
+	SubmittedAt   *time.Time
+}
+
+// RoundForms lists the forms of a round in directory order.
+func (s *Store) RoundForms(ctx context.Context, roundID int64) ([]FormSummary, error) {
+	var out []FormSummary
+	err := eachRow(ctx, s.read, `
+		SELECT f.public_id, u.id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END, u.kind,
+		       f.state, f.typed_fields, f.carried_fields, f.seconds_spent, f.submitted_at
+		FROM forms f JOIN units u ON u.id = f.unit_id
+		WHERE f.round_id = $1 ORDER BY u.position, u.id`, func(rows *sql.Rows) error {
+		var f FormSummary
+		var submitted sql.NullTime
+		if err := rows.Scan(&f.PublicID, &f.UnitID, &f.UnitName, &f.UnitKind, &f.State, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &submitted); err != nil {
+			return err
+		}
+		if submitted.Valid {
+			f.SubmittedAt = &submitted.Time
+		}
+		out = append(out, f)
+		return nil
+	}, roundID)
+	if err != nil {
+		return nil, wrap(err, "list the forms of round %d", roundID)
+	}
+	return out, nil
+}
+
+// UnitForms lists a unit's forms across rounds, newest first: a reporter's
+// inbox.
+func (s *Store) UnitForms(ctx context.Context, unitID int64) ([]UnitForm, error) {
+	var out []UnitForm
+	err := eachRow(ctx, s.read, `
+		SELECT f.public_id, f.state, r.id, r.label, r.due_on, r.state, p.title
+		FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id
+		WHERE f.unit_id = $1 ORDER BY r.as_of DESC, r.id DESC`, func(rows *sql.Rows) error {
+		var f UnitForm
+		if err := rows.Scan(&f.PublicID, &f.State, &f.RoundID, &f.RoundLabel, &f.DueOn, &f.RoundState, &f.PlanTitle); err != nil {
+			return err
+		}
+		out = append(out, f)
+		return nil
+	}, unitID)
+	if err != nil {
+		return nil, wrap(err, "list the forms of unit %d", unitID)
+	}
+	return out, nil
+}
+
+// UnitForm is a form in a unit's inbox.
+type UnitForm struct {
+	PublicID   string
+	State      plan.FormState
+	RoundID    int64
+	RoundLabel string
+	DueOn      string
+	RoundState plan.RoundState
+	PlanTitle  string
+}
+
+// addVersion keeps the form as it now stands, whole, as its current
+// version: every save, submission, return and approval can be looked at
+// later.
+func addVersion(ctx context.Context, tx *sql.Tx, f *plan.Form, by *auth.User, comment string, now time.Time) error {
+	snap, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("store: unable to encode form %s: %w", f.PublicID, err)
+	}
+	var userID sql.NullInt64
+	username := "system"
+	if by != nil {
+		userID, username = nullID(by.ID), by.Username
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO form_versions (form_id, version, state, snapshot, user_id, username, comment, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, f.ID, f.Version, string(f.State), string(snap), userID, username, comment, now)
+	return wrap(err, "keep version %d of form %s", f.Version, f.PublicID)
+}
