@@ -77,3 +77,20 @@ func (s *Store) UnitAllocations(ctx context.Context, unitID int64) ([]UnitAlloca
 	}
 	return out, nil
 }
+
+// LedTasks returns the IDs of the tasks a unit leads, across plans.
+func (s *Store) LedTasks(ctx context.Context, unitID int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := eachRow(ctx, s.read, `SELECT task_id FROM assignments WHERE unit_id = $1 AND role = 'lead'`, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		out[id] = true
+		return nil
+	}, unitID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list the tasks unit %d leads: %w", unitID, err)
+	}
+	return out, nil
+}

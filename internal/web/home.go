@@ -3,10 +3,17 @@ package web
 import (
 	"net/http"
 	"strconv"
+
+	"kechuang/internal/auth"
 )
 
-// home opens the plan in force: the newest active plan, else the newest.
+// home opens a reporter's forms, and for everyone else the plan in force:
+// the newest active plan, else the newest.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	if u := currentUser(r); u.UnitID != 0 && u.Role == auth.RoleReporter {
+		http.Redirect(w, r, "/my", http.StatusSeeOther)
+		return
+	}
 	plans, err := s.store.Plans(r.Context())
 	if err != nil {
 		s.fail(w, r, err)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 )
 
@@ -30,21 +31,30 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status(code), "login", map[string]any{"Next": next, "Username": username, "Error": plan.ErrorMessage(err)})
 		return
 	}
+	if err := s.startSession(w, r, u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.log.Info("login", "user", u.Username, "remote", r.RemoteAddr)
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+}
+
+// startSession ends the request's session, if any, and starts a new one for
+// u with a fresh secret in the cookie.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *auth.User) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		s.store.DeleteSession(r.Context(), c.Value)
 	}
 	secret, err := s.store.CreateSession(r.Context(), u.ID, s.opts.SessionTTL)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
 		Secure: s.opts.SecureCookies, SameSite: http.SameSiteLaxMode,
 		MaxAge: int(s.opts.SessionTTL.Seconds()),
 	})
-	s.log.Info("login", "user", u.Username, "remote", r.RemoteAddr)
-	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

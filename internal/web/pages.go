@@ -12,6 +12,7 @@ import (
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
+	"kechuang/internal/store"
 )
 
 // pages holds one parsed template set per page, each with the layout.
@@ -26,6 +27,10 @@ var funcs = template.FuncMap{
 	"units": func(names []string) string { return strings.Join(names, "、") },
 	"add":   func(a, b int) int { return a + b },
 	"list":  func(s ...string) []string { return s },
+	// taskList hands a unit page's task table its tasks and their statuses.
+	"taskList": func(ts []store.UnitTask, st map[int64]plan.TaskStatus) map[string]any {
+		return map[string]any{"Tasks": ts, "Status": st}
+	},
 	"kinds": func() []plan.GoalKind {
 		return []plan.GoalKind{plan.KindStock, plan.KindFlow, plan.KindRatio, plan.KindPerCapita}
 	},

@@ -243,3 +243,24 @@ func TestExcelAnnexes(t *testing.T) {
 		t.Errorf("bad workbook: %d", code)
 	}
 }
+
+func postFileWith(t *testing.T, c *http.Client, u, field, name string, data []byte, vals url.Values) (int, string, string) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range vals {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile(field, name)
+	fw.Write(data)
+	mw.Close()
+	res, err := c.Post(u, mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b), res.Header.Get("Location")
+}

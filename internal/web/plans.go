@@ -64,6 +64,9 @@ type planView struct {
 	Findings       []plan.Finding
 	Links          map[string]string // unit name as written → its page
 	RowsByTask     map[string][]string
+	Progress       *store.Progress
+	Actuals        map[int64]string             // goal ID → its actual from approved reports
+	UnitActuals    map[string]map[string]string // split-table unit name → column → actual
 }
 
 func (v planView) Names(names []string) namesView { return namesView{names, v.Links} }
@@ -96,6 +99,11 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 	for i := range doc.DecompositionTables {
 		v.Sums = append(v.Sums, plan.SumColumns(&doc.DecompositionTables[i], doc.Goals))
 	}
+	if v.Progress, err = s.store.PlanProgress(r.Context(), doc.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Actuals, v.UnitActuals = actuals(doc, idx, v.Progress)
 	s.render(w, r, http.StatusOK, "plan", v)
 }
 
@@ -174,4 +182,44 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, pa
 	}
 	data["Error"] = plan.ErrorMessage(err)
 	s.render(w, r, status(code), page, data)
+}
+
+// actuals lays approved values out for the plan page: each goal's actual
+// (a sum of units where the goal adds up), and each split-table cell's.
+func actuals(doc *plan.Document, idx map[string]plan.Ref, p *store.Progress) (map[int64]string, map[string]map[string]string) {
+	goals := map[int64]string{}
+	for _, g := range doc.Goals {
+		if a, ok := plan.GoalActual(g, p.Values); ok {
+			goals[g.ID] = a.String()
+		}
+	}
+	byUnitGoal := map[[2]int64]plan.Decimal{}
+	for _, v := range p.Values {
+		byUnitGoal[[2]int64{v.UnitID, v.GoalID}] = v.Value
+	}
+	cells := map[string]map[string]string{}
+	for _, t := range doc.DecompositionTables {
+		for _, row := range t.Rows {
+			ref, ok := idx[plan.CleanName(row.Unit)]
+			for _, col := range t.Columns {
+				gi := plan.MatchGoal(doc.Goals, col)
+				if gi < 0 {
+					continue
+				}
+				var val string
+				if row.Total {
+					val = goals[doc.Goals[gi].ID]
+				} else if v, found := byUnitGoal[[2]int64{ref.UnitID, doc.Goals[gi].ID}]; ok && found {
+					val = v.String()
+				}
+				if val != "" {
+					if cells[row.Unit] == nil {
+						cells[row.Unit] = map[string]string{}
+					}
+					cells[row.Unit][col] = val
+				}
+			}
+		}
+	}
+	return goals, cells
 }

@@ -10,6 +10,7 @@ import (
 // with the permission the authorization check demands of it.
 func (s *Server) routes() []route {
 	public, view, admin := auth.PermPublic, auth.PermView, auth.PermAdmin
+	formRead, formWrite, formComment := auth.PermFormRead, auth.PermFormWrite, auth.PermFormComment
 	return []route{
 		{"GET", "/static/", public, http.StripPrefix("/static/", http.FileServerFS(staticFS())).ServeHTTP},
 		{"GET", "/healthz", public, s.healthz},
@@ -59,6 +60,22 @@ func (s *Server) routes() []route {
 		{"POST", "/plans/{plan}/tables/import", admin, s.planTablesImport},
 		{"GET", "/plans/{plan}/tables/{table}/edit", admin, s.tableEdit},
 		{"POST", "/plans/{plan}/tables/{table}", admin, s.tableSave},
+
+		{"GET", "/plans/{plan}/rounds", view, s.roundList},
+		{"POST", "/plans/{plan}/rounds", admin, s.roundCreate},
+		{"GET", "/rounds/{round}", view, s.roundShow},
+		{"POST", "/rounds/{round}/open", admin, s.roundOpen},
+		{"POST", "/rounds/{round}/close", admin, s.roundClose},
+		{"POST", "/rounds/{round}/remind", admin, s.roundRemind},
+		{"GET", "/my", view, s.inbox},
+		{"GET", "/forms/{form}", formRead, s.formShow},
+		{"POST", "/forms/{form}", formWrite, s.formSave},
+		{"POST", "/forms/{form}/review", formComment, s.formReview},
+		{"POST", "/forms/{form}/comments", formComment, s.formComment},
+		{"GET", "/forms/{form}/versions/{version}", formRead, s.formVersionShow},
+		{"POST", "/forms/{form}/attachments", formWrite, s.attachmentUpload},
+		{"GET", "/attachments/{attachment}", formRead, s.attachmentDownload},
+		{"POST", "/attachments/{attachment}/delete", formWrite, s.attachmentDelete},
 
 		{"GET", "/units", view, s.unitList},
 		{"GET", "/units/new", admin, s.unitEdit},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"slices"
@@ -29,6 +30,21 @@ var wantPerm = map[string]auth.Perm{
 	"GET /api/v1/plans/{plan}":                       auth.PermView,
 	"GET /api/v1/units":                              auth.PermView,
 	"POST /api/v1/plans":                             auth.PermAdmin,
+	"GET /plans/{plan}/rounds":                       auth.PermView,
+	"POST /plans/{plan}/rounds":                      auth.PermAdmin,
+	"GET /rounds/{round}":                            auth.PermView,
+	"POST /rounds/{round}/open":                      auth.PermAdmin,
+	"POST /rounds/{round}/close":                     auth.PermAdmin,
+	"POST /rounds/{round}/remind":                    auth.PermAdmin,
+	"GET /my":                                        auth.PermView,
+	"GET /forms/{form}":                              auth.PermFormRead,
+	"POST /forms/{form}":                             auth.PermFormWrite,
+	"POST /forms/{form}/review":                      auth.PermFormComment,
+	"POST /forms/{form}/comments":                    auth.PermFormComment,
+	"GET /forms/{form}/versions/{version}":           auth.PermFormRead,
+	"POST /forms/{form}/attachments":                 auth.PermFormWrite,
+	"GET /attachments/{attachment}":                  auth.PermFormRead,
+	"POST /attachments/{attachment}/delete":          auth.PermFormWrite,
 	"GET /plans/new":                                 auth.PermAdmin,
 	"GET /plans/import":                              auth.PermAdmin,
 	"POST /plans/import":                             auth.PermAdmin,
@@ -104,15 +120,26 @@ func TestEveryRouteByRole(t *testing.T) {
 
 	dir := f.doc
 	ids := map[string]string{
-		"{plan}":    itoa(f.planID),
-		"{goal}":    itoa(dir.Goals[0].ID),
-		"{section}": itoa(dir.Sections[0].ID),
-		"{task}":    itoa(dir.Sections[0].Tasks[0].ID),
-		"{row}":     itoa(dir.TaskTable[0].ID),
-		"{table}":   itoa(dir.DecompositionTables[0].ID),
-		"{unit}":    "2",
-		"{group}":   "1",
-		"{$}":       "",
+		"{plan}":       itoa(f.planID),
+		"{goal}":       itoa(dir.Goals[0].ID),
+		"{section}":    itoa(dir.Sections[0].ID),
+		"{task}":       itoa(dir.Sections[0].Tasks[0].ID),
+		"{row}":        itoa(dir.TaskTable[0].ID),
+		"{table}":      itoa(dir.DecompositionTables[0].ID),
+		"{unit}":       "2",
+		"{group}":      "1",
+		"{$}":          "",
+		"{round}":      itoa(f.roundID),
+		"{form}":       f.forms["三家店街道"],
+		"{version}":    "0",
+		"{attachment}": f.attachment,
+	}
+	// The form routes are walked on 三家店街道's form: its reporter may
+	// write, 区科工局 (leading tasks on it) may read and comment, 洪都街道 may
+	// do nothing with it.
+	formRes, err := f.store.FormResource(context.Background(), f.forms["三家店街道"])
+	if err != nil {
+		t.Fatal(err)
 	}
 	concrete := func(pattern string) string {
 		for k, v := range ids {
@@ -127,17 +154,12 @@ func TestEveryRouteByRole(t *testing.T) {
 	slices.SortStableFunc(routes, func(a, b route) int {
 		return strings.Compare(boolKey(strings.HasSuffix(a.pattern, "/delete")), boolKey(strings.HasSuffix(b.pattern, "/delete")))
 	})
-	for _, role := range []string{"", "sjd", "leader", "admin"} {
+	for _, role := range []string{"", "hd", "kgj", "sjd", "leader", "admin"} {
 		c := f.client(t, role)
-		var user *auth.User
-		switch role {
-		case "sjd":
-			user = &auth.User{Role: auth.RoleReporter}
-		case "leader":
-			user = &auth.User{Role: auth.RoleLeader}
-		case "admin":
-			user = &auth.User{Role: auth.RoleAdmin}
-		}
+		user := f.users[role]
+		// A fresh evidence file for each walk: the previous role may have
+		// deleted it.
+		ids["{attachment}"] = f.newAttachment(t)
 		for _, rt := range routes {
 			if rt.pattern == "/logout" {
 				continue // it would end the session the walk goes on with
@@ -158,12 +180,17 @@ func TestEveryRouteByRole(t *testing.T) {
 			if name == "" {
 				name = "anonymous"
 			}
-			allowed := auth.Allowed(user, rt.perm)
+			var obj *auth.Resource
+			if rt.perm.ObjectLevel() {
+				obj = formRes
+			}
+			allowed := auth.Can(user, rt.perm, obj)
 			switch {
 			case got >= 500:
 				t.Errorf("%s %s as %s: %d", rt.method, path, name, got)
-			case rt.pattern == "/login" && rt.method == "POST" && got == 401:
-				// an empty form is a wrong password: the handler's answer, not the check's
+			case rt.pattern == "/login" && rt.method == "POST" && (got == 401 || got == 403):
+				// an empty form is a wrong password, and after five a lockout:
+				// the handler's answers, not the check's
 			case allowed && (got == 401 || got == 403):
 				t.Errorf("%s %s as %s: %d, want it allowed", rt.method, path, name, got)
 			case !allowed && user == nil && rt.method == "GET" && !isAPIPath(path):

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,6 +30,16 @@ type Options struct {
 	SessionTTL time.Duration
 	// Version is shown in the footer and /healthz.
 	Version string
+	// Reminder sends 催报 to units of a round (in-app, webhook, email);
+	// nil when reminders are not wired (the page then says so).
+	Reminder Reminder
+}
+
+// Reminder sends reminders for a round: to the given units, or to every
+// unit that has not reported when unitIDs is empty. kind is "manual" for a
+// click on 催报. It returns how many units were reminded.
+type Reminder interface {
+	Remind(ctx context.Context, roundID int64, unitIDs []int64, kind string) (int, error)
 }
 
 // Server holds what the handlers need.
@@ -105,7 +116,14 @@ func (s *Server) authorize(perm auth.Perm, next http.Handler) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		if !auth.Allowed(u, perm) {
+		var res *auth.Resource
+		if perm.ObjectLevel() && u != nil {
+			if res, err = s.resourceOf(r); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if !auth.Can(u, perm, res) {
 			if u == nil {
 				s.fail(w, r, plan.Errorf(plan.EUNAUTHORIZED, "请先登录。"))
 			} else {
@@ -113,11 +131,26 @@ func (s *Server) authorize(perm auth.Perm, next http.Handler) http.Handler {
 			}
 			return
 		}
+		// The actor of any change the request makes, for the audit log;
+		// anonymous callers (a login) are recorded by address.
+		actor := store.Actor{Remote: clientIP(r)}
 		if u != nil {
 			r = r.WithContext(context.WithValue(r.Context(), userKey, u))
+			actor.UserID, actor.Username = u.ID, u.Username
 		}
+		r = r.WithContext(store.WithActor(r.Context(), actor))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// clientIP is the address the request came from. Headers a proxy may set
+// are not trusted: anyone can send them.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 const sessionCookie = "kechuang_session"

@@ -75,7 +75,32 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "unit", map[string]any{"Unit": u, "Led": led, "Shared": shared, "Allocations": allocations, "Groups": groups})
+	// Progress: the unit's approved values and its tasks' consolidated status.
+	status := map[int64]plan.TaskStatus{}
+	actual := map[int64]string{}
+	seenPlans := map[int64]bool{}
+	for _, list := range [][]int64{planIDsOfTasks(tasks), planIDsOfAllocations(allocations)} {
+		for _, pid := range list {
+			if seenPlans[pid] {
+				continue
+			}
+			seenPlans[pid] = true
+			p, err := s.store.PlanProgress(r.Context(), pid)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			for id, st := range p.TaskStatus {
+				status[id] = st
+			}
+			for _, v := range p.Values {
+				if v.UnitID == id {
+					actual[v.GoalID] = v.Value.String()
+				}
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "unit", map[string]any{"Unit": u, "Led": led, "Shared": shared, "Allocations": allocations, "Groups": groups, "Status": status, "Actual": actual})
 }
 
 func (s *Server) unitEdit(w http.ResponseWriter, r *http.Request) {
@@ -211,4 +236,20 @@ func (s *Server) groupDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/units?saved#groups", http.StatusSeeOther)
+}
+
+func planIDsOfTasks(ts []store.UnitTask) []int64 {
+	var out []int64
+	for _, t := range ts {
+		out = append(out, t.PlanID)
+	}
+	return out
+}
+
+func planIDsOfAllocations(as []store.UnitAllocation) []int64 {
+	var out []int64
+	for _, a := range as {
+		out = append(out, a.PlanID)
+	}
+	return out
 }

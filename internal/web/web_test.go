@@ -23,10 +23,14 @@ const testPassword = "qingyunpu2022"
 
 // fixture is a running kechuang with the 2022 plan and one user per role.
 type fixture struct {
-	srv    *httptest.Server
-	store  *store.Store
-	planID int64
-	doc    *plan.Document
+	srv        *httptest.Server
+	store      *store.Store
+	planID     int64
+	doc        *plan.Document
+	roundID    int64
+	forms      map[string]string // unit name → its form's public ID in the open round
+	attachment string            // an evidence file on 三家店街道's form
+	users      map[string]*auth.User
 }
 
 func newFixture(t *testing.T, dsn string) *fixture {
@@ -46,16 +50,34 @@ func newFixture(t *testing.T, dsn string) *fixture {
 	}
 	dir, _ := st.Directory(ctx)
 	hash, _ := auth.HashPassword(testPassword)
+	users := map[string]*auth.User{}
 	for _, u := range []store.NewUser{
 		{Username: "admin", Role: auth.RoleAdmin},
 		{Username: "leader", Role: auth.RoleLeader},
 		{Username: "sjd", Role: auth.RoleReporter, UnitID: dir.Index()["三家店街道"].UnitID},
+		{Username: "hd", Role: auth.RoleReporter, UnitID: dir.Index()["洪都街道"].UnitID},
+		{Username: "kgj", Role: auth.RoleReporter, UnitID: dir.Index()["区科工局"].UnitID},
 	} {
 		u.PasswordHash = hash
-		if _, err := st.CreateUser(ctx, u); err != nil {
+		created, err := st.CreateUser(ctx, u)
+		if err != nil {
 			t.Fatal(err)
 		}
+		users[u.Username] = created
 	}
+	roundID, err := st.CreateRound(ctx, plan.Round{PlanID: id, Label: "2022年7月调度", AsOf: "2022-07-31", OpensOn: "2022-08-01", DueOn: "2022-08-05", RemindDays: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.OpenRound(ctx, roundID, users["admin"]); err != nil {
+		t.Fatal(err)
+	}
+	summaries, _ := st.RoundForms(ctx, roundID)
+	forms := map[string]string{}
+	for _, f := range summaries {
+		forms[f.UnitName] = f.PublicID
+	}
+
 	s, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Version: "test"})
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +85,9 @@ func newFixture(t *testing.T, dsn string) *fixture {
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	doc, _ := st.Plan(ctx, id)
-	return &fixture{srv: srv, store: st, planID: id, doc: doc}
+	f := &fixture{srv: srv, store: st, planID: id, doc: doc, roundID: roundID, forms: forms, users: users}
+	f.attachment = f.newAttachment(t)
+	return f
 }
 
 // client returns an HTTP client logged in as username ("" for anonymous)
@@ -343,4 +367,29 @@ func TestPagesHaveNoInlineScript(t *testing.T) {
 			t.Errorf("template %s has inline script or style", name)
 		}
 	}
+}
+
+// newAttachment adds an evidence file to 三家店街道's form and returns its ID.
+func (f *fixture) newAttachment(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	form, err := f.store.Form(ctx, f.forms["三家店街道"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := f.store.AddAttachment(ctx, form.PublicID, form.Tasks[0].TaskID, "名单.pdf", "application/pdf", []byte("%PDF-1.4"), f.users["sjd"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func hashUser(t *testing.T, f *fixture, username string, unitID int64) {
+	t.Helper()
+	hash, _ := auth.HashPassword(testPassword)
+	u, err := f.store.CreateUser(context.Background(), store.NewUser{Username: username, Role: auth.RoleReporter, UnitID: unitID, PasswordHash: hash})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.users[username] = u
 }

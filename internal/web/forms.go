@@ -1,0 +1,237 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/plan"
+	"kechuang/internal/store"
+)
+
+// formView is what the form page shows, cut to what the viewer may see: a
+// lead-unit reviewer sees only the entries of the tasks it leads, and only
+// once the unit has reported.
+type formView struct {
+	Form        *plan.Form
+	Round       *plan.Round
+	CanEdit     bool // the viewer may change it now
+	CanComment  bool
+	CanApprove  bool
+	LeadOnly    bool // the viewer is a lead-unit reviewer
+	Hidden      bool // a lead-unit reviewer looking before the unit reported
+	Comments    []store.FormComment
+	Attachments map[int64][]store.Attachment
+	Versions    []store.FormVersionInfo
+	OpenedAt    int64
+	Statuses    []plan.TaskStatus
+	Error       string
+	Old         bool // showing a kept version, read-only
+	OldVersion  int
+}
+
+// resourceOf finds the object an object-level permission is decided on:
+// the form (or the attachment's form) named in the path.
+func (s *Server) resourceOf(r *http.Request) (*auth.Resource, error) {
+	switch {
+	case r.PathValue("form") != "":
+		return s.store.FormResource(r.Context(), r.PathValue("form"))
+	case r.PathValue("attachment") != "":
+		return s.store.AttachmentResource(r.Context(), r.PathValue("attachment"))
+	}
+	return nil, plan.Errorf(plan.ENOTFOUND, "页面不存在。")
+}
+
+func (s *Server) formShow(w http.ResponseWriter, r *http.Request) {
+	v, err := s.formView(r, r.PathValue("form"), -1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "form", v)
+}
+
+// formView builds the form page for the viewer: the current form, or the
+// kept version given (-1 for the current one).
+func (s *Server) formView(r *http.Request, publicID string, version int) (*formView, error) {
+	ctx := r.Context()
+	f, err := s.store.Form(ctx, publicID)
+	if err != nil {
+		return nil, err
+	}
+	current := f
+	if version >= 0 {
+		if f, err = s.store.FormVersion(ctx, publicID, version); err != nil {
+			return nil, err
+		}
+		f.PublicID = publicID
+	}
+	rd, err := s.store.Round(ctx, f.RoundID)
+	if err != nil {
+		return nil, err
+	}
+	u := currentUser(r)
+	res, err := s.store.FormResource(ctx, publicID)
+	if err != nil {
+		return nil, err
+	}
+	v := &formView{
+		Form: f, Round: rd, OpenedAt: time.Now().Unix(), Statuses: plan.TaskStatuses,
+		CanEdit:    version < 0 && auth.Can(u, auth.PermFormWrite, res) && f.State.Editable() && rd.State == plan.RoundOpen,
+		CanComment: version < 0 && auth.Can(u, auth.PermFormComment, res),
+		CanApprove: version < 0 && auth.Allowed(u, auth.PermAdmin) && f.State == plan.FormSubmitted,
+		LeadOnly:   u.Role == auth.RoleReporter && u.UnitID != f.UnitID,
+		Old:        version >= 0,
+		OldVersion: version,
+	}
+	if v.LeadOnly {
+		v.Hidden = !current.State.Reported() && current.State != plan.FormReturned
+		f.Values = nil
+		leads, err := s.store.LedTasks(ctx, u.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		var led []plan.FormTask
+		for _, t := range f.Tasks {
+			if leads[t.TaskID] {
+				led = append(led, t)
+			}
+		}
+		f.Tasks = led
+	}
+	if v.Comments, err = s.store.FormComments(ctx, publicID); err != nil {
+		return nil, err
+	}
+	atts, err := s.store.Attachments(ctx, publicID)
+	if err != nil {
+		return nil, err
+	}
+	v.Attachments = map[int64][]store.Attachment{}
+	for _, a := range atts {
+		v.Attachments[a.TaskID] = append(v.Attachments[a.TaskID], a)
+	}
+	if v.Versions, err = s.store.FormVersions(ctx, publicID); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// formEditFromRequest reads the form's fields: per task status_ID,
+// progress_ID, problems_ID, next_ID; per goal value_ID and note_ID; the
+// version read and when the page was opened (for the time spent).
+func formEditFromRequest(r *http.Request, f *plan.Form) (store.FormEdit, error) {
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	e := store.FormEdit{Version: version, Tasks: map[int64]plan.FormTask{}, Values: map[int64]plan.FormValue{}}
+	if opened, err := strconv.ParseInt(r.PostFormValue("opened_at"), 10, 64); err == nil {
+		e.Seconds = int(time.Now().Unix() - opened)
+	}
+	for _, t := range f.Tasks {
+		id := itoa(t.TaskID)
+		e.Tasks[t.TaskID] = plan.FormTask{
+			Status:    plan.TaskStatus(r.PostFormValue("status_" + id)),
+			Progress:  strings.TrimSpace(r.PostFormValue("progress_" + id)),
+			Problems:  strings.TrimSpace(r.PostFormValue("problems_" + id)),
+			NextSteps: strings.TrimSpace(r.PostFormValue("next_" + id)),
+		}
+	}
+	for _, v := range f.Values {
+		id := itoa(v.GoalID)
+		d, err := formDecimal(r, "value_"+id, v.Indicator)
+		if err != nil {
+			return e, err
+		}
+		e.Values[v.GoalID] = plan.FormValue{Value: d, Note: strings.TrimSpace(r.PostFormValue("note_" + id))}
+	}
+	return e, nil
+}
+
+// formSave saves a draft (保存草稿) or submits (提交) the form. When the
+// submission is refused, the page comes back with what was typed and why.
+func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
+	publicID := r.PathValue("form")
+	f, err := s.store.Form(r.Context(), publicID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	e, err := formEditFromRequest(r, f)
+	if err == nil {
+		e.Submit = r.PostFormValue("action") == "submit"
+		_, err = s.store.SaveForm(r.Context(), publicID, e, currentUser(r))
+	}
+	if err != nil {
+		code := plan.ErrorCode(err)
+		if code != plan.EINVALID && code != plan.ECONFLICT {
+			s.fail(w, r, err)
+			return
+		}
+		v, verr := s.formView(r, publicID, -1)
+		if verr != nil {
+			s.fail(w, r, verr)
+			return
+		}
+		applyTyped(v.Form, e)
+		v.Error = plan.ErrorMessage(err)
+		s.render(w, r, status(code), "form", v)
+		return
+	}
+	http.Redirect(w, r, "/forms/"+publicID+"?saved", http.StatusSeeOther)
+}
+
+// applyTyped puts what the user typed back on the form shown after a
+// refused save, so nothing typed is lost. The version stays the stored
+// one only when the save was refused for a conflict.
+func applyTyped(f *plan.Form, e store.FormEdit) {
+	for i, t := range f.Tasks {
+		if x, ok := e.Tasks[t.TaskID]; ok {
+			f.Tasks[i].Status, f.Tasks[i].Progress, f.Tasks[i].Problems, f.Tasks[i].NextSteps = x.Status, x.Progress, x.Problems, x.NextSteps
+		}
+	}
+	for i, v := range f.Values {
+		if x, ok := e.Values[v.GoalID]; ok {
+			f.Values[i].Value, f.Values[i].Note = x.Value, x.Note
+		}
+	}
+}
+
+// formReview approves (admins) or returns (admins and lead units) a
+// submitted form.
+func (s *Server) formReview(w http.ResponseWriter, r *http.Request) {
+	publicID := r.PathValue("form")
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	err := s.store.ReviewForm(r.Context(), publicID, version, r.PostFormValue("decision"), strings.TrimSpace(r.PostFormValue("comment")), currentUser(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/forms/"+publicID+"?saved", http.StatusSeeOther)
+}
+
+// formComment adds a lead unit's or an admin's remark on a task entry.
+func (s *Server) formComment(w http.ResponseWriter, r *http.Request) {
+	publicID := r.PathValue("form")
+	taskID, _ := strconv.ParseInt(r.PostFormValue("task"), 10, 64)
+	if err := s.store.AddFormComment(r.Context(), publicID, taskID, strings.TrimSpace(r.PostFormValue("body")), currentUser(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/forms/"+publicID+"?saved#comments", http.StatusSeeOther)
+}
+
+// formVersionShow shows a kept version of the form, read-only, cut to what
+// the viewer may see as the current one is.
+func (s *Server) formVersionShow(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.PathValue("version"))
+	if err != nil || n < 0 {
+		s.fail(w, r, plan.Errorf(plan.ENOTFOUND, "没有这个版本。"))
+		return
+	}
+	v, err := s.formView(r, r.PathValue("form"), n)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "form", v)
+}

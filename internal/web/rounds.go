@@ -1,0 +1,196 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/plan"
+	"kechuang/internal/store"
+)
+
+// shanghai is where the bureau's dates are civil dates.
+var shanghai = mustLocation("Asia/Shanghai")
+
+func mustLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.FixedZone("CST", 8*60*60) // China has no daylight saving
+	}
+	return loc
+}
+
+// roundList shows a plan's rounds and, for admins, the form to add one.
+func (s *Server) roundList(w http.ResponseWriter, r *http.Request) {
+	doc, _, err := s.planAndDirectory(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rounds, err := s.store.Rounds(r.Context(), doc.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	today := time.Now().In(shanghai)
+	s.render(w, r, http.StatusOK, "rounds", map[string]any{
+		"Doc": doc, "Rounds": rounds,
+		"New": plan.Round{
+			Label:      fmt.Sprintf("%d年%d月调度", today.Year(), int(today.Month())),
+			AsOf:       today.Format(time.DateOnly),
+			OpensOn:    today.Format(time.DateOnly),
+			DueOn:      today.AddDate(0, 0, 7).Format(time.DateOnly),
+			RemindDays: 2,
+		},
+	})
+}
+
+func (s *Server) roundCreate(w http.ResponseWriter, r *http.Request) {
+	planID, err := pathID(r, "plan")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	days, err := formInt(r, "remind_days", "提前提醒天数")
+	rd := plan.Round{
+		PlanID: planID, Label: strings.TrimSpace(r.PostFormValue("label")),
+		AsOf: r.PostFormValue("as_of"), OpensOn: r.PostFormValue("opens_on"), DueOn: r.PostFormValue("due_on"), RemindDays: days,
+	}
+	var id int64
+	if err == nil {
+		id, err = s.store.CreateRound(r.Context(), rd)
+	}
+	if err != nil {
+		doc, _, derr := s.planAndDirectory(r)
+		if derr != nil {
+			s.fail(w, r, derr)
+			return
+		}
+		rounds, _ := s.store.Rounds(r.Context(), planID)
+		s.formError(w, r, err, "rounds", map[string]any{"Doc": doc, "Rounds": rounds, "New": rd})
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/rounds/%d?saved", id), http.StatusSeeOther)
+}
+
+// matrixRow is a unit's line in the round page.
+type matrixRow struct {
+	store.FormSummary
+	Minutes int
+}
+
+// roundShow is the round page: the unit × state matrix with the reporting
+// burden. Reporters see their own unit's line only: how other units stand
+// is not theirs to see.
+func (s *Server) roundShow(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "round")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rd, err := s.store.Round(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	forms, err := s.store.RoundForms(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := currentUser(r)
+	counts := map[plan.FormState]int{}
+	var rows []matrixRow
+	typed, carried, seconds, reported := 0, 0, 0, 0
+	for _, f := range forms {
+		counts[f.State]++
+		if f.State.Reported() {
+			typed, carried, seconds, reported = typed+f.TypedFields, carried+f.CarriedFields, seconds+f.SecondsSpent, reported+1
+		}
+		if u.Role == auth.RoleReporter && f.UnitID != u.UnitID {
+			continue
+		}
+		rows = append(rows, matrixRow{FormSummary: f, Minutes: (f.SecondsSpent + 59) / 60})
+	}
+	data := map[string]any{"Round": rd, "Rows": rows, "States": plan.FormStates, "CanRemind": s.opts.Reminder != nil}
+	if u.Role != auth.RoleReporter {
+		data["Counts"] = counts
+		data["Total"] = len(forms)
+		if reported > 0 {
+			data["Burden"] = map[string]any{
+				"Reported": reported, "Typed": typed, "Carried": carried,
+				"AvgMinutes":   (seconds/reported + 59) / 60,
+				"CarriedShare": fmt.Sprintf("%.0f%%", 100*float64(carried)/float64(max(typed+carried, 1))),
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "round", data)
+}
+
+func (s *Server) roundOpen(w http.ResponseWriter, r *http.Request) {
+	s.roundAction(w, r, func(id int64) error { return s.store.OpenRound(r.Context(), id, currentUser(r)) })
+}
+
+func (s *Server) roundClose(w http.ResponseWriter, r *http.Request) {
+	s.roundAction(w, r, func(id int64) error { return s.store.CloseRound(r.Context(), id) })
+}
+
+func (s *Server) roundAction(w http.ResponseWriter, r *http.Request, act func(int64) error) {
+	id, err := pathID(r, "round")
+	if err == nil {
+		err = act(id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/rounds/%d?saved", id), http.StatusSeeOther)
+}
+
+// roundRemind sends 催报 to the units that have not reported (or the one
+// unit named in the form).
+func (s *Server) roundRemind(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "round")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if s.opts.Reminder == nil {
+		s.fail(w, r, plan.Errorf(plan.ECONFLICT, "本实例未启用提醒发送。"))
+		return
+	}
+	var units []int64
+	if u, err := strconv.ParseInt(r.PostFormValue("unit"), 10, 64); err == nil && u > 0 {
+		units = []int64{u}
+	}
+	n, err := s.opts.Reminder.Remind(r.Context(), id, units, "manual")
+	if err != nil && n == 0 {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/rounds/%d?reminded=%d", id, n), http.StatusSeeOther)
+}
+
+// inbox is a reporter's start page: their unit's forms, newest first.
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	if u.UnitID == 0 {
+		http.Redirect(w, r, "/plans", http.StatusSeeOther)
+		return
+	}
+	forms, err := s.store.UnitForms(r.Context(), u.UnitID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	dir, err := s.store.Directory(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	unit, _ := dir.Unit(u.UnitID)
+	s.render(w, r, http.StatusOK, "inbox", map[string]any{"Forms": forms, "Unit": unit})
+}
