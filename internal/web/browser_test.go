@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"kechuang/internal/plan"
 	"kechuang/internal/store/storetest"
 )
 
@@ -97,4 +98,53 @@ func run[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestBrowserReporterSubmits: a 三家店街道 reporter opens the form from the
+// inbox, fills it as a person would and submits it.
+func TestBrowserReporterSubmits(t *testing.T) {
+	ctx := browser(t)
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	form, err := f.store.Form(context.Background(), f.forms["三家店街道"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(f.srv.URL + "/"),
+		chromedp.WaitVisible(`input[name=username]`),
+		chromedp.SendKeys(`input[name=username]`, "sjd"),
+		chromedp.SendKeys(`input[name=password]`, testPassword),
+		chromedp.Click(`form button[type=submit]`),
+		chromedp.WaitVisible(`#inbox`),
+		chromedp.Click(`#inbox a`),
+		chromedp.WaitVisible(`#form-main`),
+	}
+	for _, t := range form.Tasks {
+		id := itoa(t.TaskID)
+		steps = append(steps,
+			chromedp.SetValue(`select[name=status_`+id+`]`, string(plan.TaskInProgress)),
+			chromedp.SendKeys(`textarea[name=progress_`+id+`]`, "已走访辖区企业，完成摸底"),
+		)
+	}
+	for i, v := range form.Values {
+		steps = append(steps, chromedp.SendKeys(`input[name=value_`+itoa(v.GoalID)+`]`, []string{"21", "9", "1.5"}[i]))
+	}
+	steps = append(steps,
+		chromedp.Click(`button[value=submit]`),
+		chromedp.WaitVisible(`.flash`),
+	)
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+	state := run(t, ctx, chromedp.Text(`h1 .state`))
+	if state != "已报" {
+		t.Errorf("after submit the page says %q, want 已报", state)
+	}
+	got, _ := f.store.Form(context.Background(), form.PublicID)
+	if got.State != plan.FormSubmitted || got.Values[2].Value.String() != "1.5" || got.Tasks[0].Progress != "已走访辖区企业，完成摸底" {
+		t.Errorf("stored form: %s %v %q", got.State, got.Values[2].Value, got.Tasks[0].Progress)
+	}
+	if got.SecondsSpent < 0 || got.TypedFields == 0 {
+		t.Errorf("burden not recorded: %d typed, %d s", got.TypedFields, got.SecondsSpent)
+	}
 }
