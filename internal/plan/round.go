@@ -31,16 +31,16 @@ func (s RoundState) Label() string {
 // Round is a reporting round (调度): every unit in scope reports on its
 // tasks and its allocated targets as of a date.
 type Round struct {
-	ID         int64
-	PlanID     int64
-	PlanTitle  string
-	Label      string // 2022年7月调度
-	AsOf       string // data-as-of date, YYYY-MM-DD (Asia/Shanghai)
-	OpensOn    string
-	DueOn      string
-	State      RoundState
-	RemindDays int     // remind this many days before the due date, and on it
-	UnitIDs    []int64 // units in scope
+	ID         int64      `json:"id"`
+	PlanID     int64      `json:"plan_id"`
+	PlanTitle  string     `json:"plan_title"`
+	Label      string     `json:"label"` // 2022年7月调度
+	AsOf       string     `json:"as_of"` // data-as-of date, YYYY-MM-DD (Asia/Shanghai)
+	OpensOn    string     `json:"opens_on"`
+	DueOn      string     `json:"due_on"`
+	State      RoundState `json:"state"`
+	RemindDays int        `json:"remind_days"` // remind this many days before the due date, and on it
+	UnitIDs    []int64    `json:"unit_ids"`    // units in scope
 }
 
 // CheckRound validates a round's fields as a whole; the error lists each
@@ -183,41 +183,41 @@ func Consolidate(leadStatuses []TaskStatus) TaskStatus {
 
 // Form is one unit's report in a round (填报).
 type Form struct {
-	ID            int64
-	PublicID      string // what URLs carry: random, so not guessable
-	RoundID       int64
-	UnitID        int64
-	UnitName      string
-	State         FormState
-	Version       int // grows with every save; a save names the version it read
-	Tasks         []FormTask
-	Values        []FormValue
-	TypedFields   int // fields the unit changed from what was carried over
-	CarriedFields int // fields prefilled from the last approved report
-	SecondsSpent  int
+	ID            int64       `json:"-"`
+	PublicID      string      `json:"id"` // what URLs carry: random, so not guessable
+	RoundID       int64       `json:"round_id"`
+	UnitID        int64       `json:"unit_id"`
+	UnitName      string      `json:"unit_name"`
+	State         FormState   `json:"state"`
+	Version       int         `json:"version"` // grows with every save; a save names the version it read
+	Tasks         []FormTask  `json:"tasks"`
+	Values        []FormValue `json:"values"`
+	TypedFields   int         `json:"typed_fields"`   // fields the unit changed from what was carried over
+	CarriedFields int         `json:"carried_fields"` // fields prefilled from the last approved report
+	SecondsSpent  int         `json:"seconds_spent"`
 }
 
 // FormTask is a form's entry for one task the unit leads or shares.
 type FormTask struct {
-	TaskID      int64
-	Number      string
-	Title       string
-	Lead        bool // the unit leads this task
-	Status      TaskStatus
-	Progress    string // 进展情况
-	Problems    string // 存在问题
-	NextSteps   string // 下步打算
-	Attachments int    // evidence files
+	TaskID      int64      `json:"task_id"`
+	Number      string     `json:"number"`
+	Title       string     `json:"title"`
+	Lead        bool       `json:"lead"` // the unit leads this task
+	Status      TaskStatus `json:"status"`
+	Progress    string     `json:"progress"`    // 进展情况
+	Problems    string     `json:"problems"`    // 存在问题
+	NextSteps   string     `json:"next_steps"`  // 下步打算
+	Attachments int        `json:"attachments"` // evidence files
 }
 
 // FormValue is a form's entry for one target allocated to the unit.
 type FormValue struct {
-	GoalID    int64
-	Indicator string
-	Unit      string // of measure
-	Target    Decimal
-	Value     *Decimal
-	Note      string // source and 口径
+	GoalID    int64    `json:"goal_id"`
+	Indicator string   `json:"indicator"`
+	Unit      string   `json:"unit"` // of measure
+	Target    Decimal  `json:"target"`
+	Value     *Decimal `json:"value"`
+	Note      string   `json:"note"` // source and 口径
 }
 
 // Precision is how many decimal places a value in this unit of measure may

@@ -12,17 +12,6 @@ import (
 	"kechuang/internal/store"
 )
 
-// shanghai is where the bureau's dates are civil dates.
-var shanghai = mustLocation("Asia/Shanghai")
-
-func mustLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.FixedZone("CST", 8*60*60) // China has no daylight saving
-	}
-	return loc
-}
-
 // roundList shows a plan's rounds and, for admins, the form to add one.
 func (s *Server) roundList(w http.ResponseWriter, r *http.Request) {
 	doc, _, err := s.planAndDirectory(r)

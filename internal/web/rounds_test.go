@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -188,4 +189,44 @@ func (f *fixture) addReporter(t *testing.T, username string, unitID int64) *http
 	t.Helper()
 	hashUser(t, f, username, unitID)
 	return f.client(t, username)
+}
+
+func TestFormAPI(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	ctx := context.Background()
+	sjd, _ := f.store.CreateAPIToken(ctx, "sjd", "test")
+	hd, _ := f.store.CreateAPIToken(ctx, "hd", "test")
+	call := func(token, method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	id := f.forms["三家店街道"]
+	code, body := call(sjd, "GET", "/api/v1/forms/"+id, "")
+	if code != 200 || !strings.Contains(body, `"state": "empty"`) {
+		t.Fatalf("GET form: %d %s", code, body)
+	}
+	form, _ := f.store.Form(ctx, id)
+	save := `{"version":0,"values":[{"goal_id":` + itoa(form.Values[0].GoalID) + `,"value":"22","note":"评价系统"}]}`
+	if code, body = call(sjd, "POST", "/api/v1/forms/"+id, save); code != 200 || !strings.Contains(body, `"version": 1`) {
+		t.Fatalf("save: %d %s", code, body)
+	}
+	if code, _ = call(sjd, "POST", "/api/v1/forms/"+id, save); code != http.StatusConflict {
+		t.Errorf("stale save: %d, want 409", code)
+	}
+	if code, _ = call(hd, "GET", "/api/v1/forms/"+id, ""); code != http.StatusForbidden {
+		t.Errorf("another unit's token: %d, want 403", code)
+	}
+	if code, body = call(sjd, "POST", "/api/v1/forms/"+id, `{"version":1,"submit":true}`); code != http.StatusBadRequest || !strings.Contains(body, "请选择推进状态") {
+		t.Errorf("incomplete submit: %d %s", code, body)
+	}
+	if code, body = call(hd, "GET", "/api/v1/rounds/"+itoa(f.roundID), ""); code != 200 || strings.Contains(body, "三家店街道") {
+		t.Errorf("round as 洪都街道: %d", code)
+	}
 }

@@ -91,10 +91,26 @@ func (s *Server) routes() []route {
 		{"POST", "/groups/{group}", admin, s.groupSave},
 		{"POST", "/groups/{group}/delete", admin, s.groupDelete},
 
+		{"GET", "/users", admin, s.userList},
+		{"GET", "/users/new", admin, s.userEdit},
+		{"POST", "/users", admin, s.userCreate},
+		{"GET", "/users/{user}/edit", admin, s.userEdit},
+		{"POST", "/users/{user}", admin, s.userUpdate},
+		{"POST", "/users/{user}/password", admin, s.userPassword},
+		{"GET", "/account", view, s.account},
+		{"POST", "/account/password", view, s.accountPassword},
+		{"GET", "/audit", admin, s.auditLog},
+		{"GET", "/audit.csv", admin, s.auditCSV},
+
 		{"GET", "/api/v1/openapi.json", public, s.apiOpenAPI},
 		{"GET", "/api/v1/plans", view, s.apiPlans},
 		{"POST", "/api/v1/plans", admin, s.apiPlanCreate},
 		{"GET", "/api/v1/plans/{plan}", view, s.apiPlan},
 		{"GET", "/api/v1/units", view, s.apiDirectory},
+		{"GET", "/api/v1/plans/{plan}/rounds", view, s.apiRounds},
+		{"GET", "/api/v1/rounds/{round}", view, s.apiRound},
+		{"GET", "/api/v1/forms/{form}", formRead, s.apiForm},
+		{"POST", "/api/v1/forms/{form}", formWrite, s.apiFormSave},
+		{"POST", "/api/v1/forms/{form}/review", formComment, s.apiFormReview},
 	}
 }

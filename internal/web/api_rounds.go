@@ -1,0 +1,171 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/plan"
+	"kechuang/internal/store"
+)
+
+func (s *Server) apiRounds(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "plan")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.store.Plan(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rounds, err := s.store.Rounds(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rounds": nonNilSlice(rounds)})
+}
+
+// formSummaryJSON is a form's line in a round, as the API gives it.
+type formSummaryJSON struct {
+	ID            string         `json:"id"`
+	UnitID        int64          `json:"unit_id"`
+	Unit          string         `json:"unit"`
+	State         plan.FormState `json:"state"`
+	TypedFields   int            `json:"typed_fields"`
+	CarriedFields int            `json:"carried_fields"`
+	SecondsSpent  int            `json:"seconds_spent"`
+}
+
+// apiRound answers a round with its forms' states; reporters get their own
+// unit's form only, as on the page.
+func (s *Server) apiRound(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "round")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rd, err := s.store.Round(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	forms, err := s.store.RoundForms(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := currentUser(r)
+	out := []formSummaryJSON{}
+	for _, f := range forms {
+		if u.Role == auth.RoleReporter && f.UnitID != u.UnitID {
+			continue
+		}
+		out = append(out, formSummaryJSON{f.PublicID, f.UnitID, f.UnitName, f.State, f.TypedFields, f.CarriedFields, f.SecondsSpent})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"round": rd, "forms": out})
+}
+
+func (s *Server) apiForm(w http.ResponseWriter, r *http.Request) {
+	v, err := s.formView(r, r.PathValue("form"), -1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if v.Hidden {
+		v.Form.Tasks = nil
+	}
+	writeJSON(w, http.StatusOK, v.Form)
+}
+
+// formSaveJSON is the body of POST /api/v1/forms/{id}.
+type formSaveJSON struct {
+	Version int `json:"version"`
+	Tasks   []struct {
+		TaskID    int64           `json:"task_id"`
+		Status    plan.TaskStatus `json:"status"`
+		Progress  string          `json:"progress"`
+		Problems  string          `json:"problems"`
+		NextSteps string          `json:"next_steps"`
+	} `json:"tasks"`
+	Values []struct {
+		GoalID int64         `json:"goal_id"`
+		Value  *plan.Decimal `json:"value"`
+		Note   string        `json:"note"`
+	} `json:"values"`
+	Submit bool `json:"submit"`
+}
+
+// apiFormSave saves or submits a form; entries not sent keep their values.
+func (s *Server) apiFormSave(w http.ResponseWriter, r *http.Request) {
+	var body formSaveJSON
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil {
+		s.fail(w, r, plan.Errorf(plan.EINVALID, "请求体不是有效的 JSON：%v", err))
+		return
+	}
+	f, err := s.store.Form(r.Context(), r.PathValue("form"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	e := store.FormEdit{Version: body.Version, Submit: body.Submit, Tasks: map[int64]plan.FormTask{}, Values: map[int64]plan.FormValue{}}
+	for _, t := range f.Tasks {
+		e.Tasks[t.TaskID] = t
+	}
+	for _, v := range f.Values {
+		e.Values[v.GoalID] = v
+	}
+	for _, t := range body.Tasks {
+		if _, ok := e.Tasks[t.TaskID]; !ok {
+			s.fail(w, r, plan.Errorf(plan.EINVALID, "tasks: 此表没有任务 %d", t.TaskID))
+			return
+		}
+		e.Tasks[t.TaskID] = plan.FormTask{Status: t.Status, Progress: t.Progress, Problems: t.Problems, NextSteps: t.NextSteps}
+	}
+	for _, v := range body.Values {
+		if _, ok := e.Values[v.GoalID]; !ok {
+			s.fail(w, r, plan.Errorf(plan.EINVALID, "values: 此表没有目标 %d", v.GoalID))
+			return
+		}
+		e.Values[v.GoalID] = plan.FormValue{Value: v.Value, Note: v.Note}
+	}
+	saved, err := s.store.SaveForm(r.Context(), f.PublicID, e, currentUser(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, saved)
+}
+
+// apiFormReview approves or returns a submitted form.
+func (s *Server) apiFormReview(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Version  int    `json:"version"`
+		Decision string `json:"decision"`
+		Comment  string `json:"comment"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
+		s.fail(w, r, plan.Errorf(plan.EINVALID, "请求体不是有效的 JSON：%v", err))
+		return
+	}
+	if err := s.store.ReviewForm(r.Context(), r.PathValue("form"), body.Version, body.Decision, body.Comment, currentUser(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := s.store.Form(r.Context(), r.PathValue("form"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, f)
+}
+
+func nonNilSlice[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
