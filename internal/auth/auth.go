@@ -41,6 +41,7 @@ type User struct {
 	DisplayName string
 	Role        Role
 	UnitID      int64 // the unit a reporter reports for; 0 for others
+	Email       string
 	Disabled    bool
 	CreatedAt   time.Time
 }

@@ -46,6 +46,8 @@ func commands() []command {
 		{"units import", "FILE.json", "导入单位名录（按名称合并）", runUnitsImport},
 		{"user add", "NAME --role admin|leader|reporter [--unit UNIT] --password-stdin", "添加用户", runUserAdd},
 		{"user passwd", "NAME --password-stdin", "重设密码", runUserPasswd},
+		{"user list", "", "列出用户", runUserList},
+		{"user disable", "NAME", "停用用户（立即退出登录）", runUserDisable},
 		{"token create", "USERNAME [--label TEXT]", "为用户生成 API 令牌", runTokenCreate},
 		{"version", "", "显示版本", runVersion},
 	}
@@ -62,6 +64,12 @@ func run(ctx context.Context, e *env, args []string) int {
 		usage(e.stdout)
 		return 0
 	}
+	// Changes made from the command line are recorded as the OS user's.
+	actor := "cli"
+	if u := e.getenv("USER"); u != "" {
+		actor += ":" + u
+	}
+	ctx = store.WithActor(ctx, store.Actor{Username: actor})
 	cmds := commands()
 	sort.Slice(cmds, func(i, j int) bool { return len(cmds[i].name) > len(cmds[j].name) })
 	for _, c := range cmds {

@@ -11,6 +11,7 @@ import (
 
 	"kechuang/examples"
 	"kechuang/internal/auth"
+	"kechuang/internal/notify"
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
 	"kechuang/internal/web"
@@ -46,10 +47,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		log.Warn("数据库中还没有用户；请先创建管理员：echo '密码' | kechuang user add admin --role admin --password-stdin")
 	}
 
-	srv, err := web.New(s, log, web.Options{SecureCookies: *secure, Version: Version})
+	notifier := notify.New(s, log)
+	srv, err := web.New(s, log, web.Options{SecureCookies: *secure, Version: Version, Reminder: notifier})
 	if err != nil {
 		return err
 	}
+	go notifier.Run(ctx) // scheduled 催报; one instance at a time holds its lease
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err

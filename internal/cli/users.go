@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"text/tabwriter"
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
@@ -122,5 +124,77 @@ func runTokenCreate(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, token)
 	fmt.Fprintln(e.stderr, "令牌只显示这一次；请求时使用 Authorization: Bearer <令牌>，权限与该用户相同。")
+	return nil
+}
+
+func runUserList(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "user list")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	users, err := s.Users(ctx)
+	if err != nil {
+		return err
+	}
+	dir, err := s.Directory(ctx)
+	if err != nil {
+		return err
+	}
+	units := map[int64]string{}
+	for _, u := range dir.Units {
+		units[u.ID] = u.Label()
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "用户名\t姓名\t角色\t单位\t邮箱\t状态\t创建时间")
+	for _, u := range users {
+		state := "正常"
+		if u.Disabled {
+			state = "已停用"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, dash(u.DisplayName), u.Role.Label(), dash(units[u.UnitID]),
+			dash(u.Email), state, u.CreatedAt.Format("2006-01-02"))
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func runUserDisable(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "user disable")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("用法: kechuang user disable NAME")
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	users, err := s.Users(ctx)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(users, func(u *auth.User) bool { return u.Username == pos[0] })
+	if i < 0 {
+		return fmt.Errorf("用户“%s”不存在", pos[0])
+	}
+	u := users[i]
+	if _, err := s.UpdateUser(ctx, u.ID, store.UserUpdate{DisplayName: u.DisplayName, Role: u.Role, UnitID: u.UnitID, Email: u.Email, Disabled: true}); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已停用用户 %s，其所有会话已退出\n", u.Username)
 	return nil
 }

@@ -35,6 +35,9 @@ func (p *parser) findAttachments() {
 
 // attachmentHeading reads "附件1：title" into its label and title.
 func attachmentHeading(s string) (label, title string, ok bool) {
+	if !strings.HasPrefix(key(s), "附") {
+		return "", "", false // most lines: spare them the pattern
+	}
 	m := attachmentRe.FindStringSubmatchIndex(key(s))
 	switch {
 	case m == nil || utf8.RuneCountInString(s) > maxTitle || strings.ContainsAny(s, "。；;"):

@@ -28,10 +28,16 @@ func FuzzParseText(f *testing.F) {
 
 func FuzzParseDocx(f *testing.F) {
 	f.Add(docxNotice(f))
-	f.Add(makeDocx(f, para("一、工作目标")+para("高新技术企业76家")))
-	f.Add(makeDocx(f, `<w:tbl><w:tr>`+tc(`<w:gridSpan w:val="9999"/>`, "序号")+tc(`<w:vMerge/>`)+`</w:tr></w:tbl>`))
+	f.Add([]byte(documentXML(docxNoticeBody)))
+	f.Add([]byte(documentXML(para("一、工作目标") + para("高新技术企业76家"))))
+	f.Add([]byte(documentXML(`<w:tbl><w:tr>` + tc(`<w:gridSpan w:val="9999"/>`, "序号") + tc(`<w:vMerge/>`) + `</w:tr></w:tbl>`)))
+	opt := Options{MaxSize: 1 << 20}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		doc, err := Parse("fuzz.docx", data, Options{MaxSize: 1 << 20})
+		doc, err := Parse("fuzz.docx", data, opt)
+		check(t, doc, err)
+		// The same bytes as the document part of a sound package, so that
+		// mutations reach the XML walker and not only the zip reader.
+		doc, err = Parse("fuzz.docx", zipOf(t, map[string]string{"word/document.xml": string(data)}), opt)
 		check(t, doc, err)
 	})
 }

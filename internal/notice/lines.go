@@ -8,9 +8,10 @@ import (
 // line is a line of the notice: a line of text, or a paragraph or table row
 // of a .docx.
 type line struct {
-	no    int      // 1-based source line (paragraph or row number for a .docx)
-	text  string   // as decoded; a table row's cells joined by tabs
-	cells []string // a table row's cells (tab-separated text, a .docx row); nil otherwise
+	no      int      // 1-based source line (paragraph or row number for a .docx)
+	text    string   // as decoded; a table row's cells joined by tabs
+	cells   []string // a table row's cells (tab-separated text, a .docx row); nil otherwise
+	cleaned string   // text with extraction spaces removed, set by parseLines
 }
 
 // splitLines cuts decoded text into lines. Form feeds (page breaks in
@@ -36,8 +37,9 @@ func splitLines(text string) []line {
 func (l line) blank() bool { return strings.TrimFunc(l.text, isSpace) == "" }
 
 // clean returns the line's text with extraction spaces removed; stray tabs
-// outside tables count as spaces.
-func (l line) clean() string { return cleanText(l.text) }
+// outside tables count as spaces. Passes over the lines ask for it many
+// times, so it is computed once.
+func (l line) clean() string { return l.cleaned }
 
 // pageNumberRe matches the page numbers PDF extraction leaves between pages:
 // "- 3 -", "— 3 —", "第 3 页", "第3页 共8页", "3 / 8".

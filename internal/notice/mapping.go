@@ -26,7 +26,7 @@ const (
 type bodyTask struct {
 	task    *plan.DocTask
 	section string
-	pairs   map[uint64]struct{}
+	pairs   []uint64
 }
 
 // mapRows sets each row's maps_to_task (and its section when the table
@@ -105,28 +105,29 @@ func nextStart(starts []int, cursor int) int {
 	return starts[i]
 }
 
-// bigrams returns the set of adjacent character pairs of s, ignoring
-// punctuation and spaces and folding traditional characters.
-func bigrams(s string) map[uint64]struct{} {
-	out := map[uint64]struct{}{}
+// bigrams returns the sorted set of adjacent character pairs of s,
+// ignoring punctuation and spaces and folding traditional characters.
+func bigrams(s string) []uint64 {
+	var out []uint64
 	var prev rune = -1
 	for _, r := range key(toASCIIDigits(s)) {
 		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
 			continue
 		}
 		if prev >= 0 {
-			out[uint64(prev)<<32|uint64(r)] = struct{}{}
+			out = append(out, uint64(prev)<<32|uint64(r))
 		}
 		prev = r
 	}
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // containment is the share of a's pairs found in b.
-func containment(a, b map[uint64]struct{}) float64 {
+func containment(a, b []uint64) float64 {
 	n := 0
-	for x := range a {
-		if _, ok := b[x]; ok {
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); ok {
 			n++
 		}
 	}

@@ -92,7 +92,7 @@ func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 // traditional characters of the genre's words mapped to simplified ones,
 // byte offsets unchanged.
 func key(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { _, ok := simplified[r]; return ok }) {
+	if !strings.ContainsFunc(s, isTraditional) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -132,6 +132,21 @@ var simplified = func() map[rune]rune {
 	}
 	return m
 }()
+
+// traditionalSet is simplified's keys as a bitmap over the Basic
+// Multilingual Plane: key runs on every line, and most lines hold no
+// traditional character at all.
+var traditionalSet = func() *[0x10000 / 64]uint64 {
+	var set [0x10000 / 64]uint64
+	for r := range simplified {
+		set[r/64] |= 1 << (r % 64)
+	}
+	return &set
+}()
+
+func isTraditional(r rune) bool {
+	return r < 0x10000 && traditionalSet[r/64]&(1<<(r%64)) != 0
+}
 
 // joinSegments joins the lines of a paragraph that extraction broke: with
 // nothing between Chinese characters ("数字经" + "济产业"), with a space

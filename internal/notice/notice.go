@@ -49,6 +49,20 @@ var (
 // Parse reads the notice in data. The name decides the format (.docx is read
 // as a Word document, anything else as text) and names the file in errors.
 func Parse(name string, data []byte, opt Options) (*plan.Document, error) {
+	lines, err := readLines(name, data, opt)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := parseLines(lines)
+	if err != nil {
+		return nil, fmt.Errorf("notice: %s: %w", name, err)
+	}
+	return doc, nil
+}
+
+// readLines decodes a notice file into lines, refusing what is too large or
+// in a format that must be converted first.
+func readLines(name string, data []byte, opt Options) ([]line, error) {
 	limit := opt.MaxSize
 	if limit <= 0 {
 		limit = DefaultMaxSize
@@ -56,23 +70,17 @@ func Parse(name string, data []byte, opt Options) (*plan.Document, error) {
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("notice: %s is %s, over the %s limit: %w", name, sizeText(int64(len(data))), sizeText(limit), ErrTooLarge)
 	}
-	var lines []line
 	switch ext := strings.ToLower(filepath.Ext(name)); ext {
 	case ".docx":
-		var err error
-		if lines, err = docxLines(data, limit); err != nil {
+		lines, err := docxLines(data, limit)
+		if err != nil {
 			return nil, fmt.Errorf("notice: %s: %w", name, err)
 		}
+		return lines, nil
 	case ".doc", ".pdf", ".wps", ".xls", ".xlsx", ".ofd":
 		return nil, fmt.Errorf("notice: %s: %s files are not read directly; save it as .docx or extract its text: %w", name, ext, ErrFormat)
-	default:
-		lines = splitLines(decodeText(data))
 	}
-	doc, err := parseLines(lines)
-	if err != nil {
-		return nil, fmt.Errorf("notice: %s: %w", name, err)
-	}
-	return doc, nil
+	return splitLines(decodeText(data)), nil
 }
 
 // ParseText reads a notice that is already text (pasted into a form). It is

@@ -64,6 +64,7 @@ func parseLines(lines []line) (*plan.Document, error) {
 		for j, c := range lines[i].cells {
 			lines[i].cells[j] = strings.ToValidUTF8(c, "\uFFFD")
 		}
+		lines[i].cleaned = cleanText(lines[i].text)
 	}
 	p := &parser{
 		lines: lines,

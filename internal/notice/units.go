@@ -14,7 +14,12 @@ import (
 
 // unitLabelRe matches a label and its colon. 完成时限 and its kin label the
 // deadline, which shares the parenthesis in some notices.
-var unitLabelRe = regexp.MustCompile(`(牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|协同单位|完成时限|完成时间|时间节点)\s*` + reColon)
+var (
+	unitLabelRe      = regexp.MustCompile(unitLabels)
+	unitLabelStartRe = regexp.MustCompile(`^` + unitLabels)
+)
+
+const unitLabels = `(牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|协同单位|完成时限|完成时间|时间节点)\s*` + reColon
 
 type specKind int
 
@@ -163,16 +168,22 @@ func extractUnits(text string) (string, []unitSpec) {
 	}
 	rest := b.String()
 	// Labels without a parenthesis, after the text: "…发展。责任单位：区发改委".
-	if m := unitLabelRe.FindStringIndex(key(rest)); m != nil && sentenceStart(rest, m[0]) {
+	if m := findLabel(key(rest)); m != nil && sentenceStart(rest, m[0]) {
 		specs = append(specs, parseSpecs(rest[m[0]:])...)
 		rest = rest[:m[0]]
 	}
 	return strings.TrimSpace(rest), specs
 }
 
-func labelAtStart(s string) bool {
-	m := unitLabelRe.FindStringIndex(s)
-	return m != nil && m[0] == 0
+func labelAtStart(s string) bool { return unitLabelStartRe.MatchString(s) }
+
+// findLabel is unitLabelRe.FindStringIndex for long texts: every label has
+// one of these words, and looking for them first is much cheaper.
+func findLabel(k string) []int {
+	if !containsAny(k, "单位", "部门", "时限", "时间", "节点") {
+		return nil
+	}
+	return unitLabelRe.FindStringIndex(k)
 }
 
 // sentenceStart reports whether byte i of s starts a sentence.

@@ -53,9 +53,10 @@ type linter struct {
 	out   []Finding
 	tasks []*DocTask // body tasks in order
 	secOf []string   // section number of each body task
+	// byNumber lists, per task number, the indices of the tasks bearing it.
+	byNumber map[string][]int
 	// rowsOf lists, per body task index, the task-table rows detailing it.
 	rowsOf map[int][]int
-	dup    map[string]bool // task numbers used more than once
 }
 
 func (l *linter) add(code string, sev Severity, where, format string, args ...any) {
@@ -63,18 +64,14 @@ func (l *linter) add(code string, sev Severity, where, format string, args ...an
 }
 
 func (l *linter) index() {
-	seen := map[string]bool{}
-	l.dup = map[string]bool{}
+	l.byNumber = map[string][]int{}
 	for si := range l.doc.Sections {
 		s := &l.doc.Sections[si]
 		for ti := range s.Tasks {
 			t := &s.Tasks[ti]
+			l.byNumber[t.Number] = append(l.byNumber[t.Number], len(l.tasks))
 			l.tasks = append(l.tasks, t)
 			l.secOf = append(l.secOf, s.Number)
-			if seen[t.Number] {
-				l.dup[t.Number] = true
-			}
-			seen[t.Number] = true
 		}
 	}
 	l.rowsOf = map[int][]int{}
@@ -89,26 +86,20 @@ func (l *linter) index() {
 // row's maps_to_task number, preferring the one in the row's section when
 // numbers repeat across sections; -1 when none.
 func (l *linter) taskOf(r DocTaskRow) int {
-	if r.MapsToTask == "" {
+	same := l.byNumber[r.MapsToTask]
+	if r.MapsToTask == "" || len(same) == 0 {
 		return -1
 	}
-	found := -1
-	for i, t := range l.tasks {
-		if t.Number != r.MapsToTask {
-			continue
-		}
+	for _, i := range same {
 		if l.secOf[i] == r.Section {
 			return i
 		}
-		if found < 0 {
-			found = i
-		}
 	}
-	return found
+	return same[0]
 }
 
 func (l *linter) taskWhere(i int) string {
-	if l.dup[l.tasks[i].Number] && l.secOf[i] != "" {
+	if len(l.byNumber[l.tasks[i].Number]) > 1 && l.secOf[i] != "" {
 		return fmt.Sprintf("正文（%s）任务%s", l.secOf[i], l.tasks[i].Number)
 	}
 	return "正文任务" + l.tasks[i].Number

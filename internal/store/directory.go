@@ -164,7 +164,7 @@ func (s *Store) ImportDirectory(ctx context.Context, dir *plan.Directory) error 
 				return err
 			}
 		}
-		return directoryChanged(ctx, tx)
+		return s.directoryEdited(ctx, tx, "directory.import", "directory", cur, func(d *plan.Directory) any { return d })
 	})
 }
 
@@ -178,14 +178,17 @@ func (s *Store) SaveUnit(ctx context.Context, u plan.Unit) (int64, error) {
 				return err
 			}
 		}
-		var err error
+		before, err := directoryPart(ctx, tx, func(d *plan.Directory) any { return unitByID(d, u.ID) })
+		if err != nil {
+			return err
+		}
 		if id, err = saveUnit(ctx, tx, u, 1<<20); err != nil {
 			return err
 		}
 		if err := setParent(ctx, tx, id, u.Parent); err != nil {
 			return err
 		}
-		return directoryChanged(ctx, tx)
+		return s.directoryEdited(ctx, tx, saveAction("unit", u.ID), unitObject(id), before, func(d *plan.Directory) any { return unitByID(d, id) })
 	})
 	return id, err
 }
@@ -197,10 +200,14 @@ func (s *Store) DeleteUnit(ctx context.Context, id int64) error {
 		if err := mustExist(ctx, tx, "units", id, "单位"); err != nil {
 			return err
 		}
+		before, err := directoryPart(ctx, tx, func(d *plan.Directory) any { return unitByID(d, id) })
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM units WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("store: unable to delete unit %d: %w", id, err)
 		}
-		return directoryChanged(ctx, tx)
+		return s.directoryEdited(ctx, tx, "unit.delete", unitObject(id), before, nil)
 	})
 }
 
@@ -214,11 +221,14 @@ func (s *Store) SaveGroup(ctx context.Context, g plan.Group) (int64, error) {
 				return err
 			}
 		}
-		var err error
+		before, err := directoryPart(ctx, tx, func(d *plan.Directory) any { return groupByID(d, g.ID) })
+		if err != nil {
+			return err
+		}
 		if id, err = saveGroup(ctx, tx, g, 1<<20); err != nil {
 			return err
 		}
-		return directoryChanged(ctx, tx)
+		return s.directoryEdited(ctx, tx, saveAction("group", g.ID), groupObject(id), before, func(d *plan.Directory) any { return groupByID(d, id) })
 	})
 	return id, err
 }
@@ -229,10 +239,14 @@ func (s *Store) DeleteGroup(ctx context.Context, id int64) error {
 		if err := mustExist(ctx, tx, "unit_groups", id, "单位组"); err != nil {
 			return err
 		}
+		before, err := directoryPart(ctx, tx, func(d *plan.Directory) any { return groupByID(d, id) })
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM unit_groups WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("store: unable to delete group %d: %w", id, err)
 		}
-		return directoryChanged(ctx, tx)
+		return s.directoryEdited(ctx, tx, "group.delete", groupObject(id), before, nil)
 	})
 }
 
@@ -367,6 +381,43 @@ func uniqueNames(names []string) []string {
 	}
 	return out
 }
+
+// directoryEdited validates and re-resolves as directoryChanged does, then
+// records the change in the audit log: before is the changed part as it
+// was, after (nil for a deletion) finds it in the directory now.
+func (s *Store) directoryEdited(ctx context.Context, tx *sql.Tx, action, object string, before any, after func(*plan.Directory) any) error {
+	if err := directoryChanged(ctx, tx); err != nil {
+		return err
+	}
+	var now any
+	if after != nil {
+		var err error
+		if now, err = directoryPart(ctx, tx, after); err != nil {
+			return err
+		}
+	}
+	return s.audit(ctx, tx, action, object, before, now)
+}
+
+// directoryPart loads the directory and picks a part of it for the audit log.
+func directoryPart(ctx context.Context, tx *sql.Tx, pick func(*plan.Directory) any) (any, error) {
+	dir, err := loadDirectory(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	return pick(dir), nil
+}
+
+func unitByID(d *plan.Directory, id int64) any {
+	return partByID(d.Units, id, func(u plan.Unit) int64 { return u.ID })
+}
+
+func groupByID(d *plan.Directory, id int64) any {
+	return partByID(d.Groups, id, func(g plan.Group) int64 { return g.ID })
+}
+
+func unitObject(id int64) string  { return fmt.Sprintf("unit:%d", id) }
+func groupObject(id int64) string { return fmt.Sprintf("group:%d", id) }
 
 // directoryChanged validates the directory as a whole and re-resolves every
 // plan against it, inside the caller's transaction.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"kechuang/internal/plan"
 )
@@ -15,13 +16,13 @@ import (
 
 // PlanHeader is the part of a plan that is not goals, tasks or tables.
 type PlanHeader struct {
-	Title       string
-	DocNumber   string
-	Issuer      string
-	Date        string
-	Year        int
-	ParentTitle string
-	Status      plan.Status
+	Title       string      `json:"title"`
+	DocNumber   string      `json:"doc_number"`
+	Issuer      string      `json:"issuer"`
+	Date        string      `json:"date"`
+	Year        int         `json:"year"`
+	ParentTitle string      `json:"parent_title"`
+	Status      plan.Status `json:"status"`
 }
 
 // UpdatePlanHeader changes a plan's header fields.
@@ -30,7 +31,10 @@ func (s *Store) UpdatePlanHeader(ctx context.Context, planID int64, h PlanHeader
 	if err := plan.CheckDocument(doc); err != nil {
 		return err
 	}
-	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+	header := func(d *plan.Document) any {
+		return PlanHeader{Title: d.Title, DocNumber: d.DocNumber, Issuer: d.Issuer, Date: d.Date, Year: d.Year, ParentTitle: d.ParentTitle, Status: d.Status}
+	}
+	return s.editPlan(ctx, planID, planChange{"plan.update", func() string { return planObject(planID, "", 0) }, header}, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			UPDATE plans SET title = $1, doc_number = $2, issuer = $3, issue_date = $4, year = $5, parent_title = $6, status = $7
 			WHERE id = $8`, h.Title, h.DocNumber, h.Issuer, h.Date, h.Year, h.ParentTitle, string(h.Status), planID)
@@ -44,7 +48,10 @@ func (s *Store) SaveGoal(ctx context.Context, planID int64, g plan.DocGoal) (int
 		return 0, err
 	}
 	id := g.ID
-	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+	ch := planChange{saveAction("plan.goal", g.ID), func() string { return planObject(planID, "goal", id) }, func(d *plan.Document) any {
+		return partByID(d.Goals, id, func(g plan.DocGoal) int64 { return g.ID })
+	}}
+	err := s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
 		if id == 0 {
 			var err error
 			id, err = insertGoal(ctx, tx, planID, nextPosition(ctx, tx, "goals", planID), &g)
@@ -60,7 +67,10 @@ func (s *Store) SaveGoal(ctx context.Context, planID int64, g plan.DocGoal) (int
 
 // DeleteGoal removes a goal.
 func (s *Store) DeleteGoal(ctx context.Context, planID, goalID int64) error {
-	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+	ch := planChange{"plan.goal.delete", func() string { return planObject(planID, "goal", goalID) }, func(d *plan.Document) any {
+		return partByID(d.Goals, goalID, func(g plan.DocGoal) int64 { return g.ID })
+	}}
+	return s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
 		return updateOne(ctx, tx, "目标", `DELETE FROM goals WHERE id = $1 AND plan_id = $2`, goalID, planID)
 	})
 }
@@ -71,7 +81,10 @@ func (s *Store) SaveSection(ctx context.Context, planID int64, sec plan.DocSecti
 		return 0, err
 	}
 	id := sec.ID
-	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+	ch := planChange{saveAction("plan.section", sec.ID), func() string { return planObject(planID, "section", id) }, func(d *plan.Document) any {
+		return partByID(d.Sections, id, func(s plan.DocSection) int64 { return s.ID })
+	}}
+	err := s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
 		if id == 0 {
 			return wrap(tx.QueryRowContext(ctx, `INSERT INTO sections (plan_id, position, number, title) VALUES ($1, $2, $3, $4) RETURNING id`,
 				planID, nextPosition(ctx, tx, "sections", planID), sec.Number, sec.Title).Scan(&id), "add section %q", sec.Title)
@@ -84,7 +97,10 @@ func (s *Store) SaveSection(ctx context.Context, planID int64, sec plan.DocSecti
 
 // DeleteSection removes an action and its tasks.
 func (s *Store) DeleteSection(ctx context.Context, planID, sectionID int64) error {
-	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+	ch := planChange{"plan.section.delete", func() string { return planObject(planID, "section", sectionID) }, func(d *plan.Document) any {
+		return partByID(d.Sections, sectionID, func(s plan.DocSection) int64 { return s.ID })
+	}}
+	return s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
 		return updateOne(ctx, tx, "行动", `DELETE FROM sections WHERE id = $1 AND plan_id = $2`, sectionID, planID)
 	})
 }
@@ -97,7 +113,10 @@ func (s *Store) SaveTask(ctx context.Context, planID, sectionID int64, t plan.Do
 		return 0, err
 	}
 	id := t.ID
-	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+	ch := planChange{saveAction("plan.task", t.ID), func() string { return planObject(planID, "task", id) }, func(d *plan.Document) any {
+		return taskByID(d, id)
+	}}
+	err := s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
 		if err := taskNumberFree(ctx, tx, planID, t); err != nil {
 			return err
 		}
@@ -138,7 +157,10 @@ func taskNumberFree(ctx context.Context, tx *sql.Tx, planID int64, t plan.DocTas
 
 // DeleteTask removes a task.
 func (s *Store) DeleteTask(ctx context.Context, planID, taskID int64) error {
-	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+	ch := planChange{"plan.task.delete", func() string { return planObject(planID, "task", taskID) }, func(d *plan.Document) any {
+		return taskByID(d, taskID)
+	}}
+	return s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
 		return updateOne(ctx, tx, "任务", `DELETE FROM tasks WHERE id = $1 AND plan_id = $2`, taskID, planID)
 	})
 }
@@ -150,7 +172,10 @@ func (s *Store) SaveTaskRow(ctx context.Context, planID int64, r plan.DocTaskRow
 		return 0, err
 	}
 	id := r.ID
-	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+	ch := planChange{saveAction("plan.row", r.ID), func() string { return planObject(planID, "row", id) }, func(d *plan.Document) any {
+		return partByID(d.TaskTable, id, func(r plan.DocTaskRow) int64 { return r.ID })
+	}}
+	err := s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
 		if id == 0 {
 			var err error
 			id, err = insertTaskRow(ctx, tx, planID, nextPosition(ctx, tx, "task_rows", planID), &r)
@@ -171,7 +196,10 @@ func (s *Store) SaveTaskRow(ctx context.Context, planID int64, r plan.DocTaskRow
 
 // DeleteTaskRow removes a task-table row.
 func (s *Store) DeleteTaskRow(ctx context.Context, planID, rowID int64) error {
-	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+	ch := planChange{"plan.row.delete", func() string { return planObject(planID, "row", rowID) }, func(d *plan.Document) any {
+		return partByID(d.TaskTable, rowID, func(r plan.DocTaskRow) int64 { return r.ID })
+	}}
+	return s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
 		return updateOne(ctx, tx, "任务分解表行", `DELETE FROM task_rows WHERE id = $1 AND plan_id = $2`, rowID, planID)
 	})
 }
@@ -194,7 +222,27 @@ func (s *Store) SaveSplitTables(ctx context.Context, planID int64, tables []plan
 		return nil, err
 	}
 	var ids []int64
-	err := s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+	for _, t := range tables {
+		ids = append(ids, t.ID) // the tables replaced, for the record before
+	}
+	ch := planChange{"plan.table.import", func() string { return planObject(planID, "tables", 0) }, func(d *plan.Document) any {
+		var out []plan.DocTable
+		for _, t := range d.DecompositionTables {
+			if slices.Contains(ids, t.ID) {
+				out = append(out, t)
+			}
+		}
+		if out == nil {
+			return nil
+		}
+		return out
+	}}
+	if len(tables) == 1 {
+		ch.action = saveAction("plan.table", tables[0].ID)
+		ch.object = func() string { return planObject(planID, "table", ids[0]) }
+	}
+	err := s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
+		ids = ids[:0]
 		for i := range tables {
 			id, err := saveSplitTable(ctx, tx, planID, &tables[i])
 			if err != nil {
@@ -223,20 +271,79 @@ func saveSplitTable(ctx context.Context, tx *sql.Tx, planID int64, t *plan.DocTa
 }
 
 // editPlan runs fn in a transaction on an existing plan, then re-resolves
-// the plan and marks it updated.
-func (s *Store) editPlan(ctx context.Context, planID int64, fn func(tx *sql.Tx) error) error {
+// the plan, marks it updated and records the change in the audit log.
+func (s *Store) editPlan(ctx context.Context, planID int64, ch planChange, fn func(tx *sql.Tx) error) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := mustExist(ctx, tx, "plans", planID, "方案"); err != nil {
+		old, err := loadPlan(ctx, tx, planID)
+		if err != nil {
 			return err
 		}
+		before := ch.part(old)
 		if err := fn(tx); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE plans SET updated_at = $1 WHERE id = $2`, s.nowUTC(), planID); err != nil {
 			return wrap(err, "touch plan %d", planID)
 		}
-		return resolveWithDirectory(ctx, tx, planID)
+		if err := resolveWithDirectory(ctx, tx, planID); err != nil {
+			return err
+		}
+		now, err := loadPlan(ctx, tx, planID)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, ch.action, ch.object(), before, ch.part(now))
 	})
+}
+
+// planChange is what a plan edit records in the audit log: the action, the
+// object (asked after the edit, when a new part's ID is known) and the
+// changed part of the plan, taken from the plan before and after the edit
+// (nil where the part is absent).
+type planChange struct {
+	action string
+	object func() string
+	part   func(*plan.Document) any
+}
+
+// planObject names a plan or a part of one: "plan:3", "plan:3/goal:12",
+// "plan:3/task_table" (id 0).
+func planObject(planID int64, part string, id int64) string {
+	switch {
+	case part == "":
+		return fmt.Sprintf("plan:%d", planID)
+	case id == 0:
+		return fmt.Sprintf("plan:%d/%s", planID, part)
+	}
+	return fmt.Sprintf("plan:%d/%s:%d", planID, part, id)
+}
+
+// saveAction is prefix.create for a new part (ID 0), prefix.update otherwise.
+func saveAction(prefix string, id int64) string {
+	if id == 0 {
+		return prefix + ".create"
+	}
+	return prefix + ".update"
+}
+
+// partByID returns the item with the ID, or nil (an untyped nil, which the
+// audit log records as absent).
+func partByID[T any](items []T, id int64, idOf func(T) int64) any {
+	for _, x := range items {
+		if id != 0 && idOf(x) == id {
+			return x
+		}
+	}
+	return nil
+}
+
+func taskByID(d *plan.Document, id int64) any {
+	for _, sec := range d.Sections {
+		if t := partByID(sec.Tasks, id, func(t plan.DocTask) int64 { return t.ID }); t != nil {
+			return t
+		}
+	}
+	return nil
 }
 
 // updateOne runs an UPDATE or DELETE that must touch exactly one row, and
@@ -275,7 +382,13 @@ func (s *Store) ReplaceTaskTable(ctx context.Context, planID int64, rows []plan.
 	if err := plan.CheckDocument(&plan.Document{Title: "-", TaskTable: rows}); err != nil {
 		return err
 	}
-	return s.editPlan(ctx, planID, func(tx *sql.Tx) error {
+	ch := planChange{"plan.task_table.replace", func() string { return planObject(planID, "task_table", 0) }, func(d *plan.Document) any {
+		if len(d.TaskTable) == 0 {
+			return nil
+		}
+		return d.TaskTable
+	}}
+	return s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
 		old := map[string]string{}
 		if err := eachRow(ctx, tx, `SELECT number, maps_to_task FROM task_rows WHERE plan_id = $1`, func(r *sql.Rows) error {
 			var n, m string

@@ -96,7 +96,20 @@ func (s *Store) ImportPlan(ctx context.Context, doc *plan.Document, sourceText s
 		if err != nil {
 			return err
 		}
-		return resolveWithDirectory(ctx, tx, id)
+		if err := resolveWithDirectory(ctx, tx, id); err != nil {
+			return err
+		}
+		if len(add.Units) > 0 || len(add.Aliases) > 0 {
+			added := map[string]any{"plan": id, "units": add.Units, "aliases": add.Aliases}
+			if err := s.audit(ctx, tx, "directory.add", "directory", nil, added); err != nil {
+				return err
+			}
+		}
+		stored, err := loadPlan(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "plan.create", planObject(id, "", 0), nil, stored)
 	})
 	return id, err
 }
@@ -503,12 +516,13 @@ func resolvePlan(ctx context.Context, tx *sql.Tx, planID int64, dir *plan.Direct
 // DeletePlan removes a plan and everything in it.
 func (s *Store) DeletePlan(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := mustExist(ctx, tx, "plans", id, "方案"); err != nil {
+		old, err := loadPlan(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM plans WHERE id = $1`, id); err != nil {
 			return fmt.Errorf("store: unable to delete plan %d: %w", id, err)
 		}
-		return nil
+		return s.audit(ctx, tx, "plan.delete", planObject(id, "", 0), old, nil)
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,11 +14,11 @@ import (
 	"kechuang/internal/plan"
 )
 
-const userColumns = `id, username, display_name, role, COALESCE(unit_id, 0), disabled, created_at`
+const userColumns = `id, username, display_name, role, COALESCE(unit_id, 0), disabled, created_at, email`
 
 func scanUser(row interface{ Scan(...any) error }) (*auth.User, error) {
 	u := &auth.User{}
-	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email)
 	return u, err
 }
 
@@ -26,6 +28,7 @@ type NewUser struct {
 	DisplayName  string
 	Role         auth.Role
 	UnitID       int64
+	Email        string
 	PasswordHash string
 }
 
@@ -39,6 +42,9 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*auth.User, error) 
 		return nil, plan.Errorf(plan.EINVALID, "角色“%s”无效，应为 admin、leader 或 reporter", nu.Role)
 	case nu.Role == auth.RoleReporter && nu.UnitID == 0:
 		return nil, plan.Errorf(plan.EINVALID, "填报员必须绑定一个单位")
+	}
+	if err := checkEmail(nu.Email); err != nil {
+		return nil, err
 	}
 	var u *auth.User
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -56,13 +62,17 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*auth.User, error) 
 		}
 		var err error
 		u, err = scanUser(tx.QueryRowContext(ctx, `
-			INSERT INTO users (username, display_name, role, unit_id, password_hash, disabled, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+userColumns,
-			nu.Username, nu.DisplayName, string(nu.Role), nullID(nu.UnitID), nu.PasswordHash, false, s.nowUTC()))
+			INSERT INTO users (username, display_name, role, unit_id, email, password_hash, disabled, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+userColumns,
+			nu.Username, nu.DisplayName, string(nu.Role), nullID(nu.UnitID), strings.TrimSpace(nu.Email), nu.PasswordHash, false, s.nowUTC()))
 		if err != nil {
 			return fmt.Errorf("store: unable to create user %q: %w", nu.Username, err)
 		}
-		return nil
+		after, err := auditUser(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "user.create", userObject(u.ID), nil, after)
 	})
 	return u, err
 }
@@ -110,18 +120,149 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 // SetPasswordHash replaces a user's password and ends their sessions.
 func (s *Store) SetPasswordHash(ctx context.Context, username, hash string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE username = $2`, hash, username)
-		if err != nil {
-			return fmt.Errorf("store: unable to set the password of %q: %w", username, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE username = $1`, username).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
 			return plan.Errorf(plan.ENOTFOUND, "用户“%s”不存在", username)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)`, username); err != nil {
-			return fmt.Errorf("store: unable to end the sessions of %q: %w", username, err)
+		if err != nil {
+			return fmt.Errorf("store: unable to find user %q: %w", username, err)
 		}
-		return nil
+		return s.setPasswordHash(ctx, tx, id, hash)
 	})
+}
+
+// SetPasswordHashByID is SetPasswordHash for a user known by ID.
+func (s *Store) SetPasswordHashByID(ctx context.Context, id int64, hash string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.setPasswordHash(ctx, tx, id, hash)
+	})
+}
+
+// setPasswordHash replaces the password, ends the sessions and records the
+// change, without the hash.
+func (s *Store) setPasswordHash(ctx context.Context, tx *sql.Tx, id int64, hash string) error {
+	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id)
+	if err != nil {
+		return fmt.Errorf("store: unable to set the password of user %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return plan.Errorf(plan.ENOTFOUND, "用户不存在")
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+		return fmt.Errorf("store: unable to end the sessions of user %d: %w", id, err)
+	}
+	return s.audit(ctx, tx, "user.password", userObject(id), nil, nil)
+}
+
+// UserUpdate is what an administrator may change of a user; the username
+// and the password are changed elsewhere.
+type UserUpdate struct {
+	DisplayName string
+	Role        auth.Role
+	UnitID      int64 // 0 for none
+	Email       string
+	Disabled    bool
+}
+
+// UpdateUser changes a user. An enabled reporter must be bound to a unit;
+// at least one enabled administrator must remain. Disabling a user ends
+// their sessions (their API tokens stop working with the flag).
+func (s *Store) UpdateUser(ctx context.Context, id int64, uu UserUpdate) (*auth.User, error) {
+	uu.DisplayName, uu.Email = strings.TrimSpace(uu.DisplayName), strings.TrimSpace(uu.Email)
+	switch {
+	case !uu.Role.Valid():
+		return nil, plan.Errorf(plan.EINVALID, "角色“%s”无效，应为 admin、leader 或 reporter", uu.Role)
+	case uu.Role == auth.RoleReporter && uu.UnitID == 0 && !uu.Disabled:
+		return nil, plan.Errorf(plan.EINVALID, "填报员必须绑定一个单位")
+	}
+	if err := checkEmail(uu.Email); err != nil {
+		return nil, err
+	}
+	var u *auth.User
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		before, err := auditUser(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if uu.UnitID != 0 {
+			if err := mustExist(ctx, tx, "units", uu.UnitID, "单位"); err != nil {
+				return err
+			}
+		}
+		u, err = scanUser(tx.QueryRowContext(ctx, `
+			UPDATE users SET display_name = $1, role = $2, unit_id = $3, email = $4, disabled = $5
+			WHERE id = $6 RETURNING `+userColumns,
+			uu.DisplayName, string(uu.Role), nullID(uu.UnitID), uu.Email, uu.Disabled, id))
+		if err != nil {
+			return fmt.Errorf("store: unable to update user %d: %w", id, err)
+		}
+		if before.Role == auth.RoleAdmin && !before.Disabled && !auth.Allowed(u, auth.PermAdmin) {
+			var admins int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = $1 AND NOT disabled`, string(auth.RoleAdmin)).Scan(&admins); err != nil {
+				return fmt.Errorf("store: unable to count administrators: %w", err)
+			}
+			if admins == 0 {
+				return plan.Errorf(plan.ECONFLICT, "至少要保留一个可用的管理员")
+			}
+		}
+		if uu.Disabled {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+				return fmt.Errorf("store: unable to end the sessions of user %d: %w", id, err)
+			}
+		}
+		after, err := auditUser(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "user.update", userObject(id), before, after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// checkEmail accepts "" or a plain address.
+func checkEmail(email string) error {
+	email = strings.TrimSpace(email)
+	if email == "" {
+		return nil
+	}
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		return plan.Errorf(plan.EINVALID, "邮箱“%s”格式不正确", email)
+	}
+	return nil
+}
+
+func userObject(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
+
+// userRecord is a user as the audit log records it: never the password.
+type userRecord struct {
+	ID          int64     `json:"id"`
+	Username    string    `json:"username"`
+	DisplayName string    `json:"display_name"`
+	Role        auth.Role `json:"role"`
+	UnitID      int64     `json:"unit_id,omitempty"`
+	Unit        string    `json:"unit,omitempty"`
+	Email       string    `json:"email"`
+	Disabled    bool      `json:"disabled"`
+}
+
+// auditUser reads a user for the audit log, with the name of their unit.
+func auditUser(ctx context.Context, tx *sql.Tx, id int64) (*userRecord, error) {
+	var r userRecord
+	err := tx.QueryRowContext(ctx, `
+		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), COALESCE(n.name, ''), u.email, u.disabled
+		FROM users u LEFT JOIN units n ON n.id = u.unit_id WHERE u.id = $1`, id).
+		Scan(&r.ID, &r.Username, &r.DisplayName, &r.Role, &r.UnitID, &r.Unit, &r.Email, &r.Disabled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "用户不存在")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read user %d: %w", id, err)
+	}
+	return &r, nil
 }
 
 // Login backoff: after maxFreeFailures wrong passwords a username is locked
@@ -148,7 +289,7 @@ func (s *Store) Authenticate(ctx context.Context, username, password string) (*a
 	}
 	var hash string
 	u := &auth.User{}
-	err = s.read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE username = $1`, username).Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &hash)
+	err = s.read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE username = $1`, username).Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email, &hash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: unable to read user %q: %w", username, err)
 	}
@@ -186,7 +327,12 @@ func (s *Store) recordFailure(ctx context.Context, username string, now time.Tim
 		if err != nil {
 			return fmt.Errorf("store: unable to record a login failure: %w", err)
 		}
-		return nil
+		if failures < maxFreeFailures {
+			return nil
+		}
+		// A lockout starts (failures are not changes; a lock is).
+		return s.audit(ctx, tx, "user.login.locked", "login:"+username, nil,
+			map[string]any{"failures": failures, "locked_until": locked})
 	})
 }
 
@@ -213,7 +359,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Durati
 // SessionUser returns the user of a live session, or ENOTFOUND.
 func (s *Store) SessionUser(ctx context.Context, secret string) (*auth.User, error) {
 	u, err := scanUser(s.read.QueryRowContext(ctx, `
-		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at
+		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at, u.email
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND s.expires_at > $2`, auth.HashSecret(secret), s.nowUTC()))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -250,7 +396,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, username, label string) (str
 			userID, label, auth.HashSecret(token), s.nowUTC()); err != nil {
 			return fmt.Errorf("store: unable to create a token: %w", err)
 		}
-		return nil
+		return s.audit(ctx, tx, "user.token.create", userObject(userID), nil, map[string]string{"label": label})
 	})
 	if err != nil {
 		return "", err
@@ -261,7 +407,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, username, label string) (str
 // TokenUser returns the user an API token acts as, or ENOTFOUND.
 func (s *Store) TokenUser(ctx context.Context, token string) (*auth.User, error) {
 	u, err := scanUser(s.read.QueryRowContext(ctx, `
-		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at
+		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at, u.email
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, auth.HashSecret(token)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "API 令牌无效。")

@@ -105,6 +105,7 @@ type view struct {
 	Version string
 	Flash   string
 	Page    any
+	Unread  int // a reporter's reminders not yet seen: the header's badge
 }
 
 // render writes a page. The page is built in memory first so that a
@@ -117,6 +118,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	v := view{User: currentUser(r), Version: s.opts.Version, Page: data}
+	v.Unread = s.unreadCount(r, v.User)
 	if r.URL.Query().Has("saved") {
 		v.Flash = "已保存。"
 	}

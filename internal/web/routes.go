@@ -102,6 +102,11 @@ func (s *Server) routes() []route {
 		{"GET", "/audit", admin, s.auditLog},
 		{"GET", "/audit.csv", admin, s.auditCSV},
 
+		{"GET", "/notifications", view, s.notificationList},
+		{"GET", "/settings", admin, s.settingsPage},
+		{"POST", "/settings", admin, s.settingsSave},
+		{"POST", "/settings/test", admin, s.settingsTest},
+
 		{"GET", "/api/v1/openapi.json", public, s.apiOpenAPI},
 		{"GET", "/api/v1/plans", view, s.apiPlans},
 		{"POST", "/api/v1/plans", admin, s.apiPlanCreate},

@@ -105,6 +105,10 @@ var wantPerm = map[string]auth.Perm{
 	"POST /account/password":                         auth.PermView,
 	"GET /audit":                                     auth.PermAdmin,
 	"GET /audit.csv":                                 auth.PermAdmin,
+	"GET /notifications":                             auth.PermView,
+	"GET /settings":                                  auth.PermAdmin,
+	"POST /settings":                                 auth.PermAdmin,
+	"POST /settings/test":                            auth.PermAdmin,
 }
 
 // TestEveryRouteByRole walks every registered route as every role and

@@ -1,0 +1,347 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"kechuang/internal/plan"
+	"kechuang/internal/store"
+)
+
+const auditPageSize = 50
+
+// auditActions names the actions the store records, for people.
+var auditActions = map[string]string{
+	"plan.create":             "新建方案",
+	"plan.update":             "修改方案信息",
+	"plan.delete":             "删除方案",
+	"plan.goal.create":        "新增目标",
+	"plan.goal.update":        "修改目标",
+	"plan.goal.delete":        "删除目标",
+	"plan.section.create":     "新增行动",
+	"plan.section.update":     "修改行动",
+	"plan.section.delete":     "删除行动",
+	"plan.task.create":        "新增任务",
+	"plan.task.update":        "修改任务",
+	"plan.task.delete":        "删除任务",
+	"plan.row.create":         "新增任务分解表行",
+	"plan.row.update":         "修改任务分解表行",
+	"plan.row.delete":         "删除任务分解表行",
+	"plan.task_table.replace": "替换任务分解表",
+	"plan.table.create":       "新增指标分解表",
+	"plan.table.update":       "修改指标分解表",
+	"plan.table.import":       "导入指标分解表",
+	"directory.import":        "导入单位名录",
+	"directory.add":           "导入方案时补充名录",
+	"unit.create":             "新增单位",
+	"unit.update":             "修改单位",
+	"unit.delete":             "删除单位",
+	"group.create":            "新增单位组",
+	"group.update":            "修改单位组",
+	"group.delete":            "删除单位组",
+	"user.create":             "新建用户",
+	"user.update":             "修改用户",
+	"user.password":           "设置密码",
+	"user.token.create":       "生成 API 令牌",
+	"user.login.locked":       "登录失败过多被锁定",
+	"settings.update":         "修改系统设置",
+}
+
+func actionLabel(action string) string {
+	if l, ok := auditActions[action]; ok {
+		return l
+	}
+	return action
+}
+
+// auditQuery reads the filters from the query string: user, action,
+// object, and a date range (from, to: YYYY-MM-DD, both days included).
+func auditQuery(r *http.Request) (store.AuditFilter, error) {
+	q := r.URL.Query()
+	f := store.AuditFilter{
+		Username: strings.TrimSpace(q.Get("user")),
+		Action:   strings.TrimSpace(q.Get("action")),
+		Object:   strings.TrimSpace(q.Get("object")),
+	}
+	for _, d := range []struct {
+		key, field string
+		t          *time.Time
+		next       bool
+	}{{"from", "起始日期", &f.From, false}, {"to", "截止日期", &f.To, true}} {
+		v := strings.TrimSpace(q.Get(d.key))
+		if v == "" {
+			continue
+		}
+		day, err := time.ParseInLocation(time.DateOnly, v, shanghai)
+		if err != nil {
+			return f, plan.Errorf(plan.EINVALID, "“%s”应为日期，如 2026-03-01", d.field)
+		}
+		if d.next {
+			day = day.AddDate(0, 0, 1)
+		}
+		*d.t = day
+	}
+	return f, nil
+}
+
+// auditRow is an entry as the page shows it.
+type auditRow struct {
+	store.AuditEntry
+	When    string
+	Label   string
+	Link    string
+	Changes []fieldChange
+	// The whole records, indented.
+	PrettyBefore, PrettyAfter string
+}
+
+// fieldChange is a top-level field that differs between before and after.
+type fieldChange struct {
+	Field, Before, After string
+}
+
+func newAuditRow(e store.AuditEntry) auditRow {
+	return auditRow{
+		AuditEntry:   e,
+		When:         e.At.In(shanghai).Format(time.DateTime),
+		Label:        actionLabel(e.Action),
+		Link:         objectLink(e.Object),
+		Changes:      changedFields(e.Before, e.After),
+		PrettyBefore: indentJSON(e.Before),
+		PrettyAfter:  indentJSON(e.After),
+	}
+}
+
+// objectLink is the page of an audited object, "" when it has none.
+func objectLink(object string) string {
+	head, _, _ := strings.Cut(object, "/")
+	kind, id, ok := strings.Cut(head, ":")
+	if !ok {
+		return ""
+	}
+	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+		return ""
+	}
+	switch kind {
+	case "plan":
+		return "/plans/" + id
+	case "unit":
+		return "/units/" + id
+	case "group":
+		return "/units#group-" + id
+	case "user":
+		return "/users/" + id + "/edit"
+	case "round":
+		return "/rounds/" + id
+	}
+	return ""
+}
+
+// changedFields lists the top-level fields that differ when before and
+// after are JSON objects (or one is absent); nil otherwise.
+func changedFields(before, after string) []fieldChange {
+	b, okB := jsonObject(before)
+	a, okA := jsonObject(after)
+	if !okB || !okA || (b == nil && a == nil) {
+		return nil
+	}
+	var keys []string
+	for k := range b {
+		keys = append(keys, k)
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var out []fieldChange
+	for _, k := range keys {
+		x, y := compactJSON(b[k]), compactJSON(a[k])
+		if x != y {
+			out = append(out, fieldChange{k, shorten(x), shorten(y)})
+		}
+	}
+	return out
+}
+
+// jsonObject decodes an object's fields; "" is no object (ok, nil).
+func jsonObject(s string) (map[string]json.RawMessage, bool) {
+	if s == "" {
+		return nil, true
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, false
+	}
+	return m, true
+}
+
+// compactJSON shows a value: a string as itself, anything else compact.
+func compactJSON(raw json.RawMessage) string {
+	if raw == nil {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) != nil {
+		return string(raw)
+	}
+	return buf.String()
+}
+
+func shorten(s string) string {
+	const max = 120
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max]) + "…"
+}
+
+func indentJSON(s string) string {
+	if s == "" {
+		return ""
+	}
+	var buf bytes.Buffer
+	if json.Indent(&buf, []byte(s), "", "  ") != nil {
+		return s
+	}
+	return buf.String()
+}
+
+// auditLog is the audit log for administrators: the chain's state, the
+// filters, one page of entries, newest first.
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	checked, bad, err := s.store.VerifyAuditLog(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	actions := make([]string, 0, len(auditActions))
+	for a := range auditActions {
+		actions = append(actions, a)
+	}
+	slices.Sort(actions)
+	q := r.URL.Query()
+	data := map[string]any{
+		"Checked": checked, "FirstBad": bad, "Users": users, "Actions": actions,
+		"Query": map[string]string{"user": q.Get("user"), "action": q.Get("action"), "object": q.Get("object"), "from": q.Get("from"), "to": q.Get("to")},
+	}
+	f, err := auditQuery(r)
+	if err != nil {
+		s.formError(w, r, err, "audit", data)
+		return
+	}
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	f.Limit, f.Offset = auditPageSize, (page-1)*auditPageSize
+	entries, total, err := s.store.AuditLog(ctx, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		rows[i] = newAuditRow(e)
+	}
+	pages := max((total+auditPageSize-1)/auditPageSize, 1)
+	pageURL := func(p int) string {
+		v := url.Values{}
+		for k, x := range data["Query"].(map[string]string) {
+			if x != "" {
+				v.Set(k, x)
+			}
+		}
+		if p > 1 {
+			v.Set("page", strconv.Itoa(p))
+		}
+		if len(v) == 0 {
+			return "/audit"
+		}
+		return "/audit?" + v.Encode()
+	}
+	data["Rows"], data["Total"], data["Page"], data["Pages"] = rows, total, page, pages
+	if page > 1 {
+		data["Prev"] = pageURL(page - 1)
+	}
+	if page < pages {
+		data["Next"] = pageURL(page + 1)
+	}
+	data["CSV"] = strings.Replace(pageURL(1), "/audit", "/audit.csv", 1)
+	s.render(w, r, http.StatusOK, "audit", data)
+}
+
+// auditCSV exports every entry the filters select, oldest first, as CSV in
+// UTF-8 with a byte-order mark so that Excel reads the Chinese. The UTC
+// time, user ID and hashes are there so that the chain can be checked from
+// the file alone (see store/audit.go for the canonical form). Cells that
+// Excel would take for a formula are prefixed with '.
+func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request) {
+	f, err := auditQuery(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Read all first: an error half-way must not leave half a file.
+	var all []store.AuditEntry
+	for f.Limit = store.MaxAuditPage; ; f.Offset += f.Limit {
+		page, total, err := s.store.AuditLog(r.Context(), f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		all = append(all, page...)
+		if len(page) < f.Limit || len(all) >= total {
+			break
+		}
+	}
+	slices.Reverse(all)
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	cw.UseCRLF = true
+	cw.Write([]string{"编号", "时间（北京时间）", "时间（UTC）", "用户编号", "用户", "来源地址", "操作", "操作说明", "对象", "修改前", "修改后", "前一哈希", "哈希"})
+	for _, e := range all {
+		cw.Write([]string{
+			strconv.FormatInt(e.ID, 10), e.At.In(shanghai).Format(time.DateTime), e.At.UTC().Format("2006-01-02T15:04:05.000000Z"),
+			strconv.FormatInt(e.UserID, 10), noFormula(e.Username), noFormula(e.Remote), noFormula(e.Action), actionLabel(e.Action),
+			noFormula(e.Object), noFormula(e.Before), noFormula(e.After), e.PrevHash, e.Hash,
+		})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := "audit-" + time.Now().In(shanghai).Format("20060102-150405") + ".csv"
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}
+
+// noFormula keeps a spreadsheet from running a cell as a formula.
+func noFormula(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
