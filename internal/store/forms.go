@@ -130,6 +130,7 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 		if err := formOpen(ctx, tx, f); err != nil {
 			return err
 		}
+		before := cloneForm(f)
 		if e.Version != f.Version {
 			return plan.Errorf(plan.ECONFLICT, "此表已被他人修改（您打开的是第 %d 版，现为第 %d 版）。请重新打开后再改，您的修改未保存。", e.Version, f.Version)
 		}
@@ -181,7 +182,14 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 			WHERE id = $8`, string(f.State), f.Version, f.TypedFields, f.CarriedFields, f.SecondsSpent, now, submitted, f.ID); err != nil {
 			return wrap(err, "save form %s", publicID)
 		}
-		return addVersion(ctx, tx, f, by, "", now)
+		if err := addVersion(ctx, tx, f, by, "", now); err != nil {
+			return err
+		}
+		action := "form.save"
+		if e.Submit {
+			action = "form.submit"
+		}
+		return s.audit(ctx, tx, action, formObject(publicID), before, f)
 	})
 	if err != nil {
 		return nil, err
@@ -241,6 +249,7 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 		default:
 			return plan.Errorf(plan.EINVALID, "审核意见无效。")
 		}
+		before := map[string]any{"state": plan.FormSubmitted, "version": f.Version}
 		f.Version++
 		now := s.nowUTC()
 		if _, err := tx.ExecContext(ctx, `UPDATE forms SET state = $1, version = $2, reviewed_at = $3, updated_at = $3 WHERE id = $4`,
@@ -252,7 +261,10 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 				return err
 			}
 		}
-		return addVersion(ctx, tx, f, by, comment, now)
+		if err := addVersion(ctx, tx, f, by, comment, now); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "form."+decision, formObject(publicID), before, map[string]any{"state": f.State, "version": f.Version, "comment": comment})
 	})
 }
 
@@ -278,7 +290,10 @@ func (s *Store) AddFormComment(ctx context.Context, publicID string, taskID int6
 		if taskID != 0 && !formHasTask(f, taskID) {
 			return plan.Errorf(plan.ENOTFOUND, "此表没有该任务。")
 		}
-		return addComment(ctx, tx, f.ID, taskID, body, by, s.nowUTC())
+		if err := addComment(ctx, tx, f.ID, taskID, body, by, s.nowUTC()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "form.comment", formObject(publicID), nil, map[string]any{"task_id": taskID, "body": body})
 	})
 }
 
@@ -420,7 +435,11 @@ func (s *Store) AddAttachment(ctx context.Context, formPublicID string, taskID i
 			INSERT INTO attachments (public_id, form_id, task_id, filename, content_type, size, sha256, data, user_id, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 			publicID, f.ID, taskID, filename, contentType, len(data), hex.EncodeToString(sum[:]), data, userID, s.nowUTC())
-		return wrap(err, "store attachment %q", filename)
+		if err != nil {
+			return wrap(err, "store attachment %q", filename)
+		}
+		return s.audit(ctx, tx, "form.attachment.add", formObject(formPublicID), nil,
+			map[string]any{"attachment": publicID, "task_id": taskID, "filename": filename, "type": contentType, "size": len(data), "sha256": hex.EncodeToString(sum[:])})
 	})
 	return publicID, err
 }
@@ -479,8 +498,10 @@ func (s *Store) DeleteAttachment(ctx context.Context, publicID string) error {
 		if err := formOpen(ctx, tx, f); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM attachments WHERE public_id = $1`, publicID)
-		return wrap(err, "delete attachment %s", publicID)
+		if _, err = tx.ExecContext(ctx, `DELETE FROM attachments WHERE public_id = $1`, publicID); err != nil {
+			return wrap(err, "delete attachment %s", publicID)
+		}
+		return s.audit(ctx, tx, "form.attachment.delete", formObject(formPublic), map[string]any{"attachment": publicID}, nil)
 	})
 }
 
@@ -561,4 +582,13 @@ func (s *Store) PlanProgress(ctx context.Context, planID int64) (*Progress, erro
 		p.TaskStatus[id] = plan.Consolidate(sts)
 	}
 	return p, nil
+}
+
+// cloneForm copies a form so that the audit log gets it as it was before
+// an edit changes it.
+func cloneForm(f *plan.Form) *plan.Form {
+	c := *f
+	c.Tasks = append([]plan.FormTask(nil), f.Tasks...)
+	c.Values = append([]plan.FormValue(nil), f.Values...)
+	return &c
 }

@@ -66,10 +66,15 @@ func (s *Store) CreateRound(ctx context.Context, r plan.Round) (int64, error) {
 				return wrap(err, "add unit %d to round %d", u, id)
 			}
 		}
-		return nil
+		r.ID, r.UnitIDs = id, units
+		return s.audit(ctx, tx, "round.create", roundObject(id), nil, r)
 	})
 	return id, err
 }
+
+func roundObject(id int64) string { return fmt.Sprintf("round:%d", id) }
+
+func formObject(publicID string) string { return "form:" + publicID }
 
 const roundColumns = `r.id, r.plan_id, p.title, r.label, r.as_of, r.opens_on, r.due_on, r.state, r.remind_days`
 
@@ -146,8 +151,10 @@ func (s *Store) OpenRound(ctx context.Context, id int64, by *auth.User) error {
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE rounds SET state = $1, opened_at = $2 WHERE id = $3`, string(plan.RoundOpen), now, id)
-		return wrap(err, "open round %d", id)
+		if _, err = tx.ExecContext(ctx, `UPDATE rounds SET state = $1, opened_at = $2 WHERE id = $3`, string(plan.RoundOpen), now, id); err != nil {
+			return wrap(err, "open round %d", id)
+		}
+		return s.audit(ctx, tx, "round.open", roundObject(id), map[string]any{"state": r.State}, map[string]any{"state": plan.RoundOpen, "forms": len(r.UnitIDs)})
 	})
 }
 
@@ -161,8 +168,10 @@ func (s *Store) CloseRound(ctx context.Context, id int64) error {
 		if r.State != plan.RoundOpen {
 			return plan.Errorf(plan.ECONFLICT, "调度“%s”%s，不能结束", r.Label, r.State.Label())
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE rounds SET state = $1, closed_at = $2 WHERE id = $3`, string(plan.RoundClosed), s.nowUTC(), id)
-		return wrap(err, "close round %d", id)
+		if _, err = tx.ExecContext(ctx, `UPDATE rounds SET state = $1, closed_at = $2 WHERE id = $3`, string(plan.RoundClosed), s.nowUTC(), id); err != nil {
+			return wrap(err, "close round %d", id)
+		}
+		return s.audit(ctx, tx, "round.close", roundObject(id), map[string]any{"state": r.State}, map[string]any{"state": plan.RoundClosed})
 	})
 }
 

@@ -54,6 +54,16 @@ var auditActions = map[string]string{
 	"user.token.create":       "生成 API 令牌",
 	"user.login.locked":       "登录失败过多被锁定",
 	"settings.update":         "修改系统设置",
+	"round.create":            "新建调度",
+	"round.open":              "开始填报",
+	"round.close":             "结束调度",
+	"form.save":               "保存填报草稿",
+	"form.submit":             "提交填报",
+	"form.approve":            "审核通过",
+	"form.return":             "退回填报",
+	"form.comment":            "填报意见",
+	"form.attachment.add":     "上传佐证材料",
+	"form.attachment.delete":  "删除佐证材料",
 }
 
 func actionLabel(action string) string {
