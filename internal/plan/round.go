@@ -360,6 +360,7 @@ type UnitValue struct {
 	UnitID int64
 	Value  Decimal
 	AsOf   string
+	Source string // public ID of the form it was approved in: where a number drills to
 }
 
 // GoalActual is a goal's actual from units' approved values: their sum

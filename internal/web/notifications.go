@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"kechuang/internal/auth"
+	"kechuang/internal/notify"
 )
 
 // seenCookie remembers, per browser, until when a reporter has seen their
@@ -43,10 +44,7 @@ func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
 	seen := seenSince(r, u)
 	items := make([]notificationItem, len(list))
 	for i, n := range list {
-		text, link := n.Message, ""
-		if before, after, ok := strings.Cut(n.Message, "填报地址："); ok && (strings.HasPrefix(after, "/") || strings.HasPrefix(after, "http")) {
-			text, link = before, after
-		}
+		text, link := notify.SplitLink(n.Message)
 		items[i] = notificationItem{When: n.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), Text: text, Link: link, New: n.CreatedAt.After(seen)}
 	}
 	http.SetCookie(w, &http.Cookie{

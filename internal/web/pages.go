@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"kechuang/internal/auth"
@@ -76,6 +77,16 @@ var funcs = template.FuncMap{
 		return v.String()
 	},
 	"isAdmin": func(u *auth.User) bool { return auth.Allowed(u, auth.PermAdmin) },
+	// pct writes a ratio as a percentage with one decimal: 0.6316 → 63.2%.
+	"pct": func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
+	// signed writes percentage points with their sign: −16.4.
+	"signed": func(f float64) string {
+		if f > 0 {
+			return "+" + strconv.FormatFloat(f, 'f', 1, 64)
+		}
+		return strconv.FormatFloat(f, 'f', 1, 64)
+	},
+	"score": func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
 }
 
 func parsePages() (*pages, error) {

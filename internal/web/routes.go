@@ -61,6 +61,10 @@ func (s *Server) routes() []route {
 		{"GET", "/plans/{plan}/tables/{table}/edit", admin, s.tableEdit},
 		{"POST", "/plans/{plan}/tables/{table}", admin, s.tableSave},
 
+		{"GET", "/plans/{plan}/dashboard", view, s.dashboard},
+		{"GET", "/plans/{plan}/goals/{goal}/progress", view, s.goalProgress},
+		{"GET", "/plans/{plan}/progress-settings", admin, s.progressSettingsPage},
+		{"POST", "/plans/{plan}/progress-settings", admin, s.progressSettingsSave},
 		{"GET", "/plans/{plan}/rounds", view, s.roundList},
 		{"POST", "/plans/{plan}/rounds", admin, s.roundCreate},
 		{"GET", "/rounds/{round}", view, s.roundShow},

@@ -87,7 +87,7 @@ func TestSettingsPage(t *testing.T) {
 		test[k] = v
 	}
 	code, body = post("/settings/test", test)
-	if code != http.StatusOK || !strings.Contains(body, "企业微信机器人：成功") || !strings.Contains(body, "邮件：失败") {
+	if code != http.StatusOK || !strings.Contains(body, "企业微信机器人：成功") || !strings.Contains(body, "邮件：失败，连接被拒绝") {
 		t.Fatalf("test send: %d\n%s", code, body)
 	}
 	if strings.Contains(body, "授权码-123") {

@@ -1,0 +1,262 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// ProgressSettings are the admin's choices for judging a plan's progress:
+// thresholds and tolerance, a curve and a ranking weight per goal, and
+// whether leaders and the public see the ranking.
+type ProgressSettings struct {
+	Options     Options           `json:"options"`
+	Curves      map[int64]Curve   `json:"curves,omitempty"`  // by goal ID; DefaultCurve when absent
+	Weights     map[int64]float64 `json:"weights,omitempty"` // by goal ID; 1 when absent
+	HideRanking bool              `json:"hide_ranking"`      // from leaders' and public views
+}
+
+// Curve is the goal's curve: the admin's, or the default for its kind.
+func (s ProgressSettings) Curve(g DocGoal) Curve {
+	if c, ok := s.Curves[g.ID]; ok && c.Kind != "" {
+		return c
+	}
+	return DefaultCurve(g)
+}
+
+// Check validates the settings as a whole.
+func (s ProgressSettings) Check() error {
+	if err := s.Options.Check(); err != nil {
+		return err
+	}
+	for id, c := range s.Curves {
+		if err := CheckCurve(c); err != nil {
+			return Errorf(EINVALID, "目标 %d 的进度曲线：%s", id, ErrorMessage(err))
+		}
+	}
+	for id, w := range s.Weights {
+		if w < 0 || w > 100 {
+			return Errorf(EINVALID, "目标 %d 的权重应在 0 到 100 之间", id)
+		}
+	}
+	return nil
+}
+
+// OverviewInput is what the overview of a plan is computed from: the plan,
+// who is allocated what, every approved value so far, and the date.
+type OverviewInput struct {
+	Doc         *Document
+	Units       []Unit       // the directory's units, for names and order
+	Allocations []Allocation // Resolve's
+	Values      []UnitValue  // approved values of every round, any order
+	AsOf        time.Time    // the data date judged (the latest round's)
+	Settings    ProgressSettings
+}
+
+// GoalCard is a goal at a glance: target, actual, completion against 序时,
+// status and the year-end forecast.
+type GoalCard struct {
+	Goal       DocGoal
+	Actual     *Decimal // nil when no unit has an approved value (or the goal is not a sum of units)
+	Assessment Assessment
+	Forecast   *Decimal
+	Gap        *Decimal // forecast − target, when forecast
+	Meets      bool     // the forecast meets the target
+	Trend      []TrendPoint
+}
+
+// TrendPoint is a goal's actual as of one round's date.
+type TrendPoint struct {
+	AsOf  string
+	Value Decimal
+}
+
+// Cell is a unit's allocation of a goal as it stands.
+type Cell struct {
+	Target     Decimal
+	Actual     *Decimal
+	Source     string // the form the actual comes from
+	Assessment Assessment
+}
+
+// UnitRow is a unit's line in the units × indicators matrix.
+type UnitRow struct {
+	Unit  Unit
+	Cells map[int64]*Cell // by goal ID; only goals allocated to the unit
+}
+
+// Overview is the plan's progress as of a date, computed from approved
+// reports: what the dashboard, the bulletin and the public page show.
+type Overview struct {
+	AsOf    string
+	Year    int
+	Cards   []GoalCard
+	Goals   []DocGoal // the goals allocated to units, in plan order: the matrix's columns
+	Rows    []UnitRow
+	Ranking []Ranked
+	Counts  map[ProgressStatus]int // goal cards by status
+}
+
+// BuildOverview computes the overview. Values after AsOf are ignored;
+// a unit's latest value up to AsOf is its actual.
+func BuildOverview(in OverviewInput) *Overview {
+	year := in.Doc.Year
+	if year == 0 {
+		year = in.AsOf.Year()
+	}
+	asOf := in.AsOf.In(cst).Format(time.DateOnly)
+	ov := &Overview{AsOf: asOf, Year: year, Counts: map[ProgressStatus]int{}}
+
+	// Latest value per (goal, unit) up to the date, and per-round sums.
+	type key struct{ goal, unit int64 }
+	latest := map[key]UnitValue{}
+	byDate := map[int64]map[string]map[int64]Decimal{} // goal → as-of → unit → value
+	for _, v := range in.Values {
+		if v.AsOf > asOf {
+			continue
+		}
+		k := key{v.GoalID, v.UnitID}
+		if cur, ok := latest[k]; !ok || v.AsOf > cur.AsOf {
+			latest[k] = v
+		}
+		if byDate[v.GoalID] == nil {
+			byDate[v.GoalID] = map[string]map[int64]Decimal{}
+		}
+		if byDate[v.GoalID][v.AsOf] == nil {
+			byDate[v.GoalID][v.AsOf] = map[int64]Decimal{}
+		}
+		byDate[v.GoalID][v.AsOf][v.UnitID] = v.Value
+	}
+	var latestValues []UnitValue
+	for _, v := range latest {
+		latestValues = append(latestValues, v)
+	}
+
+	for _, g := range in.Doc.Goals {
+		card := GoalCard{Goal: g}
+		curve := in.Settings.Curve(g)
+		opt := in.Settings.Options
+		actual, ok := GoalActual(g, latestValues)
+		if ok {
+			card.Actual = &actual
+			card.Assessment = AssessGoal(g, curve, actual, year, in.AsOf, opt)
+		} else {
+			card.Assessment = Assessment{Status: ProgressNotAssessable}
+		}
+		var points []Point
+		for _, d := range sortedKeys(byDate[g.ID]) {
+			var sum Decimal
+			for _, v := range byDate[g.ID][d] {
+				sum = sum.Add(v)
+			}
+			if g.Kind.Additive() {
+				card.Trend = append(card.Trend, TrendPoint{AsOf: d, Value: sum})
+				t, _ := ParseAsOf(d)
+				points = append(points, Point{AsOf: t, Value: sum})
+			}
+		}
+		if f, ok := Forecast(g, curve, points, year); ok {
+			card.Forecast = &f
+			gap, meets := ForecastGap(g, f, opt)
+			card.Gap, card.Meets = &gap, meets
+		}
+		ov.Counts[card.Assessment.Status]++
+		ov.Cards = append(ov.Cards, card)
+	}
+
+	// The matrix: units that have an allocation, in directory order.
+	goalIdx := map[int64]DocGoal{}
+	for _, g := range in.Doc.Goals {
+		goalIdx[g.ID] = g
+	}
+	rows := map[int64]*UnitRow{}
+	allocated := map[int64]bool{}
+	for _, a := range in.Allocations {
+		g, ok := goalIdx[a.GoalID]
+		if !ok {
+			continue
+		}
+		allocated[a.GoalID] = true
+		row := rows[a.UnitID]
+		if row == nil {
+			row = &UnitRow{Cells: map[int64]*Cell{}}
+			rows[a.UnitID] = row
+		}
+		cell := &Cell{Target: a.Target}
+		ag := ForAllocation(g, a.Target)
+		curve := in.Settings.Curve(g)
+		if v, ok := latest[key{a.GoalID, a.UnitID}]; ok {
+			val := v.Value
+			cell.Actual, cell.Source = &val, v.Source
+			cell.Assessment = AssessGoal(ag, curve, val, year, in.AsOf, in.Settings.Options)
+		} else {
+			cell.Assessment = Assessment{Status: ProgressNotAssessable}
+		}
+		row.Cells[a.GoalID] = cell
+	}
+	for _, g := range in.Doc.Goals {
+		if allocated[g.ID] {
+			ov.Goals = append(ov.Goals, g)
+		}
+	}
+	var ranks []RankInput
+	for _, u := range in.Units {
+		row, ok := rows[u.ID]
+		if !ok {
+			continue
+		}
+		row.Unit = u
+		ov.Rows = append(ov.Rows, *row)
+		ri := RankInput{UnitID: u.ID, Unit: u.Label()}
+		for _, g := range ov.Goals {
+			if c, ok := row.Cells[g.ID]; ok && c.Actual != nil {
+				ri.Items = append(ri.Items, RankItemOf(g.ID, g.Indicator, c.Assessment))
+			}
+		}
+		if u.Kind != UnitDepartment && u.Kind != UnitGovernment {
+			ranks = append(ranks, ri)
+		}
+	}
+	ov.Ranking = Rank(ranks, in.Settings.Weights)
+	return ov
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Summary drafts the bulletin's opening sentence from the overview:
+// "截至7月底，全区6项目标中，1项已完成，2项达到序时进度，…".
+func (ov *Overview) Summary() string {
+	t, err := ParseAsOf(ov.AsOf)
+	when := ov.AsOf
+	if err == nil {
+		when = fmt.Sprintf("%d月%d日", int(t.Month()), t.Day())
+		if t.AddDate(0, 0, 1).Day() == 1 {
+			when = fmt.Sprintf("%d月底", int(t.Month()))
+		}
+	}
+	s := fmt.Sprintf("截至%s，全区%d项目标中", when, len(ov.Cards))
+	parts := []struct {
+		st   ProgressStatus
+		text string
+	}{
+		{ProgressDone, "%d项已完成"},
+		{ProgressAhead, "%d项超序时进度"},
+		{ProgressOnTrack, "%d项达到序时进度"},
+		{ProgressLagging, "%d项滞后于序时进度"},
+		{ProgressSeriousLag, "%d项严重滞后"},
+		{ProgressNotAssessable, "%d项暂不具备评估条件（年度统计或尚无审核数据）"},
+	}
+	for _, p := range parts {
+		if n := ov.Counts[p.st]; n > 0 {
+			s += "，" + fmt.Sprintf(p.text, n)
+		}
+	}
+	return s + "。"
+}

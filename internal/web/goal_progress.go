@@ -1,0 +1,71 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/plan"
+)
+
+// goalProgress drills from a goal's actual to the reports behind it: each
+// unit's approved value in every round, linked to the form it came from.
+func (s *Server) goalProgress(w http.ResponseWriter, r *http.Request) {
+	planID, err := pathID(r, "plan")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	goalID, err := pathID(r, "goal")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	roundID, _ := strconv.ParseInt(r.URL.Query().Get("round"), 10, 64)
+	d, err := s.loadOverview(r.Context(), planID, roundID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var card *plan.GoalCard
+	if d.Overview != nil {
+		for i := range d.Overview.Cards {
+			if d.Overview.Cards[i].Goal.ID == goalID {
+				card = &d.Overview.Cards[i]
+			}
+		}
+	}
+	if card == nil {
+		s.fail(w, r, plan.Errorf(plan.ENOTFOUND, "没有这个目标的进度。"))
+		return
+	}
+	values, err := s.store.ApprovedValues(r.Context(), planID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	dir, err := s.store.Directory(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type line struct {
+		Unit   string
+		AsOf   string
+		Value  plan.Decimal
+		Source string
+	}
+	var lines []line
+	u := currentUser(r)
+	for _, v := range values {
+		if v.GoalID != goalID || v.AsOf > d.Overview.AsOf {
+			continue
+		}
+		if u.Role == auth.RoleReporter && v.UnitID != u.UnitID {
+			continue
+		}
+		unit, _ := dir.Unit(v.UnitID)
+		lines = append(lines, line{unit.Label(), v.AsOf, v.Value, v.Source})
+	}
+	s.render(w, r, http.StatusOK, "goal_progress", map[string]any{"D": d, "Card": card, "Lines": lines})
+}

@@ -1,0 +1,98 @@
+// Draws the dashboard's charts with Apache ECharts (served by kechuang
+// itself) from the JSON blocks the page carries. Every chart's numbers are
+// also in a table beside it, so nothing depends on this script.
+(function () {
+  "use strict";
+  var colors = ["#a31f24", "#1f4e8c", "#1b7a3a", "#a86200", "#5b6475"];
+
+  function data(name) {
+    var el = document.getElementById("chart-" + name);
+    return el ? JSON.parse(el.textContent || "null") : null;
+  }
+
+  function box(container, title) {
+    var div = document.createElement("div");
+    div.className = "chart";
+    div.setAttribute("data-title", title);
+    container.appendChild(div);
+    return div;
+  }
+
+  function num(s) { return s === "" ? null : Number(s); }
+
+  function draw(el, option) {
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    option.color = colors;
+    option.animation = false;
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  function bars(container, list) {
+    (list || []).forEach(function (s) {
+      draw(box(container, s.name), {
+        title: { text: s.name + "（" + s.unit + "）", textStyle: { fontSize: 14 } },
+        tooltip: { trigger: "axis" },
+        legend: { data: ["分解目标", "完成"], right: 0 },
+        grid: { left: 48, right: 16, bottom: 60 },
+        xAxis: { type: "category", data: s.labels, axisLabel: { interval: 0, rotate: 30 } },
+        yAxis: { type: "value" },
+        series: [
+          { name: "分解目标", type: "bar", data: s.targets.map(num) },
+          { name: "完成", type: "bar", data: s.actuals.map(num) }
+        ]
+      });
+    });
+  }
+
+  function trends(container, list) {
+    (list || []).forEach(function (s) {
+      draw(box(container, s.name), {
+        title: { text: s.name + "（" + s.unit + "）", textStyle: { fontSize: 14 } },
+        tooltip: { trigger: "axis" },
+        grid: { left: 48, right: 16, bottom: 40 },
+        xAxis: { type: "category", data: s.labels },
+        yAxis: { type: "value" },
+        series: [{
+          name: "全区合计", type: "line", data: s.actuals.map(num),
+          markLine: s.target ? { data: [{ yAxis: Number(s.target), name: "目标" }], label: { formatter: "目标 " + s.target } } : undefined
+        }]
+      });
+    });
+  }
+
+  function tasks(container, t) {
+    if (!t || !t.sections || t.sections.length === 0) { return; }
+    draw(box(container, "任务推进情况"), {
+      tooltip: { trigger: "axis" },
+      legend: { data: t.statuses },
+      grid: { left: 48, right: 16, bottom: 30 },
+      xAxis: { type: "category", data: t.sections },
+      yAxis: { type: "value", minInterval: 1 },
+      series: t.statuses.map(function (name) {
+        return { name: name, type: "bar", stack: "tasks", data: t.counts[name] };
+      })
+    });
+  }
+
+  // Sizes for the completion bars on the goal cards (no inline styles: CSP).
+  function cardBars() {
+    document.querySelectorAll(".bar [data-w]").forEach(function (el) {
+      var w = parseFloat(el.getAttribute("data-w"));
+      el.style.width = Math.max(0, Math.min(100, isNaN(w) ? 0 : w)) + "%";
+      if (el.classList.contains("mark")) { el.style.left = el.style.width; el.style.width = ""; }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    cardBars();
+    if (typeof echarts === "undefined") { return; }
+    document.querySelectorAll("[data-chart]").forEach(function (c) {
+      var name = c.getAttribute("data-chart");
+      var d = data(name);
+      if (name === "bars") { bars(c, d); }
+      if (name === "trends") { trends(c, d); }
+      if (name === "tasks") { tasks(c, d); }
+    });
+  });
+})();
