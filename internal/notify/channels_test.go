@@ -135,6 +135,9 @@ func TestSMTPChannels(t *testing.T) {
 		if !ok || !me.setup || len(srv.Mails()) != 0 {
 			t.Errorf("error %#v, want a setup failure", err)
 		}
+		if got := describe(err); got != "服务器拒绝：535 5.7.8 bad credentials" {
+			t.Errorf("described as %q", got)
+		}
 	})
 	t.Run("STARTTLS required but not offered", func(t *testing.T) {
 		srv := startSMTP(t, &smtpServer{})

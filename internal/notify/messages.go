@@ -1,8 +1,14 @@
 package notify
 
 import (
+	"context"
+	"crypto/tls"
+	"errors"
 	"fmt"
+	"net"
+	"net/textproto"
 	"strings"
+	"syscall"
 
 	"kechuang/internal/store"
 )
@@ -35,6 +41,10 @@ const (
 	msgErrcode        = "返回错误码 %d：%s"
 	msgTimeout        = "连接超时"
 	msgWebhookInvalid = "Webhook 地址无效"
+	msgNoSuchHost     = "找不到服务器“%s”"
+	msgRefused        = "连接被拒绝：地址或端口不对，或服务未启动"
+	msgBadCert        = "服务器证书无法验证：%v"
+	msgServerSaid     = "服务器拒绝：%d %s"
 	msgNoRecipients   = "没有有效的收件地址"
 
 	msgTestWebhook   = "【催报】科创系统测试消息：%s配置正确，催报将发送到本群。"
@@ -60,9 +70,22 @@ func unitMessage(kind string, p store.PendingUnit, link string) string {
 	return b.String()
 }
 
-// linkLabel comes before a form's address in a message; the notifications
-// page finds the link after it.
+// linkLabel comes before a form's address at the end of a message.
 const linkLabel = "填报地址："
+
+// SplitLink splits a reminder into its text and the form's address at its
+// end ("" when it has none), so that a page can show the address as a link.
+func SplitLink(message string) (text, link string) {
+	i := strings.LastIndex(message, linkLabel)
+	if i < 0 {
+		return message, ""
+	}
+	link = message[i+len(linkLabel):]
+	if !strings.HasPrefix(link, "/") && !strings.HasPrefix(link, "https://") && !strings.HasPrefix(link, "http://") {
+		return message, ""
+	}
+	return message[:i], link
+}
 
 // mailSubject is the subject of a unit's reminder e-mail.
 func mailSubject(p store.PendingUnit) string {
@@ -106,4 +129,26 @@ func message(head string, units []store.PendingUnit, tail string) string {
 		names[i] = u.UnitName
 	}
 	return head + strings.Join(names, "、") + tail
+}
+
+// describe says in Chinese what a sending error means, for the common
+// network and protocol failures; others keep their own text.
+func describe(err error) string {
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var protoErr *textproto.Error
+	var netErr net.Error
+	switch {
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf(msgNoSuchHost, dnsErr.Name)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return msgRefused
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return msgTimeout
+	case errors.As(err, &certErr):
+		return fmt.Sprintf(msgBadCert, certErr.Err)
+	case errors.As(err, &protoErr):
+		return fmt.Sprintf(msgServerSaid, protoErr.Code, protoErr.Msg)
+	}
+	return err.Error()
 }

@@ -147,7 +147,7 @@ func (n *Notifier) Remind(ctx context.Context, roundID int64, unitIDs []int64, k
 		err = sendMail(ctx, settings, n.tlsConfig, p.Emails, mailSubject(p), text+msgMailFooter, now)
 		if err != nil {
 			n.log.Warn("reminder e-mail failed", "round", roundID, "unit", p.UnitName, "err", err)
-			failures = append(failures, fmt.Sprintf(msgChannelError, fmt.Sprintf(msgMailUnit, msgMail, p.UnitName), err))
+			failures = append(failures, fmt.Sprintf(msgChannelError, fmt.Sprintf(msgMailUnit, msgMail, p.UnitName), describe(err)))
 			var me *mailError
 			mailDown = errors.As(err, &me) && me.setup
 		}
@@ -159,7 +159,7 @@ func (n *Notifier) Remind(ctx context.Context, roundID int64, unitIDs []int64, k
 		for _, text := range groupMessages(kind, reminded, settings.BaseURL) {
 			if err := postWebhook(ctx, n.client, settings, text, now); err != nil {
 				n.log.Warn("reminder webhook failed", "round", roundID, "kind", settings.WebhookKind, "err", err)
-				failures = append(failures, fmt.Sprintf(msgChannelError, settings.WebhookLabel(), err))
+				failures = append(failures, fmt.Sprintf(msgChannelError, settings.WebhookLabel(), describe(err)))
 				break
 			}
 		}
@@ -194,7 +194,7 @@ func (n *Notifier) sendTest(ctx context.Context, s Settings, mailTo string) []Te
 	if s.WebhookOn() {
 		r := TestResult{Channel: s.WebhookLabel(), OK: true, Detail: msgTestSentGroup}
 		if err := postWebhook(ctx, n.client, s, fmt.Sprintf(msgTestWebhook, s.WebhookLabel()), now); err != nil {
-			r.OK, r.Detail = false, err.Error()
+			r.OK, r.Detail = false, describe(err)
 		}
 		out = append(out, r)
 	}
@@ -204,7 +204,7 @@ func (n *Notifier) sendTest(ctx context.Context, s Settings, mailTo string) []Te
 	if s.SMTPOn() && strings.TrimSpace(mailTo) != "" {
 		r := TestResult{Channel: msgMail, OK: true, Detail: fmt.Sprintf(msgTestSentMail, strings.TrimSpace(mailTo))}
 		if err := sendMail(ctx, s, n.tlsConfig, []string{strings.TrimSpace(mailTo)}, msgTestSubject, msgTestBody+msgMailFooter, now); err != nil {
-			r.OK, r.Detail = false, err.Error()
+			r.OK, r.Detail = false, describe(err)
 		}
 		out = append(out, r)
 	}

@@ -128,7 +128,7 @@ func TestRemindAllChannels(t *testing.T) {
 		clk.Set("2022-08-05 09:30")
 		count, err = n.Remind(ctx, 101, nil, store.ReminderManual)
 		if count != 3 || !errors.As(err, &se) || len(se.Failures) != 2 ||
-			!strings.Contains(se.Failures[0], "邮件（区科工局）发送失败") || se.Failures[1] != "其余 1 个单位的邮件未发送" {
+			se.Failures[0] != "邮件（区科工局）发送失败：连接被拒绝：地址或端口不对，或服务未启动" || se.Failures[1] != "其余 1 个单位的邮件未发送" {
 			t.Errorf("mail server down: %d, %v", count, err)
 		}
 		if len(robot.Posts()) != 5 || len(inApp("青云谱镇")) != 3 {

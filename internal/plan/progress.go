@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -40,9 +42,11 @@ type Options struct {
 	// Tolerance is the share of the target by which the actual of a ≈ goal
 	// may differ and still be done; 0 means DefaultTolerance.
 	Tolerance float64 `json:"tolerance"`
-	// Baseline is the value at the start of the period (年初基数), when known;
-	// Completion.FromBaseline measures progress from it.
-	Baseline *Decimal `json:"baseline,omitempty"`
+	// Baseline is the goal's value at the start of the period (年初基数),
+	// when known; Completion.FromBaseline measures progress from it.
+	// AssessGoal takes the curve's when this is nil. It belongs to one goal,
+	// so it is not part of the stored settings.
+	Baseline *Decimal `json:"-"`
 	// Thresholds decide the status; the zero value means DefaultThresholds.
 	Thresholds Thresholds `json:"thresholds"`
 }
@@ -361,15 +365,16 @@ func dayOf(year int, asOf time.Time) int {
 	return t.YearDay()
 }
 
+// monthEnds are the days of a common year on which each month ends.
+var monthEnds = [13]int{0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365}
+
 // monthEnd is the day of the year on which month m (1–12) ends; 0 for m ≤ 0.
 func monthEnd(year, m int) int {
-	if m <= 0 {
-		return 0
+	m = min(max(m, 0), 12)
+	if m >= 2 && daysIn(year) == 366 {
+		return monthEnds[m] + 1
 	}
-	if m > 12 {
-		m = 12
-	}
-	return time.Date(year, time.Month(m)+1, 0, 0, 0, 0, 0, cst).YearDay()
+	return monthEnds[m]
 }
 
 // clamp01 bounds x to [0, 1], reading NaN as 0.
@@ -401,8 +406,12 @@ func clamp01(x float64) float64 {
 //   - annual: not assessable (false) until the year is over.
 //   - any other kind is read as linear.
 func Expected(c Curve, year int, asOf time.Time) (share float64, assessable bool) {
+	return expectedOn(c, year, dayOf(year, asOf))
+}
+
+// expectedOn is Expected on a day of the year (dayOf).
+func expectedOn(c Curve, year, day int) (float64, bool) {
 	days := daysIn(year)
-	day := dayOf(year, asOf)
 	if day >= days {
 		return 1, true
 	}
@@ -431,8 +440,10 @@ func monthlyShare(monthly *[12]float64, year, day int) float64 {
 	if day <= 0 {
 		return 0
 	}
-	t := time.Date(year, time.January, day, 0, 0, 0, 0, cst)
-	m := int(t.Month())
+	m := 1
+	for m < 12 && day > monthEnd(year, m) {
+		m++
+	}
 	prev, cur := 0.0, 0.0
 	for i := 0; i < m; i++ {
 		prev = cur
@@ -441,8 +452,8 @@ func monthlyShare(monthly *[12]float64, year, day int) float64 {
 	if m == 12 {
 		cur = 1
 	}
-	length := monthEnd(year, m) - monthEnd(year, m-1)
-	return prev + (cur-prev)*float64(t.Day())/float64(length)
+	start, end := monthEnd(year, m-1), monthEnd(year, m)
+	return prev + (cur-prev)*float64(day-start)/float64(end-start)
 }
 
 // ExpectedCompletion is the completion (as Completion.Ratio measures it) a
@@ -460,7 +471,12 @@ func monthlyShare(monthly *[12]float64, year, day int) float64 {
 // A target of 0 or below expects the share itself (for <=, 1). assessable is
 // false while the curve is not assessable (annual before year end).
 func ExpectedCompletion(g DocGoal, c Curve, year int, asOf time.Time) (expected float64, assessable bool) {
-	share, ok := Expected(c, year, asOf)
+	return expectedCompletionOn(g, c, year, dayOf(year, asOf))
+}
+
+// expectedCompletionOn is ExpectedCompletion on a day of the year (dayOf).
+func expectedCompletionOn(g DocGoal, c Curve, year, day int) (float64, bool) {
+	share, ok := expectedOn(c, year, day)
 	if !ok {
 		return 0, false
 	}
@@ -649,13 +665,14 @@ func AssessGoal(g DocGoal, c Curve, actual Decimal, year int, asOf time.Time, op
 		opt.Baseline = c.Baseline
 	}
 	a := Assessment{Completion: Complete(g, actual, opt)}
-	a.Expected, a.Assessable = ExpectedCompletion(g, c, year, asOf)
+	day := dayOf(year, asOf)
+	a.Expected, a.Assessable = expectedCompletionOn(g, c, year, day)
 	if !a.Assessable {
 		a.Status = ProgressNotAssessable
 		return a
 	}
 	a.Points = Points(a.Completion.Ratio, a.Expected)
-	over := dayOf(year, asOf) >= daysIn(year)
+	over := day >= daysIn(year)
 	judged := a.Completion
 	if g.Comparator == AtMost && g.Kind == KindFlow && !over {
 		judged.Done = false
@@ -901,17 +918,19 @@ func Rank(units []RankInput, weights map[int64]float64) []Ranked {
 		}
 		out = append(out, r)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	slices.SortStableFunc(out, func(a, b Ranked) int {
 		switch {
 		case (a.Counted > 0) != (b.Counted > 0):
-			return a.Counted > 0
+			if a.Counted > 0 {
+				return -1
+			}
+			return 1
 		case a.Score != b.Score:
-			return a.Score > b.Score
+			return cmp.Compare(b.Score, a.Score)
 		case a.Unit != b.Unit:
-			return a.Unit < b.Unit
+			return strings.Compare(a.Unit, b.Unit)
 		}
-		return a.UnitID < b.UnitID
+		return cmp.Compare(a.UnitID, b.UnitID)
 	})
 	for i := 0; i < len(out); {
 		j := i + 1

@@ -190,6 +190,12 @@ func TestExpected(t *testing.T) {
 		{"monthly falling share held", bumpy, 2022, date(t, "2022-03-31"), 0.05, true},
 		{"monthly December forced to 1", bumpy, 2022, date(t, "2022-12-16"), 0.8 + 0.2*16/31, true},
 		{"monthly before the year", monthly, 2022, date(t, "2021-12-31"), 0, true},
+		{"monthly leap year Feb 28", monthly, 2024, date(t, "2024-02-28"), 0.02 + 0.03*28/29, true},
+		{"monthly leap year Feb 29", monthly, 2024, date(t, "2024-02-29"), 0.05, true},
+		{"monthly leap year Mar 1", monthly, 2024, date(t, "2024-03-01"), 0.05 + 0.07/31, true},
+		{"step leap year Nov 29", steps, 2024, date(t, "2024-11-29"), 0.1, true},
+		{"step leap year Nov 30", steps, 2024, date(t, "2024-11-30"), 0.4, true},
+		{"linear leap year Dec 31", Curve{Kind: CurveLinear}, 2024, date(t, "2024-12-31"), 1, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
