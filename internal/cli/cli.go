@@ -48,6 +48,7 @@ func commands() []command {
 		{"user passwd", "NAME --password-stdin", "重设密码", runUserPasswd},
 		{"user list", "", "列出用户", runUserList},
 		{"user disable", "NAME", "停用用户（立即退出登录）", runUserDisable},
+		{"bulletin", "ROUND --format docx|xlsx|pdf [-o FILE]", "生成已结束调度的调度通报", runBulletin},
 		{"token create", "USERNAME [--label TEXT]", "为用户生成 API 令牌", runTokenCreate},
 		{"version", "", "显示版本", runVersion},
 	}

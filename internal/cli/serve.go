@@ -48,7 +48,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 
 	notifier := notify.New(s, log)
-	srv, err := web.New(s, log, web.Options{SecureCookies: *secure, Version: Version, Reminder: notifier})
+	srv, err := web.New(s, log, web.Options{SecureCookies: *secure, Version: Version, Reminder: notifier, Chromium: findChromium(e.getenv)})
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ type ProgressSettings struct {
 	Curves      map[int64]Curve   `json:"curves,omitempty"`  // by goal ID; DefaultCurve when absent
 	Weights     map[int64]float64 `json:"weights,omitempty"` // by goal ID; 1 when absent
 	HideRanking bool              `json:"hide_ranking"`      // from leaders' and public views
+	Issuer      string            `json:"issuer,omitempty"`  // who issues the bulletin (通报发文机关); the plan's issuer when empty
 }
 
 // Curve is the goal's curve: the admin's, or the default for its kind.
@@ -60,7 +61,7 @@ type GoalCard struct {
 	Actual     *Decimal // nil when no unit has an approved value (or the goal is not a sum of units)
 	Assessment Assessment
 	Forecast   *Decimal
-	Gap        *Decimal // forecast − target, when forecast
+	Gap        *Decimal // the forecast's shortfall from the target (0 when it meets it)
 	Meets      bool     // the forecast meets the target
 	Trend      []TrendPoint
 }

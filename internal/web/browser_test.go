@@ -148,3 +148,38 @@ func TestBrowserReporterSubmits(t *testing.T) {
 		t.Errorf("burden not recorded: %d typed, %d s", got.TypedFields, got.SecondsSpent)
 	}
 }
+
+// TestBrowserDashboard opens the dashboard as a leader, checks that the
+// charts drew (ECharts served by kechuang, under the CSP) and reads the
+// table beside the bars chart.
+func TestBrowserDashboard(t *testing.T) {
+	ctx := browser(t)
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	f.approve(t, "徐家坊街道", map[string]string{"科技型中小企业": "30", "高新技术企业": "12", "技术合同成交额": "2"}, plan.TaskInProgress, "")
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(f.srv.URL+"/plans/"+itoa(f.planID)+"/dashboard"),
+		chromedp.WaitVisible(`input[name=username]`),
+		chromedp.SendKeys(`input[name=username]`, "leader"),
+		chromedp.SendKeys(`input[name=password]`, testPassword),
+		chromedp.Click(`form button[type=submit]`),
+		chromedp.WaitVisible(`#bars canvas`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.chart canvas').length`))
+	if charts < 5 {
+		t.Errorf("%d charts drawn, want bars for 3 indicators, a trend and task status", charts)
+	}
+	row := run(t, ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#bars table[data-goal="高新技术企业"] tbody tr')].map(tr => tr.innerText.replace(/\s+/g, ' ').trim()).find(s => s.startsWith('徐家坊街道')) || ''`))
+	if row != "徐家坊街道 19 12 63.2% 超序时" {
+		t.Errorf("the table beside the chart says %q", row)
+	}
+	width := run(t, ctx, chromedp.Evaluate[string](`document.querySelector('.goal-card .bar .fill').style.width`))
+	if width == "" {
+		t.Error("completion bars were not sized (script blocked?)")
+	}
+	if shot := os.Getenv("KECHUANG_SCREENSHOT_DASHBOARD"); shot != "" {
+		os.WriteFile(shot, run(t, ctx, chromedp.FullScreenshot(100)), 0o644)
+	}
+}

@@ -6,6 +6,7 @@ import (
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
+	"kechuang/internal/progress"
 )
 
 // goalProgress drills from a goal's actual to the reports behind it: each
@@ -22,7 +23,7 @@ func (s *Server) goalProgress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	roundID, _ := strconv.ParseInt(r.URL.Query().Get("round"), 10, 64)
-	d, err := s.loadOverview(r.Context(), planID, roundID)
+	d, err := progress.Load(r.Context(), s.store, planID, roundID)
 	if err != nil {
 		s.fail(w, r, err)
 		return

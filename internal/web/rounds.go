@@ -1,13 +1,16 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"kechuang/internal/auth"
+	"kechuang/internal/notify"
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
 )
@@ -104,7 +107,14 @@ func (s *Server) roundShow(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, matrixRow{FormSummary: f, Minutes: (f.SecondsSpent + 59) / 60})
 	}
-	data := map[string]any{"Round": rd, "Rows": rows, "States": plan.FormStates, "CanRemind": s.opts.Reminder != nil}
+	data := map[string]any{"Round": rd, "Rows": rows, "States": plan.FormStates, "CanRemind": s.opts.Reminder != nil, "CanPDF": s.opts.Chromium != ""}
+	if n := r.URL.Query().Get("reminded"); n != "" {
+		msg := "已向 " + n + " 个单位发送催报。"
+		if e := r.URL.Query().Get("failed"); e != "" {
+			msg += "部分渠道发送失败：" + e
+		}
+		data["Reminded"] = msg
+	}
 	if u.Role != auth.RoleReporter {
 		data["Counts"] = counts
 		data["Total"] = len(forms)
@@ -156,7 +166,14 @@ func (s *Server) roundRemind(w http.ResponseWriter, r *http.Request) {
 		units = []int64{u}
 	}
 	n, err := s.opts.Reminder.Remind(r.Context(), id, units, "manual")
-	if err != nil && n == 0 {
+	var sendErr *notify.SendError
+	switch {
+	case errors.As(err, &sendErr):
+		// Some channel failed (the robot, the mail server): say which, the
+		// units were still reminded on the others.
+		http.Redirect(w, r, fmt.Sprintf("/rounds/%d?reminded=%d&failed=%s", id, n, url.QueryEscape(sendErr.Error())), http.StatusSeeOther)
+		return
+	case err != nil:
 		s.fail(w, r, err)
 		return
 	}

@@ -46,6 +46,9 @@ var wantPerm = map[string]auth.Perm{
 	"POST /rounds/{round}/open":                      auth.PermAdmin,
 	"POST /rounds/{round}/close":                     auth.PermAdmin,
 	"POST /rounds/{round}/remind":                    auth.PermAdmin,
+	"GET /rounds/{round}/bulletin":                   auth.PermView,
+	"GET /rounds/{round}/bulletin/{format}":          auth.PermView,
+	"GET /bulletin.css":                              auth.PermPublic,
 	"GET /my":                                        auth.PermView,
 	"GET /forms/{form}":                              auth.PermFormRead,
 	"POST /forms/{form}":                             auth.PermFormWrite,
@@ -157,6 +160,7 @@ func TestEveryRouteByRole(t *testing.T) {
 		"{form}":       f.forms["三家店街道"],
 		"{version}":    "0",
 		"{attachment}": f.attachment,
+		"{format}":     "docx",
 		"{user}":       "2",
 	}
 	// The form routes are walked on 三家店街道's form: its reporter may

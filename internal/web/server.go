@@ -30,6 +30,9 @@ type Options struct {
 	SessionTTL time.Duration
 	// Version is shown in the footer and /healthz.
 	Version string
+	// Chromium is the browser that prints bulletins to PDF; "" when the
+	// server has none (the PDF button then says so).
+	Chromium string
 	// Reminder sends 催报 to units of a round (in-app, webhook, email);
 	// nil when reminders are not wired (the page then says so).
 	Reminder Reminder
