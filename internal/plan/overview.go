@@ -15,7 +15,20 @@ type ProgressSettings struct {
 	Weights     map[int64]float64 `json:"weights,omitempty"` // by goal ID; 1 when absent
 	HideRanking bool              `json:"hide_ranking"`      // from leaders' and public views
 	Issuer      string            `json:"issuer,omitempty"`  // who issues the bulletin (通报发文机关); the plan's issuer when empty
+	Publish     Publication       `json:"publish"`
 }
+
+// Publication is what the public page (此件主动公开) shows of a plan. It
+// shows district figures from closed rounds only: no unit's unsubmitted or
+// unapproved values, no names of people.
+type Publication struct {
+	Goals      bool `json:"goals"`      // the goals and their targets
+	Completion bool `json:"completion"` // each goal's actual, completion and status as of the latest closed round
+	Tasks      bool `json:"tasks"`      // each task's status from its lead units
+}
+
+// Any reports whether anything is published.
+func (p Publication) Any() bool { return p.Goals || p.Completion || p.Tasks }
 
 // Curve is the goal's curve: the admin's, or the default for its kind.
 func (s ProgressSettings) Curve(g DocGoal) Curve {

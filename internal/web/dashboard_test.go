@@ -119,3 +119,35 @@ func TestReporterDashboardHidesUnits(t *testing.T) {
 		t.Error("a reporter sees other units on the dashboard")
 	}
 }
+
+// TestPublicPage: nothing is public until the admin publishes it, and then
+// only district figures from closed rounds, no unit's values or people.
+func TestPublicPage(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	anon := f.client(t, "")
+	url := f.srv.URL + "/public/plans/" + itoa(f.planID)
+	if code, _ := get(t, anon, url); code != http.StatusNotFound {
+		t.Fatalf("unpublished plan: %d", code)
+	}
+	ps := plan.ProgressSettings{Publish: plan.Publication{Goals: true, Completion: true, Tasks: true}}
+	if err := f.store.SaveProgressSettings(context.Background(), f.planID, ps); err != nil {
+		t.Fatal(err)
+	}
+	f.approve(t, "徐家坊街道", map[string]string{"科技型中小企业": "30", "高新技术企业": "12", "技术合同成交额": "2"}, plan.TaskInProgress, "")
+	_, body := get(t, anon, url)
+	if !strings.Contains(body, "≥76家") || strings.Contains(body, "12家") || strings.Contains(body, "完成情况（截至") {
+		t.Error("the public page shows figures of a round that is still open")
+	}
+	f.store.CloseRound(context.Background(), f.roundID)
+	_, body = get(t, anon, url)
+	for _, want := range []string{"完成情况（截至 2022-07-31）", "15.8%", "加强关键核心技术攻关"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("public page lacks %q", want)
+		}
+	}
+	for _, leak := range []string{"徐家坊街道", "/forms/", "leader", "admin"} {
+		if strings.Contains(body, leak) {
+			t.Errorf("public page shows %q", leak)
+		}
+	}
+}

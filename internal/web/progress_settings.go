@@ -70,7 +70,7 @@ func settingsView(doc *plan.Document, ps plan.ProgressSettings, errMsg string) m
 	if tol == 0 {
 		tol = plan.DefaultTolerance
 	}
-	return map[string]any{"Doc": doc, "Goals": goals, "Thresholds": th, "Tolerance": tol * 100, "Hide": ps.HideRanking, "Issuer": ps.Issuer,
+	return map[string]any{"Doc": doc, "Goals": goals, "Thresholds": th, "Tolerance": tol * 100, "Hide": ps.HideRanking, "Issuer": ps.Issuer, "Publish": ps.Publish,
 		"Curves": plan.CurveKinds, "CurveLabels": curveLabels, "Error": errMsg}
 }
 
@@ -100,7 +100,12 @@ func (s *Server) progressSettingsSave(w http.ResponseWriter, r *http.Request) {
 // ranking's visibility, and per goal a curve and a weight.
 func progressSettingsFromForm(r *http.Request, doc *plan.Document) (plan.ProgressSettings, error) {
 	ps := plan.ProgressSettings{Curves: map[int64]plan.Curve{}, Weights: map[int64]float64{}, HideRanking: r.PostFormValue("hide_ranking") != "",
-		Issuer: strings.TrimSpace(r.PostFormValue("issuer"))}
+		Issuer: strings.TrimSpace(r.PostFormValue("issuer")),
+		Publish: plan.Publication{
+			Goals:      r.PostFormValue("publish_goals") != "",
+			Completion: r.PostFormValue("publish_completion") != "",
+			Tasks:      r.PostFormValue("publish_tasks") != "",
+		}}
 	num := func(key, field string) (float64, error) {
 		v, err := strconv.ParseFloat(strings.TrimSpace(r.PostFormValue(key)), 64)
 		if err != nil {

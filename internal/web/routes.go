@@ -74,6 +74,7 @@ func (s *Server) routes() []route {
 		{"GET", "/rounds/{round}/bulletin", view, s.bulletinView},
 		{"GET", "/rounds/{round}/bulletin/{format}", view, s.bulletinDownload},
 		{"GET", "/bulletin.css", public, s.bulletinCSS},
+		{"GET", "/public/plans/{plan}", public, s.publicPlan},
 		{"GET", "/my", view, s.inbox},
 		{"GET", "/forms/{form}", formRead, s.formShow},
 		{"POST", "/forms/{form}", formWrite, s.formSave},

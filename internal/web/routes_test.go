@@ -49,6 +49,7 @@ var wantPerm = map[string]auth.Perm{
 	"GET /rounds/{round}/bulletin":                   auth.PermView,
 	"GET /rounds/{round}/bulletin/{format}":          auth.PermView,
 	"GET /bulletin.css":                              auth.PermPublic,
+	"GET /public/plans/{plan}":                       auth.PermPublic,
 	"GET /my":                                        auth.PermView,
 	"GET /forms/{form}":                              auth.PermFormRead,
 	"POST /forms/{form}":                             auth.PermFormWrite,

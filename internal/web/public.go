@@ -1,0 +1,48 @@
+package web
+
+import (
+	"net/http"
+
+	"kechuang/internal/plan"
+	"kechuang/internal/progress"
+)
+
+// publicPlan is the published page of a plan (此件主动公开): what the admin
+// chose to publish, from closed rounds only. Anyone may read it.
+func (s *Server) publicPlan(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "plan")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ps, err := s.store.ProgressSettings(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !ps.Publish.Any() {
+		s.fail(w, r, plan.Errorf(plan.ENOTFOUND, "此方案未公开。"))
+		return
+	}
+	rounds, err := s.store.Rounds(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var closed int64
+	for _, rd := range rounds {
+		if rd.State == plan.RoundClosed {
+			closed = rd.ID
+			break
+		}
+	}
+	d, err := progress.Load(r.Context(), s.store, id, closed)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if closed == 0 {
+		d.Round, d.Overview = nil, nil
+	}
+	s.render(w, r, http.StatusOK, "public", map[string]any{"D": d, "Publish": ps.Publish})
+}
