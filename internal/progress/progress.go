@@ -76,15 +76,13 @@ func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, e
 	d.Overview = plan.BuildOverview(plan.OverviewInput{
 		Doc: doc, Units: dir.Units, Allocations: allocations, Values: values, AsOf: asOf, Settings: d.Settings,
 	})
-	progress, err := st.PlanProgress(ctx, planID)
-	if err != nil {
+	if d.TaskStatus, err = st.TaskStatuses(ctx, planID); err != nil {
 		return nil, err
 	}
-	d.TaskStatus = progress.TaskStatus
 	for _, sec := range doc.Sections {
 		sc := SectionCount{Number: sec.Number, Title: sec.Title, Counts: map[plan.TaskStatus]int{}}
 		for _, t := range sec.Tasks {
-			if st, ok := progress.TaskStatus[t.ID]; ok {
+			if st, ok := d.TaskStatus[t.ID]; ok {
 				sc.Counts[st]++
 			} else {
 				sc.Unreported++

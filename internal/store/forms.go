@@ -555,9 +555,19 @@ func (s *Store) PlanProgress(ctx context.Context, planID int64) (*Progress, erro
 	if err != nil {
 		return nil, wrap(err, "read the approved values of plan %d", planID)
 	}
+	if p.TaskStatus, err = s.TaskStatuses(ctx, planID); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// TaskStatuses is each task's status from its lead units' latest approved
+// entries (plan.Consolidate).
+func (s *Store) TaskStatuses(ctx context.Context, planID int64) (map[int64]plan.TaskStatus, error) {
+	out := map[int64]plan.TaskStatus{}
 	leads := map[int64][]plan.TaskStatus{}
 	seenTask := map[[2]int64]bool{}
-	err = eachRow(ctx, s.read, `
+	err := eachRow(ctx, s.read, `
 		SELECT ft.task_id, f.unit_id, ft.status
 		FROM form_tasks ft JOIN forms f ON f.id = ft.form_id JOIN rounds r ON r.id = f.round_id
 		JOIN assignments a ON a.task_id = ft.task_id AND a.unit_id = f.unit_id AND a.role = 'lead'
@@ -579,9 +589,9 @@ func (s *Store) PlanProgress(ctx context.Context, planID int64) (*Progress, erro
 		return nil, wrap(err, "read the task statuses of plan %d", planID)
 	}
 	for id, sts := range leads {
-		p.TaskStatus[id] = plan.Consolidate(sts)
+		out[id] = plan.Consolidate(sts)
 	}
-	return p, nil
+	return out, nil
 }
 
 // cloneForm copies a form so that the audit log gets it as it was before
