@@ -19,23 +19,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	_ "time/tzdata" // Asia/Shanghai on servers without a zoneinfo database
 
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
 )
-
-// Shanghai is the time zone of the plan's civil dates (due dates, the
-// reminder days).
-var Shanghai = mustLoadLocation("Asia/Shanghai")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // time/tzdata is embedded: it cannot be missing
-	}
-	return loc
-}
 
 // Notifier sends reminders. Set its exported fields, if at all, before
 // Run.
@@ -115,9 +102,9 @@ func (n *Notifier) Remind(ctx context.Context, roundID int64, unitIDs []int64, k
 		pending = slices.DeleteFunc(pending, func(p store.PendingUnit) bool { return !slices.Contains(unitIDs, p.UnitID) })
 	}
 	now := n.Now()
-	day := now.In(Shanghai).Format(time.DateOnly)
+	day := now.In(plan.Zone).Format(time.DateOnly)
 	if kind == store.ReminderManual {
-		day = now.In(Shanghai).Format("2006-01-02 15:04")
+		day = now.In(plan.Zone).Format("2006-01-02 15:04")
 	}
 
 	var reminded []store.PendingUnit
@@ -216,7 +203,7 @@ const leaseName = "reminders"
 
 // Run is the reminder scheduler: every Interval it tries to hold the
 // "reminders" lease (for two intervals, renewed while it runs), and the
-// instance that holds it sends the reminders due today (Asia/Shanghai),
+// instance that holds it sends the reminders due today (Asia/plan.Zone),
 // from the configured hour on, for every open round. It returns when ctx
 // ends.
 func (n *Notifier) Run(ctx context.Context) {
@@ -258,7 +245,7 @@ func (n *Notifier) tick(ctx context.Context, interval time.Duration) {
 	if err != nil && ctx.Err() == nil {
 		n.log.Warn("reminder settings", "err", err)
 	}
-	now := n.Now().In(Shanghai)
+	now := n.Now().In(plan.Zone)
 	if now.Hour() < settings.RemindHour {
 		return
 	}

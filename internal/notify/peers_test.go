@@ -4,6 +4,8 @@ package notify
 // a small SMTP server, and the databases both app instances share.
 
 import (
+	"kechuang/internal/plan"
+
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -142,7 +144,7 @@ type clock struct {
 }
 
 func newClock(s string) *clock {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, Shanghai)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, plan.Zone)
 	if err != nil {
 		panic(err)
 	}
@@ -156,7 +158,7 @@ func (c *clock) Now() time.Time {
 }
 
 func (c *clock) Set(s string) {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, Shanghai)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, plan.Zone)
 	if err != nil {
 		panic(err)
 	}

@@ -118,7 +118,7 @@ func BuildOverview(in OverviewInput) *Overview {
 	if year == 0 {
 		year = in.AsOf.Year()
 	}
-	asOf := in.AsOf.In(cst).Format(time.DateOnly)
+	asOf := in.AsOf.In(Zone).Format(time.DateOnly)
 	ov := &Overview{AsOf: asOf, Year: year, Counts: map[ProgressStatus]int{}}
 
 	// Latest value per (goal, unit) up to the date, and per-round sums.

@@ -19,14 +19,10 @@ import (
 // Ratios are float64 (1 = 100%) and never NaN or ±Inf, whatever the input.
 // Sums and gaps stay in exact Decimal arithmetic.
 
-// cst is Asia/Shanghai as a fixed zone: China keeps no daylight saving, and a
-// fixed zone needs no tzdata on the server.
-var cst = time.FixedZone("CST", 8*3600)
-
 // ParseAsOf reads a data-as-of date (YYYY-MM-DD) as a civil date in
 // Asia/Shanghai.
 func ParseAsOf(s string) (time.Time, error) {
-	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), cst)
+	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), Zone)
 	if err != nil {
 		return time.Time{}, Errorf(EINVALID, "“数据截至日期”应为 YYYY-MM-DD 格式的日期")
 	}
@@ -355,7 +351,7 @@ func daysIn(year int) int {
 // dayOf is how many days of the year have passed by the end of asOf's civil
 // date in Asia/Shanghai: 0 before the year, daysIn(year) after it.
 func dayOf(year int, asOf time.Time) int {
-	t := asOf.In(cst)
+	t := asOf.In(Zone)
 	switch {
 	case t.Year() < year:
 		return 0
@@ -716,7 +712,7 @@ func Forecast(g DocGoal, c Curve, points []Point, year int) (Decimal, bool) {
 	days := daysIn(year)
 	var pts []pt
 	for _, p := range points {
-		if t := p.AsOf.In(cst); t.Year() == year {
+		if t := p.AsOf.In(Zone); t.Year() == year {
 			pts = append(pts, pt{t.YearDay(), p.Value})
 		}
 	}

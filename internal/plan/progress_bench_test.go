@@ -43,7 +43,7 @@ func newProvince() *province {
 		p.units = append(p.units, RankInput{UnitID: int64(u + 1), Unit: fmt.Sprintf("单位%03d", u+1), Items: make([]RankItem, 0, 50)})
 	}
 	for r := 0; r < 12; r++ {
-		p.asOf[r] = time.Date(2022, time.Month(r+2), 0, 0, 0, 0, 0, cst) // month ends
+		p.asOf[r] = time.Date(2022, time.Month(r+2), 0, 0, 0, 0, 0, Zone) // month ends
 		for u := 0; u < 100; u++ {
 			for g := 0; g < 50; g++ {
 				// A unit's pace varies from 40% to 140% of the target by year end.

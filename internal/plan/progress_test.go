@@ -740,7 +740,7 @@ func FuzzComplete(f *testing.F) {
 			t.Fatalf("<= ratio %v above 1", c.Ratio)
 		}
 
-		asOf := time.Date(2022, 1, 0, 12, 0, 0, 0, cst).AddDate(0, 0, int(day%800))
+		asOf := time.Date(2022, 1, 0, 12, 0, 0, 0, Zone).AddDate(0, 0, int(day%800))
 		cv := []Curve{
 			{Kind: CurveLinear}, {Kind: CurveAnnual}, {Kind: CurveBaseline, Baseline: b},
 			{Kind: CurveStep, Steps: []Step{{int(day % 14), tol}, {int(cmp % 13), float64(actual)}}},

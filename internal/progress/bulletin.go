@@ -41,8 +41,8 @@ func (d *Data) LateUnits() []LateUnit {
 			out = append(out, LateUnit{Unit: f.UnitName, Note: "未报送（" + f.State.Label() + "）"})
 		case f.State == plan.FormReturned:
 			out = append(out, LateUnit{Unit: f.UnitName, Note: "退回后未重新报送"})
-		case f.SubmittedAt != nil && f.SubmittedAt.In(cst).Format(time.DateOnly) > d.Round.DueOn:
-			out = append(out, LateUnit{Unit: f.UnitName, Note: "逾期报送（" + f.SubmittedAt.In(cst).Format("1月2日") + "）"})
+		case f.SubmittedAt != nil && f.SubmittedAt.In(plan.Zone).Format(time.DateOnly) > d.Round.DueOn:
+			out = append(out, LateUnit{Unit: f.UnitName, Note: "逾期报送（" + f.SubmittedAt.In(plan.Zone).Format("1月2日") + "）"})
 		}
 	}
 	return out
@@ -50,8 +50,6 @@ func (d *Data) LateUnits() []LateUnit {
 
 // LateUnit is a unit that did not report on time, and how.
 type LateUnit struct{ Unit, Note string }
-
-var cst = time.FixedZone("CST", 8*60*60)
 
 // Bulletin drafts the round's bulletin (调度通报): the overall picture, each
 // indicator against 序时, the sub-districts' ranking (when shown), the
@@ -71,7 +69,7 @@ func (d *Data) Bulletin(showRanking bool, today time.Time) (*report.Bulletin, er
 		Issuer:    issuer,
 		Title:     fmt.Sprintf("关于%s《%s》推进情况的通报", period, doc.Title),
 		Addressee: "各街道、镇、集聚区，区直有关部门：",
-		Date:      today.In(cst).Format(time.DateOnly),
+		Date:      today.In(plan.Zone).Format(time.DateOnly),
 	}
 	para := func(level int, format string, args ...any) {
 		b.Paragraphs = append(b.Paragraphs, report.Para{Level: level, Text: fmt.Sprintf(format, args...)})

@@ -91,7 +91,7 @@ func auditQuery(r *http.Request) (store.AuditFilter, error) {
 		if v == "" {
 			continue
 		}
-		day, err := time.ParseInLocation(time.DateOnly, v, shanghai)
+		day, err := time.ParseInLocation(time.DateOnly, v, plan.Zone)
 		if err != nil {
 			return f, plan.Errorf(plan.EINVALID, "“%s”应为日期，如 2026-03-01", d.field)
 		}
@@ -122,7 +122,7 @@ type fieldChange struct {
 func newAuditRow(e store.AuditEntry) auditRow {
 	return auditRow{
 		AuditEntry:   e,
-		When:         e.At.In(shanghai).Format(time.DateTime),
+		When:         e.At.In(plan.Zone).Format(time.DateTime),
 		Label:        actionLabel(e.Action),
 		Link:         objectLink(e.Object),
 		Changes:      changedFields(e.Before, e.After),
@@ -331,7 +331,7 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request) {
 	cw.Write([]string{"编号", "时间（北京时间）", "时间（UTC）", "用户编号", "用户", "来源地址", "操作", "操作说明", "对象", "修改前", "修改后", "前一哈希", "哈希"})
 	for _, e := range all {
 		cw.Write([]string{
-			strconv.FormatInt(e.ID, 10), e.At.In(shanghai).Format(time.DateTime), e.At.UTC().Format("2006-01-02T15:04:05.000000Z"),
+			strconv.FormatInt(e.ID, 10), e.At.In(plan.Zone).Format(time.DateTime), e.At.UTC().Format("2006-01-02T15:04:05.000000Z"),
 			strconv.FormatInt(e.UserID, 10), noFormula(e.Username), noFormula(e.Remote), noFormula(e.Action), actionLabel(e.Action),
 			noFormula(e.Object), noFormula(e.Before), noFormula(e.After), e.PrevHash, e.Hash,
 		})
@@ -341,7 +341,7 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	name := "audit-" + time.Now().In(shanghai).Format("20060102-150405") + ".csv"
+	name := "audit-" + time.Now().In(plan.Zone).Format("20060102-150405") + ".csv"
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
 	w.Header().Set("Cache-Control", "no-store")

@@ -9,6 +9,7 @@ import (
 
 	"kechuang/internal/auth"
 	"kechuang/internal/notify"
+	"kechuang/internal/plan"
 )
 
 // seenCookie remembers, per browser, until when a reporter has seen their
@@ -45,7 +46,7 @@ func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
 	items := make([]notificationItem, len(list))
 	for i, n := range list {
 		text, link := notify.SplitLink(n.Message)
-		items[i] = notificationItem{When: n.CreatedAt.In(shanghai).Format("2006-01-02 15:04"), Text: text, Link: link, New: n.CreatedAt.After(seen)}
+		items[i] = notificationItem{When: n.CreatedAt.In(plan.Zone).Format("2006-01-02 15:04"), Text: text, Link: link, New: n.CreatedAt.After(seen)}
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: seenCookie, Value: fmt.Sprintf("%d.%d", u.ID, time.Now().UnixMicro()), Path: "/",

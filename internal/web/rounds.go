@@ -27,7 +27,7 @@ func (s *Server) roundList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	today := time.Now().In(shanghai)
+	today := time.Now().In(plan.Zone)
 	s.render(w, r, http.StatusOK, "rounds", map[string]any{
 		"Doc": doc, "Rounds": rounds,
 		"New": plan.Round{
