@@ -80,18 +80,5 @@ func (s *Server) goalSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) goalDelete(w http.ResponseWriter, r *http.Request) {
-	planID, err := pathID(r, "plan")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	goalID, err := pathID(r, "goal")
-	if err == nil {
-		err = s.store.DeleteGoal(r.Context(), planID, goalID)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved#goals", planID), http.StatusSeeOther)
+	s.deletePlanPart(w, r, "goal", "goals", s.store.DeleteGoal)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -222,4 +223,24 @@ func actuals(doc *plan.Document, idx map[string]plan.Ref, p *store.Progress) (ma
 		}
 	}
 	return goals, cells
+}
+
+// deletePlanPart deletes the part of a plan named by the path parameter
+// (a goal, an action, a task, a task-table row) and goes back to the plan
+// page at anchor.
+func (s *Server) deletePlanPart(w http.ResponseWriter, r *http.Request, param, anchor string, del func(ctx context.Context, planID, id int64) error) {
+	planID, err := pathID(r, "plan")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := pathID(r, param)
+	if err == nil {
+		err = del(r.Context(), planID, id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved#%s", planID, anchor), http.StatusSeeOther)
 }

@@ -70,18 +70,5 @@ func (s *Server) rowSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) rowDelete(w http.ResponseWriter, r *http.Request) {
-	planID, err := pathID(r, "plan")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rowID, err := pathID(r, "row")
-	if err == nil {
-		err = s.store.DeleteTaskRow(r.Context(), planID, rowID)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved#annex1", planID), http.StatusSeeOther)
+	s.deletePlanPart(w, r, "row", "annex1", s.store.DeleteTaskRow)
 }

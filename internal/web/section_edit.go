@@ -60,18 +60,5 @@ func (s *Server) sectionSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sectionDelete(w http.ResponseWriter, r *http.Request) {
-	planID, err := pathID(r, "plan")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	secID, err := pathID(r, "section")
-	if err == nil {
-		err = s.store.DeleteSection(r.Context(), planID, secID)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved#tasks", planID), http.StatusSeeOther)
+	s.deletePlanPart(w, r, "section", "tasks", s.store.DeleteSection)
 }

@@ -100,18 +100,5 @@ func (s *Server) taskSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) taskDelete(w http.ResponseWriter, r *http.Request) {
-	planID, err := pathID(r, "plan")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	taskID, err := pathID(r, "task")
-	if err == nil {
-		err = s.store.DeleteTask(r.Context(), planID, taskID)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved#tasks", planID), http.StatusSeeOther)
+	s.deletePlanPart(w, r, "task", "tasks", s.store.DeleteTask)
 }
