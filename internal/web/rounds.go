@@ -28,8 +28,13 @@ func (s *Server) roundList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today := time.Now().In(plan.Zone)
+	units, err := s.scopeUnits(r, doc)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "rounds", map[string]any{
-		"Doc": doc, "Rounds": rounds,
+		"Doc": doc, "Rounds": rounds, "Units": units,
 		"New": plan.Round{
 			Label:      fmt.Sprintf("%d年%d月调度", today.Year(), int(today.Month())),
 			AsOf:       today.Format(time.DateOnly),
@@ -51,6 +56,11 @@ func (s *Server) roundCreate(w http.ResponseWriter, r *http.Request) {
 		PlanID: planID, Label: strings.TrimSpace(r.PostFormValue("label")),
 		AsOf: r.PostFormValue("as_of"), OpensOn: r.PostFormValue("opens_on"), DueOn: r.PostFormValue("due_on"), RemindDays: days,
 	}
+	for _, v := range r.PostForm["units"] {
+		if id, perr := strconv.ParseInt(v, 10, 64); perr == nil {
+			rd.UnitIDs = append(rd.UnitIDs, id)
+		}
+	}
 	var id int64
 	if err == nil {
 		id, err = s.store.CreateRound(r.Context(), rd)
@@ -62,7 +72,12 @@ func (s *Server) roundCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		rounds, _ := s.store.Rounds(r.Context(), planID)
-		s.formError(w, r, err, "rounds", map[string]any{"Doc": doc, "Rounds": rounds, "New": rd})
+		units, uerr := s.scopeUnits(r, doc)
+		if uerr != nil {
+			s.fail(w, r, uerr)
+			return
+		}
+		s.formError(w, r, err, "rounds", map[string]any{"Doc": doc, "Rounds": rounds, "New": rd, "Units": units})
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/rounds/%d?saved", id), http.StatusSeeOther)
@@ -199,4 +214,39 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	unit, _ := dir.Unit(u.UnitID)
 	s.render(w, r, http.StatusOK, "inbox", map[string]any{"Forms": forms, "Unit": unit})
+}
+
+// scopeUnit is a unit offered for a round's scope, checked when it takes
+// part in the plan.
+type scopeUnit struct {
+	plan.Unit
+	InPlan bool
+}
+
+// scopeUnits lists the directory's units (the district itself aside), the
+// ones that lead, share or are allocated something in the plan first.
+func (s *Server) scopeUnits(r *http.Request, doc *plan.Document) ([]scopeUnit, error) {
+	dir, err := s.store.Directory(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	as, al := plan.Resolve(doc, dir)
+	in := map[int64]bool{}
+	for _, a := range as {
+		in[a.UnitID] = true
+	}
+	for _, a := range al {
+		in[a.UnitID] = true
+	}
+	var first, rest []scopeUnit
+	for _, u := range dir.Units {
+		switch {
+		case u.Kind == plan.UnitGovernment:
+		case in[u.ID]:
+			first = append(first, scopeUnit{u, true})
+		default:
+			rest = append(rest, scopeUnit{u, false})
+		}
+	}
+	return append(first, rest...), nil
 }

@@ -230,3 +230,30 @@ func TestFormAPI(t *testing.T) {
 		t.Errorf("round as 洪都街道: %d", code)
 	}
 }
+
+// TestRoundScopeAndOpen: an admin creates a round for two units and opens it.
+func TestRoundScopeAndOpen(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	admin := f.client(t, "admin")
+	dir, _ := f.store.Directory(context.Background())
+	idx := dir.Index()
+	vals := url.Values{"label": {"2022年8月调度"}, "as_of": {"2022-08-31"}, "opens_on": {"2022-09-01"}, "due_on": {"2022-08-20"}, "remind_days": {"2"},
+		"units": {itoa(idx["三家店街道"].UnitID), itoa(idx["区科工局"].UnitID)}}
+	code, body, _ := postForm(t, admin, f.srv.URL+"/plans/"+itoa(f.planID)+"/rounds", vals)
+	if code != http.StatusBadRequest || !strings.Contains(body, "“截止日期”早于“开始日期”") {
+		t.Fatalf("due before opening: %d", code)
+	}
+	vals.Set("due_on", "2022-09-05")
+	code, _, loc := postForm(t, admin, f.srv.URL+"/plans/"+itoa(f.planID)+"/rounds", vals)
+	if code != http.StatusSeeOther {
+		t.Fatalf("create round: %d", code)
+	}
+	round := strings.TrimPrefix(strings.Split(loc, "?")[0], "/rounds/")
+	if code, _, _ = postForm(t, admin, f.srv.URL+"/rounds/"+round+"/open", nil); code != http.StatusSeeOther {
+		t.Fatalf("open: %d", code)
+	}
+	forms, _ := f.store.RoundForms(context.Background(), int64(atoi(round)))
+	if len(forms) != 2 {
+		t.Errorf("%d forms, want 2 (the units chosen)", len(forms))
+	}
+}
