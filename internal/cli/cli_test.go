@@ -156,6 +156,10 @@ func TestDemoLoadsOnceAndResetsPasswords(t *testing.T) {
 	if len(plans) != 1 || plans[0].Status != plan.StatusActive {
 		t.Fatalf("demo plans: %+v", plans)
 	}
+	rounds, _ := s.Rounds(ctx, plans[0].ID)
+	if len(rounds) != 1 || rounds[0].State != plan.RoundOpen {
+		t.Fatalf("demo rounds: %+v (want one open round, once)", rounds)
+	}
 	if pw1 == pw2 {
 		t.Error("demo password not renewed")
 	}

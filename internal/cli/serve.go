@@ -104,7 +104,17 @@ func loadDemo(ctx context.Context, s *store.Store) (string, error) {
 			return "", err
 		}
 		ex.Document.Status = plan.StatusActive
-		if _, err := s.CreatePlan(ctx, ex.Document, ex.Notice); err != nil {
+		planID, err := s.CreatePlan(ctx, ex.Document, ex.Notice)
+		if err != nil {
+			return "", err
+		}
+		// An open round, empty, so that a first look can go straight to
+		// filling a form: 2022年7月调度 as the notice's year had it.
+		roundID, err := s.CreateRound(ctx, plan.Round{PlanID: planID, Label: "2022年7月调度", AsOf: "2022-07-31", OpensOn: "2022-08-01", DueOn: "2022-08-05", RemindDays: 2})
+		if err == nil {
+			err = s.OpenRound(ctx, roundID, nil)
+		}
+		if err != nil {
 			return "", err
 		}
 	}
