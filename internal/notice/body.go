@@ -3,7 +3,6 @@ package notice
 import (
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"kechuang/internal/plan"
 )
@@ -39,10 +38,6 @@ var (
 	// tasks: guidance, principles, safeguards.
 	otherHeadingRe = regexp.MustCompile(`^(?:总体要求|总体思路|指导思想|基本原则|工作原则|保障措施|保障机制|工作保障|组织保障|组织领导|工作要求|有关要求|工作机制|实施步骤|工作步骤|进度安排|时间安排|实施安排|其他事项|考核评估)$`)
 )
-
-// maxOtherHeading bounds the titles otherHeadingRe looks at: a task is a
-// sentence, a part's title a few words.
-const maxOtherHeading = 10
 
 func headingTitle(rest string) string {
 	if i := strings.IndexAny(rest, "。：:；;，,"); i >= 0 {
@@ -128,7 +123,7 @@ func (p *parser) parseBody() {
 				goalSegs = append(goalSegs, seg{b.at, strings.TrimPrefix(b.h.rest, headingTitle(b.h.rest))})
 				goalSegs = append(goalSegs, b.segs[1:]...)
 				continue
-			case otherLevel == 0 && lv <= 2 && utf8.RuneCountInString(title) <= maxOtherHeading && otherHeadingRe.MatchString(title):
+			case otherLevel == 0 && lv <= 2 && otherHeadingRe.MatchString(title):
 				otherLevel = lv
 				continue
 			}

@@ -10,11 +10,11 @@ import (
 )
 
 // decodeText turns a text file into UTF-8. A byte-order mark decides when
-// there is one (UTF-8, UTF-16LE/BE); else text with NULs in every other byte
-// is UTF-16 without a mark (Windows "Unicode" files); else valid UTF-8 is
-// taken as it is, and anything else is GB18030, the superset of GBK and
-// GB2312 that Chinese offices' tools write. Undecodable bytes become U+FFFD:
-// a notice with one bad byte is still worth reading.
+// there is one (UTF-8, UTF-16LE/BE); else text with NULs in every other
+// byte is UTF-16 without a mark (Windows "Unicode" files); else UTF-8, but
+// for a stray bad byte, is taken as it is; anything else is GB18030, the
+// superset of GBK and GB2312 that Chinese offices' tools write. Undecodable
+// bytes become U+FFFD: a notice with a bad byte is still worth reading.
 func decodeText(data []byte) string {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
@@ -32,7 +32,41 @@ func decodeText(data []byte) string {
 	if utf8.Valid(data) {
 		return string(data)
 	}
+	if mostlyUTF8(data) {
+		return toValidUTF8(data)
+	}
 	return decodeWith(simplifiedchinese.GB18030, data)
+}
+
+// mostlyUTF8 reports whether data is UTF-8 but for a few stray bad bytes:
+// Chinese text in GB18030 read as UTF-8 is invalid at nearly every
+// character, while a UTF-8 file damaged in one place is still UTF-8.
+func mostlyUTF8(data []byte) bool {
+	bad := 0
+	for i := 0; i < len(data) && bad <= maxStrayBytes; {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			bad++
+		}
+		i += n
+	}
+	return bad <= maxStrayBytes && bad*100 < len(data)
+}
+
+const maxStrayBytes = 3
+
+func decodeWith(enc encoding.Encoding, data []byte) string {
+	out, err := enc.NewDecoder().Bytes(data)
+	if err != nil {
+		// The x/text decoders replace bad input rather than fail; an error
+		// here means a transformer limit, so fall back to a lossy read.
+		return toValidUTF8(data)
+	}
+	return toValidUTF8(out)
+}
+
+func toValidUTF8(b []byte) string {
+	return string(bytes.ToValidUTF8(b, []byte("\uFFFD")))
 }
 
 // utf16Guess looks at the first bytes of a file without a byte-order mark.
@@ -56,18 +90,4 @@ func utf16Guess(data []byte) (le, be bool) {
 	}
 	units := n / 2
 	return odd*32 >= units && odd > 8*even, even*32 >= units && even > 8*odd
-}
-
-func decodeWith(enc encoding.Encoding, data []byte) string {
-	out, err := enc.NewDecoder().Bytes(data)
-	if err != nil {
-		// The x/text decoders replace bad input rather than fail; an error
-		// here means a transformer limit, so fall back to a lossy read.
-		return toValidUTF8(data)
-	}
-	return toValidUTF8(out)
-}
-
-func toValidUTF8(b []byte) string {
-	return string(bytes.ToValidUTF8(b, []byte("\uFFFD")))
 }

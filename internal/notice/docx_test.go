@@ -143,3 +143,27 @@ func TestDocxLines(t *testing.T) {
 		t.Errorf("docx lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// The review page shows Source and may parse it again as text: the result
+// is the same document, line numbers included.
+func TestSourceReparses(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"notice.txt":  readFile(t, example2022+"notice.txt"),
+		"notice.docx": docxNotice(t),
+	} {
+		t.Run(name, func(t *testing.T) {
+			src, err := Source(name, data, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := ParseText(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := canonical(t, mustParse(t, name, data), true)
+			if got := canonical(t, again, true); got != want {
+				t.Errorf("parsing Source differs at %s", diffLines(got, want))
+			}
+		})
+	}
+}

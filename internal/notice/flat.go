@@ -45,7 +45,7 @@ func (p *parser) flatTaskTable(i int) *table {
 	if !ok || cols.number != 0 {
 		return nil // rows are told apart by their numbers
 	}
-	t := &table{kind: taskTable, header: header, headerAt: i, first: i, cols: cols, flattened: true}
+	t := &table{kind: taskTable, header: header, first: i, cols: cols}
 	last := after - 1
 	var pending []int // lines of the row being read
 	flush := func() {
@@ -105,6 +105,9 @@ func (p *parser) flatTaskTable(i int) *table {
 // line index after it.
 func (p *parser) flatHeader(i int) (header []string, after int) {
 	after = i
+	if !taskHeaderLabels[key(p.lines[i].clean())] {
+		return nil, i // a header starts with a label, not with blank lines
+	}
 	for j := i; j < len(p.lines) && len(header) < maxFlatColumns; j++ {
 		if p.role[j] != roleText || p.lines[j].cells != nil {
 			break
@@ -195,7 +198,7 @@ func (p *parser) flatSplitTable(i int) *table {
 	if cols < 1 || cols > maxFlatColumns || j >= len(p.lines) {
 		return nil
 	}
-	t := &table{kind: splitTable, header: header, headerAt: i, first: i, flattened: true}
+	t := &table{kind: splitTable, header: header, first: i}
 	last := j - 1
 	for j < len(p.lines) {
 		unit := p.lines[j].clean()

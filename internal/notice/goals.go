@@ -43,7 +43,7 @@ var (
 	textNoiseRe = regexp.MustCompile(`^(?:[、，,；;。：:\s]|以及|和|及|与|并|且|` + listMarker + `)+`)
 	// indicatorNoiseRe is cut from the start of an indicator.
 	indicatorNoiseRe = regexp.MustCompile(`^(?:[、，,；;。：:\s]|以及|和|及|与|并|且|同时|其中|力争|确保|争取|实现|努力|全年|年内|当年|全[区市县镇乡]|` +
-		`(?:到|至|截至|截止到|截止)?` + reDigit + `{4}年(?:底|末|前|内|度)?|` + listMarker + `)+`)
+		`(?:到|至|截至|截止到|截止)?` + reDigit + `{4}年(?:底|末|前|内|度)?|` + listMarker + `|` + rePeriod + `)+`)
 	// subjectlessRe matches an indicator that only says how something
 	// changes: "较上年增长15%" continues the goal before it.
 	subjectlessRe = regexp.MustCompile(`^(?:较上年|比上年|同比|年均)?(?:增长|增加|提高|提升|下降|减少)`)
@@ -70,14 +70,15 @@ func (p *parser) readGoals(segs []seg) []plan.DocGoal {
 	text, offs := joinWithOffsets(segs)
 	k := key(text)
 	goals := []plan.DocGoal{}
-	years := yearMarks(k)
+	c := &goalContext{k: k, years: yearMarks(k)}
 	prevEnd := 0
 	for _, m := range figureRe.FindAllStringSubmatchIndex(k, -1) {
 		start, end := m[0], m[1]
-		if !p.isGoalFigure(k, start, end, offs) {
+		c.advance(start)
+		if c.depth > 0 || !isGoalFigure(k, start, end, offs) {
 			continue
 		}
-		cs := max(prevEnd, clauseStart(k, start))
+		cs := max(prevEnd, c.clause)
 		if scoreRe.MatchString(k[cs:clauseEnd(k, end)]) {
 			continue
 		}
@@ -87,12 +88,54 @@ func (p *parser) readGoals(segs []seg) []plan.DocGoal {
 			p.note(segAt, plan.SeverityInfo, "", "“%s”没有指标名称，未作为目标", text[start:end])
 			continue
 		}
-		g.Year = yearBefore(years, k, start)
+		g.Year = c.year
 		g.Line = p.lines[segAt].no
 		goals = append(goals, g)
 		prevEnd = end
 	}
 	return goals
+}
+
+// goalContext follows the text up to each figure, in order: the bracket
+// depth (a figure in brackets is a note), where the clause and the sentence
+// began, and the year in force. Reading a goals part is so linear in its
+// length, however many figures it holds.
+type goalContext struct {
+	k        string
+	pos      int // how far k has been read
+	depth    int
+	clause   int // start of the current clause
+	sentence int // start of the current sentence
+	years    []yearMark
+	next     int // index of the next year mark to pass
+	year     int // the year in force, 0 for none
+	yearAt   int // where it was stated
+}
+
+func (c *goalContext) advance(to int) {
+	for i, r := range c.k[c.pos:to] {
+		after := c.pos + i + utf8.RuneLen(r)
+		switch r {
+		case '（', '(':
+			c.depth++
+		case '）', ')':
+			c.depth = max(c.depth-1, 0)
+		case '。', '！', '？', '!', '?':
+			c.depth, c.clause, c.sentence = 0, after, after
+		case '；', ';':
+			c.depth, c.clause = 0, after // a bracket left open does not run past its clause
+		case '，', ',', '：', ':':
+			c.clause = after
+		}
+	}
+	c.pos = to
+	for c.next < len(c.years) && c.years[c.next].pos < to {
+		c.year, c.yearAt = c.years[c.next].year, c.years[c.next].pos
+		c.next++
+	}
+	if c.year != 0 && c.yearAt < c.sentence {
+		c.year = 0 // a year holds to the end of its sentence
+	}
 }
 
 // goal builds the goal of figure m whose clause starts at cs.
@@ -164,14 +207,10 @@ func (p *parser) goal(text, k string, m []int, cs int, before []plan.DocGoal) (p
 	return g, true
 }
 
-// isGoalFigure tells a goal's figure from a qualifier or a note: it is not
-// in brackets, and after it the clause ends (punctuation, a conjunction,
-// the end of a line).
-func (p *parser) isGoalFigure(k string, start, end int, offs []int) bool {
+// isGoalFigure tells a goal's figure from a qualifier: after it the clause
+// ends (punctuation, a conjunction, the end of a line).
+func isGoalFigure(k string, start, end int, offs []int) bool {
 	if r, _ := utf8.DecodeLastRuneInString(k[:start]); r == '.' || r == '．' || (r >= '0' && r <= '9') {
-		return false
-	}
-	if parenDepth(k[:start]) > 0 {
 		return false
 	}
 	if _, lineEnd := slices.BinarySearch(offs, end); end == len(k) || lineEnd {
@@ -181,36 +220,16 @@ func (p *parser) isGoalFigure(k string, start, end int, offs []int) bool {
 	return !isHan(r) || strings.ContainsRune("和及与或并", r)
 }
 
-func parenDepth(s string) int {
-	d := 0
-	for _, r := range s {
-		switch r {
-		case '（', '(':
-			d++
-		case '）', ')':
-			d = max(d-1, 0)
-		case '。', '；', ';':
-			d = 0 // a bracket left open does not run past its sentence
-		}
-	}
-	return d
-}
-
-// clauseStart returns where the clause holding byte i begins.
-func clauseStart(k string, i int) int {
-	j := strings.LastIndexAny(k[:i], "，,；;。：:！？!?")
-	if j < 0 {
-		return 0
-	}
-	_, n := utf8.DecodeRuneInString(k[j:])
-	return j + n
-}
+// maxClause bounds the look for the end of a goal's clause, where a score
+// (计5分) would show.
+const maxClause = 120
 
 func clauseEnd(k string, i int) int {
-	if j := strings.IndexAny(k[i:], "，,；;。！？!?"); j >= 0 {
+	w := k[i:min(len(k), i+maxClause)]
+	if j := strings.IndexAny(w, "，,；;。！？!?"); j >= 0 {
 		return i + j
 	}
-	return len(k)
+	return i + len(w)
 }
 
 func segIndex(offs []int, pos int) int {
@@ -240,22 +259,6 @@ func yearMarks(k string) []yearMark {
 		}
 	}
 	return out
-}
-
-// yearBefore returns the year of the last year mark before pos in the same
-// sentence, 0 when none.
-func yearBefore(marks []yearMark, k string, pos int) int {
-	sentence := strings.LastIndexAny(k[:pos], "。！？!?")
-	year := 0
-	for _, m := range marks {
-		if m.pos >= pos {
-			break
-		}
-		if m.pos > sentence {
-			year = m.year
-		}
-	}
-	return year
 }
 
 // goalKind decides a goal's kind by convention: a percentage is a ratio,

@@ -35,7 +35,7 @@ var (
 	yearRe      = regexp.MustCompile(`(` + reDigit + `{4})\s*年`)
 	bookTitleRe = regexp.MustCompile(`《([^《》]+)》`)
 	// periodLineRe matches a title's period on a line of its own.
-	periodLineRe = regexp.MustCompile(`^` + reLP + reDigit + `{4}\s*[-—–－~～至到]\s*` + reDigit + `{4}年?` + reRP + `$`)
+	periodLineRe = regexp.MustCompile(`^` + rePeriod + `$`)
 )
 
 // findSignature reads the issuing office and the date from the signature
@@ -153,13 +153,14 @@ func (p *parser) parseHeader() {
 		s := p.lines[i].clean()
 		texts = append(texts, s)
 		k := key(s)
-		// The number stands above the first sentence; later ones are cited.
+		// The number stands on a line of its own above the first sentence;
+		// later ones are cited.
+		prose = prose || strings.ContainsAny(s, "。，")
 		if !prose && p.doc.DocNumber == "" {
 			if m := docNumberRe.FindStringIndex(k); m != nil {
 				p.doc.DocNumber = s[m[0]:m[1]]
 			}
 		}
-		prose = prose || strings.Contains(s, "。")
 	}
 	p.doc.Title = p.title(front)
 	if y := yearRe.FindStringSubmatch(key(p.doc.Title)); y != nil && !periodRe.MatchString(key(p.doc.Title)) {
@@ -284,10 +285,17 @@ func isTitleLine(s string) bool {
 // issuerFromHead finds the issuer when no signature names it: before
 // 关于印发 in the notice's title, or in the red header "…文件".
 func (p *parser) issuerFromHead(front []int) string {
-	for _, i := range front {
+	for n, i := range front {
 		s := p.lines[i].clean()
+		if !strings.Contains(key(s), "关于") {
+			continue
+		}
 		if m := noticeTitleRe.FindStringSubmatchIndex(key(s)); m != nil && isOrg(s[m[2]:m[3]]) {
 			return s[m[2]:m[3]]
+		}
+		// The office on the line above: "…办公室" / "关于印发…".
+		if n > 0 && strings.HasPrefix(key(s), "关于") && isOrg(p.lines[front[n-1]].clean()) {
+			return p.lines[front[n-1]].clean()
 		}
 	}
 	for _, i := range front {

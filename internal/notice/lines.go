@@ -3,6 +3,7 @@ package notice
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // line is a line of the notice: a line of text, or a paragraph or table row
@@ -45,7 +46,13 @@ func (l line) clean() string { return l.cleaned }
 // "- 3 -", "— 3 —", "第 3 页", "第3页 共8页", "3 / 8".
 var pageNumberRe = regexp.MustCompile(`^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:[，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$`)
 
-func isPageNumber(s string) bool { return pageNumberRe.MatchString(strings.TrimSpace(key(s))) }
+func isPageNumber(s string) bool {
+	s = strings.TrimSpace(s)
+	if r, _ := utf8.DecodeRuneInString(s); !strings.ContainsRune("-—–－第0123456789", r) {
+		return false // most lines: spare them the pattern
+	}
+	return pageNumberRe.MatchString(s)
+}
 
 // Heading markers of Chinese official documents (GB/T 9704): 一、 for the
 // first level, （一） for the second, 1. for the third, （1） for the fourth.

@@ -41,7 +41,8 @@ func (p *parser) mapRows() {
 		starts[s.Number] = append(starts[s.Number], len(tasks))
 		for ti := range s.Tasks {
 			t := &s.Tasks[ti]
-			tasks = append(tasks, bodyTask{task: t, section: s.Number, pairs: bigrams(t.Title + t.Text)})
+			// The text begins with the title: its pairs are the task's.
+			tasks = append(tasks, bodyTask{task: t, section: s.Number, pairs: bigrams(t.Text)})
 		}
 	}
 	if len(tasks) == 0 {

@@ -23,6 +23,8 @@ const (
 	reDigit = `[0-9０-９]`
 	reNum   = reDigit + `+(?:[.．]` + reDigit + `+)?`
 	reHanNo = `[一二三四五六七八九十百零〇]+` // Chinese numerals as headings use them
+	// rePeriod is a plan's period in brackets: （2021-2023年）.
+	rePeriod = reLP + reDigit + `{4}\s*[-—–－~～至到]\s*` + reDigit + `{4}年?` + reRP
 )
 
 // cleanText removes the spaces PDF extraction leaves in Chinese text ("区

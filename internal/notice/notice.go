@@ -15,6 +15,14 @@
 //
 // Every item carries the 1-based source line it came from (for a .docx, the
 // number of the paragraph or table row), so a review page can show it.
+//
+// The parse runs in passes over the lines (parse.go). Attachments and the
+// signature are found first (attachments.go, header.go), then the tables
+// (tables.go, flat.go), so that what remains is the body: the header above
+// its first heading (header.go), the goals (goals.go), the actions and
+// their tasks (body.go, tasks.go, units.go). Task-table rows are then
+// matched to body tasks (mapping.go), and the parser's own findings are
+// followed by plan.Lint's. Every pass is linear in the input.
 package notice
 
 import (

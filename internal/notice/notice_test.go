@@ -262,3 +262,15 @@ func TestErrors(t *testing.T) {
 		t.Errorf("ParseText(over the limit) = %v, want ErrTooLarge", err)
 	}
 }
+
+// What an attachment holds besides tables is reported, not dropped silently.
+func TestUnplacedAttachmentText(t *testing.T) {
+	doc, err := ParseText("一、工作目标\n高新技术企业76家\n\n附件1\n\n填报说明：\n各单位于每季度末报送。\n\n本表由区科技局负责解释。\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []plan.Finding{{Severity: plan.SeverityInfo, Where: "第6行", Message: "附件中有3行未能识别为表格，未读取：填报说明："}}
+	if len(doc.Findings) != 1 || doc.Findings[0] != want[0] {
+		t.Errorf("findings = %+v, want %+v", doc.Findings, want)
+	}
+}

@@ -44,8 +44,15 @@ type note struct {
 }
 
 func (p *parser) note(i int, sev plan.Severity, code, format string, args ...any) {
+	n := p.lineNote(i, sev, format, args...)
+	n.f.Code = code
+	p.notes = append(p.notes, n)
+}
+
+// lineNote makes a finding about line i, placed by its line number.
+func (p *parser) lineNote(i int, sev plan.Severity, format string, args ...any) note {
 	where := fmt.Sprintf("第%d行", p.lines[i].no)
-	p.notes = append(p.notes, note{line: i, f: plan.Finding{Severity: sev, Code: code, Where: where, Message: fmt.Sprintf(format, args...)}})
+	return note{line: i, f: plan.Finding{Severity: sev, Where: where, Message: fmt.Sprintf(format, args...)}}
 }
 
 func (p *parser) noteAt(i int, sev plan.Severity, code, where, format string, args ...any) {
@@ -85,6 +92,7 @@ func parseLines(lines []line) (*plan.Document, error) {
 	p.parseBody()
 	p.buildTables()
 	p.mapRows()
+	p.noteUnplaced()
 
 	d := p.doc
 	if len(d.Goals) == 0 && len(d.Sections) == 0 && len(d.TaskTable) == 0 && len(d.DecompositionTables) == 0 {
@@ -97,4 +105,26 @@ func parseLines(lines []line) (*plan.Document, error) {
 	}
 	d.Findings = append(d.Findings, plan.Lint(d, nil)...)
 	return d, nil
+}
+
+// noteUnplaced reports the text in attachments that is neither a table, a
+// table's title nor the signature: one finding per run of such lines.
+func (p *parser) noteUnplaced() {
+	var run []int
+	flush := func() {
+		if len(run) > 0 {
+			p.note(run[0], plan.SeverityInfo, "", "附件中有%d行未能识别为表格，未读取：%s", len(run), clip(p.lines[run[0]].clean(), 30))
+		}
+		run = nil
+	}
+	for i := p.firstAttachment(); i < len(p.lines); i++ {
+		switch {
+		case p.lines[i].blank():
+		case p.role[i] == roleText:
+			run = append(run, i)
+		default:
+			flush()
+		}
+	}
+	flush()
 }

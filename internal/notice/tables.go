@@ -3,6 +3,7 @@ package notice
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"kechuang/internal/plan"
 )
@@ -24,17 +25,16 @@ const (
 
 // table is a table as found, before its cells are read into the document.
 type table struct {
-	kind      tableKind
-	header    []string // cleaned header cells
-	headerAt  int      // line index of the header
-	first     int      // line index of its first line (title or header)
-	end       int      // line index after its last row
-	title     string
-	label     string // the attachment it is: "附件1"
-	rows      []rawRow
-	cols      taskCols // task table
-	unitCol   int      // split table: the column naming the unit
-	flattened bool     // one cell per line
+	kind    tableKind
+	header  []string // cleaned header cells
+	first   int      // line index of its first line (title or header)
+	end     int      // line index after its last row
+	title   string
+	label   string // the attachment it is: "附件1"
+	rows    []rawRow
+	notes   []note   // findings about its lines, kept if it is a table
+	cols    taskCols // task table
+	unitCol int      // split table: the column naming the unit
 }
 
 // rawRow is a table row with its cells as written; cells of continuation
@@ -164,18 +164,22 @@ func (p *parser) tabTable(i int) *table {
 	if nonEmpty(header) < 2 {
 		return nil
 	}
-	t := &table{header: header, headerAt: i, first: i}
-	if cols, ok := taskColumns(header); ok {
-		t.kind, t.cols = taskTable, cols
-	} else if p.splitFollows(i, header) {
+	// The rows decide: a split table's header may well say 责任单位 and
+	// 任务数, but its rows are names and numbers.
+	t := &table{header: header, first: i}
+	cols, isTask := taskColumns(header)
+	switch {
+	case p.splitFollows(i, header):
 		t.kind = splitTable
 		if strings.Contains(key(header[0]), "序号") && len(header) > 2 {
 			t.unitCol = 1
 		}
-	} else {
+	case isTask:
+		t.kind, t.cols = taskTable, cols
+	default:
 		return nil
 	}
-	last := i
+	last, leadIn := i, 0
 	for j := i + 1; j < len(p.lines); j++ {
 		lj := p.lines[j]
 		switch {
@@ -183,8 +187,9 @@ func (p *parser) tabTable(i int) *table {
 		case lj.blank():
 			continue
 		case lj.cells == nil && isPageNumber(lj.text):
-			p.role[j] = rolePage
 			continue
+		case lj.cells != nil && len(t.rows) == 0 && leadIn >= maxLeadIn:
+			// Rows come right after a header; lines that are none are no table.
 		case lj.cells != nil:
 			if t.kind == taskTable {
 				p.taskRowLine(t, j)
@@ -192,6 +197,7 @@ func (p *parser) tabTable(i int) *table {
 				p.splitRowLine(t, j)
 			}
 			last = j
+			leadIn++
 			continue
 		}
 		break
@@ -201,8 +207,14 @@ func (p *parser) tabTable(i int) *table {
 	}
 	t.end = last + 1
 	p.markTable(t)
+	p.notes = append(p.notes, t.notes...)
 	return t
 }
+
+// maxLeadIn bounds the lines read after a header before a first row: a
+// run of tab-separated lines without one is no table, and giving up early
+// keeps a long run from being read again from each of its lines.
+const maxLeadIn = 8
 
 // splitFollows reports whether the rows after a header at line i are those
 // of a split table: a unit's name, then numbers.
@@ -270,7 +282,7 @@ func (p *parser) taskRowLine(t *table, j int) {
 	case t.cols.number < 0 && cell(cells, t.cols.content) != "":
 		t.rows = append(t.rows, rawRow{at: j, cells: append([]string(nil), raw...)})
 	default:
-		p.note(j, plan.SeverityInfo, "", "表格中的这一行未能识别，已跳过：%s", clip(cleanText(p.lines[j].text), 40))
+		t.notes = append(t.notes, p.lineNote(j, plan.SeverityInfo, "表格中的这一行未能识别，已跳过：%s", clip(p.lines[j].clean(), 40)))
 	}
 }
 
@@ -333,7 +345,7 @@ func (p *parser) splitRowLine(t *table, j int) {
 	case unit != "":
 		t.rows = append(t.rows, rawRow{at: j, cells: append([]string(nil), raw...)})
 	default:
-		p.note(j, plan.SeverityInfo, "", "表格中的这一行未能识别，已跳过：%s", clip(cleanText(p.lines[j].text), 40))
+		t.notes = append(t.notes, p.lineNote(j, plan.SeverityInfo, "表格中的这一行未能识别，已跳过：%s", clip(p.lines[j].clean(), 40)))
 	}
 }
 
@@ -355,6 +367,9 @@ var emptyValues = map[string]bool{"-": true, "—": true, "－": true, "–": tr
 // dashes that mean "none" (then the value is nil).
 func numericCell(s string) (*plan.Decimal, bool) {
 	s = cleanText(s)
+	if r, _ := utf8.DecodeRuneInString(s); !strings.ContainsRune("0123456789０１２３４５６７８９.．-—－–+/／无", r) {
+		return nil, false // most text: spare it the parsing
+	}
 	if emptyValues[key(s)] {
 		return nil, true
 	}

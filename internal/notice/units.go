@@ -12,14 +12,40 @@ import (
 // group phrase stays whole: 各街道、镇、集聚区 is one name (it stands for a
 // set of units), as are 区直相关部门 and 各乡镇（街道）.
 
-// unitLabelRe matches a label and its colon. 完成时限 and its kin label the
-// deadline, which shares the parenthesis in some notices.
-var (
-	unitLabelRe      = regexp.MustCompile(unitLabels)
-	unitLabelStartRe = regexp.MustCompile(`^` + unitLabels)
-)
+// unitLabels are the labels units (and deadlines, which share the
+// parenthesis in some notices) are written after, always with a colon.
+var unitLabels = []string{"牵头单位", "牵头部门", "主办单位", "主责单位", "责任单位", "责任部门", "配合单位", "配合部门",
+	"协办单位", "参与单位", "协同单位", "完成时限", "完成时间", "时间节点"}
 
-const unitLabels = `(牵头单位|牵头部门|主办单位|主责单位|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|协同单位|完成时限|完成时间|时间节点)\s*` + reColon
+// label is a label found in a key: k[start:end] is the label and its colon.
+type label struct {
+	start, end int
+	word       string
+}
+
+// findLabels returns the labels in k, in order. It looks for colons and
+// then at the words before them, which is much cheaper than a pattern of
+// alternatives run over every task's text.
+func findLabels(k string) []label {
+	var out []label
+	for i := 0; i < len(k); {
+		j := strings.IndexAny(k[i:], "：:")
+		if j < 0 {
+			break
+		}
+		colon := i + j
+		_, n := utf8.DecodeRuneInString(k[colon:])
+		before := strings.TrimRight(k[:colon], " ")
+		for _, w := range unitLabels {
+			if strings.HasSuffix(before, w) {
+				out = append(out, label{len(before) - len(w), colon + n, w})
+				break
+			}
+		}
+		i = colon + n
+	}
+	return out
+}
 
 type specKind int
 
@@ -49,21 +75,18 @@ func labelKind(label string) specKind {
 // parseSpecs reads "牵头单位：A；责任单位：B、C" (cleaned text) into one spec per
 // label.
 func parseSpecs(s string) []unitSpec {
-	k := key(s)
-	ms := unitLabelRe.FindAllStringSubmatchIndex(k, -1)
+	ls := findLabels(key(s))
 	var out []unitSpec
-	for i, m := range ms {
-		end := len(s)
+	for i, l := range ls {
 		raw := ""
-		if i+1 < len(ms) {
-			end = ms[i+1][0]
+		if i+1 < len(ls) {
 			// The separator before the next label is punctuation, not a
 			// sign of a cut-off list.
-			raw = strings.TrimRight(s[m[1]:end], "；;，,。 ")
+			raw = strings.TrimRight(s[l.end:ls[i+1].start], "；;，,。 ")
 		} else {
-			raw = strings.TrimRight(s[m[1]:end], "。 ")
+			raw = strings.TrimRight(s[l.end:], "。 ")
 		}
-		out = append(out, unitSpec{kind: labelKind(k[m[2]:m[3]]), label: s[m[2]:m[3]], raw: raw})
+		out = append(out, unitSpec{kind: labelKind(l.word), label: s[l.start : l.start+len(l.word)], raw: raw})
 	}
 	return out
 }
@@ -72,8 +95,8 @@ func parseSpecs(s string) []unitSpec {
 var groupKinds = setOf("街道", "街办", "镇", "乡", "乡镇", "集聚区", "园区", "开发区", "管委会", "社区", "村",
 	"部门", "单位", "区直部门", "区直单位", "企业", "学校", "街")
 
-// leadMarkRe matches a unit marked as leading inside a list: 区科工局（牵头）.
-var leadMarkRe = regexp.MustCompile(reLP + `牵头` + reRP + `$`)
+// leadMarks mark a unit as leading inside a list: 区科工局（牵头）.
+var leadMarks = []string{"（牵头）", "(牵头)", "（牵头)", "(牵头）"}
 
 // unitList is a list of unit names as written.
 type unitList struct {
@@ -114,9 +137,13 @@ func splitUnits(s string) unitList {
 			}
 		}
 		name := strings.TrimSpace(s[t.start:t.end])
-		if m := leadMarkRe.FindStringIndex(key(name)); m != nil {
-			name = name[:m[0]]
-			out.leads = append(out.leads, name)
+		k := key(name)
+		for _, m := range leadMarks {
+			if strings.HasSuffix(k, m) {
+				name = name[:len(name)-len(m)]
+				out.leads = append(out.leads, name)
+				break
+			}
 		}
 		if n := strings.TrimSuffix(name, "等"); utf8.RuneCountInString(n) >= 2 {
 			name = n
@@ -168,22 +195,16 @@ func extractUnits(text string) (string, []unitSpec) {
 	}
 	rest := b.String()
 	// Labels without a parenthesis, after the text: "…发展。责任单位：区发改委".
-	if m := findLabel(key(rest)); m != nil && sentenceStart(rest, m[0]) {
-		specs = append(specs, parseSpecs(rest[m[0]:])...)
-		rest = rest[:m[0]]
+	if ls := findLabels(key(rest)); len(ls) > 0 && sentenceStart(rest, ls[0].start) {
+		specs = append(specs, parseSpecs(rest[ls[0].start:])...)
+		rest = rest[:ls[0].start]
 	}
 	return strings.TrimSpace(rest), specs
 }
 
-func labelAtStart(s string) bool { return unitLabelStartRe.MatchString(s) }
-
-// findLabel is unitLabelRe.FindStringIndex for long texts: every label has
-// one of these words, and looking for them first is much cheaper.
-func findLabel(k string) []int {
-	if !containsAny(k, "单位", "部门", "时限", "时间", "节点") {
-		return nil
-	}
-	return unitLabelRe.FindStringIndex(k)
+func labelAtStart(k string) bool {
+	ls := findLabels(k)
+	return len(ls) > 0 && ls[0].start == 0
 }
 
 // sentenceStart reports whether byte i of s starts a sentence.

@@ -35,6 +35,9 @@ import (
 //     when there is no total row) differs from the goal's target (or lies
 //     outside a range target).
 //   - unknown_unit: a unit name that known rejects, once per name.
+//
+// truncated_units is the notice parser's: a list ending in 、 can only be
+// seen in the text, before names are cleaned.
 func Lint(doc *Document, known func(unitName string) bool) []Finding {
 	l := &linter{doc: doc, out: []Finding{}}
 	l.index()
