@@ -179,18 +179,7 @@ func (d *Data) indicatorTable() report.Table {
 				cells = append(cells, report.Cell{}, report.Cell{}, report.Cell{}, report.Cell{})
 				continue
 			}
-			actual, ratio := "—", "—"
-			if c.Actual != nil {
-				actual = c.Actual.String()
-			}
-			if c.Assessment.Assessable {
-				ratio = pct(c.Assessment.Completion.Ratio)
-			}
-			cells = append(cells,
-				report.Cell{Text: c.Target.String(), Align: report.AlignRight},
-				report.Cell{Text: actual, Align: report.AlignRight},
-				report.Cell{Text: ratio, Align: report.AlignRight},
-				report.Cell{Text: c.Assessment.Status.Label(), Status: reportStatus(c.Assessment.Status)})
+			cells = append(cells, progressCells(c.Target, c.Actual, c.Assessment, false)...)
 		}
 		t.Rows = append(t.Rows, cells)
 	}
@@ -200,22 +189,29 @@ func (d *Data) indicatorTable() report.Table {
 			if c.Goal.ID != g.ID {
 				continue
 			}
-			actual, ratio := "—", "—"
-			if c.Actual != nil {
-				actual = c.Actual.String()
-			}
-			if c.Assessment.Assessable {
-				ratio = pct(c.Assessment.Completion.Ratio)
-			}
-			total = append(total,
-				report.Cell{Text: g.Target.String(), Align: report.AlignRight, Bold: true},
-				report.Cell{Text: actual, Align: report.AlignRight, Bold: true},
-				report.Cell{Text: ratio, Align: report.AlignRight, Bold: true},
-				report.Cell{Text: c.Assessment.Status.Label(), Status: reportStatus(c.Assessment.Status), Bold: true})
+			total = append(total, progressCells(g.Target, c.Actual, c.Assessment, true)...)
 		}
 	}
 	t.Rows = append(t.Rows, total)
 	return t
+}
+
+// progressCells are a target's four cells in the indicator table: target,
+// actual, completion and status.
+func progressCells(target plan.Decimal, actual *plan.Decimal, a plan.Assessment, bold bool) []report.Cell {
+	done, ratio := "—", "—"
+	if actual != nil {
+		done = actual.String()
+	}
+	if a.Assessable {
+		ratio = pct(a.Completion.Ratio)
+	}
+	return []report.Cell{
+		{Text: target.String(), Align: report.AlignRight, Bold: bold},
+		{Text: done, Align: report.AlignRight, Bold: bold},
+		{Text: ratio, Align: report.AlignRight, Bold: bold},
+		{Text: a.Status.Label(), Status: reportStatus(a.Status), Bold: bold},
+	}
 }
 
 func (d *Data) rankingTable() report.Table {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
 )
@@ -56,12 +55,8 @@ func (s *Server) apiRound(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	u := currentUser(r)
 	out := []formSummaryJSON{}
-	for _, f := range forms {
-		if u.Role == auth.RoleReporter && f.UnitID != u.UnitID {
-			continue
-		}
+	for _, f := range visibleForms(currentUser(r), forms) {
 		out = append(out, formSummaryJSON{f.PublicID, f.UnitID, f.UnitName, f.State, f.TypedFields, f.CarriedFields, f.SecondsSpent})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"round": rd, "forms": out})

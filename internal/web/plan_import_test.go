@@ -30,18 +30,7 @@ func postForm(t *testing.T, c *http.Client, u string, vals url.Values) (int, str
 
 func postFile(t *testing.T, c *http.Client, u, field, name string, data []byte) (int, string, string) {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile(field, name)
-	fw.Write(data)
-	mw.Close()
-	res, err := c.Post(u, mw.FormDataContentType(), &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b), res.Header.Get("Location")
+	return postFileWith(t, c, u, field, name, data, nil)
 }
 
 var hiddenDocument = regexp.MustCompile(`name="document" value="([^"]*)"`)

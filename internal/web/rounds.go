@@ -117,9 +117,8 @@ func (s *Server) roundShow(w http.ResponseWriter, r *http.Request) {
 		if f.State.Reported() {
 			typed, carried, seconds, reported = typed+f.TypedFields, carried+f.CarriedFields, seconds+f.SecondsSpent, reported+1
 		}
-		if u.Role == auth.RoleReporter && f.UnitID != u.UnitID {
-			continue
-		}
+	}
+	for _, f := range visibleForms(u, forms) {
 		rows = append(rows, matrixRow{FormSummary: f, Minutes: (f.SecondsSpent + 59) / 60})
 	}
 	data := map[string]any{"Round": rd, "Rows": rows, "States": plan.FormStates, "CanRemind": s.opts.Reminder != nil, "CanPDF": s.opts.Chromium != ""}
@@ -249,4 +248,19 @@ func (s *Server) scopeUnits(r *http.Request, doc *plan.Document) ([]scopeUnit, e
 		}
 	}
 	return append(first, rest...), nil
+}
+
+// visibleForms cuts a round's forms to what the user may see of them: a
+// reporter sees its own unit's only.
+func visibleForms(u *auth.User, forms []store.FormSummary) []store.FormSummary {
+	if u.Role != auth.RoleReporter {
+		return forms
+	}
+	var out []store.FormSummary
+	for _, f := range forms {
+		if f.UnitID == u.UnitID {
+			out = append(out, f)
+		}
+	}
+	return out
 }
