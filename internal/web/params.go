@@ -25,23 +25,21 @@ func optionalPathID(r *http.Request, name string) (int64, error) {
 	return pathID(r, name)
 }
 
-// formUnits splits a units field as typed: 区科工局、区发改委，各街道、镇、集聚区.
-// Group phrases the directory knows are kept whole even though they contain
-// the separators.
+// formUnits splits a units field as typed: 区科工局、区发改委，各街道、镇、集聚区,
+// or one name a line. Group phrases the directory knows are kept whole even
+// when they hold separators that plan.SplitUnits would split on.
 func formUnits(value string, dir *plan.Directory) []string {
-	value = strings.NewReplacer("\r", "", "\n", "、", "，", "、", ",", "、", "；", "、", ";", "、").Replace(value)
+	value = strings.NewReplacer("\r\n", "、", "\n", "、").Replace(value)
 	for _, g := range dir.Groups {
 		for _, n := range append([]string{g.Name}, g.Aliases...) {
 			value = strings.ReplaceAll(value, n, strings.ReplaceAll(n, "、", "\x00"))
 		}
 	}
-	var out []string
-	for _, part := range strings.Split(value, "、") {
-		if n := plan.CleanName(strings.ReplaceAll(part, "\x00", "、")); n != "" {
-			out = append(out, n)
-		}
+	names := plan.SplitUnits(value)
+	for i, n := range names {
+		names[i] = strings.ReplaceAll(n, "\x00", "、")
 	}
-	return out
+	return names
 }
 
 // formDecimal reads an optional decimal field; field names it in the error.

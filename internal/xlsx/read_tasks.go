@@ -174,8 +174,8 @@ func readTaskRows(g *grid, hdr int, cols map[string]int) ([]plan.DocTaskRow, err
 			Number:           number,
 			Section:          section,
 			Content:          content,
-			LeadUnits:        SplitUnits(lead),
-			ResponsibleUnits: SplitUnits(resp),
+			LeadUnits:        plan.SplitUnits(lead),
+			ResponsibleUnits: plan.SplitUnits(resp),
 			Deadline:         field(r, fieldDeadline),
 		}
 		if row.Content == "" {

@@ -77,7 +77,7 @@ func taskTableTitle(doc *plan.Document) string {
 
 // joinUnits writes unit names as the notice does, "、" between names and "，"
 // before a group phrase, which itself holds "、": 区科工局，各街道、镇、集聚区.
-// SplitUnits reads it back to the same names.
+// plan.SplitUnits reads it back to the same names.
 func joinUnits(names []string) string {
 	var b strings.Builder
 	for i, n := range names {

@@ -1,4 +1,4 @@
-package xlsx
+package plan
 
 import (
 	"strings"
@@ -10,9 +10,8 @@ import (
 // beginning with 各 takes the bare kind words after it (镇, 集聚区), so
 // 各街道、镇、集聚区 is one name, and 区直相关部门 has no separator to split
 // on. Separators inside brackets do not split: 区发改委（统计、物价）.
-//
-// The notice parser splits the same cells from text; the two are to be
-// reconciled into one helper in package plan.
+// Excel cells and the web forms use it; the notice parser has its own,
+// which also reads marks such as （牵头） and cut-off lists from PDF text.
 func SplitUnits(s string) []string {
 	var parts []string
 	var cur strings.Builder
