@@ -151,7 +151,7 @@ func (p *parser) buildSplitTable(t *table) {
 			case v != nil:
 				row.Values[c.name] = *v
 			case !ok:
-				p.noteAt(r.at, plan.SeverityInfo, "", label+" "+row.Unit+"行",
+				p.noteAt(r.at, plan.SeverityInfo, plan.FindingNotRead, label+" "+row.Unit+"行",
 					"“%s”列的“%s”不是数字，未读取", c.name, cleanText(cell(r.cells, c.at)))
 			}
 		}

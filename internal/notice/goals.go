@@ -85,7 +85,7 @@ func (p *parser) readGoals(segs []seg) []plan.DocGoal {
 		segAt := segs[segIndex(offs, start)].at
 		g, ok := p.goal(text, k, m, cs, goals)
 		if !ok {
-			p.note(segAt, plan.SeverityInfo, "", "“%s”没有指标名称，未作为目标", text[start:end])
+			p.note(segAt, plan.SeverityInfo, plan.FindingNotRead, "“%s”没有指标名称，未作为目标", text[start:end])
 			continue
 		}
 		g.Year = c.year

@@ -269,7 +269,7 @@ func TestUnplacedAttachmentText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []plan.Finding{{Severity: plan.SeverityInfo, Where: "第6行", Message: "附件中有3行未能识别为表格，未读取：填报说明："}}
+	want := []plan.Finding{{Severity: plan.SeverityInfo, Code: plan.FindingNotRead, Where: "第6行", Message: "附件中有3行未能识别为表格，未读取：填报说明："}}
 	if len(doc.Findings) != 1 || doc.Findings[0] != want[0] {
 		t.Errorf("findings = %+v, want %+v", doc.Findings, want)
 	}

@@ -55,6 +55,13 @@ func (p *parser) lineNote(i int, sev plan.Severity, format string, args ...any) 
 	return note{line: i, f: plan.Finding{Severity: sev, Where: where, Message: fmt.Sprintf(format, args...)}}
 }
 
+// notRead makes an info finding about line i, which was left out.
+func (p *parser) notRead(i int, format string, args ...any) note {
+	n := p.lineNote(i, plan.SeverityInfo, format, args...)
+	n.f.Code = plan.FindingNotRead
+	return n
+}
+
 func (p *parser) noteAt(i int, sev plan.Severity, code, where, format string, args ...any) {
 	p.notes = append(p.notes, note{line: i, f: plan.Finding{Severity: sev, Code: code, Where: where, Message: fmt.Sprintf(format, args...)}})
 }
@@ -113,7 +120,7 @@ func (p *parser) noteUnplaced() {
 	var run []int
 	flush := func() {
 		if len(run) > 0 {
-			p.note(run[0], plan.SeverityInfo, "", "附件中有%d行未能识别为表格，未读取：%s", len(run), clip(p.lines[run[0]].clean(), 30))
+			p.note(run[0], plan.SeverityInfo, plan.FindingNotRead, "附件中有%d行未能识别为表格，未读取：%s", len(run), clip(p.lines[run[0]].clean(), 30))
 		}
 		run = nil
 	}

@@ -282,7 +282,7 @@ func (p *parser) taskRowLine(t *table, j int) {
 	case t.cols.number < 0 && cell(cells, t.cols.content) != "":
 		t.rows = append(t.rows, rawRow{at: j, cells: append([]string(nil), raw...)})
 	default:
-		t.notes = append(t.notes, p.lineNote(j, plan.SeverityInfo, "表格中的这一行未能识别，已跳过：%s", clip(p.lines[j].clean(), 40)))
+		t.notes = append(t.notes, p.notRead(j, "表格中的这一行未能识别，已跳过：%s", clip(p.lines[j].clean(), 40)))
 	}
 }
 
@@ -345,7 +345,7 @@ func (p *parser) splitRowLine(t *table, j int) {
 	case unit != "":
 		t.rows = append(t.rows, rawRow{at: j, cells: append([]string(nil), raw...)})
 	default:
-		t.notes = append(t.notes, p.lineNote(j, plan.SeverityInfo, "表格中的这一行未能识别，已跳过：%s", clip(p.lines[j].clean(), 40)))
+		t.notes = append(t.notes, p.notRead(j, "表格中的这一行未能识别，已跳过：%s", clip(p.lines[j].clean(), 40)))
 	}
 }
 

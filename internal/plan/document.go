@@ -123,4 +123,5 @@ const (
 	FindingNoLeadUnit      = "no_lead_unit"      // a task or row without a lead unit
 	FindingUnmappedRow     = "unmapped_row"      // a task-table row that details no body task
 	FindingUnknownColumn   = "unknown_column"    // a split-table column that matches no goal
+	FindingNotRead         = "not_read"          // source text the parser could not place and left out
 )
