@@ -13,9 +13,10 @@ import (
 	"kechuang/internal/store"
 )
 
-// readPassword takes the first line of standard input: passwords never go
-// on the command line, where ps and shell history would keep them.
-func readPassword(e *env) (string, error) {
+// readPasswordHash takes a password from the first line of standard input
+// (passwords never go on the command line, where ps and shell history
+// would keep them), checks it against the rule and returns its hash.
+func readPasswordHash(e *env) (string, error) {
 	line, err := bufio.NewReader(e.stdin).ReadString('\n')
 	if err != nil && line == "" {
 		return "", fmt.Errorf("未从标准输入读到密码")
@@ -24,7 +25,7 @@ func readPassword(e *env) (string, error) {
 	if err := auth.CheckPassword(pw); err != nil {
 		return "", err
 	}
-	return pw, nil
+	return auth.HashPassword(pw)
 }
 
 func runUserAdd(ctx context.Context, e *env, args []string) error {
@@ -40,7 +41,7 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 || !*stdin {
 		return fmt.Errorf("用法: kechuang user add NAME --role admin|leader|reporter [--unit UNIT] --password-stdin")
 	}
-	pw, err := readPassword(e)
+	hash, err := readPasswordHash(e)
 	if err != nil {
 		return err
 	}
@@ -61,10 +62,6 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		}
 		unitID = ref.UnitID
 	}
-	hash, err := auth.HashPassword(pw)
-	if err != nil {
-		return err
-	}
 	u, err := s.CreateUser(ctx, store.NewUser{Username: pos[0], DisplayName: *display, Role: auth.Role(*role), UnitID: unitID, PasswordHash: hash})
 	if err != nil {
 		return err
@@ -83,7 +80,7 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 || !*stdin {
 		return fmt.Errorf("用法: kechuang user passwd NAME --password-stdin")
 	}
-	pw, err := readPassword(e)
+	hash, err := readPasswordHash(e)
 	if err != nil {
 		return err
 	}
@@ -92,10 +89,6 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	hash, err := auth.HashPassword(pw)
-	if err != nil {
-		return err
-	}
 	if err := s.SetPasswordHash(ctx, pos[0], hash); err != nil {
 		return err
 	}
