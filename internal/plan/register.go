@@ -217,3 +217,22 @@ type Statistic struct {
 	Final     bool    `json:"final"` // 正式 (true) or 初步/快报 (false)
 	Origin    Origin  `json:"origin"`
 }
+
+// RegisterRow is one row read from a list: its record — one of
+// *Enterprise, *SMERecord, *HighTechCert, *Contract, *Patent, *Platform,
+// *Statistic, as the list's kind says — or the problems that keep it from
+// being one. Readers yield rows one at a time so that a large list streams
+// into the store.
+type RegisterRow struct {
+	Origin   Origin
+	Record   any          // nil when Problems is not empty
+	Problems []RowProblem // the row is rejected
+	Warnings []RowProblem // the row is kept (e.g. a USCC whose check character fails)
+}
+
+// RowProblem is what is wrong with one cell of a row: the column as the
+// list's header names it, with its letter ("统一社会信用代码（C列）"), and why.
+type RowProblem struct {
+	Column  string `json:"column"`
+	Message string `json:"message"`
+}
