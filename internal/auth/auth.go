@@ -70,15 +70,19 @@ const (
 )
 
 // Resource is what an object-level permission is decided on: whose form it
-// is and which units lead tasks on it.
+// is, which tasks of it each other unit leads, and — for an object on one
+// task of the form, such as an evidence file — that task.
 type Resource struct {
-	UnitID      int64
-	LeadUnitIDs []int64
+	UnitID int64
+	Leads  map[int64][]int64 // unit ID → the tasks of the form it leads
+	TaskID int64             // the task the object is on; 0 for the form as a whole
 }
 
-func (r *Resource) leads(unitID int64) bool {
-	for _, id := range r.LeadUnitIDs {
-		if id == unitID {
+func (r *Resource) leads(unitID int64) bool { return len(r.Leads[unitID]) > 0 }
+
+func (r *Resource) leadsTask(unitID, taskID int64) bool {
+	for _, t := range r.Leads[unitID] {
+		if t == taskID {
 			return true
 		}
 	}
@@ -133,7 +137,10 @@ func Can(u *User, p Perm, res *Resource) bool {
 		return false
 	}
 	own := u.Role == RoleReporter && u.UnitID != 0 && u.UnitID == res.UnitID
-	leads := u.Role == RoleReporter && u.UnitID != 0 && res.leads(u.UnitID)
+	// A lead unit's reviewer reaches the form, and of what hangs on one task
+	// only what hangs on a task it leads.
+	leads := u.Role == RoleReporter && u.UnitID != 0 && !own &&
+		(res.TaskID == 0 && res.leads(u.UnitID) || res.TaskID != 0 && res.leadsTask(u.UnitID, res.TaskID))
 	switch p {
 	case PermFormRead:
 		return u.Role == RoleAdmin || u.Role == RoleLeader || own || leads
@@ -144,3 +151,67 @@ func Can(u *User, p Perm, res *Resource) bool {
 	}
 	return false
 }
+
+// Sight is what a user may see of a plan's figures and of units' words: the
+// one visibility rule behind the dashboard, the goal drill-down, the plan,
+// unit and round pages, the API and the bulletin.
+type Sight struct {
+	All     bool  // every unit's figures, words (存在问题) and form links
+	Own     int64 // else this unit's only (0: none, as for the public)
+	Ranking bool  // the ranking of units
+}
+
+// SightOf is a user's sight (nil: an anonymous visitor of the public page).
+// Administrators see everything; leaders see every unit, and the ranking
+// unless the plan hides it from them; a reporter sees the district's
+// figures and its own unit's, never another unit's; the public sees the
+// district's figures only.
+func SightOf(u *User, hideRanking bool) Sight {
+	switch {
+	case u == nil || u.Disabled:
+		return Sight{}
+	case u.Role == RoleAdmin:
+		return Sight{All: true, Ranking: true}
+	case u.Role == RoleLeader:
+		return Sight{All: true, Ranking: !hideRanking}
+	case u.Role == RoleReporter:
+		return Sight{Own: u.UnitID}
+	}
+	return Sight{}
+}
+
+// Sees reports whether the sight takes in the unit's figures and words.
+func (s Sight) Sees(unitID int64) bool { return s.All || s.Own != 0 && s.Own == unitID }
+
+// FormSight is what a user who may read a form sees of it.
+type FormSight struct {
+	Whole  bool           // every task entry and value; else only Tasks' entries, no values
+	Tasks  map[int64]bool // the tasks a lead unit's reviewer leads
+	Drafts bool           // what the unit has saved but not reported; else its last reported version only
+}
+
+// FormSightOf is u's sight of the form res (u may read it: Can PermFormRead).
+// The unit's own reporters and administrators see the form whole, drafts
+// included; leaders see it whole as last reported; a lead unit's reviewer
+// sees the entries of the tasks it leads as last reported, and no values.
+func FormSightOf(u *User, res *Resource) FormSight {
+	switch {
+	case u == nil || res == nil:
+		return FormSight{}
+	case u.Role == RoleAdmin, u.Role == RoleReporter && u.UnitID != 0 && u.UnitID == res.UnitID:
+		return FormSight{Whole: true, Drafts: true}
+	case u.Role == RoleLeader:
+		return FormSight{Whole: true}
+	}
+	fs := FormSight{Tasks: map[int64]bool{}}
+	if u.Role == RoleReporter && u.UnitID != 0 {
+		for _, t := range res.Leads[u.UnitID] {
+			fs.Tasks[t] = true
+		}
+	}
+	return fs
+}
+
+// Task reports whether the sight takes in the entry (and what hangs on it)
+// of a task.
+func (fs FormSight) Task(taskID int64) bool { return fs.Whole || fs.Tasks[taskID] }

@@ -100,7 +100,7 @@ func TestCanOnForms(t *testing.T) {
 	lead := &User{Role: RoleReporter, UnitID: 2}  // 区科工局, leads a task on it
 	other := &User{Role: RoleReporter, UnitID: 4} // 洪都街道
 	unbound := &User{Role: RoleReporter}
-	form := &Resource{UnitID: 3, LeadUnitIDs: []int64{2}}
+	form := &Resource{UnitID: 3, Leads: map[int64][]int64{2: {10}}}
 	tests := []struct {
 		user *User
 		perm Perm
@@ -122,5 +122,67 @@ func TestCanOnForms(t *testing.T) {
 	}
 	if Can(admin, PermFormRead, nil) {
 		t.Error("an object-level permission without its object was granted")
+	}
+	// Evidence on a task: the lead unit reaches what hangs on the task it
+	// leads (10), not on another (11).
+	for _, tt := range []struct {
+		user *User
+		task int64
+		want bool
+	}{
+		{lead, 10, true}, {lead, 11, false}, {own, 11, true}, {leader, 11, true}, {other, 10, false},
+	} {
+		res := &Resource{UnitID: 3, Leads: form.Leads, TaskID: tt.task}
+		if got := Can(tt.user, PermFormRead, res); got != tt.want {
+			t.Errorf("Can(%+v, read, task %d) = %v, want %v", tt.user, tt.task, got, tt.want)
+		}
+	}
+}
+
+func TestSight(t *testing.T) {
+	tests := []struct {
+		name   string
+		user   *User
+		hide   bool
+		unit   int64
+		sees   bool
+		ranked bool
+	}{
+		{"admin", &User{Role: RoleAdmin}, true, 4, true, true},
+		{"leader", &User{Role: RoleLeader}, false, 4, true, true},
+		{"leader, ranking hidden", &User{Role: RoleLeader}, true, 4, true, false},
+		{"reporter, own unit", &User{Role: RoleReporter, UnitID: 3}, false, 3, true, false},
+		{"reporter, another unit", &User{Role: RoleReporter, UnitID: 3}, false, 4, false, false},
+		{"unbound reporter", &User{Role: RoleReporter}, false, 0, false, false},
+		{"public", nil, false, 4, false, false},
+		{"disabled", &User{Role: RoleAdmin, Disabled: true}, false, 4, false, false},
+	}
+	for _, tt := range tests {
+		s := SightOf(tt.user, tt.hide)
+		if s.Sees(tt.unit) != tt.sees || s.Ranking != tt.ranked {
+			t.Errorf("%s: sees %v ranking %v, want %v %v", tt.name, s.Sees(tt.unit), s.Ranking, tt.sees, tt.ranked)
+		}
+	}
+}
+
+func TestFormSight(t *testing.T) {
+	form := &Resource{UnitID: 3, Leads: map[int64][]int64{2: {10}}}
+	tests := []struct {
+		name           string
+		user           *User
+		whole, drafts  bool
+		task10, task11 bool
+	}{
+		{"admin", &User{Role: RoleAdmin}, true, true, true, true},
+		{"own reporter", &User{Role: RoleReporter, UnitID: 3}, true, true, true, true},
+		{"leader", &User{Role: RoleLeader}, true, false, true, true},
+		{"lead unit", &User{Role: RoleReporter, UnitID: 2}, false, false, true, false},
+		{"other unit", &User{Role: RoleReporter, UnitID: 4}, false, false, false, false},
+	}
+	for _, tt := range tests {
+		fs := FormSightOf(tt.user, form)
+		if fs.Whole != tt.whole || fs.Drafts != tt.drafts || fs.Task(10) != tt.task10 || fs.Task(11) != tt.task11 {
+			t.Errorf("%s: %+v", tt.name, fs)
+		}
 	}
 }

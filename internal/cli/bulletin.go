@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 	"kechuang/internal/progress"
 )
@@ -48,7 +49,7 @@ func runBulletin(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	b, d, err := progress.RoundBulletin(ctx, s, roundID, func(plan.ProgressSettings) bool { return true }, time.Now())
+	b, d, err := progress.RoundBulletin(ctx, s, roundID, func(plan.ProgressSettings) auth.Sight { return auth.SightOf(&auth.User{Role: auth.RoleAdmin}, false) }, time.Now())
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,22 @@ type Publication struct {
 	Goals      bool `json:"goals"`      // the goals and their targets
 	Completion bool `json:"completion"` // each goal's actual, completion and status as of the latest closed round
 	Tasks      bool `json:"tasks"`      // each task's status from its lead units
+	// The status words that may appear: progress statuses (超序时, 滞后 …)
+	// beside the completion figures, and which task statuses are named
+	// (others show as 暂不公开).
+	StatusWords bool         `json:"status_words"`
+	TaskWords   []TaskStatus `json:"task_words,omitempty"`
+}
+
+// TaskWord is how the public page names a task's status: the status when
+// the admin publishes that word, "" when not.
+func (p Publication) TaskWord(s TaskStatus) string {
+	for _, w := range p.TaskWords {
+		if w == s {
+			return s.Label()
+		}
+	}
+	return ""
 }
 
 // Any reports whether anything is published.
@@ -62,8 +78,8 @@ type OverviewInput struct {
 	Doc         *Document
 	Units       []Unit       // the directory's units, for names and order
 	Allocations []Allocation // Resolve's
-	Values      []UnitValue  // approved values of every round, any order
-	AsOf        time.Time    // the data date judged (the latest round's)
+	Values      []UnitValue  // approved values of the round judged and the rounds before it, any order
+	AsOf        time.Time    // the round's data date
 	Settings    ProgressSettings
 }
 
@@ -77,6 +93,7 @@ type GoalCard struct {
 	Gap        *Decimal // the forecast's shortfall from the target (0 when it meets it)
 	Meets      bool     // the forecast meets the target
 	Trend      []TrendPoint
+	Carried    int // units whose part of the actual is carried from an earlier round
 }
 
 // TrendPoint is a goal's actual as of one round's date.
@@ -90,6 +107,8 @@ type Cell struct {
 	Target     Decimal
 	Actual     *Decimal
 	Source     string // the form the actual comes from
+	AsOf       string // the data date of the actual
+	Carried    bool   // the actual is from an earlier round: the unit has no approved report in this one
 	Assessment Assessment
 }
 
@@ -112,7 +131,10 @@ type Overview struct {
 }
 
 // BuildOverview computes the overview. Values after AsOf are ignored;
-// a unit's latest value up to AsOf is its actual.
+// a unit's latest value up to AsOf is its actual. A value from before AsOf
+// (an earlier round's, the unit not having an approved report in this one)
+// still counts in the district's figure, marked as carried, but not in the
+// ranking: a unit is ranked on what it reported for this date.
 func BuildOverview(in OverviewInput) *Overview {
 	year := in.Doc.Year
 	if year == 0 {
@@ -151,6 +173,11 @@ func BuildOverview(in OverviewInput) *Overview {
 		curve := in.Settings.Curve(g)
 		opt := in.Settings.Options
 		actual, ok := GoalActual(g, latestValues)
+		for _, v := range latestValues {
+			if v.GoalID == g.ID && v.AsOf < asOf {
+				card.Carried++
+			}
+		}
 		if ok {
 			card.Actual = &actual
 			card.Assessment = AssessGoal(g, curve, actual, year, in.AsOf, opt)
@@ -201,7 +228,7 @@ func BuildOverview(in OverviewInput) *Overview {
 		curve := in.Settings.Curve(g)
 		if v, ok := latest[key{a.GoalID, a.UnitID}]; ok {
 			val := v.Value
-			cell.Actual, cell.Source = &val, v.Source
+			cell.Actual, cell.Source, cell.AsOf, cell.Carried = &val, v.Source, v.AsOf, v.AsOf < asOf
 			cell.Assessment = AssessGoal(ag, curve, val, year, in.AsOf, in.Settings.Options)
 		} else {
 			cell.Assessment = Assessment{Status: ProgressNotAssessable}
@@ -224,7 +251,11 @@ func BuildOverview(in OverviewInput) *Overview {
 		ri := RankInput{UnitID: u.ID, Unit: u.Label()}
 		for _, g := range ov.Goals {
 			if c, ok := row.Cells[g.ID]; ok && c.Actual != nil {
-				ri.Items = append(ri.Items, RankItemOf(g.ID, g.Indicator, c.Assessment))
+				it := RankItemOf(g.ID, g.Indicator, c.Assessment)
+				if c.Carried {
+					it.Carried = c.AsOf
+				}
+				ri.Items = append(ri.Items, it)
 			}
 		}
 		if u.Kind != UnitDepartment && u.Kind != UnitGovernment {

@@ -823,6 +823,7 @@ type RankItem struct {
 	Completion float64 // Completion.Ratio
 	Expected   float64 // Assessment.Expected
 	Assessable bool
+	Carried    string // the data date of a value carried from an earlier round: not counted
 }
 
 // RankItemOf is the rank item for an assessment.
@@ -870,8 +871,9 @@ type Ranked struct {
 //     done and 1 if not. The ratio is preferred to completion − expected
 //     because it weighs a lag by what was due: 10 points behind in March is
 //     worse than 10 points behind in November.
-//   - indicators not yet assessable (annual statistics before year end) are
-//     left out, listed in Parts with the reason;
+//   - indicators not yet assessable (annual statistics before year end), and
+//     values carried from an earlier round (the unit did not report for this
+//     date), are left out, listed in Parts with the reason;
 //   - the unit's score is the weighted mean over what is counted, × 100, to
 //     two decimals. Weights are per goal ID, 1 when missing (equal weights);
 //     a weight of 0, below 0 or not finite leaves the indicator out.
@@ -889,6 +891,8 @@ func Rank(units []RankInput, weights map[int64]float64) []Ranked {
 				w = 1
 			}
 			switch {
+			case it.Carried != "":
+				p.Excluded, p.Reason = true, "本期未报送（沿用"+it.Carried+"数据）"
 			case !it.Assessable:
 				p.Excluded, p.Reason = true, "不可评估"
 			case !(w > 0) || math.IsInf(w, 0):

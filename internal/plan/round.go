@@ -41,6 +41,7 @@ type Round struct {
 	State      RoundState `json:"state"`
 	RemindDays int        `json:"remind_days"` // remind this many days before the due date, and on it
 	UnitIDs    []int64    `json:"unit_ids"`    // units in scope
+	Issue      int        `json:"issue"`       // times its figures were issued by closing it: 2 and more are reissues
 }
 
 // CheckRound validates a round's fields as a whole; the error lists each
@@ -179,6 +180,59 @@ func Consolidate(leadStatuses []TaskStatus) TaskStatus {
 		}
 	}
 	return worst
+}
+
+// TaskReport is a unit's entry on a task in one of its reported
+// (submitted or approved) forms: what task statuses and the lagging list
+// are made of.
+type TaskReport struct {
+	TaskID   int64      `json:"task_id"`
+	Number   string     `json:"number"`
+	Title    string     `json:"title"`
+	UnitID   int64      `json:"unit_id"`
+	Unit     string     `json:"unit"`
+	Lead     bool       `json:"lead"` // the unit leads the task
+	Status   TaskStatus `json:"status"`
+	Problems string     `json:"problems"` // 存在问题, in the unit's words
+	Form     string     `json:"form"`     // public ID
+	Approved bool       `json:"approved"`
+	RoundID  int64      `json:"round_id"`
+	AsOf     string     `json:"as_of"`
+}
+
+// TaskStatusesOf is each task's status from reports (newest first): the
+// consolidation of its lead units' latest approved entries. Tasks no lead
+// unit has an approved entry on are absent.
+func TaskStatusesOf(reports []TaskReport) map[int64]TaskStatus {
+	leads := map[int64][]TaskStatus{}
+	seen := map[[2]int64]bool{}
+	for _, r := range reports {
+		k := [2]int64{r.TaskID, r.UnitID}
+		if !r.Lead || !r.Approved || seen[k] {
+			continue
+		}
+		seen[k] = true
+		leads[r.TaskID] = append(leads[r.TaskID], r.Status)
+	}
+	out := make(map[int64]TaskStatus, len(leads))
+	for id, sts := range leads {
+		out[id] = Consolidate(sts)
+	}
+	return out
+}
+
+// LatestReports keeps each unit's latest entry on each task from reports
+// (newest first), in their order: what units last said, approved or not.
+func LatestReports(reports []TaskReport) []TaskReport {
+	var out []TaskReport
+	seen := map[[2]int64]bool{}
+	for _, r := range reports {
+		if k := [2]int64{r.TaskID, r.UnitID}; !seen[k] {
+			seen[k] = true
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Form is one unit's report in a round (填报).

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 	"kechuang/internal/report"
 	"kechuang/internal/store"
@@ -77,6 +78,10 @@ func (d *Data) Bulletin(showRanking bool, today time.Time) (*report.Bulletin, er
 	ref := "《" + doc.Title + "》"
 	if doc.DocNumber != "" {
 		ref += "（" + doc.DocNumber + "）"
+	}
+	if d.Frozen != nil && d.Frozen.Issue > 1 {
+		b.Title += fmt.Sprintf("（第%d版）", d.Frozen.Issue)
+		para(report.LevelBody, "（本轮调度经重新打开更正后再次结束，本通报为第%d版，替代此前印发的版本。）", d.Frozen.Issue)
 	}
 	para(report.LevelBody, "为推动%s各项目标任务落实，近期开展了%s（数据截至%s），现将有关情况通报如下。", ref, rd.Label, report.FormatDate(rd.AsOf))
 
@@ -164,7 +169,7 @@ func lateSentence(late []LateUnit) string {
 func (d *Data) indicatorTable() report.Table {
 	ov := d.Overview
 	t := report.Table{Title: "各单位目标完成情况（截至" + report.FormatDate(ov.AsOf) + "）", Header: []string{"单位"},
-		Note: "注：完成率＝完成数÷分解目标；序时进度按指标的进度曲线计算；完成数为审核通过的填报数。"}
+		Note: "注：完成率＝完成数÷分解目标；序时进度按指标的进度曲线计算；完成数为审核通过的填报数；标“＊”的为本期未报送、沿用此前审核通过的数据，不参与排名。"}
 	for _, g := range ov.Goals {
 		t.Header = append(t.Header, g.Indicator+"目标（"+g.Unit+"）", "完成", "完成率", "状态")
 	}
@@ -179,7 +184,11 @@ func (d *Data) indicatorTable() report.Table {
 				cells = append(cells, report.Cell{}, report.Cell{}, report.Cell{}, report.Cell{})
 				continue
 			}
-			cells = append(cells, progressCells(c.Target, c.Actual, c.Assessment, false)...)
+			pc := progressCells(c.Target, c.Actual, c.Assessment, false)
+			if c.Carried {
+				pc[1].Text += "＊"
+			}
+			cells = append(cells, pc...)
 		}
 		t.Rows = append(t.Rows, cells)
 	}
@@ -259,7 +268,7 @@ func (d *Data) laggingTable() report.Table {
 var BulletinFormats = []string{"docx", "xlsx", "pdf"}
 
 // RoundBulletin loads a closed round's progress and drafts its bulletin.
-func RoundBulletin(ctx context.Context, st *store.Store, roundID int64, showRanking func(plan.ProgressSettings) bool, today time.Time) (*report.Bulletin, *Data, error) {
+func RoundBulletin(ctx context.Context, st *store.Store, roundID int64, sight func(plan.ProgressSettings) auth.Sight, today time.Time) (*report.Bulletin, *Data, error) {
 	rd, err := st.Round(ctx, roundID)
 	if err != nil {
 		return nil, nil, err
@@ -271,7 +280,14 @@ func RoundBulletin(ctx context.Context, st *store.Store, roundID int64, showRank
 	if err != nil {
 		return nil, nil, err
 	}
-	b, err := d.Bulletin(showRanking(d.Settings), today)
+	if d.Frozen != nil {
+		// An issued bulletin is dated the day its figures were frozen, so
+		// that it reads the same whenever it is downloaded.
+		today = d.Frozen.At
+	}
+	sg := sight(d.Settings)
+	d = d.For(sg)
+	b, err := d.Bulletin(sg.Ranking, today)
 	return b, d, err
 }
 

@@ -7,6 +7,7 @@ package progress
 import (
 	"context"
 
+	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
 )
@@ -14,13 +15,18 @@ import (
 // Data is a plan's progress at a round, with what the dashboard,
 // the bulletin and the public page show beside the overview.
 type Data struct {
-	Doc         *plan.Document
-	Round       *plan.Round // the round judged; nil when the plan has none
+	Doc         *plan.Document  // the plan as of the round (as it was when a closed round closed)
+	Plan        *plan.Document  // the plan as it stands now
+	Directory   *plan.Directory // the directory as it stands now
+	Round       *plan.Round // the round judged; nil when the plan has no opened round
 	Rounds      []*plan.Round
+	Frozen      *store.Frozen // the issue of a closed round's figures; nil when computed live
 	Overview    *plan.Overview
 	Settings    plan.ProgressSettings
 	TaskStatus  map[int64]plan.TaskStatus
-	Lagging     []store.TaskReport  // units' own words on tasks they report lagging
+	Values      []plan.UnitValue    // the approved values behind the overview, oldest first
+	Reports     []plan.TaskReport   // each unit's latest entry on each task, as of the round
+	Lagging     []plan.TaskReport   // units' own words on tasks they report lagging
 	Forms       []store.FormSummary // the round's forms
 	NotReported []store.FormSummary
 	Sections    []SectionCount
@@ -34,52 +40,36 @@ type SectionCount struct {
 	Unreported    int
 }
 
-// Load computes a plan's progress as of a round: the one given, or
-// the latest.
+// Load computes a plan's progress as of a round — the one given, or the
+// latest opened one — from what was reported up to that round's data date
+// (never a later round's), read in one read-only transaction; a closed
+// round's from the snapshot kept when it closed. This is the one read path
+// for progress: the dashboard, the plan and unit pages, the goal
+// drill-down, the bulletin, the public page and the API all come here.
 func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, error) {
-	doc, err := st.Plan(ctx, planID)
+	src, err := st.ProgressSource(ctx, planID, roundID)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := st.Directory(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rounds, err := st.Rounds(ctx, planID)
-	if err != nil {
-		return nil, err
-	}
-	d := &Data{Doc: doc, Rounds: rounds}
-	for _, r := range rounds {
-		if (roundID == 0 && d.Round == nil) || r.ID == roundID {
-			d.Round = r
-		}
-	}
-	if roundID != 0 && d.Round == nil {
-		return nil, plan.Errorf(plan.ENOTFOUND, "调度不存在。")
-	}
-	if d.Settings, err = st.ProgressSettings(ctx, planID); err != nil {
-		return nil, err
-	}
+	return compute(src)
+}
+
+// compute puts the overview and the task picture together from a source.
+func compute(src *store.ProgressSource) (*Data, error) {
+	d := &Data{Doc: src.Doc, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, Settings: src.Settings}
 	if d.Round == nil {
 		return d, nil
-	}
-	values, err := st.ApprovedValues(ctx, planID)
-	if err != nil {
-		return nil, err
 	}
 	asOf, err := plan.ParseAsOf(d.Round.AsOf)
 	if err != nil {
 		return nil, err
 	}
-	_, allocations := plan.Resolve(doc, dir)
 	d.Overview = plan.BuildOverview(plan.OverviewInput{
-		Doc: doc, Units: dir.Units, Allocations: allocations, Values: values, AsOf: asOf, Settings: d.Settings,
+		Doc: src.Doc, Units: src.Units, Allocations: src.Allocations, Values: src.Values, AsOf: asOf, Settings: src.Settings,
 	})
-	if d.TaskStatus, err = st.TaskStatuses(ctx, planID); err != nil {
-		return nil, err
-	}
-	for _, sec := range doc.Sections {
+	d.Values = src.Values
+	d.TaskStatus = plan.TaskStatusesOf(src.Reports)
+	for _, sec := range src.Doc.Sections {
 		sc := SectionCount{Number: sec.Number, Title: sec.Title, Counts: map[plan.TaskStatus]int{}}
 		for _, t := range sec.Tasks {
 			if st, ok := d.TaskStatus[t.ID]; ok {
@@ -90,24 +80,48 @@ func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, e
 		}
 		d.Sections = append(d.Sections, sc)
 	}
-	reports, err := st.LatestTaskReports(ctx, planID)
-	if err != nil {
-		return nil, err
-	}
-	for _, tr := range reports {
+	d.Reports = plan.LatestReports(src.Reports)
+	for _, tr := range d.Reports {
 		if tr.Status == plan.TaskLagging {
 			d.Lagging = append(d.Lagging, tr)
 		}
 	}
-	forms, err := st.RoundForms(ctx, d.Round.ID)
-	if err != nil {
-		return nil, err
-	}
-	d.Forms = forms
-	for _, f := range forms {
+	d.Forms = src.Forms
+	for _, f := range src.Forms {
 		if !f.State.Reported() {
 			d.NotReported = append(d.NotReported, f)
 		}
 	}
 	return d, nil
+}
+
+// For is the progress as a viewer with sight s (auth.SightOf) may see it:
+// the district's figures whole; of units, only the figures, words and form
+// links of the units s takes in; the ranking only when s allows it.
+func (d *Data) For(s auth.Sight) *Data {
+	c := *d
+	if d.Overview != nil {
+		ov := *d.Overview
+		ov.Rows = keep(d.Overview.Rows, func(r plan.UnitRow) bool { return s.Sees(r.Unit.ID) })
+		if !s.Ranking {
+			ov.Ranking = nil
+		}
+		c.Overview = &ov
+	}
+	c.Values = keep(d.Values, func(v plan.UnitValue) bool { return s.Sees(v.UnitID) })
+	c.Reports = keep(d.Reports, func(r plan.TaskReport) bool { return s.Sees(r.UnitID) })
+	c.Lagging = keep(d.Lagging, func(r plan.TaskReport) bool { return s.Sees(r.UnitID) })
+	c.Forms = keep(d.Forms, func(f store.FormSummary) bool { return s.Sees(f.UnitID) })
+	c.NotReported = keep(d.NotReported, func(f store.FormSummary) bool { return s.Sees(f.UnitID) })
+	return &c
+}
+
+func keep[T any](in []T, ok func(T) bool) []T {
+	var out []T
+	for _, x := range in {
+		if ok(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }

@@ -74,25 +74,29 @@ func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, erro
 }
 
 // FormResource returns what the authorization check decides a form by:
-// whose it is and which units lead a task on it.
+// whose it is and which tasks of it other units lead.
 func (s *Store) FormResource(ctx context.Context, publicID string) (*auth.Resource, error) {
-	res := &auth.Resource{}
+	return formResource(ctx, s.read, publicID)
+}
+
+func formResource(ctx context.Context, q queryer, publicID string) (*auth.Resource, error) {
+	res := &auth.Resource{Leads: map[int64][]int64{}}
 	var formID int64
-	err := s.read.QueryRowContext(ctx, `SELECT id, unit_id FROM forms WHERE public_id = $1`, publicID).Scan(&formID, &res.UnitID)
+	err := q.QueryRowContext(ctx, `SELECT id, unit_id FROM forms WHERE public_id = $1`, publicID).Scan(&formID, &res.UnitID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
 	}
 	if err != nil {
 		return nil, wrap(err, "read form %s", publicID)
 	}
-	err = eachRow(ctx, s.read, `
-		SELECT DISTINCT a.unit_id FROM form_tasks ft JOIN assignments a ON a.task_id = ft.task_id
-		WHERE ft.form_id = $1 AND a.role = 'lead' AND a.unit_id <> $2`, func(rows *sql.Rows) error {
-		var u int64
-		if err := rows.Scan(&u); err != nil {
+	err = eachRow(ctx, q, `
+		SELECT a.unit_id, ft.task_id FROM form_tasks ft JOIN assignments a ON a.task_id = ft.task_id
+		WHERE ft.form_id = $1 AND a.role = 'lead' AND a.unit_id <> $2 ORDER BY a.unit_id, ft.position`, func(rows *sql.Rows) error {
+		var u, t int64
+		if err := rows.Scan(&u, &t); err != nil {
 			return err
 		}
-		res.LeadUnitIDs = append(res.LeadUnitIDs, u)
+		res.Leads[u] = append(res.Leads[u], t)
 		return nil
 	}, formID, res.UnitID)
 	if err != nil {
@@ -200,17 +204,28 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 // formOpen refuses changes to a form whose round is not open or whose
 // state does not allow them.
 func formOpen(ctx context.Context, tx *sql.Tx, f *plan.Form) error {
-	var state plan.RoundState
-	if err := tx.QueryRowContext(ctx, `SELECT state FROM rounds WHERE id = $1`, f.RoundID).Scan(&state); err != nil {
-		return wrap(err, "read round %d", f.RoundID)
-	}
-	if state != plan.RoundOpen {
-		return plan.Errorf(plan.ECONFLICT, "本轮调度%s，不能再修改。", state.Label())
+	if err := roundOpen(ctx, tx, f.RoundID, "修改"); err != nil {
+		return err
 	}
 	if !f.State.Editable() {
 		return plan.Errorf(plan.ECONFLICT, "此表%s，不能再修改；如需更正请联系管理员退回。", f.State.Label())
 	}
 	return nil
+}
+
+// roundOpen refuses what only an open round allows (verb: 修改, 审核).
+func roundOpen(ctx context.Context, tx *sql.Tx, roundID int64, verb string) error {
+	var state plan.RoundState
+	if err := tx.QueryRowContext(ctx, `SELECT state FROM rounds WHERE id = $1`, roundID).Scan(&state); err != nil {
+		return wrap(err, "read round %d", roundID)
+	}
+	switch state {
+	case plan.RoundOpen:
+		return nil
+	case plan.RoundClosed:
+		return plan.Errorf(plan.ECONFLICT, "本轮调度已结束，不能再%s；如需更正，请管理员重新打开本轮调度。", verb)
+	}
+	return plan.Errorf(plan.ECONFLICT, "本轮调度%s，不能%s。", state.Label(), verb)
 }
 
 // Review decisions.
@@ -234,6 +249,12 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 		}
 		if f.State != plan.FormSubmitted {
 			return plan.Errorf(plan.ECONFLICT, "此表%s，只有“已报”的表可以审核。", f.State.Label())
+		}
+		// A closed round's figures are issued: neither an approval nor a
+		// return may change them. An administrator reopens the round to
+		// correct it, and closing it again reissues the bulletin.
+		if err := roundOpen(ctx, tx, f.RoundID, "审核"); err != nil {
+			return err
 		}
 		switch decision {
 		case Approve:
@@ -271,6 +292,7 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 // FormComment is a remark on a form, or on one task of it.
 type FormComment struct {
 	TaskID    int64
+	UserID    int64
 	Username  string
 	UnitName  string
 	Body      string
@@ -289,6 +311,16 @@ func (s *Store) AddFormComment(ctx context.Context, publicID string, taskID int6
 		}
 		if taskID != 0 && !formHasTask(f, taskID) {
 			return plan.Errorf(plan.ENOTFOUND, "此表没有该任务。")
+		}
+		// A lead unit's reviewer remarks on the tasks it leads, nothing else.
+		if by != nil && by.Role == auth.RoleReporter && by.UnitID != f.UnitID {
+			res, err := formResource(ctx, tx, publicID)
+			if err != nil {
+				return err
+			}
+			if taskID == 0 || !auth.FormSightOf(by, res).Task(taskID) {
+				return plan.Errorf(plan.EFORBIDDEN, "只能对本单位牵头的任务提出意见。")
+			}
 		}
 		if err := addComment(ctx, tx, f.ID, taskID, body, by, s.nowUTC()); err != nil {
 			return err
@@ -322,13 +354,17 @@ func addComment(ctx context.Context, tx *sql.Tx, formID, taskID int64, body stri
 
 // FormComments lists a form's remarks, oldest first.
 func (s *Store) FormComments(ctx context.Context, publicID string) ([]FormComment, error) {
+	return formComments(ctx, s.read, publicID)
+}
+
+func formComments(ctx context.Context, q queryer, publicID string) ([]FormComment, error) {
 	var out []FormComment
-	err := eachRow(ctx, s.read, `
-		SELECT COALESCE(c.task_id, 0), c.username, c.unit_name, c.body, c.created_at
+	err := eachRow(ctx, q, `
+		SELECT COALESCE(c.task_id, 0), COALESCE(c.user_id, 0), c.username, c.unit_name, c.body, c.created_at
 		FROM form_comments c JOIN forms f ON f.id = c.form_id
 		WHERE f.public_id = $1 ORDER BY c.created_at, c.id`, func(rows *sql.Rows) error {
 		var c FormComment
-		if err := rows.Scan(&c.TaskID, &c.Username, &c.UnitName, &c.Body, &c.CreatedAt); err != nil {
+		if err := rows.Scan(&c.TaskID, &c.UserID, &c.Username, &c.UnitName, &c.Body, &c.CreatedAt); err != nil {
 			return err
 		}
 		out = append(out, c)
@@ -351,8 +387,12 @@ type FormVersionInfo struct {
 
 // FormVersions lists every kept version of a form, newest first.
 func (s *Store) FormVersions(ctx context.Context, publicID string) ([]FormVersionInfo, error) {
+	return formVersions(ctx, s.read, publicID)
+}
+
+func formVersions(ctx context.Context, q queryer, publicID string) ([]FormVersionInfo, error) {
 	var out []FormVersionInfo
-	err := eachRow(ctx, s.read, `
+	err := eachRow(ctx, q, `
 		SELECT v.version, v.state, v.username, v.comment, v.created_at
 		FROM form_versions v JOIN forms f ON f.id = v.form_id
 		WHERE f.public_id = $1 ORDER BY v.version DESC`, func(rows *sql.Rows) error {
@@ -446,8 +486,12 @@ func (s *Store) AddAttachment(ctx context.Context, formPublicID string, taskID i
 
 // Attachments lists a form's evidence files without their contents.
 func (s *Store) Attachments(ctx context.Context, formPublicID string) ([]Attachment, error) {
+	return formAttachments(ctx, s.read, formPublicID)
+}
+
+func formAttachments(ctx context.Context, q queryer, formPublicID string) ([]Attachment, error) {
 	var out []Attachment
-	err := eachRow(ctx, s.read, `
+	err := eachRow(ctx, q, `
 		SELECT a.public_id, f.public_id, a.task_id, a.filename, a.content_type, a.size, a.sha256, a.created_at
 		FROM attachments a JOIN forms f ON f.id = a.form_id
 		WHERE f.public_id = $1 ORDER BY a.created_at, a.id`, func(rows *sql.Rows) error {
@@ -506,92 +550,23 @@ func (s *Store) DeleteAttachment(ctx context.Context, publicID string) error {
 }
 
 // AttachmentResource is the authorization resource of an attachment: its
-// form's.
+// form's, narrowed to the task it is evidence for.
 func (s *Store) AttachmentResource(ctx context.Context, publicID string) (*auth.Resource, error) {
 	var formPublic string
-	err := s.read.QueryRowContext(ctx, `SELECT f.public_id FROM attachments a JOIN forms f ON f.id = a.form_id WHERE a.public_id = $1`, publicID).Scan(&formPublic)
+	var taskID int64
+	err := s.read.QueryRowContext(ctx, `SELECT f.public_id, a.task_id FROM attachments a JOIN forms f ON f.id = a.form_id WHERE a.public_id = $1`, publicID).Scan(&formPublic, &taskID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "附件不存在。")
 	}
 	if err != nil {
 		return nil, wrap(err, "read attachment %s", publicID)
 	}
-	return s.FormResource(ctx, formPublic)
-}
-
-// Progress is what approved reports say of a plan: each unit's latest
-// approved value per goal, and each task's status from its lead units'
-// latest approved entries.
-type Progress struct {
-	Values      []plan.UnitValue
-	TaskStatus  map[int64]plan.TaskStatus
-	LatestAsOf  string
-	RoundsCount int
-}
-
-// PlanProgress reads a plan's progress from approved forms.
-func (s *Store) PlanProgress(ctx context.Context, planID int64) (*Progress, error) {
-	p := &Progress{TaskStatus: map[int64]plan.TaskStatus{}}
-	seen := map[[2]int64]bool{}
-	err := eachRow(ctx, s.read, `
-		SELECT fv.goal_id, f.unit_id, fv.value, r.as_of
-		FROM form_values fv JOIN forms f ON f.id = fv.form_id JOIN rounds r ON r.id = f.round_id
-		WHERE r.plan_id = $1 AND f.state = $2 AND fv.value IS NOT NULL
-		ORDER BY r.as_of DESC, r.id DESC`, func(rows *sql.Rows) error {
-		var v plan.UnitValue
-		if err := rows.Scan(&v.GoalID, &v.UnitID, &v.Value, &v.AsOf); err != nil {
-			return err
-		}
-		key := [2]int64{v.GoalID, v.UnitID}
-		if !seen[key] {
-			seen[key] = true
-			p.Values = append(p.Values, v)
-			if v.AsOf > p.LatestAsOf {
-				p.LatestAsOf = v.AsOf
-			}
-		}
-		return nil
-	}, planID, string(plan.FormApproved))
+	res, err := s.FormResource(ctx, formPublic)
 	if err != nil {
-		return nil, wrap(err, "read the approved values of plan %d", planID)
-	}
-	if p.TaskStatus, err = s.TaskStatuses(ctx, planID); err != nil {
 		return nil, err
 	}
-	return p, nil
-}
-
-// TaskStatuses is each task's status from its lead units' latest approved
-// entries (plan.Consolidate).
-func (s *Store) TaskStatuses(ctx context.Context, planID int64) (map[int64]plan.TaskStatus, error) {
-	out := map[int64]plan.TaskStatus{}
-	leads := map[int64][]plan.TaskStatus{}
-	seenTask := map[[2]int64]bool{}
-	err := eachRow(ctx, s.read, `
-		SELECT ft.task_id, f.unit_id, ft.status
-		FROM form_tasks ft JOIN forms f ON f.id = ft.form_id JOIN rounds r ON r.id = f.round_id
-		JOIN assignments a ON a.task_id = ft.task_id AND a.unit_id = f.unit_id AND a.role = 'lead'
-		WHERE r.plan_id = $1 AND f.state = $2 AND ft.status <> ''
-		ORDER BY r.as_of DESC, r.id DESC`, func(rows *sql.Rows) error {
-		var taskID, unitID int64
-		var st plan.TaskStatus
-		if err := rows.Scan(&taskID, &unitID, &st); err != nil {
-			return err
-		}
-		key := [2]int64{taskID, unitID}
-		if !seenTask[key] {
-			seenTask[key] = true
-			leads[taskID] = append(leads[taskID], st)
-		}
-		return nil
-	}, planID, string(plan.FormApproved))
-	if err != nil {
-		return nil, wrap(err, "read the task statuses of plan %d", planID)
-	}
-	for id, sts := range leads {
-		out[id] = plan.Consolidate(sts)
-	}
-	return out, nil
+	res.TaskID = taskID
+	return res, nil
 }
 
 // cloneForm copies a form so that the audit log gets it as it was before

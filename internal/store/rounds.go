@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"kechuang/internal/auth"
@@ -76,18 +77,22 @@ func roundObject(id int64) string { return fmt.Sprintf("round:%d", id) }
 
 func formObject(publicID string) string { return "form:" + publicID }
 
-const roundColumns = `r.id, r.plan_id, p.title, r.label, r.as_of, r.opens_on, r.due_on, r.state, r.remind_days`
+const roundColumns = `r.id, r.plan_id, p.title, r.label, r.as_of, r.opens_on, r.due_on, r.state, r.remind_days, r.issue`
 
 func scanRound(row interface{ Scan(...any) error }) (*plan.Round, error) {
 	r := &plan.Round{}
-	err := row.Scan(&r.ID, &r.PlanID, &r.PlanTitle, &r.Label, &r.AsOf, &r.OpensOn, &r.DueOn, &r.State, &r.RemindDays)
+	err := row.Scan(&r.ID, &r.PlanID, &r.PlanTitle, &r.Label, &r.AsOf, &r.OpensOn, &r.DueOn, &r.State, &r.RemindDays, &r.Issue)
 	return r, err
 }
 
 // Rounds lists a plan's rounds, newest data date first.
 func (s *Store) Rounds(ctx context.Context, planID int64) ([]*plan.Round, error) {
+	return loadRounds(ctx, s.read, planID)
+}
+
+func loadRounds(ctx context.Context, q queryer, planID int64) ([]*plan.Round, error) {
 	var out []*plan.Round
-	err := eachRow(ctx, s.read, `SELECT `+roundColumns+` FROM rounds r JOIN plans p ON p.id = r.plan_id
+	err := eachRow(ctx, q, `SELECT `+roundColumns+` FROM rounds r JOIN plans p ON p.id = r.plan_id
 		WHERE r.plan_id = $1 ORDER BY r.as_of DESC, r.id DESC`, func(rows *sql.Rows) error {
 		r, err := scanRound(rows)
 		if err != nil {
@@ -158,7 +163,10 @@ func (s *Store) OpenRound(ctx context.Context, id int64, by *auth.User) error {
 	})
 }
 
-// CloseRound ends a round: forms can no longer be changed or submitted.
+// CloseRound ends a round: forms can no longer be changed, submitted,
+// approved or returned, and what its figures are computed from is kept as
+// the round's next issue, so that its dashboard and bulletin stay as they
+// were issued whatever is approved, imported or edited later.
 func (s *Store) CloseRound(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		r, err := loadRound(ctx, tx, id)
@@ -168,10 +176,43 @@ func (s *Store) CloseRound(ctx context.Context, id int64) error {
 		if r.State != plan.RoundOpen {
 			return plan.Errorf(plan.ECONFLICT, "调度“%s”%s，不能结束", r.Label, r.State.Label())
 		}
-		if _, err = tx.ExecContext(ctx, `UPDATE rounds SET state = $1, closed_at = $2 WHERE id = $3`, string(plan.RoundClosed), s.nowUTC(), id); err != nil {
+		now := s.nowUTC()
+		if _, err = tx.ExecContext(ctx, `UPDATE rounds SET state = $1, closed_at = $2 WHERE id = $3`, string(plan.RoundClosed), now, id); err != nil {
 			return wrap(err, "close round %d", id)
 		}
-		return s.audit(ctx, tx, "round.close", roundObject(id), map[string]any{"state": r.State}, map[string]any{"state": plan.RoundClosed})
+		r.State = plan.RoundClosed
+		issue, err := s.freezeRound(ctx, tx, r, now)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "round.close", roundObject(id), map[string]any{"state": plan.RoundOpen}, map[string]any{"state": plan.RoundClosed, "issue": issue})
+	})
+}
+
+// ReopenRound opens a closed round again so that staff can correct it
+// (approve a late form, return one): an administrator's decision, recorded
+// with its reason. Closing it again issues its figures anew, and the
+// bulletin says it is reissued.
+func (s *Store) ReopenRound(ctx context.Context, id int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return plan.Errorf(plan.EINVALID, "重新打开调度时请写明原因。")
+	}
+	if n := len([]rune(reason)); n > 500 {
+		return plan.Errorf(plan.EINVALID, "原因最多 500 字（现 %d 字）。", n)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := loadRound(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if r.State != plan.RoundClosed {
+			return plan.Errorf(plan.ECONFLICT, "调度“%s”%s，不需要重新打开", r.Label, r.State.Label())
+		}
+		if _, err = tx.ExecContext(ctx, `UPDATE rounds SET state = $1, reopened_at = $2 WHERE id = $3`, string(plan.RoundOpen), s.nowUTC(), id); err != nil {
+			return wrap(err, "reopen round %d", id)
+		}
+		return s.audit(ctx, tx, "round.reopen", roundObject(id), map[string]any{"state": plan.RoundClosed, "issue": r.Issue}, map[string]any{"state": plan.RoundOpen, "reason": reason})
 	})
 }
 
@@ -240,8 +281,12 @@ type FormSummary struct {
 
 // RoundForms lists the forms of a round in directory order.
 func (s *Store) RoundForms(ctx context.Context, roundID int64) ([]FormSummary, error) {
+	return roundForms(ctx, s.read, roundID)
+}
+
+func roundForms(ctx context.Context, q queryer, roundID int64) ([]FormSummary, error) {
 	var out []FormSummary
-	err := eachRow(ctx, s.read, `
+	err := eachRow(ctx, q, `
 		SELECT f.public_id, u.id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END, u.kind,
 		       f.state, f.typed_fields, f.carried_fields, f.seconds_spent, f.submitted_at
 		FROM forms f JOIN units u ON u.id = f.unit_id

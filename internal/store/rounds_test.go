@@ -138,7 +138,7 @@ func TestRoundLifecycle(t *testing.T) {
 		if err != nil || v0.Values[1].Value != nil {
 			t.Errorf("version 0 should be the empty prefill: %v", err)
 		}
-		progress, err := s.PlanProgress(ctx, planID)
+		progress, err := s.ProgressSource(ctx, planID, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,8 +194,8 @@ func TestFormResourceAndAttachments(t *testing.T) {
 		}
 		kgj := unitID(t, s, "区科工局")
 		leads := map[int64]bool{}
-		for _, id := range res.LeadUnitIDs {
-			leads[id] = true
+		for id, tasks := range res.Leads {
+			leads[id] = len(tasks) > 0
 		}
 		if res.UnitID != unitID(t, s, "三家店街道") || !leads[kgj] || !leads[unitID(t, s, "区金融办")] || leads[unitID(t, s, "洪都街道")] {
 			t.Errorf("resource %+v", res)

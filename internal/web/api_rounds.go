@@ -63,15 +63,12 @@ func (s *Server) apiRound(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiForm(w http.ResponseWriter, r *http.Request) {
-	v, err := s.formView(r, r.PathValue("form"), -1)
+	p, err := s.store.FormPage(r.Context(), r.PathValue("form"), -1, currentUser(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if v.Hidden {
-		v.Form.Tasks = nil
-	}
-	writeJSON(w, http.StatusOK, v.Form)
+	writeJSON(w, http.StatusOK, p.Form)
 }
 
 // formSaveJSON is the body of POST /api/v1/forms/{id}.
@@ -150,12 +147,14 @@ func (s *Server) apiFormReview(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f, err := s.store.Form(r.Context(), r.PathValue("form"))
+	// The reply is the form as the reviewer may see it: a lead unit's
+	// reviewer gets the tasks it leads, not the whole form.
+	p, err := s.store.FormPage(r.Context(), r.PathValue("form"), -1, currentUser(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, f)
+	writeJSON(w, http.StatusOK, p.Form)
 }
 
 func nonNilSlice[T any](s []T) []T {

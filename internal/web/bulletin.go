@@ -21,8 +21,8 @@ func (s *Server) bulletinFor(r *http.Request) (*report.Bulletin, *progress.Data,
 		return nil, nil, err
 	}
 	u := currentUser(r)
-	show := func(ps plan.ProgressSettings) bool { return !ps.HideRanking || auth.Allowed(u, auth.PermAdmin) }
-	return progress.RoundBulletin(r.Context(), s.store, id, show, time.Now())
+	sight := func(ps plan.ProgressSettings) auth.Sight { return auth.SightOf(u, ps.HideRanking) }
+	return progress.RoundBulletin(r.Context(), s.store, id, sight, time.Now())
 }
 
 // bulletinView is the bulletin as a page to read and print.

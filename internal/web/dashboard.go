@@ -21,16 +21,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	roundID, _ := strconv.ParseInt(r.URL.Query().Get("round"), 10, 64)
-	d, err := progress.Load(r.Context(), s.store, planID, roundID)
+	d, sight, err := s.progressFor(r, planID, roundID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	u := currentUser(r)
-	showRanking := !d.Settings.HideRanking || auth.Allowed(u, auth.PermAdmin)
-	if u.Role == auth.RoleReporter {
-		// Reporters see the district as a whole, not other units' figures.
-		showRanking = false
 	}
 	charts, err := dashboardCharts(d)
 	if err != nil {
@@ -38,9 +32,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "dashboard", map[string]any{
-		"D": d, "ShowRanking": showRanking, "ShowUnits": u.Role != auth.RoleReporter,
+		"D": d, "ShowRanking": sight.Ranking, "ShowUnits": d.Overview != nil && len(d.Overview.Rows) > 0,
 		"Charts": charts, "Statuses": plan.ProgressStatuses, "TaskStatuses": plan.TaskStatuses,
 	})
+}
+
+// progressFor loads a plan's progress at a round (0: the latest opened one)
+// as the current user may see it: the one visibility rule, auth.SightOf.
+func (s *Server) progressFor(r *http.Request, planID, roundID int64) (*progress.Data, auth.Sight, error) {
+	d, err := progress.Load(r.Context(), s.store, planID, roundID)
+	if err != nil {
+		return nil, auth.Sight{}, err
+	}
+	sight := auth.SightOf(currentUser(r), d.Settings.HideRanking)
+	return d.For(sight), sight, nil
 }
 
 // dashboardCharts is the data of the charts, as JSON blocks the page's

@@ -11,24 +11,21 @@ import (
 	"kechuang/internal/store"
 )
 
-// formView is what the form page shows, cut to what the viewer may see: a
-// lead-unit reviewer sees only the entries of the tasks it leads, and only
-// once the unit has reported.
+// formView is what the form page shows: the store's FormPage (the form
+// cut to the viewer's sight) and what the viewer may do with it.
 type formView struct {
-	Form        *plan.Form
-	Round       *plan.Round
+	*store.FormPage
 	CanEdit     bool // the viewer may change it now
 	CanComment  bool
 	CanApprove  bool
+	CanReview   bool // approve or return: a submitted form of an open round
 	LeadOnly    bool // the viewer is a lead-unit reviewer
-	Hidden      bool // a lead-unit reviewer looking before the unit reported
-	Comments    []store.FormComment
+	Reported    bool // an earlier, reported version is shown because the unit is changing its form
 	Attachments map[int64][]store.Attachment
-	Versions    []store.FormVersionInfo
 	OpenedAt    int64
 	Statuses    []plan.TaskStatus
 	Error       string
-	Old         bool // showing a kept version, read-only
+	Old         bool // showing a kept version the viewer asked for, read-only
 	OldVersion  int
 }
 
@@ -56,64 +53,27 @@ func (s *Server) formShow(w http.ResponseWriter, r *http.Request) {
 // formView builds the form page for the viewer: the current form, or the
 // kept version given (-1 for the current one).
 func (s *Server) formView(r *http.Request, publicID string, version int) (*formView, error) {
-	ctx := r.Context()
-	f, err := s.store.Form(ctx, publicID)
-	if err != nil {
-		return nil, err
-	}
-	current := f
-	if version >= 0 {
-		if f, err = s.store.FormVersion(ctx, publicID, version); err != nil {
-			return nil, err
-		}
-		f.PublicID = publicID
-	}
-	rd, err := s.store.Round(ctx, f.RoundID)
-	if err != nil {
-		return nil, err
-	}
 	u := currentUser(r)
-	res, err := s.store.FormResource(ctx, publicID)
+	p, err := s.store.FormPage(r.Context(), publicID, version, u)
 	if err != nil {
 		return nil, err
 	}
+	current := version < 0
+	open := p.Round.State == plan.RoundOpen
 	v := &formView{
-		Form: f, Round: rd, OpenedAt: time.Now().Unix(), Statuses: plan.TaskStatuses,
-		CanEdit:    version < 0 && auth.Can(u, auth.PermFormWrite, res) && f.State.Editable() && rd.State == plan.RoundOpen,
-		CanComment: version < 0 && auth.Can(u, auth.PermFormComment, res),
-		CanApprove: version < 0 && auth.Allowed(u, auth.PermAdmin) && f.State == plan.FormSubmitted,
-		LeadOnly:   u.Role == auth.RoleReporter && u.UnitID != f.UnitID,
-		Old:        version >= 0,
+		FormPage: p, OpenedAt: time.Now().Unix(), Statuses: plan.TaskStatuses,
+		CanEdit:    current && p.Shown < 0 && auth.Can(u, auth.PermFormWrite, p.Resource) && p.State.Editable() && open,
+		CanComment: current && !p.Hidden && auth.Can(u, auth.PermFormComment, p.Resource),
+		CanApprove: current && auth.Allowed(u, auth.PermAdmin),
+		CanReview:  current && open && p.State == plan.FormSubmitted,
+		LeadOnly:   !p.Sight.Whole,
+		Reported:   current && p.Shown >= 0,
+		Old:        !current,
 		OldVersion: version,
 	}
-	if v.LeadOnly {
-		v.Hidden = !current.State.Reported() && current.State != plan.FormReturned
-		f.Values = nil
-		leads, err := s.store.LedTasks(ctx, u.UnitID)
-		if err != nil {
-			return nil, err
-		}
-		var led []plan.FormTask
-		for _, t := range f.Tasks {
-			if leads[t.TaskID] {
-				led = append(led, t)
-			}
-		}
-		f.Tasks = led
-	}
-	if v.Comments, err = s.store.FormComments(ctx, publicID); err != nil {
-		return nil, err
-	}
-	atts, err := s.store.Attachments(ctx, publicID)
-	if err != nil {
-		return nil, err
-	}
 	v.Attachments = map[int64][]store.Attachment{}
-	for _, a := range atts {
+	for _, a := range p.Attachments {
 		v.Attachments[a.TaskID] = append(v.Attachments[a.TaskID], a)
-	}
-	if v.Versions, err = s.store.FormVersions(ctx, publicID); err != nil {
-		return nil, err
 	}
 	return v, nil
 }

@@ -4,9 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"kechuang/internal/auth"
 	"kechuang/internal/plan"
-	"kechuang/internal/progress"
 )
 
 // goalProgress drills from a goal's actual to the reports behind it: each
@@ -23,7 +21,7 @@ func (s *Server) goalProgress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	roundID, _ := strconv.ParseInt(r.URL.Query().Get("round"), 10, 64)
-	d, err := progress.Load(r.Context(), s.store, planID, roundID)
+	d, _, err := s.progressFor(r, planID, roundID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -40,16 +38,6 @@ func (s *Server) goalProgress(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, plan.Errorf(plan.ENOTFOUND, "没有这个目标的进度。"))
 		return
 	}
-	values, err := s.store.ApprovedValues(r.Context(), planID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	dir, err := s.store.Directory(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	type line struct {
 		Unit   string
 		AsOf   string
@@ -57,15 +45,11 @@ func (s *Server) goalProgress(w http.ResponseWriter, r *http.Request) {
 		Source string
 	}
 	var lines []line
-	u := currentUser(r)
-	for _, v := range values {
-		if v.GoalID != goalID || v.AsOf > d.Overview.AsOf {
+	for _, v := range d.Values { // already cut to the units the viewer sees
+		if v.GoalID != goalID {
 			continue
 		}
-		if u.Role == auth.RoleReporter && v.UnitID != u.UnitID {
-			continue
-		}
-		unit, _ := dir.Unit(v.UnitID)
+		unit, _ := d.Directory.Unit(v.UnitID)
 		lines = append(lines, line{unit.Label(), v.AsOf, v.Value, v.Source})
 	}
 	s.render(w, r, http.StatusOK, "goal_progress", map[string]any{"D": d, "Card": card, "Lines": lines})

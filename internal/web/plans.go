@@ -65,7 +65,8 @@ type planView struct {
 	Findings       []plan.Finding
 	Links          map[string]string // unit name as written → its page
 	RowsByTask     map[string][]string
-	Progress       *store.Progress
+	AsOf           string                       // the data date of the actuals: the latest opened round's
+	TaskStatus     map[int64]plan.TaskStatus    // as of that round
 	Actuals        map[int64]string             // goal ID → its actual from approved reports
 	UnitActuals    map[string]map[string]string // split-table unit name → column → actual
 }
@@ -73,11 +74,19 @@ type planView struct {
 func (v planView) Names(names []string) namesView { return namesView{names, v.Links} }
 
 func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
-	doc, dir, err := s.planAndDirectory(r)
+	id, err := pathID(r, "plan")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	// The plan, the directory and the figures, as of the latest opened
+	// round, as the viewer may see them — from one read.
+	d, _, err := s.progressFor(r, id, 0)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	doc, dir := d.Plan, d.Directory
 	idx := dir.Index()
 	links := map[string]string{}
 	for name, ref := range idx {
@@ -93,6 +102,7 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 		Findings:       plan.Lint(doc, func(n string) bool { _, ok := idx[plan.CleanName(n)]; return ok }),
 		Links:          links,
 		RowsByTask:     map[string][]string{},
+		TaskStatus:     d.TaskStatus,
 	}
 	for _, row := range doc.TaskTable {
 		v.RowsByTask[row.MapsToTask] = append(v.RowsByTask[row.MapsToTask], row.Number)
@@ -100,11 +110,10 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 	for i := range doc.DecompositionTables {
 		v.Sums = append(v.Sums, plan.SumColumns(&doc.DecompositionTables[i], doc.Goals))
 	}
-	if v.Progress, err = s.store.PlanProgress(r.Context(), doc.ID); err != nil {
-		s.fail(w, r, err)
-		return
+	if d.Overview != nil {
+		v.AsOf = d.Overview.AsOf
+		v.Actuals, v.UnitActuals = actuals(doc, idx, d.Overview)
 	}
-	v.Actuals, v.UnitActuals = actuals(doc, idx, v.Progress)
 	s.render(w, r, http.StatusOK, "plan", v)
 }
 
@@ -185,18 +194,23 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, err error, pa
 	s.render(w, r, status(code), page, data)
 }
 
-// actuals lays approved values out for the plan page: each goal's actual
-// (a sum of units where the goal adds up), and each split-table cell's.
-func actuals(doc *plan.Document, idx map[string]plan.Ref, p *store.Progress) (map[int64]string, map[string]map[string]string) {
+// actuals lays the overview out for the plan page: each goal's actual (a
+// sum of units where the goal adds up), and each split-table cell's, for
+// the units the viewer sees (the overview is already cut to them).
+func actuals(doc *plan.Document, idx map[string]plan.Ref, ov *plan.Overview) (map[int64]string, map[string]map[string]string) {
 	goals := map[int64]string{}
-	for _, g := range doc.Goals {
-		if a, ok := plan.GoalActual(g, p.Values); ok {
-			goals[g.ID] = a.String()
+	for _, c := range ov.Cards {
+		if c.Actual != nil {
+			goals[c.Goal.ID] = c.Actual.String()
 		}
 	}
 	byUnitGoal := map[[2]int64]plan.Decimal{}
-	for _, v := range p.Values {
-		byUnitGoal[[2]int64{v.UnitID, v.GoalID}] = v.Value
+	for _, row := range ov.Rows {
+		for goalID, c := range row.Cells {
+			if c.Actual != nil {
+				byUnitGoal[[2]int64{row.Unit.ID, goalID}] = *c.Actual
+			}
+		}
 	}
 	cells := map[string]map[string]string{}
 	for _, t := range doc.DecompositionTables {

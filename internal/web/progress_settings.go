@@ -70,7 +70,7 @@ func settingsView(doc *plan.Document, ps plan.ProgressSettings, errMsg string) m
 	if tol == 0 {
 		tol = plan.DefaultTolerance
 	}
-	return map[string]any{"Doc": doc, "Goals": goals, "Thresholds": th, "Tolerance": tol * 100, "Hide": ps.HideRanking, "Issuer": ps.Issuer, "Publish": ps.Publish,
+	return map[string]any{"Doc": doc, "Goals": goals, "Thresholds": th, "Tolerance": tol * 100, "Hide": ps.HideRanking, "Issuer": ps.Issuer, "Publish": ps.Publish, "TaskStatuses": plan.TaskStatuses,
 		"Curves": plan.CurveKinds, "CurveLabels": curveLabels, "Error": errMsg}
 }
 
@@ -102,9 +102,11 @@ func progressSettingsFromForm(r *http.Request, doc *plan.Document) (plan.Progres
 	ps := plan.ProgressSettings{Curves: map[int64]plan.Curve{}, Weights: map[int64]float64{}, HideRanking: r.PostFormValue("hide_ranking") != "",
 		Issuer: strings.TrimSpace(r.PostFormValue("issuer")),
 		Publish: plan.Publication{
-			Goals:      r.PostFormValue("publish_goals") != "",
-			Completion: r.PostFormValue("publish_completion") != "",
-			Tasks:      r.PostFormValue("publish_tasks") != "",
+			Goals:       r.PostFormValue("publish_goals") != "",
+			Completion:  r.PostFormValue("publish_completion") != "",
+			Tasks:       r.PostFormValue("publish_tasks") != "",
+			StatusWords: r.PostFormValue("publish_status_words") != "",
+			TaskWords:   publishedTaskWords(r),
 		}}
 	num := func(key, field string) (float64, error) {
 		v, err := strconv.ParseFloat(strings.TrimSpace(r.PostFormValue(key)), 64)
@@ -176,4 +178,15 @@ func progressSettingsFromForm(r *http.Request, doc *plan.Document) (plan.Progres
 		}
 	}
 	return ps, nil
+}
+
+// publishedTaskWords reads the task statuses the admin publishes by name.
+func publishedTaskWords(r *http.Request) []plan.TaskStatus {
+	var out []plan.TaskStatus
+	for _, st := range plan.TaskStatuses {
+		if r.PostFormValue("publish_task_"+string(st)) != "" {
+			out = append(out, st)
+		}
+	}
+	return out
 }

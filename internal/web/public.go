@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 	"kechuang/internal/progress"
 )
@@ -36,13 +37,22 @@ func (s *Server) publicPlan(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	d, err := progress.Load(r.Context(), s.store, id, closed)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	// Closed rounds only: an open round's figures and statuses are still
+	// moving. Without one, only the plan itself is shown.
+	var d *progress.Data
+	if closed != 0 {
+		if d, err = progress.Load(r.Context(), s.store, id, closed); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	} else {
+		doc, err := s.store.Plan(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d = &progress.Data{Doc: doc, Plan: doc}
 	}
-	if closed == 0 {
-		d.Round, d.Overview = nil, nil
-	}
+	d = d.For(auth.SightOf(nil, true))
 	s.render(w, r, http.StatusOK, "public", map[string]any{"D": d, "Publish": ps.Publish})
 }

@@ -253,12 +253,10 @@ func (s *Server) scopeUnits(r *http.Request, doc *plan.Document) ([]scopeUnit, e
 // visibleForms cuts a round's forms to what the user may see of them: a
 // reporter sees its own unit's only.
 func visibleForms(u *auth.User, forms []store.FormSummary) []store.FormSummary {
-	if u.Role != auth.RoleReporter {
-		return forms
-	}
+	sight := auth.SightOf(u, false)
 	var out []store.FormSummary
 	for _, f := range forms {
-		if f.UnitID == u.UnitID {
+		if sight.Sees(f.UnitID) {
 			out = append(out, f)
 		}
 	}

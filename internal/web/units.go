@@ -75,7 +75,8 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	// Progress: the unit's approved values and its tasks' consolidated status.
+	// Progress as of each plan's latest opened round: the unit's figures
+	// (when the viewer may see them) and its tasks' consolidated status.
 	status := map[int64]plan.TaskStatus{}
 	actual := map[int64]string{}
 	seenPlans := map[int64]bool{}
@@ -85,17 +86,25 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			seenPlans[pid] = true
-			p, err := s.store.PlanProgress(r.Context(), pid)
+			d, _, err := s.progressFor(r, pid, 0)
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
-			for id, st := range p.TaskStatus {
+			for id, st := range d.TaskStatus {
 				status[id] = st
 			}
-			for _, v := range p.Values {
-				if v.UnitID == id {
-					actual[v.GoalID] = v.Value.String()
+			if d.Overview == nil {
+				continue
+			}
+			for _, row := range d.Overview.Rows { // only the units the viewer sees
+				if row.Unit.ID != id {
+					continue
+				}
+				for goalID, c := range row.Cells {
+					if c.Actual != nil {
+						actual[goalID] = c.Actual.String()
+					}
 				}
 			}
 		}

@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"kechuang/internal/plan"
+)
+
+// inReadTx runs fn in a read-only transaction, so that everything fn reads
+// is one moment of the database: a page never mixes a value from before an
+// approval with a status from after it. On PostgreSQL the transaction is
+// REPEATABLE READ (one snapshot for all its statements); on SQLite a read
+// transaction in WAL mode sees one snapshot from its first read.
+func (s *Store) inReadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.read.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: unable to begin reading: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ProgressSource is everything a plan's progress at a round is computed
+// from, as of that round's data date: the plan, who is allocated what, the
+// approved values and reported task entries of that round and the rounds
+// before it (never a later one), and the round's forms.
+//
+// For a closed round it is the snapshot taken when the round closed
+// (Frozen says which issue), so a round's figures and bulletin stay as they
+// were issued whatever is approved, imported or edited later.
+type ProgressSource struct {
+	Rounds    []*plan.Round   `json:"-"` // the plan's rounds, newest first (live)
+	Round     *plan.Round     `json:"-"` // the round judged; nil when the plan has no opened round
+	Frozen    *Frozen         `json:"-"`
+	Plan      *plan.Document  `json:"-"` // the plan as it stands now (Doc is as of the round)
+	Directory *plan.Directory `json:"-"` // the directory as it stands now
+
+	Doc         *plan.Document        `json:"doc"`
+	Units       []plan.Unit           `json:"units"`
+	Allocations []plan.Allocation     `json:"allocations"`
+	Settings    plan.ProgressSettings `json:"settings"`
+	Values      []plan.UnitValue      `json:"values"`  // oldest first
+	Reports     []plan.TaskReport          `json:"reports"` // newest first
+	Forms       []FormSummary         `json:"forms"`   // the round's
+}
+
+// Frozen says which issue of a closed round's figures a source is: 1 when
+// the round was closed once, more after it was reopened and closed again.
+type Frozen struct {
+	Issue    int       `json:"issue"`
+	At       time.Time `json:"at"`
+	Username string    `json:"username"`
+}
+
+// snapshotFormat is the version of the snapshot encoding; a snapshot of
+// another format is not read (the round's figures are computed live).
+const snapshotFormat = 1
+
+type snapshot struct {
+	Format int `json:"format"`
+	*ProgressSource
+}
+
+// ProgressSource reads a plan's progress source at a round — the one given,
+// or the latest opened one when roundID is 0 — in one read-only
+// transaction.
+func (s *Store) ProgressSource(ctx context.Context, planID, roundID int64) (*ProgressSource, error) {
+	var src *ProgressSource
+	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
+		rounds, err := loadRounds(ctx, tx, planID)
+		if err != nil {
+			return err
+		}
+		var round *plan.Round
+		for _, r := range rounds {
+			if (roundID == 0 && round == nil && r.State != plan.RoundDraft) || r.ID == roundID {
+				round = r
+			}
+		}
+		if roundID != 0 && round == nil {
+			return plan.Errorf(plan.ENOTFOUND, "调度不存在。")
+		}
+		if round != nil && round.State == plan.RoundClosed {
+			if src, err = loadSnapshot(ctx, tx, round); err != nil {
+				return err
+			}
+		}
+		if src == nil {
+			if src, err = liveSource(ctx, tx, planID, round); err != nil {
+				return err
+			}
+			src.Plan = src.Doc
+		} else if src.Plan, err = loadPlan(ctx, tx, planID); err != nil {
+			return err
+		}
+		src.Rounds, src.Round = rounds, round
+		src.Directory, err = loadDirectory(ctx, tx)
+		return err
+	})
+	return src, err
+}
+
+// liveSource reads a plan's progress source as the database stands, as of
+// round (nil: the plan only). It runs in a read transaction, or in the write
+// transaction that closes the round and keeps what it reads.
+func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round) (*ProgressSource, error) {
+	src := &ProgressSource{Round: round}
+	var err error
+	if src.Doc, err = loadPlan(ctx, q, planID); err != nil {
+		return nil, err
+	}
+	dir, err := loadDirectory(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	src.Units = dir.Units
+	if src.Settings, err = loadProgressSettings(ctx, q, planID); err != nil {
+		return nil, err
+	}
+	if err := eachRow(ctx, q, `
+		SELECT a.goal_id, a.unit_id, a.target FROM allocations a JOIN goals g ON g.id = a.goal_id
+		WHERE a.plan_id = $1 ORDER BY g.position, a.unit_id`, func(rows *sql.Rows) error {
+		var a plan.Allocation
+		if err := rows.Scan(&a.GoalID, &a.UnitID, &a.Target); err != nil {
+			return err
+		}
+		src.Allocations = append(src.Allocations, a)
+		return nil
+	}, planID); err != nil {
+		return nil, wrap(err, "read the allocations of plan %d", planID)
+	}
+	if round == nil {
+		return src, nil
+	}
+	if src.Values, err = approvedValues(ctx, q, round); err != nil {
+		return nil, err
+	}
+	if src.Reports, err = taskReports(ctx, q, round); err != nil {
+		return nil, err
+	}
+	if src.Forms, err = roundForms(ctx, q, round.ID); err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// upTo is the condition that keeps a plan's rounds to those up to round r:
+// an earlier data date, or the same date and created no later. $2 is r's
+// data date and $3 its ID.
+const upTo = `(r.as_of < $2 OR (r.as_of = $2 AND r.id <= $3))`
+
+// approvedValues returns the approved values of round r and the rounds
+// before it, oldest first.
+func approvedValues(ctx context.Context, q queryer, r *plan.Round) ([]plan.UnitValue, error) {
+	var out []plan.UnitValue
+	err := eachRow(ctx, q, `
+		SELECT fv.goal_id, f.unit_id, fv.value, r.as_of, f.public_id
+		FROM form_values fv JOIN forms f ON f.id = fv.form_id JOIN rounds r ON r.id = f.round_id
+		WHERE r.plan_id = $1 AND `+upTo+` AND f.state = $4 AND fv.value IS NOT NULL
+		ORDER BY r.as_of, r.id, fv.position, f.unit_id`, func(rows *sql.Rows) error {
+		var v plan.UnitValue
+		if err := rows.Scan(&v.GoalID, &v.UnitID, &v.Value, &v.AsOf, &v.Source); err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	}, r.PlanID, r.AsOf, r.ID, string(plan.FormApproved))
+	if err != nil {
+		return nil, wrap(err, "read the approved values of plan %d up to round %d", r.PlanID, r.ID)
+	}
+	return out, nil
+}
+
+// taskReports returns the task entries of reported forms in round r and
+// the rounds before it, newest first.
+func taskReports(ctx context.Context, q queryer, r *plan.Round) ([]plan.TaskReport, error) {
+	var out []plan.TaskReport
+	err := eachRow(ctx, q, `
+		SELECT ft.task_id, t.number, t.title, f.unit_id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END,
+		       EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ft.task_id AND a.unit_id = f.unit_id AND a.role = 'lead'),
+		       ft.status, ft.problems, f.public_id, f.state, r.id, r.as_of
+		FROM form_tasks ft JOIN forms f ON f.id = ft.form_id JOIN rounds r ON r.id = f.round_id
+		JOIN tasks t ON t.id = ft.task_id JOIN units u ON u.id = f.unit_id
+		WHERE r.plan_id = $1 AND `+upTo+` AND f.state IN ($4, $5) AND ft.status <> ''
+		ORDER BY r.as_of DESC, r.id DESC, t.position, u.position, u.id`, func(rows *sql.Rows) error {
+		var tr plan.TaskReport
+		var state plan.FormState
+		if err := rows.Scan(&tr.TaskID, &tr.Number, &tr.Title, &tr.UnitID, &tr.Unit, &tr.Lead, &tr.Status, &tr.Problems, &tr.Form, &state, &tr.RoundID, &tr.AsOf); err != nil {
+			return err
+		}
+		tr.Approved = state == plan.FormApproved
+		out = append(out, tr)
+		return nil
+	}, r.PlanID, r.AsOf, r.ID, string(plan.FormSubmitted), string(plan.FormApproved))
+	if err != nil {
+		return nil, wrap(err, "read the task reports of plan %d up to round %d", r.PlanID, r.ID)
+	}
+	return out, nil
+}
+
+// loadSnapshot reads the figures a closed round was issued with; nil when
+// it has none (closed before snapshots were kept) or one of another format.
+func loadSnapshot(ctx context.Context, q queryer, r *plan.Round) (*ProgressSource, error) {
+	var data string
+	fr := &Frozen{}
+	err := q.QueryRowContext(ctx, `
+		SELECT s.issue, s.data, s.created_at, s.username FROM round_snapshots s JOIN rounds r ON r.id = s.round_id
+		WHERE s.round_id = $1 AND s.issue = r.issue`, r.ID).Scan(&fr.Issue, &data, &fr.At, &fr.Username)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap(err, "read the snapshot of round %d", r.ID)
+	}
+	snap := snapshot{ProgressSource: &ProgressSource{}}
+	if err := json.Unmarshal([]byte(data), &snap); err != nil {
+		return nil, wrap(err, "decode the snapshot of round %d", r.ID)
+	}
+	if snap.Format != snapshotFormat {
+		return nil, nil
+	}
+	snap.Frozen = fr
+	return snap.ProgressSource, nil
+}
+
+// freezeRound keeps what a round's figures are computed from as they stand
+// when it closes, as its next issue.
+func (s *Store) freezeRound(ctx context.Context, tx *sql.Tx, r *plan.Round, now time.Time) (int, error) {
+	src, err := liveSource(ctx, tx, r.PlanID, r)
+	if err != nil {
+		return 0, err
+	}
+	b, err := json.Marshal(snapshot{Format: snapshotFormat, ProgressSource: src})
+	if err != nil {
+		return 0, wrap(err, "encode the snapshot of round %d", r.ID)
+	}
+	var issue int
+	if err := tx.QueryRowContext(ctx, `SELECT issue FROM rounds WHERE id = $1`, r.ID).Scan(&issue); err != nil {
+		return 0, wrap(err, "read round %d", r.ID)
+	}
+	issue++
+	username := "system"
+	if a, ok := ActorFrom(ctx); ok && a.Username != "" {
+		username = a.Username
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO round_snapshots (round_id, issue, data, created_at, username) VALUES ($1, $2, $3, $4, $5)`,
+		r.ID, issue, string(b), now, username); err != nil {
+		return 0, wrap(err, "keep the snapshot of round %d", r.ID)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE rounds SET issue = $1 WHERE id = $2`, issue, r.ID); err != nil {
+		return 0, wrap(err, "number the issue of round %d", r.ID)
+	}
+	return issue, nil
+}
