@@ -18,7 +18,7 @@ type Data struct {
 	Doc         *plan.Document  // the plan as of the round (as it was when a closed round closed)
 	Plan        *plan.Document  // the plan as it stands now
 	Directory   *plan.Directory // the directory as it stands now
-	Round       *plan.Round // the round judged; nil when the plan has no opened round
+	Round       *plan.Round     // the round judged; nil when the plan has no opened round
 	Rounds      []*plan.Round
 	Frozen      *store.Frozen // the issue of a closed round's figures; nil when computed live
 	Overview    *plan.Overview

@@ -52,7 +52,7 @@ type ProgressSource struct {
 	Allocations []plan.Allocation     `json:"allocations"`
 	Settings    plan.ProgressSettings `json:"settings"`
 	Values      []plan.UnitValue      `json:"values"`  // oldest first
-	Reports     []plan.TaskReport          `json:"reports"` // newest first
+	Reports     []plan.TaskReport     `json:"reports"` // newest first
 	Forms       []FormSummary         `json:"forms"`   // the round's
 }
 

@@ -10,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
@@ -87,6 +88,8 @@ var funcs = template.FuncMap{
 		return strconv.FormatFloat(f, 'f', 1, 64)
 	},
 	"score": func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
+	// zoned writes a moment in Beijing time, as every time on a page is.
+	"zoned": func(t time.Time) string { return t.In(plan.Zone).Format("2006-01-02 15:04") },
 }
 
 func parsePages() (*pages, error) {

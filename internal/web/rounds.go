@@ -151,6 +151,12 @@ func (s *Server) roundClose(w http.ResponseWriter, r *http.Request) {
 	s.roundAction(w, r, func(id int64) error { return s.store.CloseRound(r.Context(), id) })
 }
 
+// roundReopen opens a closed round again (admins), with the reason kept in
+// the audit log.
+func (s *Server) roundReopen(w http.ResponseWriter, r *http.Request) {
+	s.roundAction(w, r, func(id int64) error { return s.store.ReopenRound(r.Context(), id, r.PostFormValue("reason")) })
+}
+
 func (s *Server) roundAction(w http.ResponseWriter, r *http.Request, act func(int64) error) {
 	id, err := pathID(r, "round")
 	if err == nil {

@@ -70,6 +70,7 @@ func (s *Server) routes() []route {
 		{"GET", "/rounds/{round}", view, s.roundShow},
 		{"POST", "/rounds/{round}/open", admin, s.roundOpen},
 		{"POST", "/rounds/{round}/close", admin, s.roundClose},
+		{"POST", "/rounds/{round}/reopen", admin, s.roundReopen},
 		{"POST", "/rounds/{round}/remind", admin, s.roundRemind},
 		{"GET", "/rounds/{round}/bulletin", view, s.bulletinView},
 		{"GET", "/rounds/{round}/bulletin/{format}", view, s.bulletinDownload},

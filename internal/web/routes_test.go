@@ -45,6 +45,7 @@ var wantPerm = map[string]auth.Perm{
 	"GET /rounds/{round}":                            auth.PermView,
 	"POST /rounds/{round}/open":                      auth.PermAdmin,
 	"POST /rounds/{round}/close":                     auth.PermAdmin,
+	"POST /rounds/{round}/reopen":                    auth.PermAdmin,
 	"POST /rounds/{round}/remind":                    auth.PermAdmin,
 	"GET /rounds/{round}/bulletin":                   auth.PermView,
 	"GET /rounds/{round}/bulletin/{format}":          auth.PermView,
