@@ -292,5 +292,3 @@ func TestPublicPageShowsClosedRoundsOnly(t *testing.T) {
 		t.Error("the public page shows a status word the admin did not publish, or a unit")
 	}
 }
-
-
