@@ -30,6 +30,8 @@ type formView struct {
 	Error       string
 	Old         bool // showing a kept version, read-only
 	OldVersion  int
+	Overdue     bool   // not reported and past the due date (plan.Overdue)
+	LateOn      string // the Beijing date of a late first submission (plan.Late)
 }
 
 // resourceOf finds the object an object-level permission is decided on:
@@ -85,6 +87,10 @@ func (s *Server) formView(r *http.Request, publicID string, version int) (*formV
 		LeadOnly:   u.Role == auth.RoleReporter && u.UnitID != f.UnitID,
 		Old:        version >= 0,
 		OldVersion: version,
+	}
+	v.Overdue = plan.Overdue(rd.State, rd.DueOn, current.State, s.opts.Now())
+	if current.State.Reported() && current.FirstSubmittedAt != nil && plan.Late(current.DueOnAtSubmission, *current.FirstSubmittedAt) {
+		v.LateOn = plan.CivilDate(*current.FirstSubmittedAt)
 	}
 	if v.LeadOnly {
 		v.Hidden = !current.State.Reported() && current.State != plan.FormReturned
