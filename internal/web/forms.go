@@ -89,9 +89,7 @@ func (s *Server) formView(r *http.Request, publicID string, version int) (*formV
 		OldVersion: version,
 	}
 	v.Overdue = plan.Overdue(rd.State, rd.DueOn, current.State, s.opts.Now())
-	if current.State.Reported() && current.FirstSubmittedAt != nil && plan.Late(current.DueOnAtSubmission, *current.FirstSubmittedAt) {
-		v.LateOn = plan.CivilDate(*current.FirstSubmittedAt)
-	}
+	v.LateOn = lateOn(current.State, current.FirstSubmittedAt, current.DueOnAtSubmission)
 	if v.LeadOnly {
 		v.Hidden = !current.State.Reported() && current.State != plan.FormReturned
 		f.Values = nil

@@ -114,5 +114,5 @@ func (s *Server) roundDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/plans/%d/rounds?deleted=%s", rd.PlanID, url.QueryEscape(rd.Label)), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/plans/%d/rounds?deleted", rd.PlanID), http.StatusSeeOther)
 }

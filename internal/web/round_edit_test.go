@@ -221,7 +221,7 @@ func TestRoundLifecycleOverHTTP(t *testing.T) {
 	if code, _, loc = postForm(t, admin, f.srv.URL+edit+"/delete", nil); code != http.StatusSeeOther {
 		t.Fatalf("delete the untouched open round: %d", code)
 	}
-	if _, body = get(t, admin, f.srv.URL+loc); !strings.Contains(body, "已删除调度“2022年8月调度（第二批）”") {
+	if _, body = get(t, admin, f.srv.URL+loc); !strings.Contains(body, "已删除该轮调度及其填报表。") || strings.Contains(body, "2022年8月调度（第二批）") {
 		t.Error("the rounds page does not say what was deleted")
 	}
 	if _, err := f.store.Round(ctx, int64(aug)); plan.ErrorCode(err) != plan.ENOTFOUND {

@@ -33,7 +33,7 @@ func (s *Server) roundList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	data["Deleted"] = r.URL.Query().Get("deleted")
+	data["Deleted"] = r.URL.Query().Has("deleted")
 	s.render(w, r, http.StatusOK, "rounds", data)
 }
 
@@ -117,14 +117,22 @@ type matrixRow struct {
 // Beijing time for display.
 func timeliness(rd *plan.Round, f store.FormSummary, now time.Time) matrixRow {
 	row := matrixRow{FormSummary: f, Minutes: (f.SecondsSpent + 59) / 60, Overdue: plan.Overdue(rd.State, rd.DueOn, f.State, now)}
-	if f.State.Reported() && f.Late() {
-		row.LateOn = plan.CivilDate(*f.FirstSubmittedAt)
-	}
+	row.LateOn = lateOn(f.State, f.FirstSubmittedAt, f.DueOnAtSubmission)
 	if f.SubmittedAt != nil {
 		t := f.SubmittedAt.In(plan.Zone)
 		row.SubmittedAt = &t
 	}
 	return row
+}
+
+// lateOn is the Beijing date of a late first submission (plan.Late) while
+// the form stands reported, "" otherwise: a returned form is judged by
+// plan.Overdue until it is submitted again.
+func lateOn(state plan.FormState, first *time.Time, dueAtSubmission string) string {
+	if !state.Reported() || first == nil || !plan.Late(dueAtSubmission, *first) {
+		return ""
+	}
+	return plan.CivilDate(*first)
 }
 
 // roundShow is the round page: the unit × state matrix with the reporting
@@ -167,7 +175,8 @@ func (s *Server) roundShow(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, timeliness(rd, f, now))
 	}
 	data := map[string]any{"Round": rd, "Rows": rows, "States": plan.FormStates, "CanRemind": s.opts.Reminder != nil, "CanPDF": s.opts.Chromium != ""}
-	if old := r.URL.Query().Get("asof_changed"); old != "" && old != rd.AsOf {
+	// The data date it was, after an edit moved it: only a date is shown.
+	if old := r.URL.Query().Get("asof_changed"); validDate(old) && old != rd.AsOf {
 		data["AsOfChanged"] = "数据截至日期已由 " + old + " 改为 " + rd.AsOf + "。已填报的单位是按原日期填写的，请通知其核对数值。"
 	}
 	if n := r.URL.Query().Get("reminded"); n != "" {
@@ -267,6 +276,12 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		rows[i] = inboxRow{UnitForm: f, Overdue: plan.Overdue(f.RoundState, f.DueOn, f.State, now)}
 	}
 	s.render(w, r, http.StatusOK, "inbox", map[string]any{"Forms": rows, "Unit": unit})
+}
+
+// validDate reports whether s is a YYYY-MM-DD date.
+func validDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 // inboxRow is a form in the reporter's inbox, marked 逾期 when past due.
