@@ -42,6 +42,10 @@ type Round struct {
 	RemindDays int        `json:"remind_days"` // remind this many days before the due date, and on it
 	UnitIDs    []int64    `json:"unit_ids"`    // units in scope
 	Issue      int        `json:"issue"`       // times its figures were issued by closing it: 2 and more are reissues
+	// ConfirmOutsideYear is staff's confirmation, on a create or an edit,
+	// that the data date may lie outside the plan's year (CheckRoundYear);
+	// it is not kept.
+	ConfirmOutsideYear bool `json:"-"`
 }
 
 // CheckRound validates a round's fields as a whole; the error lists each
@@ -68,6 +72,14 @@ func CheckRound(r *Round) error {
 	}
 	if r.RemindDays < 0 || r.RemindDays > 30 {
 		probs = append(probs, "“提前提醒天数”应在 0 到 30 之间")
+	}
+	seen := map[int64]bool{}
+	for _, u := range r.UnitIDs {
+		if seen[u] {
+			probs = append(probs, fmt.Sprintf("“参与单位”中同一单位（编号 %d）出现了两次", u))
+			break
+		}
+		seen[u] = true
 	}
 	if len(probs) > 0 {
 		return Errorf(EINVALID, "%s", strings.Join(probs, "；"))
@@ -249,6 +261,10 @@ type Form struct {
 	TypedFields   int         `json:"typed_fields"`   // fields the unit changed from what was carried over
 	CarriedFields int         `json:"carried_fields"` // fields prefilled from the last approved report
 	SecondsSpent  int         `json:"seconds_spent"`
+	// FirstSubmittedAt and DueOnAtSubmission are when the unit first handed
+	// the form in and the round's due date then: what Late judges.
+	FirstSubmittedAt  *time.Time `json:"first_submitted_at,omitempty"`
+	DueOnAtSubmission string     `json:"due_on_at_submission,omitempty"`
 }
 
 // FormTask is a form's entry for one task the unit leads or shares.

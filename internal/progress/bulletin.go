@@ -33,7 +33,7 @@ func reportStatus(s plan.ProgressStatus) string {
 func pct(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
 
 // LateUnits are the units that did not report on time: not reported at
-// all, or submitted after the due date (Asia/Shanghai).
+// all, or first submitted after the due date then in force (plan.Late).
 func (d *Data) LateUnits() []LateUnit {
 	var out []LateUnit
 	for _, f := range d.Forms {
@@ -42,8 +42,8 @@ func (d *Data) LateUnits() []LateUnit {
 			out = append(out, LateUnit{Unit: f.UnitName, Note: "未报送（" + f.State.Label() + "）"})
 		case f.State == plan.FormReturned:
 			out = append(out, LateUnit{Unit: f.UnitName, Note: "退回后未重新报送"})
-		case f.SubmittedAt != nil && f.SubmittedAt.In(plan.Zone).Format(time.DateOnly) > d.Round.DueOn:
-			out = append(out, LateUnit{Unit: f.UnitName, Note: "逾期报送（" + f.SubmittedAt.In(plan.Zone).Format("1月2日") + "）"})
+		case f.Late():
+			out = append(out, LateUnit{Unit: f.UnitName, Note: "逾期报送（" + f.FirstSubmittedAt.In(plan.Zone).Format("1月2日") + "）"})
 		}
 	}
 	return out

@@ -48,7 +48,7 @@ func newHistory(t *testing.T, s *store.Store) *history {
 func (h *history) round(label, asOf string) int64 {
 	h.t.Helper()
 	ctx := context.Background()
-	id, err := h.s.CreateRound(ctx, plan.Round{PlanID: h.planID, Label: label, AsOf: asOf, OpensOn: asOf, DueOn: asOf})
+	id, err := h.s.CreateRound(ctx, plan.Round{PlanID: h.planID, Label: label, AsOf: asOf, OpensOn: asOf, DueOn: asOf, ConfirmOutsideYear: true})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestFiguresAsOfTheirRound(t *testing.T) {
 		}
 		// The latest opened round is the default, whatever its date; a
 		// draft round is never the default.
-		if _, err := s.CreateRound(context.Background(), plan.Round{PlanID: h.planID, Label: "草稿", AsOf: "2027-01-31", OpensOn: "2027-01-31", DueOn: "2027-01-31"}); err != nil {
+		if _, err := s.CreateRound(context.Background(), plan.Round{PlanID: h.planID, Label: "草稿", AsOf: "2027-01-31", OpensOn: "2027-01-31", DueOn: "2027-01-31", ConfirmOutsideYear: true}); err != nil {
 			t.Fatal(err)
 		}
 		if d := h.load(0); d.Round.ID != wrong {

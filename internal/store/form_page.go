@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
@@ -11,17 +12,20 @@ import (
 // FormPage is a form as one viewer may see it (auth.FormSightOf), read in
 // one read-only transaction: the page and the API give the same.
 type FormPage struct {
-	Form        *plan.Form // what is shown, cut to the viewer's sight
-	State       plan.FormState
-	Version     int // the form's current version
-	Shown       int // the version shown; -1 for the current form
-	Round       *plan.Round
-	Resource    *auth.Resource
-	Sight       auth.FormSight
-	Hidden      bool // the unit has reported nothing the viewer may see yet
-	Comments    []FormComment
-	Attachments []Attachment
-	Versions    []FormVersionInfo
+	Form    *plan.Form // what is shown, cut to the viewer's sight
+	State   plan.FormState
+	Version int // the form's current version
+	// When the unit first handed the form in, and the due date then (plan.Late).
+	FirstSubmittedAt  *time.Time
+	DueOnAtSubmission string
+	Shown             int // the version shown; -1 for the current form
+	Round             *plan.Round
+	Resource          *auth.Resource
+	Sight             auth.FormSight
+	Hidden            bool // the unit has reported nothing the viewer may see yet
+	Comments          []FormComment
+	Attachments       []Attachment
+	Versions          []FormVersionInfo
 }
 
 // reportedState reports whether a version in this state holds what the
@@ -44,6 +48,7 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 			return err
 		}
 		p.State, p.Version = cur.State, cur.Version
+		p.FirstSubmittedAt, p.DueOnAtSubmission = cur.FirstSubmittedAt, cur.DueOnAtSubmission
 		if p.Round, err = loadRound(ctx, tx, cur.RoundID); err != nil {
 			return err
 		}

@@ -20,11 +20,15 @@ func (s *Store) Form(ctx context.Context, publicID string) (*plan.Form, error) {
 
 func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, error) {
 	f := &plan.Form{PublicID: publicID}
+	var first sql.NullTime
 	err := q.QueryRowContext(ctx, `
 		SELECT f.id, f.round_id, f.unit_id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END,
-		       f.state, f.version, f.typed_fields, f.carried_fields, f.seconds_spent
+		       f.state, f.version, f.typed_fields, f.carried_fields, f.seconds_spent, f.first_submitted_at, f.submitted_due_on
 		FROM forms f JOIN units u ON u.id = f.unit_id WHERE f.public_id = $1`, publicID).
-		Scan(&f.ID, &f.RoundID, &f.UnitID, &f.UnitName, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent)
+		Scan(&f.ID, &f.RoundID, &f.UnitID, &f.UnitName, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &first, &f.DueOnAtSubmission)
+	if first.Valid {
+		f.FirstSubmittedAt = &first.Time
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
 	}
@@ -185,6 +189,17 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 			       submitted_at = COALESCE($7, submitted_at)
 			WHERE id = $8`, string(f.State), f.Version, f.TypedFields, f.CarriedFields, f.SecondsSpent, now, submitted, f.ID); err != nil {
 			return wrap(err, "save form %s", publicID)
+		}
+		if e.Submit && f.FirstSubmittedAt == nil {
+			// The first submission keeps the due date then in force:
+			// lateness is judged against it (plan.Late).
+			if err := tx.QueryRowContext(ctx, `SELECT due_on FROM rounds WHERE id = $1`, f.RoundID).Scan(&f.DueOnAtSubmission); err != nil {
+				return wrap(err, "read the due date of round %d", f.RoundID)
+			}
+			f.FirstSubmittedAt = &now
+			if _, err := tx.ExecContext(ctx, `UPDATE forms SET first_submitted_at = $1, submitted_due_on = $2 WHERE id = $3`, now, f.DueOnAtSubmission, f.ID); err != nil {
+				return wrap(err, "record the first submission of form %s", publicID)
+			}
 		}
 		if err := addVersion(ctx, tx, f, by, "", now); err != nil {
 			return err

@@ -38,6 +38,9 @@ func (s *Store) CreateRound(ctx context.Context, r plan.Round) (int64, error) {
 		if err := mustExist(ctx, tx, "plans", r.PlanID, "方案"); err != nil {
 			return err
 		}
+		if err := checkRoundYear(ctx, tx, &r); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `
 			INSERT INTO rounds (plan_id, label, as_of, opens_on, due_on, state, remind_days, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -277,6 +280,16 @@ type FormSummary struct {
 	CarriedFields int
 	SecondsSpent  int
 	SubmittedAt   *time.Time
+	// FirstSubmittedAt and DueOnAtSubmission: when the unit first handed
+	// the form in, and the due date then (what plan.Late judges).
+	FirstSubmittedAt  *time.Time
+	DueOnAtSubmission string
+}
+
+// Late reports whether the form was first submitted after the due date
+// then in force (plan.Late).
+func (f FormSummary) Late() bool {
+	return f.FirstSubmittedAt != nil && plan.Late(f.DueOnAtSubmission, *f.FirstSubmittedAt)
 }
 
 // RoundForms lists the forms of a round in directory order.
@@ -288,16 +301,19 @@ func roundForms(ctx context.Context, q queryer, roundID int64) ([]FormSummary, e
 	var out []FormSummary
 	err := eachRow(ctx, q, `
 		SELECT f.public_id, u.id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END, u.kind,
-		       f.state, f.typed_fields, f.carried_fields, f.seconds_spent, f.submitted_at
+		       f.state, f.typed_fields, f.carried_fields, f.seconds_spent, f.submitted_at, f.first_submitted_at, f.submitted_due_on
 		FROM forms f JOIN units u ON u.id = f.unit_id
 		WHERE f.round_id = $1 ORDER BY u.position, u.id`, func(rows *sql.Rows) error {
 		var f FormSummary
-		var submitted sql.NullTime
-		if err := rows.Scan(&f.PublicID, &f.UnitID, &f.UnitName, &f.UnitKind, &f.State, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &submitted); err != nil {
+		var submitted, first sql.NullTime
+		if err := rows.Scan(&f.PublicID, &f.UnitID, &f.UnitName, &f.UnitKind, &f.State, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &submitted, &first, &f.DueOnAtSubmission); err != nil {
 			return err
 		}
 		if submitted.Valid {
 			f.SubmittedAt = &submitted.Time
+		}
+		if first.Valid {
+			f.FirstSubmittedAt = &first.Time
 		}
 		out = append(out, f)
 		return nil

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
@@ -35,6 +36,9 @@ type formSummaryJSON struct {
 	TypedFields   int            `json:"typed_fields"`
 	CarriedFields int            `json:"carried_fields"`
 	SecondsSpent  int            `json:"seconds_spent"`
+	Overdue       bool           `json:"overdue"`                      // 逾期: not reported, past the due date
+	Late          bool           `json:"late"`                         // 逾期报送: first submitted after the due date then
+	SubmittedAt   *time.Time     `json:"first_submitted_at,omitempty"` // first submission
 }
 
 // apiRound answers a round with its forms' states; reporters get their own
@@ -56,8 +60,11 @@ func (s *Server) apiRound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := []formSummaryJSON{}
+	now := s.opts.Now()
 	for _, f := range visibleForms(currentUser(r), forms) {
-		out = append(out, formSummaryJSON{f.PublicID, f.UnitID, f.UnitName, f.State, f.TypedFields, f.CarriedFields, f.SecondsSpent})
+		row := timeliness(rd, f, now)
+		out = append(out, formSummaryJSON{f.PublicID, f.UnitID, f.UnitName, f.State, f.TypedFields, f.CarriedFields, f.SecondsSpent,
+			row.Overdue, row.LateOn != "", f.FirstSubmittedAt})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"round": rd, "forms": out})
 }

@@ -27,6 +27,8 @@ type formView struct {
 	Error       string
 	Old         bool // showing a kept version the viewer asked for, read-only
 	OldVersion  int
+	Overdue     bool   // not reported and past the due date (plan.Overdue)
+	LateOn      string // the Beijing date of a late first submission (plan.Late)
 }
 
 // resourceOf finds the object an object-level permission is decided on:
@@ -71,6 +73,8 @@ func (s *Server) formView(r *http.Request, publicID string, version int) (*formV
 		Old:        !current,
 		OldVersion: version,
 	}
+	v.Overdue = plan.Overdue(p.Round.State, p.Round.DueOn, p.State, s.opts.Now())
+	v.LateOn = lateOn(p.State, p.FirstSubmittedAt, p.DueOnAtSubmission)
 	v.Attachments = map[int64][]store.Attachment{}
 	for _, a := range p.Attachments {
 		v.Attachments[a.TaskID] = append(v.Attachments[a.TaskID], a)

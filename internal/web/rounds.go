@@ -15,7 +15,8 @@ import (
 	"kechuang/internal/store"
 )
 
-// roundList shows a plan's rounds and, for admins, the form to add one.
+// roundList shows a plan's rounds and, for admins, the form to add one,
+// proposing the next round inside the plan's year (plan.NextRound).
 func (s *Server) roundList(w http.ResponseWriter, r *http.Request) {
 	doc, _, err := s.planAndDirectory(r)
 	if err != nil {
@@ -27,22 +28,45 @@ func (s *Server) roundList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	today := time.Now().In(plan.Zone)
-	units, err := s.scopeUnits(r, doc)
+	data, err := s.roundsPage(r, doc, rounds, plan.NextRound(doc.Year, rounds, s.opts.Now()))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "rounds", map[string]any{
-		"Doc": doc, "Rounds": rounds, "Units": units,
-		"New": plan.Round{
-			Label:      fmt.Sprintf("%d年%d月调度", today.Year(), int(today.Month())),
-			AsOf:       today.Format(time.DateOnly),
-			OpensOn:    today.Format(time.DateOnly),
-			DueOn:      today.AddDate(0, 0, 7).Format(time.DateOnly),
-			RemindDays: 2,
-		},
-	})
+	data["Deleted"] = r.URL.Query().Has("deleted")
+	s.render(w, r, http.StatusOK, "rounds", data)
+}
+
+// roundsPage is the rounds page's data, with the new-round form holding
+// next: a refused create comes back with the units as chosen, and a data
+// date outside the plan's year brings up the box that confirms it.
+func (s *Server) roundsPage(r *http.Request, doc *plan.Document, rounds []*plan.Round, next plan.Round) (map[string]any, error) {
+	units, err := s.scopeUnits(r, doc)
+	if err != nil {
+		return nil, err
+	}
+	var chosen map[int64]bool
+	if len(next.UnitIDs) > 0 {
+		chosen = map[int64]bool{}
+		for _, id := range next.UnitIDs {
+			chosen[id] = true
+		}
+	}
+	return map[string]any{
+		"Doc": doc, "Rounds": rounds, "Units": units, "Chosen": chosen, "New": next,
+		"OutsideYear": !plan.AsOfInYear(next.AsOf, doc.Year), "ConfirmLabel": plan.ConfirmOutsideYearLabel,
+	}, nil
+}
+
+// roundFromRequest reads a round's fields as the new-round and edit forms
+// send them.
+func roundFromRequest(r *http.Request) (plan.Round, error) {
+	days, err := formInt(r, "remind_days", "提前提醒天数")
+	return plan.Round{
+		Label: strings.TrimSpace(r.PostFormValue("label")),
+		AsOf:  r.PostFormValue("as_of"), OpensOn: r.PostFormValue("opens_on"), DueOn: r.PostFormValue("due_on"), RemindDays: days,
+		ConfirmOutsideYear: r.PostFormValue("confirm_as_of") != "",
+	}, err
 }
 
 func (s *Server) roundCreate(w http.ResponseWriter, r *http.Request) {
@@ -51,11 +75,8 @@ func (s *Server) roundCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	days, err := formInt(r, "remind_days", "提前提醒天数")
-	rd := plan.Round{
-		PlanID: planID, Label: strings.TrimSpace(r.PostFormValue("label")),
-		AsOf: r.PostFormValue("as_of"), OpensOn: r.PostFormValue("opens_on"), DueOn: r.PostFormValue("due_on"), RemindDays: days,
-	}
+	rd, err := roundFromRequest(r)
+	rd.PlanID = planID
 	for _, v := range r.PostForm["units"] {
 		if id, perr := strconv.ParseInt(v, 10, 64); perr == nil {
 			rd.UnitIDs = append(rd.UnitIDs, id)
@@ -72,12 +93,12 @@ func (s *Server) roundCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		rounds, _ := s.store.Rounds(r.Context(), planID)
-		units, uerr := s.scopeUnits(r, doc)
-		if uerr != nil {
-			s.fail(w, r, uerr)
+		data, perr := s.roundsPage(r, doc, rounds, rd)
+		if perr != nil {
+			s.fail(w, r, perr)
 			return
 		}
-		s.formError(w, r, err, "rounds", map[string]any{"Doc": doc, "Rounds": rounds, "New": rd, "Units": units})
+		s.formError(w, r, err, "rounds", data)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/rounds/%d?saved", id), http.StatusSeeOther)
@@ -87,6 +108,31 @@ func (s *Server) roundCreate(w http.ResponseWriter, r *http.Request) {
 type matrixRow struct {
 	store.FormSummary
 	Minutes int
+	Overdue bool   // not reported and past the due date
+	LateOn  string // the Beijing date of a late first submission, "" when on time
+}
+
+// timeliness marks a form of the round as 逾期 (plan.Overdue) or, while
+// it stands reported, 逾期报送 (plan.Late), and puts its submission time in
+// Beijing time for display.
+func timeliness(rd *plan.Round, f store.FormSummary, now time.Time) matrixRow {
+	row := matrixRow{FormSummary: f, Minutes: (f.SecondsSpent + 59) / 60, Overdue: plan.Overdue(rd.State, rd.DueOn, f.State, now)}
+	row.LateOn = lateOn(f.State, f.FirstSubmittedAt, f.DueOnAtSubmission)
+	if f.SubmittedAt != nil {
+		t := f.SubmittedAt.In(plan.Zone)
+		row.SubmittedAt = &t
+	}
+	return row
+}
+
+// lateOn is the Beijing date of a late first submission (plan.Late) while
+// the form stands reported, "" otherwise: a returned form is judged by
+// plan.Overdue until it is submitted again.
+func lateOn(state plan.FormState, first *time.Time, dueAtSubmission string) string {
+	if !state.Reported() || first == nil || !plan.Late(dueAtSubmission, *first) {
+		return ""
+	}
+	return plan.CivilDate(*first)
 }
 
 // roundShow is the round page: the unit × state matrix with the reporting
@@ -109,19 +155,30 @@ func (s *Server) roundShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
+	now := s.opts.Now()
 	counts := map[plan.FormState]int{}
 	var rows []matrixRow
-	typed, carried, seconds, reported := 0, 0, 0, 0
+	typed, carried, seconds, reported, overdue, late := 0, 0, 0, 0, 0, 0
 	for _, f := range forms {
 		counts[f.State]++
 		if f.State.Reported() {
 			typed, carried, seconds, reported = typed+f.TypedFields, carried+f.CarriedFields, seconds+f.SecondsSpent, reported+1
 		}
+		switch row := timeliness(rd, f, now); {
+		case row.Overdue:
+			overdue++
+		case row.LateOn != "":
+			late++
+		}
 	}
 	for _, f := range visibleForms(u, forms) {
-		rows = append(rows, matrixRow{FormSummary: f, Minutes: (f.SecondsSpent + 59) / 60})
+		rows = append(rows, timeliness(rd, f, now))
 	}
 	data := map[string]any{"Round": rd, "Rows": rows, "States": plan.FormStates, "CanRemind": s.opts.Reminder != nil, "CanPDF": s.opts.Chromium != ""}
+	// The data date it was, after an edit moved it: only a date is shown.
+	if old := r.URL.Query().Get("asof_changed"); validDate(old) && old != rd.AsOf {
+		data["AsOfChanged"] = "数据截至日期已由 " + old + " 改为 " + rd.AsOf + "。已填报的单位是按原日期填写的，请通知其核对数值。"
+	}
 	if n := r.URL.Query().Get("reminded"); n != "" {
 		msg := "已向 " + n + " 个单位发送催报。"
 		if e := r.URL.Query().Get("failed"); e != "" {
@@ -132,6 +189,7 @@ func (s *Server) roundShow(w http.ResponseWriter, r *http.Request) {
 	if u.Role != auth.RoleReporter {
 		data["Counts"] = counts
 		data["Total"] = len(forms)
+		data["Overdue"], data["Late"] = overdue, late
 		if reported > 0 {
 			data["Burden"] = map[string]any{
 				"Reported": reported, "Typed": typed, "Carried": carried,
@@ -218,7 +276,24 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	unit, _ := dir.Unit(u.UnitID)
-	s.render(w, r, http.StatusOK, "inbox", map[string]any{"Forms": forms, "Unit": unit})
+	now := s.opts.Now()
+	rows := make([]inboxRow, len(forms))
+	for i, f := range forms {
+		rows[i] = inboxRow{UnitForm: f, Overdue: plan.Overdue(f.RoundState, f.DueOn, f.State, now)}
+	}
+	s.render(w, r, http.StatusOK, "inbox", map[string]any{"Forms": rows, "Unit": unit})
+}
+
+// validDate reports whether s is a YYYY-MM-DD date.
+func validDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+// inboxRow is a form in the reporter's inbox, marked 逾期 when past due.
+type inboxRow struct {
+	store.UnitForm
+	Overdue bool
 }
 
 // scopeUnit is a unit offered for a round's scope, checked when it takes

@@ -36,6 +36,9 @@ type Options struct {
 	// Reminder sends 催报 to units of a round (in-app, webhook, email);
 	// nil when reminders are not wired (the page then says so).
 	Reminder Reminder
+	// Now is the clock that decides what is overdue and what a new round
+	// proposes; time.Now unless set.
+	Now func() time.Time
 }
 
 // Reminder sends reminders for a round: to the given units, or to every
@@ -58,6 +61,9 @@ type Server struct {
 func New(st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.SessionTTL == 0 {
 		opts.SessionTTL = 12 * time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	p, err := parsePages()
 	if err != nil {
