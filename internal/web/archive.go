@@ -73,6 +73,6 @@ func (s *Server) deleteFailed(w http.ResponseWriter, r *http.Request, err error,
 		return
 	}
 	s.render(w, r, http.StatusConflict, "error", map[string]any{
-		"Message": plan.ErrorMessage(err), "Status": http.StatusConflict, "Archive": archive, "Back": back,
+		"Title": "不能删除", "Message": plan.ErrorMessage(err), "Status": http.StatusConflict, "Archive": archive, "Back": back,
 	})
 }
