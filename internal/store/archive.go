@@ -33,19 +33,20 @@ func (u usage) roundList() string {
 }
 
 // Conditions on a form f (joined with its round r) for formsUsing; $1 is
-// the ID of what is looked for.
+// the ID of what is looked for. Each is answered from the index on the
+// referring column.
 const (
 	formsOfUnit = `f.unit_id = $1`
 	formsOfPlan = `r.plan_id = $1`
-	formsOfGoal = `EXISTS (SELECT 1 FROM form_values fv WHERE fv.form_id = f.id AND fv.goal_id = $1)`
+	formsOfGoal = `f.id IN (SELECT form_id FROM form_values WHERE goal_id = $1)`
 )
 
 // formsOfTasks is the condition for forms holding an entry, evidence or a
 // comment on one of the tasks the subquery selects.
 func formsOfTasks(tasks string) string {
-	return `(EXISTS (SELECT 1 FROM form_tasks ft WHERE ft.form_id = f.id AND ft.task_id IN (` + tasks + `))
-		OR EXISTS (SELECT 1 FROM attachments a WHERE a.form_id = f.id AND a.task_id IN (` + tasks + `))
-		OR EXISTS (SELECT 1 FROM form_comments c WHERE c.form_id = f.id AND c.task_id IN (` + tasks + `)))`
+	return `f.id IN (SELECT form_id FROM form_tasks WHERE task_id IN (` + tasks + `)
+		UNION SELECT form_id FROM attachments WHERE task_id IN (` + tasks + `)
+		UNION SELECT form_id FROM form_comments WHERE task_id IN (` + tasks + `))`
 }
 
 const (
