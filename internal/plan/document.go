@@ -37,6 +37,9 @@ type DocGoal struct {
 	Kind       GoalKind   `json:"kind,omitempty"`
 	Year       int        `json:"year,omitempty"` // for multi-year plans: the year the target is for
 	Line       int        `json:"line,omitempty"` // source line, 1-based, 0 when not from text
+	// Archived (已归档): kept in the plan and its history, left off the
+	// forms of new rounds. Set when stored; ignored on import.
+	Archived bool `json:"archived,omitempty"`
 }
 
 // DocSection is an action (行动) and its tasks.
@@ -58,6 +61,9 @@ type DocTask struct {
 	ResponsibleUnits []string `json:"responsible_units"`
 	Deadline         string   `json:"deadline,omitempty"`
 	Line             int      `json:"line,omitempty"`
+	// Archived (已归档): kept in the plan and its history, left off the
+	// forms of new rounds. Set when stored; ignored on import.
+	Archived bool `json:"archived,omitempty"`
 }
 
 // DocTaskRow is a row of the task table (附件1 任务分解表), which details a

@@ -57,6 +57,10 @@ type Unit struct {
 	Parent    string   `json:"parent,omitempty"` // name of the unit above it (the district)
 	ParentID  int64    `json:"-"`
 	Aliases   []string `json:"aliases,omitempty"`
+	// Archived (已归档): the unit stays in the directory, so plans and
+	// history still resolve its names, but new rounds leave it out. Set
+	// by archiving only; imports and edits leave it as it is.
+	Archived bool `json:"archived,omitempty"`
 }
 
 // Label is the name to show: the short name documents use when there is one.

@@ -24,7 +24,7 @@ func loadDirectory(ctx context.Context, q queryer) (*plan.Directory, error) {
 	dir := &plan.Directory{}
 	rows, err := q.QueryContext(ctx, `
 		SELECT u.id, u.name, u.short_name, u.kind, COALESCE(u.parent_id, 0),
-		       COALESCE(CASE WHEN p.short_name <> '' THEN p.short_name ELSE p.name END, '')
+		       COALESCE(CASE WHEN p.short_name <> '' THEN p.short_name ELSE p.name END, ''), u.archived_at IS NOT NULL
 		FROM units u LEFT JOIN units p ON p.id = u.parent_id
 		ORDER BY u.position, u.id`)
 	if err != nil {
@@ -33,7 +33,7 @@ func loadDirectory(ctx context.Context, q queryer) (*plan.Directory, error) {
 	byID := map[int64]int{}
 	for rows.Next() {
 		var u plan.Unit
-		if err := rows.Scan(&u.ID, &u.Name, &u.ShortName, &u.Kind, &u.ParentID, &u.Parent); err != nil {
+		if err := rows.Scan(&u.ID, &u.Name, &u.ShortName, &u.Kind, &u.ParentID, &u.Parent, &u.Archived); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: unable to read unit: %w", err)
 		}
@@ -193,11 +193,15 @@ func (s *Store) SaveUnit(ctx context.Context, u plan.Unit) (int64, error) {
 	return id, err
 }
 
-// DeleteUnit removes a unit. Plans keep the names as written; they show as
-// unknown units until the name is given to another unit.
+// DeleteUnit removes a unit that has no forms (one that has is archived
+// instead: ECONFLICT says so). Plans keep the names as written; they show
+// as unknown units until the name is given to another unit.
 func (s *Store) DeleteUnit(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, "units", id, "单位"); err != nil {
+			return err
+		}
+		if err := unitUnused(ctx, tx, id); err != nil {
 			return err
 		}
 		before, err := directoryPart(ctx, tx, func(d *plan.Directory) any { return unitByID(d, id) })
@@ -291,6 +295,16 @@ func saveUnit(ctx context.Context, tx *sql.Tx, u plan.Unit, position int) (int64
 		return 0, fmt.Errorf("store: unable to save aliases of %q: %w", u.Name, err)
 	}
 	for _, a := range uniqueNames(u.Aliases) {
+		var owner string
+		err := tx.QueryRowContext(ctx, `
+			SELECT CASE WHEN o.short_name <> '' THEN o.short_name ELSE o.name END
+			FROM unit_aliases a JOIN units o ON o.id = a.unit_id WHERE a.alias = $1 AND a.unit_id <> $2`, a, id).Scan(&owner)
+		if err == nil {
+			return 0, plan.Errorf(plan.ECONFLICT, "别名“%s”已被其他单位（%s）使用。", a, owner)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, fmt.Errorf("store: unable to check alias %q: %w", a, err)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2)`, a, id); err != nil {
 			return 0, fmt.Errorf("store: unable to save alias %q of %q: %w", a, u.Name, err)
 		}

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -60,9 +62,17 @@ func (s *Store) migrations() ([]migration, error) {
 // Migrate applies the migrations the database lacks and returns how many it
 // applied. Each migration runs in its own transaction.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
+	return s.migrate(ctx, 0)
+}
+
+// migrate applies the migrations up to version upTo (all of them when 0).
+func (s *Store) migrate(ctx context.Context, upTo int) (int, error) {
 	ms, err := s.migrations()
 	if err != nil {
 		return 0, err
+	}
+	if upTo > 0 && upTo < len(ms) {
+		ms = ms[:upTo]
 	}
 	conn, err := s.write.Conn(ctx)
 	if err != nil {
@@ -85,11 +95,11 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if current > len(ms) {
+	if current > len(ms) && upTo == 0 {
 		return 0, fmt.Errorf("store: the database is at schema version %d, newer than this program knows (%d): upgrade kechuang", current, len(ms))
 	}
 	applied := 0
-	for _, m := range ms[current:] {
+	for _, m := range ms[min(current, len(ms)):] {
 		if err := s.apply(ctx, conn, m); err != nil {
 			return applied, err
 		}
@@ -106,7 +116,17 @@ func schemaVersion(ctx context.Context, conn *sql.Conn) (int, error) {
 	return int(v.Int64), nil
 }
 
-func (s *Store) apply(ctx context.Context, conn *sql.Conn, m migration) error {
+func (s *Store) apply(ctx context.Context, conn *sql.Conn, m migration) (err error) {
+	if s.dialect == SQLite {
+		// SQLite changes a table's foreign keys by rebuilding the table,
+		// which must not cascade: foreign keys go off around the
+		// transaction (the pragma is a no-op inside one) and are checked
+		// as a whole before it commits.
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+		defer func() { err = errors.Join(err, foreignKeysOn(context.WithoutCancel(ctx), conn)) }()
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: migration %s: %w", m.name, err)
@@ -114,6 +134,11 @@ func (s *Store) apply(ctx context.Context, conn *sql.Conn, m migration) error {
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("store: migration %s: %w", m.name, err)
+	}
+	if s.dialect == SQLite {
+		if err := foreignKeyCheck(ctx, tx); err != nil {
+			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 		m.version, m.name, s.nowUTC().Format("2006-01-02T15:04:05Z")); err != nil {
@@ -123,6 +148,52 @@ func (s *Store) apply(ctx context.Context, conn *sql.Conn, m migration) error {
 		return fmt.Errorf("store: migration %s: %w", m.name, err)
 	}
 	return nil
+}
+
+// foreignKeyCheck fails when any row's foreign key points at nothing.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	var bad []string
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			rows.Close()
+			return err
+		}
+		if len(bad) < 5 {
+			bad = append(bad, fmt.Sprintf("%s row %d → %s", table, rowid.Int64, parent))
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return err
+	}
+	if bad != nil {
+		return fmt.Errorf("foreign keys violated: %s", strings.Join(bad, "; "))
+	}
+	return nil
+}
+
+// foreignKeysOn turns foreign keys back on after a migration; a connection
+// on which that fails is discarded rather than used without them.
+func foreignKeysOn(ctx context.Context, conn *sql.Conn) error {
+	var on int
+	_, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = ON`)
+	if err == nil {
+		err = conn.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&on)
+	}
+	if err == nil && on == 1 {
+		return nil
+	}
+	if err == nil {
+		err = errors.New("they stay off")
+	}
+	conn.Raw(func(any) error { return driver.ErrBadConn })
+	return fmt.Errorf("store: unable to turn foreign keys back on: %w", err)
 }
 
 // SchemaVersion returns the number of the last applied migration.

@@ -65,12 +65,16 @@ func (s *Store) SaveGoal(ctx context.Context, planID int64, g plan.DocGoal) (int
 	return id, err
 }
 
-// DeleteGoal removes a goal.
+// DeleteGoal removes a goal no form has a value for (one that has is
+// archived instead: ECONFLICT says so).
 func (s *Store) DeleteGoal(ctx context.Context, planID, goalID int64) error {
 	ch := planChange{"plan.goal.delete", func() string { return planObject(planID, "goal", goalID) }, func(d *plan.Document) any {
 		return partByID(d.Goals, goalID, func(g plan.DocGoal) int64 { return g.ID })
 	}}
 	return s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
+		if err := goalUnused(ctx, tx, planID, goalID); err != nil {
+			return err
+		}
 		return updateOne(ctx, tx, "目标", `DELETE FROM goals WHERE id = $1 AND plan_id = $2`, goalID, planID)
 	})
 }
@@ -95,12 +99,16 @@ func (s *Store) SaveSection(ctx context.Context, planID int64, sec plan.DocSecti
 	return id, err
 }
 
-// DeleteSection removes an action and its tasks.
+// DeleteSection removes an action and its tasks, unless forms refer to
+// one of them (ECONFLICT names them).
 func (s *Store) DeleteSection(ctx context.Context, planID, sectionID int64) error {
 	ch := planChange{"plan.section.delete", func() string { return planObject(planID, "section", sectionID) }, func(d *plan.Document) any {
 		return partByID(d.Sections, sectionID, func(s plan.DocSection) int64 { return s.ID })
 	}}
 	return s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
+		if err := sectionUnused(ctx, tx, planID, sectionID); err != nil {
+			return err
+		}
 		return updateOne(ctx, tx, "行动", `DELETE FROM sections WHERE id = $1 AND plan_id = $2`, sectionID, planID)
 	})
 }
@@ -155,12 +163,16 @@ func taskNumberFree(ctx context.Context, tx *sql.Tx, planID int64, t plan.DocTas
 	return nil
 }
 
-// DeleteTask removes a task.
+// DeleteTask removes a task no form refers to (one that forms refer to is
+// archived instead: ECONFLICT says so).
 func (s *Store) DeleteTask(ctx context.Context, planID, taskID int64) error {
 	ch := planChange{"plan.task.delete", func() string { return planObject(planID, "task", taskID) }, func(d *plan.Document) any {
 		return taskByID(d, taskID)
 	}}
 	return s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
+		if err := taskUnused(ctx, tx, planID, taskID); err != nil {
+			return err
+		}
 		return updateOne(ctx, tx, "任务", `DELETE FROM tasks WHERE id = $1 AND plan_id = $2`, taskID, planID)
 	})
 }

@@ -299,11 +299,11 @@ func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) 
 	}
 	doc.Goals = []plan.DocGoal{}
 	if err := eachRow(ctx, q, `
-		SELECT id, text, indicator, comparator, target, target_max, unit, kind, year, line
+		SELECT id, text, indicator, comparator, target, target_max, unit, kind, year, line, archived_at IS NOT NULL
 		FROM goals WHERE plan_id = $1 ORDER BY position, id`, func(r *sql.Rows) error {
 		var g plan.DocGoal
 		var max sql.NullString
-		if err := r.Scan(&g.ID, &g.Text, &g.Indicator, &g.Comparator, &g.Target, &max, &g.Unit, &g.Kind, &g.Year, &g.Line); err != nil {
+		if err := r.Scan(&g.ID, &g.Text, &g.Indicator, &g.Comparator, &g.Target, &max, &g.Unit, &g.Kind, &g.Year, &g.Line, &g.Archived); err != nil {
 			return err
 		}
 		if max.Valid {
@@ -338,11 +338,11 @@ func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) 
 		return nil, fmt.Errorf("store: unable to read sections of plan %d: %w", id, err)
 	}
 	if err := eachRow(ctx, q, `
-		SELECT id, section_id, number, title, body, deadline, line
+		SELECT id, section_id, number, title, body, deadline, line, archived_at IS NOT NULL
 		FROM tasks WHERE plan_id = $1 ORDER BY position, id`, func(r *sql.Rows) error {
 		var t plan.DocTask
 		var secID int64
-		if err := r.Scan(&t.ID, &secID, &t.Number, &t.Title, &t.Text, &t.Deadline, &t.Line); err != nil {
+		if err := r.Scan(&t.ID, &secID, &t.Number, &t.Title, &t.Text, &t.Deadline, &t.Line, &t.Archived); err != nil {
 			return err
 		}
 		u := units[unitsKey{task: t.ID}]
@@ -513,11 +513,15 @@ func resolvePlan(ctx context.Context, tx *sql.Tx, planID int64, dir *plan.Direct
 	return nil
 }
 
-// DeletePlan removes a plan and everything in it.
+// DeletePlan removes a plan and everything in it, unless it has forms
+// (ECONFLICT says so): reports are kept.
 func (s *Store) DeletePlan(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := loadPlan(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := planUnused(ctx, tx, id, old.Title); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM plans WHERE id = $1`, id); err != nil {

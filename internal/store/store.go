@@ -131,7 +131,8 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // inTx runs fn in a write transaction, committing only when it returns nil:
-// every store method that writes is one transaction, all-or-nothing.
+// every store method that writes is one transaction, all-or-nothing. A
+// constraint violation comes back as an error for users (constraintError).
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -139,10 +140,10 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return err
+		return constraintError(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: unable to commit: %w", err)
+		return constraintError(fmt.Errorf("store: unable to commit: %w", err))
 	}
 	return nil
 }

@@ -176,7 +176,7 @@ func (s *Server) planDelete(w http.ResponseWriter, r *http.Request) {
 		err = s.store.DeletePlan(r.Context(), id)
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.deleteFailed(w, r, err, "", fmt.Sprintf("/plans/%d/edit", id))
 		return
 	}
 	http.Redirect(w, r, "/plans", http.StatusSeeOther)
@@ -241,7 +241,7 @@ func actuals(doc *plan.Document, idx map[string]plan.Ref, ov *plan.Overview) (ma
 
 // deletePlanPart deletes the part of a plan named by the path parameter
 // (a goal, an action, a task, a task-table row) and goes back to the plan
-// page at anchor.
+// page at anchor. A refused delete of a goal or a task offers archiving.
 func (s *Server) deletePlanPart(w http.ResponseWriter, r *http.Request, param, anchor string, del func(ctx context.Context, planID, id int64) error) {
 	planID, err := pathID(r, "plan")
 	if err != nil {
@@ -253,7 +253,12 @@ func (s *Server) deletePlanPart(w http.ResponseWriter, r *http.Request, param, a
 		err = del(r.Context(), planID, id)
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		part := fmt.Sprintf("/plans/%d/%ss/%d", planID, param, id)
+		archive := ""
+		if param == "goal" || param == "task" {
+			archive = part + "/archive"
+		}
+		s.deleteFailed(w, r, err, archive, part+"/edit")
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved#%s", planID, anchor), http.StatusSeeOther)

@@ -303,25 +303,35 @@ type scopeUnit struct {
 	InPlan bool
 }
 
-// scopeUnits lists the directory's units (the district itself aside), the
-// ones that lead, share or are allocated something in the plan first.
+// scopeUnits lists the directory's units (the district itself and archived
+// units aside), the ones that lead, share or are allocated something in the
+// plan first; archived tasks and goals do not count.
 func (s *Server) scopeUnits(r *http.Request, doc *plan.Document) ([]scopeUnit, error) {
 	dir, err := s.store.Directory(r.Context())
 	if err != nil {
 		return nil, err
 	}
+	archivedGoal, archivedTask := map[int64]bool{}, map[int64]bool{}
+	for _, g := range doc.Goals {
+		archivedGoal[g.ID] = g.Archived
+	}
+	for _, sec := range doc.Sections {
+		for _, t := range sec.Tasks {
+			archivedTask[t.ID] = t.Archived
+		}
+	}
 	as, al := plan.Resolve(doc, dir)
 	in := map[int64]bool{}
 	for _, a := range as {
-		in[a.UnitID] = true
+		in[a.UnitID] = in[a.UnitID] || !archivedTask[a.TaskID]
 	}
 	for _, a := range al {
-		in[a.UnitID] = true
+		in[a.UnitID] = in[a.UnitID] || !archivedGoal[a.GoalID]
 	}
 	var first, rest []scopeUnit
 	for _, u := range dir.Units {
 		switch {
-		case u.Kind == plan.UnitGovernment:
+		case u.Kind == plan.UnitGovernment, u.Archived:
 		case in[u.ID]:
 			first = append(first, scopeUnit{u, true})
 		default:

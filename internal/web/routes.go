@@ -35,6 +35,8 @@ func (s *Server) routes() []route {
 		{"POST", "/plans/{plan}/goals", admin, s.goalSave},
 		{"POST", "/plans/{plan}/goals/{goal}", admin, s.goalSave},
 		{"POST", "/plans/{plan}/goals/{goal}/delete", admin, s.goalDelete},
+		{"POST", "/plans/{plan}/goals/{goal}/archive", admin, s.goalArchive},
+		{"POST", "/plans/{plan}/goals/{goal}/unarchive", admin, s.goalUnarchive},
 
 		{"GET", "/plans/{plan}/sections/new", admin, s.sectionEdit},
 		{"GET", "/plans/{plan}/sections/{section}/edit", admin, s.sectionEdit},
@@ -47,6 +49,8 @@ func (s *Server) routes() []route {
 		{"POST", "/plans/{plan}/sections/{section}/tasks", admin, s.taskSave},
 		{"POST", "/plans/{plan}/tasks/{task}", admin, s.taskSave},
 		{"POST", "/plans/{plan}/tasks/{task}/delete", admin, s.taskDelete},
+		{"POST", "/plans/{plan}/tasks/{task}/archive", admin, s.taskArchive},
+		{"POST", "/plans/{plan}/tasks/{task}/unarchive", admin, s.taskUnarchive},
 
 		{"GET", "/plans/{plan}/rows/new", admin, s.rowEdit},
 		{"GET", "/plans/{plan}/rows/{row}/edit", admin, s.rowEdit},
@@ -97,6 +101,8 @@ func (s *Server) routes() []route {
 		{"POST", "/units", admin, s.unitSave},
 		{"POST", "/units/{unit}", admin, s.unitSave},
 		{"POST", "/units/{unit}/delete", admin, s.unitDelete},
+		{"POST", "/units/{unit}/archive", admin, s.unitArchive},
+		{"POST", "/units/{unit}/unarchive", admin, s.unitUnarchive},
 
 		{"GET", "/groups/new", admin, s.groupEdit},
 		{"GET", "/groups/{group}/edit", admin, s.groupEdit},

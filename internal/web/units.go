@@ -171,7 +171,7 @@ func (s *Server) unitDelete(w http.ResponseWriter, r *http.Request) {
 		err = s.store.DeleteUnit(r.Context(), id)
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.deleteFailed(w, r, err, fmt.Sprintf("/units/%d/archive", id), fmt.Sprintf("/units/%d", id))
 		return
 	}
 	http.Redirect(w, r, "/units?saved", http.StatusSeeOther)

@@ -74,6 +74,12 @@ func Open(tb testing.TB, dsn string) *store.Store {
 // Each runs fn as a subtest on a fresh, migrated store of each dialect.
 func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 	t.Helper()
+	EachDSN(t, func(t *testing.T, dsn string) { fn(t, Open(t, dsn)) })
+}
+
+// EachDSN runs fn as a subtest on a fresh, empty database of each dialect.
+func EachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Helper()
 	for _, name := range []string{"sqlite", "postgres"} {
 		t.Run(name, func(t *testing.T) {
 			var dsn string
@@ -87,7 +93,7 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 				}
 				dsn = PostgresDSN(t, base)
 			}
-			fn(t, Open(t, dsn))
+			fn(t, dsn)
 		})
 	}
 }

@@ -8,5 +8,3 @@ UPDATE forms SET
     submitted_due_on = (SELECT r.due_on FROM rounds r WHERE r.id = forms.round_id)
 WHERE submitted_at IS NOT NULL;
 
--- Deleting a round deletes its in-app reminders by round.
-CREATE INDEX IF NOT EXISTS notifications_round ON notifications (round_id);

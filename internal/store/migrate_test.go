@@ -1,0 +1,292 @@
+package store_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"kechuang/internal/plan"
+	"kechuang/internal/store"
+	"kechuang/internal/store/storetest"
+)
+
+// allTables is every table of the schema, for counting rows.
+var allTables = []string{
+	"units", "unit_aliases", "unit_groups", "unit_group_aliases", "unit_group_members",
+	"plans", "goals", "sections", "tasks", "task_rows", "task_units",
+	"split_tables", "split_columns", "split_rows", "split_values", "assignments", "allocations",
+	"users", "sessions", "api_tokens", "login_failures",
+	"rounds", "round_units", "forms", "form_tasks", "form_values", "form_versions", "attachments", "form_comments",
+	"notifications", "reminder_sends", "leases", "settings", "audit_log",
+}
+
+// rebuilt are the tables migration 0003 rebuilds on SQLite, with the
+// columns that identify a row.
+var rebuilt = map[string]string{
+	"forms":         "id",
+	"form_tasks":    "form_id, task_id",
+	"form_values":   "form_id, goal_id",
+	"attachments":   "id",
+	"form_comments": "id",
+}
+
+// seedSchema2 lays out a plan with a round, an approved form, evidence and
+// comments in schema version 2, by plain SQL: the schema is the contract.
+func seedSchema2(t *testing.T, s *store.Store, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO units (id, name, short_name, kind, parent_id, position) VALUES
+			(1, '青云谱区', '', 'government', NULL, 0), (2, '青云谱区科学技术和工业信息化局', '区科工局', 'department', 1, 1),
+			(3, '三家店街道', '', 'subdistrict', 1, 2)`, nil},
+		{`INSERT INTO unit_aliases (alias, unit_id) VALUES ('科工局', 2)`, nil},
+		{`INSERT INTO unit_groups (id, name, position) VALUES (1, '各街道', 0)`, nil},
+		{`INSERT INTO unit_group_aliases (alias, group_id) VALUES ('各街办', 1)`, nil},
+		{`INSERT INTO unit_group_members (group_id, unit_id, position) VALUES (1, 3, 0)`, nil},
+		{`INSERT INTO plans (id, title, year, status, created_at, updated_at) VALUES (1, '2022年科技创新工作要点', 2022, 'active', $1, $1)`, []any{now}},
+		{`INSERT INTO goals (id, plan_id, position, indicator, comparator, target, unit) VALUES (1, 1, 0, '高新技术企业', '>=', '76', '家')`, nil},
+		{`INSERT INTO sections (id, plan_id, position, number, title) VALUES (1, 1, 0, '一', '科技创新区域优化布局行动')`, nil},
+		{`INSERT INTO tasks (id, plan_id, section_id, position, number, title) VALUES (1, 1, 1, 0, '1', '推进数字经济'), (2, 1, 1, 1, '2', '建设园区')`, nil},
+		{`INSERT INTO task_rows (id, plan_id, position, number, content, maps_to_task) VALUES (1, 1, 0, '1', '推进数字经济', '1')`, nil},
+		{`INSERT INTO task_units (id, plan_id, task_id, row_id, role, position, name) VALUES
+			(1, 1, 1, NULL, 'lead', 0, '区科工局'), (2, 1, NULL, 1, 'responsible', 0, '三家店街道')`, nil},
+		{`INSERT INTO split_tables (id, plan_id, position, title) VALUES (1, 1, 0, '指导性任务分解表')`, nil},
+		{`INSERT INTO split_columns (id, table_id, position, name, unit_of_measure) VALUES (1, 1, 0, '高新技术企业', '家')`, nil},
+		{`INSERT INTO split_rows (id, table_id, position, unit_name) VALUES (1, 1, 0, '三家店街道')`, nil},
+		{`INSERT INTO split_values (row_id, column_id, value) VALUES (1, 1, '14')`, nil},
+		{`INSERT INTO assignments (plan_id, task_id, unit_id, role) VALUES (1, 1, 2, 'lead'), (1, 1, 3, 'responsible')`, nil},
+		{`INSERT INTO allocations (plan_id, goal_id, unit_id, target) VALUES (1, 1, 3, '14')`, nil},
+		{`INSERT INTO users (id, username, role, unit_id, created_at) VALUES (1, 'sjd', 'reporter', 3, $1)`, []any{now}},
+		{`INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ('h', 1, $1, $1)`, []any{now}},
+		{`INSERT INTO rounds (id, plan_id, label, as_of, opens_on, due_on, state, created_at, opened_at) VALUES
+			(1, 1, '2022年7月调度', '2022-07-31', '2022-08-01', '2022-08-05', 'open', $1, $1)`, []any{now}},
+		{`INSERT INTO round_units (round_id, unit_id) VALUES (1, 2), (1, 3)`, nil},
+		{`INSERT INTO forms (id, public_id, round_id, unit_id, state, version, typed_fields, updated_at, submitted_at, reviewed_at) VALUES
+			(1, 'a1a1a1a1a1a1a1a1a1a1', 1, 3, 'approved', 2, 2, $1, $1, $1), (2, 'b2b2b2b2b2b2b2b2b2b2', 1, 2, 'empty', 0, 0, $1, NULL, NULL)`, []any{now}},
+		{`INSERT INTO form_tasks (form_id, task_id, position, status, progress) VALUES (1, 1, 0, 'in_progress', '推进中'), (2, 1, 0, '', '')`, nil},
+		{`INSERT INTO form_values (form_id, goal_id, position, target, value, note) VALUES (1, 1, 0, '14', '15', '台账')`, nil},
+		{`INSERT INTO form_versions (id, form_id, version, state, snapshot, user_id, username, created_at) VALUES
+			(1, 1, 0, 'empty', '{}', NULL, 'system', $1), (2, 1, 1, 'submitted', '{}', 1, 'sjd', $1), (3, 1, 2, 'approved', '{}', NULL, 'admin', $1)`, []any{now}},
+		{`INSERT INTO attachments (id, public_id, form_id, task_id, filename, content_type, size, sha256, data, user_id, created_at) VALUES
+			(1, 'c3c3c3c3c3c3c3c3c3c3', 1, 1, '名单.pdf', 'application/pdf', 10, 'x', $2, 1, $1)`, []any{now, []byte("%PDF-1.4\x00\xff")}},
+		{`INSERT INTO form_comments (id, form_id, task_id, user_id, username, unit_name, body, created_at) VALUES
+			(1, 1, 1, NULL, 'admin', '', '进展清楚', $1), (2, 1, NULL, 1, 'sjd', '三家店街道', '已补充名单', $1)`, []any{now}},
+		{`INSERT INTO notifications (id, unit_id, round_id, message, created_at) VALUES (1, 3, 1, '请填报', $1)`, []any{now}},
+		{`INSERT INTO reminder_sends (round_id, unit_id, kind, day, sent_at) VALUES (1, 3, 'due', '2022-08-03', $1)`, []any{now}},
+		{`INSERT INTO settings (key, value) VALUES ('remind.hour', '9')`, nil},
+	} {
+		if err := s.ExecForTest(ctx, q.sql, q.args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// snapshot is what a migration must keep: every table's row count and the
+// rebuilt tables' rows in full.
+func snapshot(t *testing.T, s *store.Store) map[string][][]string {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string][][]string{}
+	for _, table := range allTables {
+		rows, err := s.QueryForTest(ctx, `SELECT COUNT(*) FROM `+table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out["count "+table] = rows
+	}
+	for table, key := range rebuilt {
+		rows, err := s.QueryForTest(ctx, `SELECT * FROM `+table+` ORDER BY `+key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[table] = rows
+	}
+	return out
+}
+
+// onDelete maps every foreign key, as "table.column", to what deleting its
+// parent does: c(ascade), r(estrict), n (set null), a (no action).
+func onDelete(t *testing.T, s *store.Store) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]string{}
+	if s.Dialect() == store.Postgres {
+		rows, err := s.QueryForTest(ctx, `
+			SELECT c.conrelid::regclass::text, a.attname, c.confdeltype FROM pg_constraint c
+			JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+			WHERE c.contype = 'f'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			out[r[0]+"."+r[1]] = r[2]
+		}
+		return out
+	}
+	letter := map[string]string{"CASCADE": "c", "RESTRICT": "r", "SET NULL": "n", "NO ACTION": "a"}
+	for _, table := range allTables {
+		rows, err := s.QueryForTest(ctx, `SELECT "from", on_delete FROM pragma_foreign_key_list('`+table+`')`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			out[table+"."+r[0]] = letter[r[1]]
+		}
+	}
+	return out
+}
+
+func indexes(t *testing.T, s *store.Store) map[string]bool {
+	t.Helper()
+	q := `SELECT name FROM sqlite_master WHERE type = 'index'`
+	if s.Dialect() == store.Postgres {
+		q = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()`
+	}
+	rows, err := s.QueryForTest(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, r := range rows {
+		out[r[0]] = true
+	}
+	return out
+}
+
+// TestMigrationKeepsReports migrates a database with reports in it from
+// schema 2 to the newest: every row stays, the foreign keys into reported
+// data restrict, and the store reads the data as before.
+func TestMigrationKeepsReports(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.MigrateToForTest(ctx, 2); err != nil {
+			t.Fatal(err)
+		}
+		seedSchema2(t, s, time.Date(2022, 8, 3, 1, 2, 3, 0, time.UTC))
+		before, fksBefore := snapshot(t, s), onDelete(t, s)
+
+		// The rebuild is migration 3; later ones add columns of their own.
+		if n, err := s.MigrateToForTest(ctx, 3); err != nil || n != 1 {
+			t.Fatalf("migrating from 2 to 3: %d applied, %v", n, err)
+		}
+		if after := snapshot(t, s); !reflect.DeepEqual(after, before) {
+			for k := range before {
+				if !reflect.DeepEqual(after[k], before[k]) {
+					t.Errorf("%s: before %v, after %v", k, before[k], after[k])
+				}
+			}
+		}
+
+		want := map[string]string{}
+		for k, v := range fksBefore {
+			want[k] = v
+		}
+		for _, k := range []string{"forms.round_id", "forms.unit_id", "form_tasks.task_id", "form_values.goal_id", "attachments.task_id", "form_comments.task_id"} {
+			if want[k] != "c" {
+				t.Errorf("before the migration %s deleted with %q, want c", k, want[k])
+			}
+			want[k] = "r"
+		}
+		if got := onDelete(t, s); !reflect.DeepEqual(got, want) {
+			for k := range want {
+				if got[k] != want[k] {
+					t.Errorf("foreign key %s: on delete %q, want %q", k, got[k], want[k])
+				}
+			}
+		}
+		have := indexes(t, s)
+		for _, ix := range []string{
+			"forms_unit", "attachments_form", "form_comments_form", // kept through the rebuild
+			"form_tasks_task", "form_values_goal", "attachments_task", "form_comments_task",
+			"units_parent", "unit_aliases_unit", "unit_group_aliases_group", "unit_group_members_unit", "tasks_section",
+			"task_units_task", "task_units_row", "split_tables_plan", "split_rows_table", "split_values_column",
+			"assignments_plan", "allocations_plan", "users_unit", "round_units_unit", "notifications_round", "reminder_sends_unit",
+		} {
+			if !have[ix] {
+				t.Errorf("index %s missing after the migration", ix)
+			}
+		}
+
+		// Foreign keys are on again and hold; what nothing reported on
+		// still goes.
+		if s.Dialect() == store.SQLite {
+			if rows, err := s.QueryForTest(ctx, `PRAGMA foreign_keys`); err != nil || rows[0][0] != "1" {
+				t.Errorf("foreign keys after migrating: %v %v", rows, err)
+			}
+		}
+		for _, q := range []string{`DELETE FROM units WHERE id = 3`, `DELETE FROM tasks WHERE id = 1`, `DELETE FROM goals WHERE id = 1`, `DELETE FROM rounds WHERE id = 1`} {
+			if err := s.ExecForTest(ctx, q); err == nil {
+				t.Errorf("%s: allowed after the migration", q)
+			}
+		}
+		if err := s.ExecForTest(ctx, `DELETE FROM tasks WHERE id = 2`); err != nil {
+			t.Errorf("deleting a task nobody reported on: %v", err)
+		}
+
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		f, err := s.Form(ctx, "a1a1a1a1a1a1a1a1a1a1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.State != plan.FormApproved || len(f.Tasks) != 1 || f.Tasks[0].Attachments != 1 || len(f.Values) != 1 || f.Values[0].Value.String() != "15" {
+			t.Errorf("the approved form after migrating: %+v", f)
+		}
+		a, err := s.AttachmentData(ctx, "c3c3c3c3c3c3c3c3c3c3")
+		if err != nil || string(a.Data) != "%PDF-1.4\x00\xff" {
+			t.Errorf("attachment after migrating: %q %v", a.Data, err)
+		}
+		dir, err := s.Directory(ctx)
+		if err != nil || len(dir.Units) != 3 || dir.Units[2].Archived {
+			t.Errorf("directory after migrating: %+v %v", dir, err)
+		}
+		if n, err := s.Migrate(ctx); err != nil || n != 0 {
+			t.Errorf("Migrate after the newest: %d %v", n, err)
+		}
+	})
+}
+
+// TestMigrationChecksForeignKeys: on SQLite a migration runs with foreign
+// keys off and is checked whole before it commits, so a database whose
+// rows point at nothing is not migrated.
+func TestMigrationChecksForeignKeys(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, storetest.SQLiteDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.MigrateToForTest(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	seedSchema2(t, s, time.Now().UTC())
+	for _, q := range []string{`PRAGMA foreign_keys = OFF`, `INSERT INTO form_values (form_id, goal_id, position, target) VALUES (1, 99, 1, '1')`, `PRAGMA foreign_keys = ON`} {
+		if err := s.ExecForTest(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = s.Migrate(ctx)
+	if err == nil || !strings.Contains(err.Error(), "form_values") {
+		t.Fatalf("migrating a database with a value of a missing goal: %v, want it refused", err)
+	}
+	if v, _ := s.SchemaVersion(ctx); v != 2 {
+		t.Errorf("schema version %d after a refused migration, want 2", v)
+	}
+	if rows, err := s.QueryForTest(ctx, `PRAGMA foreign_keys`); err != nil || rows[0][0] != "1" {
+		t.Errorf("foreign keys after a refused migration: %v %v", rows, err)
+	}
+	if rows, _ := s.QueryForTest(ctx, `SELECT COUNT(*) FROM form_tasks`); rows[0][0] != "2" {
+		t.Errorf("a refused migration left %s entries, want 2", rows[0][0])
+	}
+}
