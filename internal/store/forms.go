@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"kechuang/internal/auth"
@@ -139,8 +141,8 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 			return err
 		}
 		before := cloneForm(f)
-		if e.Version != f.Version {
-			return plan.Errorf(plan.ECONFLICT, "此表已被他人修改（您打开的是第 %d 版，现为第 %d 版）。请重新打开后再改，您的修改未保存。", e.Version, f.Version)
+		if err := claimVersion(ctx, tx, f, e.Version); err != nil {
+			return err
 		}
 		for i := range f.Tasks {
 			if t, ok := e.Tasks[f.Tasks[i].TaskID]; ok {
@@ -168,17 +170,8 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 		f.SecondsSpent += min(max(e.Seconds, 0), maxSitting)
 		f.Version++
 		now := s.nowUTC()
-		for _, t := range f.Tasks {
-			if _, err := tx.ExecContext(ctx, `UPDATE form_tasks SET status = $1, progress = $2, problems = $3, next_steps = $4 WHERE form_id = $5 AND task_id = $6`,
-				string(t.Status), t.Progress, t.Problems, t.NextSteps, f.ID, t.TaskID); err != nil {
-				return wrap(err, "save task %s of form %s", t.Number, publicID)
-			}
-		}
-		for _, v := range f.Values {
-			if _, err := tx.ExecContext(ctx, `UPDATE form_values SET value = $1, note = $2 WHERE form_id = $3 AND goal_id = $4`,
-				v.Value, v.Note, f.ID, v.GoalID); err != nil {
-				return wrap(err, "save value %q of form %s", v.Indicator, publicID)
-			}
+		if err := saveEntries(ctx, tx, before, f); err != nil {
+			return wrap(err, "save the entries of form %s", publicID)
 		}
 		var submitted any
 		if e.Submit {
@@ -214,6 +207,102 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 		return nil, err
 	}
 	return f, nil
+}
+
+// claimVersion checks that a change was made on the form's current version
+// and takes the next one in the database, so that of several writers of the
+// same version exactly one goes on and the others get ECONFLICT: on
+// PostgreSQL the UPDATE waits for a concurrent writer's commit and then no
+// longer matches; SQLite has one writer at a time.
+func claimVersion(ctx context.Context, tx *sql.Tx, f *plan.Form, read int) error {
+	conflict := plan.Errorf(plan.ECONFLICT, "此表已被他人修改（您打开的是第 %d 版，现为第 %d 版）。请重新打开后再改，您的修改未保存。", read, f.Version)
+	if read != f.Version {
+		return conflict
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE forms SET version = version + 1 WHERE id = $1 AND version = $2`, f.ID, read)
+	if err != nil {
+		return wrap(err, "claim version %d of form %s", read+1, f.PublicID)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return conflict
+	}
+	return nil
+}
+
+// entryBatch bounds the rows one UPDATE … FROM (VALUES …) carries, well
+// inside both databases' limits on parameters.
+const entryBatch = 500
+
+// saveEntries writes the task entries and values that changed from before
+// to after, a batch of rows per statement: a save touches what the unit
+// changed, and a form of 600 tasks is a few statements, not 600.
+func saveEntries(ctx context.Context, tx *sql.Tx, before, after *plan.Form) error {
+	old := map[int64]plan.FormTask{}
+	for _, t := range before.Tasks {
+		old[t.TaskID] = t
+	}
+	var tasks [][]any
+	for _, t := range after.Tasks {
+		if o := old[t.TaskID]; o.Status != t.Status || o.Progress != t.Progress || o.Problems != t.Problems || o.NextSteps != t.NextSteps {
+			tasks = append(tasks, []any{t.TaskID, string(t.Status), t.Progress, t.Problems, t.NextSteps})
+		}
+	}
+	if err := updateFrom(ctx, tx, `UPDATE form_tasks SET status = v.column2, progress = v.column3, problems = v.column4, next_steps = v.column5
+		FROM (VALUES %s) AS v WHERE form_tasks.form_id = $1 AND form_tasks.task_id = v.column1`,
+		"(CAST($%d AS BIGINT), CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS TEXT))", after.ID, tasks); err != nil {
+		return err
+	}
+	oldValues := map[int64]plan.FormValue{}
+	for _, v := range before.Values {
+		oldValues[v.GoalID] = v
+	}
+	var values [][]any
+	for _, v := range after.Values {
+		if o := oldValues[v.GoalID]; decimalText(o.Value) != decimalText(v.Value) || o.Note != v.Note {
+			var value any
+			if v.Value != nil {
+				value = v.Value.String()
+			}
+			values = append(values, []any{v.GoalID, value, v.Note})
+		}
+	}
+	return updateFrom(ctx, tx, `UPDATE form_values SET value = v.column2, note = v.column3
+		FROM (VALUES %s) AS v WHERE form_values.form_id = $1 AND form_values.goal_id = v.column1`,
+		"(CAST($%d AS BIGINT), CAST($%d AS TEXT), CAST($%d AS TEXT))", after.ID, values)
+}
+
+// updateFrom runs query (with %s for the VALUES rows, $1 the form) over
+// rows in batches; row is one row's placeholders with %d for each column.
+func updateFrom(ctx context.Context, tx *sql.Tx, query, row string, formID int64, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), entryBatch)
+		args := []any{formID}
+		var b strings.Builder
+		for i, r := range rows[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			nums := make([]any, len(r))
+			for j := range r {
+				nums[j] = len(args) + j + 1
+			}
+			fmt.Fprintf(&b, row, nums...)
+			args = append(args, r...)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(query, b.String()), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// decimalText is a value as stored, "" for none.
+func decimalText(d *plan.Decimal) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
 }
 
 // formOpen refuses changes to a form whose round is not open or whose
@@ -259,8 +348,8 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 		if err != nil {
 			return err
 		}
-		if version != f.Version {
-			return plan.Errorf(plan.ECONFLICT, "此表已有新版本（第 %d 版），请刷新后再审核。", f.Version)
+		if err := claimVersion(ctx, tx, f, version); err != nil {
+			return err
 		}
 		if f.State != plan.FormSubmitted {
 			return plan.Errorf(plan.ECONFLICT, "此表%s，只有“已报”的表可以审核。", f.State.Label())
