@@ -76,7 +76,6 @@ func sniff(name string, data []byte) (string, error) {
 
 func (s *Server) attachmentUpload(w http.ResponseWriter, r *http.Request) {
 	publicID := r.PathValue("form")
-	r.Body = http.MaxBytesReader(w, r.Body, MaxAttachment+1<<20)
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		s.fail(w, r, plan.Errorf(plan.EINVALID, "请选择文件（不超过 %d MB）。", MaxAttachment>>20))

@@ -265,3 +265,25 @@ func TestOpenAPIListsEveryAPIRoute(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryRouteHasABodyLimit keeps the limits table true: each entry names
+// a registered route, and login's limit stays small.
+func TestEveryRouteHasABodyLimit(t *testing.T) {
+	s := &Server{}
+	registered := map[string]bool{}
+	for _, rt := range s.routes() {
+		key := rt.method + " " + rt.pattern
+		registered[key] = true
+		if n := bodyLimit(key); n <= 0 {
+			t.Errorf("route %s has no body limit", key)
+		}
+	}
+	for key := range bodyLimits {
+		if !registered[key] {
+			t.Errorf("bodyLimits names %s, which is not a route", key)
+		}
+	}
+	if n := bodyLimit("POST /login"); n > 8<<10 {
+		t.Errorf("login takes %d bytes", n)
+	}
+}
