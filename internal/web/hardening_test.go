@@ -101,3 +101,68 @@ func TestBodyLimitsAndTempFiles(t *testing.T) {
 		t.Errorf("2 MB goal form: %d, want 413", res.StatusCode)
 	}
 }
+
+// TestSafeNext: only same-site relative paths survive as a post-login
+// redirect.
+func TestSafeNext(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/plans/1", "/plans/1"},
+		{"/forms/abc?saved#task-3", "/forms/abc?saved#task-3"},
+		{"/audit?object=user%3A2", "/audit?object=user%3A2"},
+		{"/units/%E4%B8%AD", "/units/%E4%B8%AD"},
+		{"", "/"},
+		{"plans", "/"},
+		{"//evil.example", "/"},
+		{"///evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"\\\\evil.example", "/"},
+		{"/\t/evil.example", "/"},
+		{"/%09/evil.example", "/"},
+		{"/%0a/evil.example", "/"},
+		{"/%0D%0ALocation:%20https://evil.example", "/"},
+		{"/\n/evil.example", "/"},
+		{"/%5Cevil.example", "/"},
+		{"/%2F/evil.example", "/"},
+		{"/%2f%2fevil.example", "/"},
+		{"https://evil.example", "/"},
+		{"http:/evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"/javascript:alert(1)", "/javascript:alert(1)"}, // a path on this site
+		{" /plans", "/"},
+		{"/\x00/evil.example", "/"},
+		{"/%00", "/"},
+		{"/%zz", "/"},
+		{"/\u2028/evil.example", "/"},
+		{"/" + strings.Repeat("a", 3000), "/"},
+	} {
+		if got := safeNext(tc.in); got != tc.want {
+			t.Errorf("safeNext(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestLoginRedirectStaysOnSite follows the finding: next=/%09/evil.example
+// in the login link.
+func TestLoginRedirectStaysOnSite(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	for _, next := range []string{"/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"} {
+		c := f.client(t, "")
+		res, err := c.PostForm(f.srv.URL+"/login", url.Values{"username": {"leader"}, "password": {testPassword}, "next": {next}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if loc := res.Header.Get("Location"); loc != "/" {
+			t.Errorf("login with next=%q redirects to %q", next, loc)
+		}
+		// Already logged in, the login page redirects at once.
+		res, err = c.Get(f.srv.URL + "/login?next=" + url.QueryEscape(next))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if loc := res.Header.Get("Location"); loc != "/" {
+			t.Errorf("login page with next=%q redirects to %q", next, loc)
+		}
+	}
+}
