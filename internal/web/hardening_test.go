@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"kechuang/internal/store/storetest"
 )
@@ -165,4 +166,82 @@ func TestLoginRedirectStaysOnSite(t *testing.T) {
 			t.Errorf("login page with next=%q redirects to %q", next, loc)
 		}
 	}
+}
+
+// TestEvidenceNameFollowsType: the stored name's extension is the sniffed
+// type's, whatever the upload was called; long names are cut by characters.
+func TestEvidenceNameFollowsType(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	sjd := f.client(t, "sjd")
+	form, _ := f.store.Form(context.Background(), f.forms["三家店街道"])
+	task := form.Tasks[2].TaskID
+	pdf := []byte("%PDF-1.4 real")
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	long := strings.Repeat("名", 120)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"名单.hta", pdf, "名单.pdf"},
+		{"名单.bat", pdf, "名单.pdf"},
+		{"名单.html", pdf, "名单.pdf"},
+		{"名单.svg", pdf, "名单.pdf"},
+		{"名单.PDF", pdf, "名单.pdf"},
+		{"照片.jpeg.exe", png, "照片.jpeg.png"},
+		{"照片", png, "照片.png"},
+		{"2022.07进展", pdf, "2022.07进展.pdf"},
+		{long + ".pdf", pdf, strings.Repeat("名", 96) + ".pdf"},
+		{long, pdf, strings.Repeat("名", 96) + ".pdf"},
+		{strings.Repeat("a", 120), pdf, strings.Repeat("a", 96) + ".pdf"},
+		{"a." + strings.Repeat("b", 120), pdf, "a." + strings.Repeat("b", 94) + ".pdf"},
+	} {
+		code, body, _ := postFileWith(t, sjd, f.srv.URL+"/forms/"+form.PublicID+"/attachments", "file", tc.name, tc.data, url.Values{"task": {itoa(task)}})
+		if code != http.StatusSeeOther {
+			t.Errorf("upload %q: %d %s", tc.name, code, body)
+			continue
+		}
+		list, _ := f.store.Attachments(context.Background(), form.PublicID)
+		if got := list[len(list)-1].Filename; got != tc.want {
+			t.Errorf("upload %q stored as %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestSanitizeFilename(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"名单.pdf", "名单.pdf"},
+		{`C:\Users\张三\名单.pdf`, "名单.pdf"},
+		{"../../etc/passwd", "passwd"},
+		{"...", "附件"},
+		{"", "附件"},
+		{"a\x00b\u202e.pdf", "a_b_.pdf"},
+		{"\xff\xfe.pdf", "__.pdf"},
+		{strings.Repeat("名", 120), strings.Repeat("名", 100)},
+		{strings.Repeat("名", 120) + ".docx", strings.Repeat("名", 95) + ".docx"},
+		{"x." + strings.Repeat("名", 120), "x." + strings.Repeat("名", 98)},
+	} {
+		if got := sanitizeFilename(tc.in); got != tc.want {
+			t.Errorf("sanitizeFilename(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// FuzzSanitizeFilename: any name gives a short, valid, path-free name, and
+// the stored name ends in its type's extension.
+func FuzzSanitizeFilename(f *testing.F) {
+	for _, s := range []string{"名单.pdf", "a." + strings.Repeat("b", 120), strings.Repeat("名", 120), "..", `a\b/c`, "\xff.pdf", ".hta"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got := sanitizeFilename(name)
+		if got == "" || !utf8.ValidString(got) || utf8.RuneCountInString(got) > maxFilename ||
+			strings.ContainsAny(got, `/\`) || strings.HasPrefix(got, ".") {
+			t.Fatalf("sanitizeFilename(%q) = %q", name, got)
+		}
+		stored := withTypeExtension(got, "application/pdf")
+		if !strings.HasSuffix(strings.ToLower(stored), ".pdf") || utf8.RuneCountInString(stored) > maxFilename {
+			t.Fatalf("withTypeExtension(%q) = %q", got, stored)
+		}
+	})
 }
