@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"kechuang/internal/auth"
@@ -43,7 +44,7 @@ func (s *Store) CreateRound(ctx context.Context, r plan.Round) (int64, error) {
 			r.PlanID, r.Label, r.AsOf, r.OpensOn, r.DueOn, string(plan.RoundDraft), r.RemindDays, s.nowUTC()).Scan(&id); err != nil {
 			return wrap(err, "create round %q", r.Label)
 		}
-		units := r.UnitIDs
+		units := slices.Compact(slices.Sorted(slices.Values(r.UnitIDs))) // a unit named twice is in scope once
 		if len(units) == 0 {
 			if err := eachRow(ctx, tx, `
 				SELECT unit_id FROM assignments WHERE plan_id = $1

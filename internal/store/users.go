@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
@@ -43,7 +45,10 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*auth.User, error) 
 	case nu.Role == auth.RoleReporter && nu.UnitID == 0:
 		return nil, plan.Errorf(plan.EINVALID, "填报员必须绑定一个单位")
 	}
-	if err := checkEmail(nu.Email); err != nil {
+	if err := checkUsername(nu.Username); err != nil {
+		return nil, err
+	}
+	if err := checkUserTexts(nu.DisplayName, nu.Email); err != nil {
 		return nil, err
 	}
 	var u *auth.User
@@ -176,7 +181,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, uu UserUpdate) (*auth.
 	case uu.Role == auth.RoleReporter && uu.UnitID == 0 && !uu.Disabled:
 		return nil, plan.Errorf(plan.EINVALID, "填报员必须绑定一个单位")
 	}
-	if err := checkEmail(uu.Email); err != nil {
+	if err := checkUserTexts(uu.DisplayName, uu.Email); err != nil {
 		return nil, err
 	}
 	var u *auth.User
@@ -223,11 +228,35 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, uu UserUpdate) (*auth.
 	return u, nil
 }
 
-// checkEmail accepts "" or a plain address.
+// MaxUsername bounds a username; a login with a longer one is refused
+// before any work is done.
+const MaxUsername = 64
+
+// checkUsername: a username is what people type to log in, so it has no
+// control characters and fits MaxUsername.
+func checkUsername(name string) error {
+	if strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError }) >= 0 {
+		return plan.Errorf(plan.EINVALID, "用户名不能含控制字符")
+	}
+	return plan.CheckLength("用户名", name, MaxUsername)
+}
+
+// checkUserTexts holds a display name to plan.MaxName and checks the email.
+func checkUserTexts(displayName, email string) error {
+	if err := plan.CheckLength("姓名", displayName, plan.MaxName); err != nil {
+		return err
+	}
+	return checkEmail(email)
+}
+
+// checkEmail accepts "" or a plain address of at most 254 characters.
 func checkEmail(email string) error {
 	email = strings.TrimSpace(email)
 	if email == "" {
 		return nil
+	}
+	if err := plan.CheckLength("邮箱", email, 254); err != nil {
+		return err
 	}
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
 		return plan.Errorf(plan.EINVALID, "邮箱“%s”格式不正确", email)

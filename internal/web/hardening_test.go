@@ -12,6 +12,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"kechuang/internal/plan"
 	"kechuang/internal/store/storetest"
 )
 
@@ -244,4 +245,173 @@ func FuzzSanitizeFilename(f *testing.F) {
 			t.Fatalf("withTypeExtension(%q) = %q", got, stored)
 		}
 	})
+}
+
+// TestFormTextLimitsOverHTTP follows the finding (a 4 MB 进展情况 grew the
+// database by 20 MB): through the page and the API it is refused with a
+// message naming the field, and nothing is stored.
+func TestFormTextLimitsOverHTTP(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		f := newFixture(t, dsn)
+		ctx := context.Background()
+		sjd := f.client(t, "sjd")
+		form, _ := f.store.Form(ctx, f.forms["三家店街道"])
+		task := itoa(form.Tasks[0].TaskID)
+		want := "任务" + form.Tasks[0].Number + "：“进展情况”最多 3000 字"
+
+		page := func(progress string) (int, string) {
+			code, body, _ := postForm(t, sjd, f.srv.URL+"/forms/"+form.PublicID, url.Values{
+				"version": {"0"}, "action": {"save"}, "status_" + task: {"in_progress"}, "progress_" + task: {progress},
+			})
+			return code, body
+		}
+		if code, body := page(strings.Repeat("x", 4<<20)); code != http.StatusBadRequest || !strings.Contains(body, want) {
+			t.Errorf("page, 4 MB of letters: %d, want 400 saying %q", code, want)
+		}
+		// 4 MB of Chinese is 12 MB percent-encoded: over the form's body limit.
+		if code, body := page(strings.Repeat("进", 4<<20/3)); code != http.StatusRequestEntityTooLarge || !strings.Contains(body, "上限为 8 MB") {
+			t.Errorf("page, 4 MB of Chinese: %d, want 413", code)
+		}
+		if code, body := page(strings.Repeat("进", 3001)); code != http.StatusBadRequest || !strings.Contains(body, want+"（现为 3001 字）") {
+			t.Errorf("page, 3001 characters: %d, want 400 saying %q", code, want)
+		}
+
+		api := func(body string) (int, string) {
+			req, _ := http.NewRequest("POST", f.srv.URL+"/api/v1/forms/"+form.PublicID, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			res, err := sjd.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res.StatusCode, string(b)
+		}
+		if code, body := api(`{"version":0,"tasks":[{"task_id":` + task + `,"status":"in_progress","progress":"` + strings.Repeat("进", 4<<20/3) + `"}]}`); code != http.StatusBadRequest || !strings.Contains(body, want) {
+			t.Errorf("API, 4 MB: %d, want 400 saying %q", code, want)
+		}
+		got, _ := f.store.Form(ctx, form.PublicID)
+		if got.Version != 0 || got.Tasks[0].Progress != "" {
+			t.Errorf("after refused saves: version %d, %d bytes of progress", got.Version, len(got.Tasks[0].Progress))
+		}
+
+		// A 10 MB return reason is refused by the body limit; one just over
+		// the limit by the check.
+		kgj := f.client(t, "kgj")
+		if code, _, _ := postForm(t, sjd, f.srv.URL+"/forms/"+form.PublicID, submitAll(form)); code != http.StatusSeeOther {
+			t.Fatalf("submit: %d", code)
+		}
+		got, _ = f.store.Form(ctx, form.PublicID)
+		for _, tc := range []struct {
+			comment string
+			code    int
+			want    string
+		}{
+			{strings.Repeat("x", 10<<20), http.StatusRequestEntityTooLarge, "上限为 1 MB"},
+			{strings.Repeat("退", 2001), http.StatusBadRequest, "“退回原因”最多 2000 字"},
+		} {
+			code, body, _ := postForm(t, kgj, f.srv.URL+"/forms/"+form.PublicID+"/review", url.Values{"version": {itoa(int64(got.Version))}, "decision": {"return"}, "comment": {tc.comment}})
+			if code != tc.code || !strings.Contains(body, tc.want) {
+				t.Errorf("return reason of %d bytes: %d, want %d saying %q", len(tc.comment), code, tc.code, tc.want)
+			}
+		}
+		if after, _ := f.store.Form(ctx, form.PublicID); after.State != plan.FormSubmitted {
+			t.Errorf("after refused returns the form is %s", after.State)
+		}
+	})
+}
+
+// submitAll is a page submission answering every entry of a form.
+func submitAll(form *plan.Form) url.Values {
+	v := url.Values{"version": {itoa(int64(form.Version))}, "action": {"submit"}}
+	for _, t := range form.Tasks {
+		id := itoa(t.TaskID)
+		v.Set("status_"+id, "in_progress")
+		v.Set("progress_"+id, "按计划推进")
+	}
+	for _, g := range form.Values {
+		v.Set("value_"+itoa(g.GoalID), "1")
+	}
+	return v
+}
+
+// TestTextLimitsOnPages: the other text fields of the pages answer a clear
+// 400 naming the field.
+func TestTextLimitsOnPages(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	admin := f.client(t, "admin")
+	long := func(n int) string { return strings.Repeat("长", n) }
+	p := "/plans/" + itoa(f.planID)
+	for _, tc := range []struct {
+		path string
+		vals url.Values
+		want string
+	}{
+		{"/units", url.Values{"name": {long(101)}, "kind": {"department"}}, "“名称”最多 100 字"},
+		{"/units", url.Values{"name": {"新单位"}, "kind": {"department"}, "aliases": {long(101)}}, "“名称”最多 100 字"},
+		{"/groups", url.Values{"name": {long(101)}}, "“名称”最多 100 字"},
+		{p + "/rounds", url.Values{"label": {long(101)}, "as_of": {"2022-08-31"}, "opens_on": {"2022-09-01"}, "due_on": {"2022-09-05"}, "remind_days": {"2"}}, "“名称”最多 100 字"},
+		{p + "/goals", url.Values{"indicator": {long(101)}, "comparator": {">="}, "target": {"1"}}, "“指标名称”最多 100 字"},
+		{p + "/sections", url.Values{"number": {"八"}, "title": {long(201)}}, "“行动名称”最多 200 字"},
+		{"/users", url.Values{"username": {"new"}, "display_name": {long(101)}, "role": {"leader"}, "password": {"abcdefgh12"}}, "“姓名”最多 100 字"},
+		{"/settings", url.Values{"webhook.url": {"https://qyapi.weixin.qq.com/" + strings.Repeat("k", 1000)}}, "“Webhook 地址”最多 1000 字"},
+	} {
+		code, body, _ := postForm(t, admin, f.srv.URL+tc.path, tc.vals)
+		if code != http.StatusBadRequest || !strings.Contains(body, tc.want) {
+			t.Errorf("POST %s: %d, want 400 saying %q", tc.path, code, tc.want)
+		}
+	}
+}
+
+// TestFound500s: pages that answered 500.
+func TestFound500s(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	ctx := context.Background()
+	admin := f.client(t, "admin")
+	sjd := f.client(t, "sjd")
+	form, _ := f.store.Form(ctx, f.forms["三家店街道"])
+
+	// A unit with approved data: its page shows the value with its unit.
+	if code, _, _ := postForm(t, sjd, f.srv.URL+"/forms/"+form.PublicID, submitAll(form)); code != http.StatusSeeOther {
+		t.Fatalf("submit: %d", code)
+	}
+	form, _ = f.store.Form(ctx, form.PublicID)
+	if code, body, _ := postForm(t, admin, f.srv.URL+"/forms/"+form.PublicID+"/review", url.Values{"version": {itoa(int64(form.Version))}, "decision": {"approve"}}); code != http.StatusSeeOther {
+		t.Fatalf("approve: %d %s", code, body)
+	}
+	code, body := get(t, admin, f.srv.URL+"/units/"+itoa(form.UnitID))
+	if code != http.StatusOK || !strings.Contains(body, "1 家") {
+		t.Errorf("unit page with approved data: %d", code)
+	}
+
+	// A ranking weight of NaN (or Inf) is not a number.
+	for _, w := range []string{"NaN", "nan", "Inf", "-Infinity", "1e400"} {
+		vals := url.Values{"lag": {"10"}, "serious_lag": {"30"}, "ahead": {"5"}, "tolerance": {"5"}}
+		for _, g := range f.doc.Goals {
+			vals.Set("weight_"+itoa(g.ID), "1")
+		}
+		vals.Set("weight_"+itoa(f.doc.Goals[0].ID), w)
+		code, body, _ := postForm(t, admin, f.srv.URL+"/plans/"+itoa(f.planID)+"/progress-settings", vals)
+		if code != http.StatusBadRequest || !strings.Contains(body, "权重”应为数字") {
+			t.Errorf("weight %s: %d, want 400", w, code)
+		}
+	}
+	for _, th := range []string{"NaN", "Inf"} {
+		code, _, _ := postForm(t, admin, f.srv.URL+"/plans/"+itoa(f.planID)+"/progress-settings", url.Values{"lag": {th}, "serious_lag": {"30"}, "ahead": {"5"}, "tolerance": {"5"}})
+		if code != http.StatusBadRequest {
+			t.Errorf("threshold %s: %d, want 400", th, code)
+		}
+	}
+
+	// The same unit twice when creating a round.
+	u := itoa(form.UnitID)
+	code, body, loc := postForm(t, admin, f.srv.URL+"/plans/"+itoa(f.planID)+"/rounds", url.Values{
+		"label": {"2022年8月调度"}, "as_of": {"2022-08-31"}, "opens_on": {"2022-09-01"}, "due_on": {"2022-09-05"}, "remind_days": {"2"}, "units": {u, u},
+	})
+	if code != http.StatusSeeOther {
+		t.Fatalf("round with a unit twice: %d %s", code, body)
+	}
+	if code, _ := get(t, admin, f.srv.URL+loc); code != http.StatusOK {
+		t.Errorf("the new round: %d", code)
+	}
 }

@@ -91,3 +91,17 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 		})
 	}
 }
+
+// EachDSN runs fn as a subtest with a fresh database of each dialect, not
+// yet opened: for tests that open it their own way (a web fixture).
+func EachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLiteDSN(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		base := os.Getenv(PostgresEnv)
+		if base == "" {
+			t.Skip(PostgresEnv + " is not set: no PostgreSQL server for this run")
+		}
+		fn(t, PostgresDSN(t, base))
+	})
+}
