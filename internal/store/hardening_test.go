@@ -3,8 +3,11 @@ package store_test
 import (
 	"context"
 	"math"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
@@ -140,4 +143,258 @@ func TestRoundWithAUnitTwice(t *testing.T) {
 			t.Errorf("%d forms, want 2", len(forms))
 		}
 	})
+}
+
+// TestLoginLockoutIsAtomic follows the finding: 24 concurrent wrong
+// attempts all got a password check, and the right password got in during
+// the lockout. Now five are checked, the rest are refused unchecked, and
+// the right password waits out the lock like a wrong one.
+func TestLoginLockoutIsAtomic(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		hash, _ := auth.HashPassword("correct horse 1")
+		admin, err := s.CreateUser(ctx, store.NewUser{Username: "admin", Role: auth.RoleAdmin, PasswordHash: hash})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stranger := store.Login{Username: "admin", Password: "guess", Address: "192.0.2.66"}
+		codes := make(chan string, 24)
+		var wg sync.WaitGroup
+		for range 24 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := s.Authenticate(ctx, stranger)
+				codes <- plan.ErrorCode(err)
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		count := map[string]int{}
+		for c := range codes {
+			count[c]++
+		}
+		if count[plan.EUNAUTHORIZED] != 5 || count[plan.EFORBIDDEN] != 19 {
+			t.Errorf("24 concurrent attempts: %v; want 5 checked (unauthorized), 19 refused (forbidden)", count)
+		}
+		right := stranger
+		right.Password = "correct horse 1"
+		if _, err := s.Authenticate(ctx, right); plan.ErrorCode(err) != plan.EFORBIDDEN {
+			t.Errorf("the right password during the lockout: %v, want forbidden", err)
+		}
+
+		// The lockout is the stranger's: the admin at another address, or
+		// in a browser that logged in before, still gets in.
+		elsewhere := right
+		elsewhere.Address = "192.0.2.1"
+		if _, err := s.Authenticate(ctx, elsewhere); err != nil {
+			t.Errorf("the admin at another address: %v", err)
+		}
+		device, err := s.RememberDevice(ctx, admin.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		own := right
+		own.Device = device
+		if _, err := s.Authenticate(ctx, own); err != nil {
+			t.Errorf("the admin's own browser behind the stranger's address: %v", err)
+		}
+		// A device cookie of another user is just an address.
+		other, _ := s.CreateUser(ctx, store.NewUser{Username: "leader", Role: auth.RoleLeader, PasswordHash: hash})
+		otherDevice, _ := s.RememberDevice(ctx, other.ID, "")
+		borrowed := right
+		borrowed.Device = otherDevice
+		if _, err := s.Authenticate(ctx, borrowed); plan.ErrorCode(err) != plan.EFORBIDDEN {
+			t.Errorf("another user's device cookie: %v, want forbidden", err)
+		}
+
+		// An administrator lifts the lock.
+		locks, err := s.LoginLocks(ctx)
+		if err != nil || locks["admin"].IsZero() {
+			t.Fatalf("LoginLocks = %v, %v", locks, err)
+		}
+		if err := s.UnlockLogin(ctx, admin.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Authenticate(ctx, right); err != nil {
+			t.Errorf("after unlock: %v", err)
+		}
+		if locks, _ := s.LoginLocks(ctx); len(locks) != 0 {
+			t.Errorf("locks after unlock: %v", locks)
+		}
+	})
+}
+
+// TestLoginAnswers: unknown and disabled users get a wrong password's
+// answer and its count; absurd input is refused; old failures are
+// forgotten.
+func TestLoginAnswers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2022, 8, 1, 9, 0, 0, 0, time.UTC)
+		s.SetClockForTest(func() time.Time { return now })
+		hash, _ := auth.HashPassword("correct horse 1")
+		u, _ := s.CreateUser(ctx, store.NewUser{Username: "gone", Role: auth.RoleLeader, PasswordHash: hash})
+		if _, err := s.UpdateUser(ctx, u.ID, store.UserUpdate{Role: auth.RoleLeader, Disabled: true}); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range []store.Login{
+			{Username: "gone", Password: "correct horse 1"},
+			{Username: "nobody", Password: "correct horse 1"},
+			{Username: strings.Repeat("a", 65), Password: "x"},
+			{Username: "", Password: "x"},
+			{Username: "gone", Password: strings.Repeat("x", 1<<20)},
+		} {
+			if _, err := s.Authenticate(ctx, l); plan.ErrorCode(err) != plan.EUNAUTHORIZED || plan.ErrorMessage(err) != "用户名或密码错误。" {
+				t.Errorf("login %.20q: %v", l.Username, err)
+			}
+		}
+		// An unknown username locks like a known one: no telling them apart.
+		for range 5 {
+			s.Authenticate(ctx, store.Login{Username: "nobody", Password: "x"})
+		}
+		if _, err := s.Authenticate(ctx, store.Login{Username: "nobody", Password: "x"}); plan.ErrorCode(err) != plan.EFORBIDDEN {
+			t.Errorf("sixth attempt on an unknown user: %v, want forbidden", err)
+		}
+		// An hour and more after the last failure, the count is forgotten.
+		now = now.Add(61 * time.Minute)
+		if _, err := s.Authenticate(ctx, store.Login{Username: "nobody", Password: "x"}); plan.ErrorCode(err) != plan.EUNAUTHORIZED {
+			t.Errorf("an hour later: %v, want a fresh count", err)
+		}
+		if n := countRows(t, s, "login_failures"); n != 1 {
+			t.Errorf("%d login_failures rows, want 1 (older ones pruned)", n)
+		}
+	})
+}
+
+func countRows(t *testing.T, s *store.Store, table string) int {
+	t.Helper()
+	var n int
+	if err := s.QueryRowForTest(context.Background(), `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestAPITokens: tokens expire, are listed and revoked, and stop working
+// when their user is disabled or given a new password.
+func TestAPITokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2022, 8, 1, 9, 0, 0, 0, time.UTC)
+		s.SetClockForTest(func() time.Time { return now })
+		hash, _ := auth.HashPassword("correct horse 1")
+		leader, _ := s.CreateUser(ctx, store.NewUser{Username: "leader", Role: auth.RoleLeader, PasswordHash: hash})
+		other, _ := s.CreateUser(ctx, store.NewUser{Username: "other", Role: auth.RoleLeader, PasswordHash: hash})
+
+		short, err := s.CreateAPIToken(ctx, "leader", "报表", 24*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		long, _ := s.CreateAPIToken(ctx, "leader", "", 0)
+		if _, err := s.CreateAPIToken(ctx, "leader", "x", 400*24*time.Hour); plan.ErrorCode(err) != plan.EINVALID {
+			t.Errorf("a 400-day token: %v", err)
+		}
+		if _, err := s.CreateAPIToken(ctx, "leader", strings.Repeat("长", 101), 0); plan.ErrorCode(err) != plan.EINVALID {
+			t.Errorf("a long label: %v", err)
+		}
+		if _, err := s.TokenUser(ctx, short); err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.APITokens(ctx, leader.ID)
+		if err != nil || len(list) != 2 {
+			t.Fatalf("APITokens = %v, %v", list, err)
+		}
+		var shortTok store.APIToken
+		for _, tk := range list {
+			if tk.Label == "报表" {
+				shortTok = tk
+			}
+		}
+		if shortTok.LastUsedAt == nil || !shortTok.LastUsedAt.Equal(now) || !shortTok.ExpiresAt.Equal(now.Add(24*time.Hour)) || shortTok.Username != "leader" {
+			t.Errorf("token listed as %+v", shortTok)
+		}
+
+		// Tokens made before expiry existed get one by migration 0003's
+		// expression, which the store reads like its own timestamps.
+		expr := map[store.Dialect]string{store.SQLite: `strftime('%Y-%m-%d %H:%M:%f+00:00', 'now', '+90 days')`, store.Postgres: `now() + interval '90 days'`}[s.Dialect()]
+		if err := s.ExecForTest(ctx, `UPDATE api_tokens SET expires_at = `+expr+` WHERE label = ''`); err != nil {
+			t.Fatal(err)
+		}
+		list, _ = s.APITokens(ctx, leader.ID)
+		if d := time.Until(list[0].ExpiresAt); d < 89*24*time.Hour || d > 91*24*time.Hour {
+			t.Errorf("migrated expiry %v", list[0].ExpiresAt)
+		}
+
+		// Expiry.
+		now = now.Add(25 * time.Hour)
+		if _, err := s.TokenUser(ctx, short); plan.ErrorCode(err) != plan.ENOTFOUND {
+			t.Errorf("an expired token: %v", err)
+		}
+		if _, err := s.TokenUser(ctx, long); err != nil {
+			t.Errorf("a 90-day token after a day: %v", err)
+		}
+
+		// Revoking: not another user's, one's own, anyone's for an admin.
+		if err := s.RevokeAPIToken(ctx, other.ID, shortTok.ID); plan.ErrorCode(err) != plan.ENOTFOUND {
+			t.Errorf("revoking another user's token: %v", err)
+		}
+		if err := s.RevokeAPIToken(ctx, leader.ID, shortTok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if all, _ := s.APITokens(ctx, 0); len(all) != 1 {
+			t.Errorf("%d tokens after revoking one, want 1", len(all))
+		}
+
+		// A new password revokes them all; so does disabling.
+		if err := s.SetPasswordHashByID(ctx, leader.ID, hash); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenUser(ctx, long); plan.ErrorCode(err) != plan.ENOTFOUND {
+			t.Errorf("a token after a password reset: %v", err)
+		}
+		tok, _ := s.CreateAPIToken(ctx, "other", "", 0)
+		if _, err := s.UpdateUser(ctx, other.ID, store.UserUpdate{Role: auth.RoleLeader, Disabled: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenUser(ctx, tok); plan.ErrorCode(err) != plan.ENOTFOUND {
+			t.Errorf("a token of a disabled user: %v", err)
+		}
+		if _, err := s.CreateAPIToken(ctx, "other", "", 0); plan.ErrorCode(err) != plan.ECONFLICT {
+			t.Errorf("a token for a disabled user: %v", err)
+		}
+		if n := countRows(t, s, "api_tokens"); n != 0 {
+			t.Errorf("%d token rows left", n)
+		}
+		got := auditOf(t, s, store.AuditFilter{Action: "user.token"})
+		if len(got) != 4 { // 3 made, 1 revoked by hand
+			t.Errorf("%d token audit entries, want 4", len(got))
+		}
+		for _, e := range got {
+			if strings.Contains(e.After, "kc_") || strings.Contains(e.Before, "kc_") {
+				t.Errorf("audit entry %s holds a token", e.Action)
+			}
+		}
+	})
+}
+
+// BenchmarkAuthenticate compares a wrong password for a known user with an
+// unknown and a disabled user: each costs one argon2id check, so their
+// times are alike and do not tell which usernames exist.
+func BenchmarkAuthenticate(b *testing.B) {
+	s := storetest.Open(b, storetest.SQLiteDSN(b))
+	ctx := context.Background()
+	hash, _ := auth.HashPassword("correct horse 1")
+	s.CreateUser(ctx, store.NewUser{Username: "known", Role: auth.RoleLeader, PasswordHash: hash})
+	u, _ := s.CreateUser(ctx, store.NewUser{Username: "disabled", Role: auth.RoleLeader, PasswordHash: hash})
+	s.UpdateUser(ctx, u.ID, store.UserUpdate{Role: auth.RoleLeader, Disabled: true})
+	for _, name := range []string{"known", "unknown", "disabled"} {
+		b.Run(name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				i++ // a new address each time: no lockout
+				s.Authenticate(ctx, store.Login{Username: name, Password: "wrong password", Address: strconv.Itoa(i)})
+			}
+		})
+	}
 }

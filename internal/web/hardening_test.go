@@ -8,11 +8,14 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
 	"kechuang/internal/plan"
+	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
 )
 
@@ -414,4 +417,164 @@ func TestFound500s(t *testing.T) {
 	if code, _ := get(t, admin, f.srv.URL+loc); code != http.StatusOK {
 		t.Errorf("the new round: %d", code)
 	}
+}
+
+// TestConcurrentLoginsAndUnlock: 24 concurrent wrong logins get five
+// password checks; the right password is refused during the lockout,
+// except from the administrator's own browser; an administrator lifts the
+// lock from the users page.
+func TestConcurrentLoginsAndUnlock(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		f := newFixture(t, dsn)
+		admin := f.client(t, "admin") // logged in before: its browser is remembered
+		stranger := f.client(t, "")
+		login := func(c *http.Client, pw string) (int, string) {
+			code, body, _ := postForm(t, c, f.srv.URL+"/login", url.Values{"username": {"admin"}, "password": {pw}})
+			return code, body
+		}
+		codes := make(chan int, 24)
+		var wg sync.WaitGroup
+		for range 24 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				code, _ := login(f.client(t, ""), "guess")
+				codes <- code
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		count := map[int]int{}
+		for c := range codes {
+			count[c]++
+		}
+		if count[http.StatusUnauthorized] != 5 || count[http.StatusForbidden] != 19 {
+			t.Errorf("24 concurrent wrong logins: %v; want 5×401 (checked) and 19×403 (locked)", count)
+		}
+		if code, body := login(stranger, testPassword); code != http.StatusForbidden || !strings.Contains(body, "登录失败次数过多") {
+			t.Errorf("right password from the stranger's side during the lock: %d", code)
+		}
+		if code, _ := login(admin, testPassword); code != http.StatusSeeOther {
+			t.Errorf("the admin's own browser during the stranger's lock: %d, want in", code)
+		}
+
+		_, body := get(t, admin, f.srv.URL+"/users")
+		if !strings.Contains(body, "登录锁定") {
+			t.Error("the users page does not show the lock")
+		}
+		id := itoa(f.users["admin"].ID)
+		if code, _, _ := postForm(t, admin, f.srv.URL+"/users/"+id+"/unlock", nil); code != http.StatusSeeOther {
+			t.Fatalf("unlock: %d", code)
+		}
+		if _, body := get(t, admin, f.srv.URL+"/users"); strings.Contains(body, "登录锁定") {
+			t.Error("the lock is still shown after unlock")
+		}
+		if code, _ := login(stranger, testPassword); code != http.StatusSeeOther {
+			t.Errorf("after unlock: %d", code)
+		}
+		if got := auditedActions(t, f, "user.login"); !slices.Contains(got, "user.login.locked") || !slices.Contains(got, "user.login.unlock") {
+			t.Errorf("audit has %v", got)
+		}
+	})
+}
+
+func auditedActions(t *testing.T, f *fixture, prefix string) []string {
+	t.Helper()
+	list, _, err := f.store.AuditLog(context.Background(), store.AuditFilter{Action: prefix, Limit: store.MaxAuditPage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range list {
+		out = append(out, e.Action)
+	}
+	return out
+}
+
+// TestTokenPages: a user makes, sees and revokes their tokens on the
+// account page; an administrator sees and revokes a user's; a token stops
+// working when the user is disabled or an administrator resets the
+// password.
+func TestTokenPages(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		f := newFixture(t, dsn)
+		leader := f.client(t, "leader")
+		admin := f.client(t, "admin")
+		newToken := func(c *http.Client, label string) string {
+			t.Helper()
+			code, body, _ := postForm(t, c, f.srv.URL+"/account/tokens", url.Values{"label": {label}, "days": {"30"}})
+			i := strings.Index(body, `<code id="new-token">`)
+			if code != http.StatusOK || i < 0 {
+				t.Fatalf("token create: %d", code)
+			}
+			tok, _, _ := strings.Cut(body[i+len(`<code id="new-token">`):], "<")
+			return tok
+		}
+		api := func(tok string) int {
+			req, _ := http.NewRequest("GET", f.srv.URL+"/api/v1/plans", nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res.StatusCode
+		}
+		tok := newToken(leader, "统计报表")
+		if !strings.HasPrefix(tok, "kc_") || api(tok) != 200 {
+			t.Fatalf("new token %q does not work", tok)
+		}
+		_, body := get(t, leader, f.srv.URL+"/account")
+		if !strings.Contains(body, "统计报表") || strings.Contains(body, tok) {
+			t.Error("the account page should list the token by label, never show it again")
+		}
+		if code, body, _ := postForm(t, leader, f.srv.URL+"/account/tokens", url.Values{"label": {strings.Repeat("长", 101)}, "days": {"30"}}); code != 400 || !strings.Contains(body, "“用途说明”最多 100 字") {
+			t.Errorf("long label: %d", code)
+		}
+		if code, body, _ := postForm(t, leader, f.srv.URL+"/account/tokens", url.Values{"days": {"400"}}); code != 400 || !strings.Contains(body, "366 天") {
+			t.Errorf("400 days: %d", code)
+		}
+		tokens, _ := f.store.APITokens(context.Background(), f.users["leader"].ID)
+		tid := itoa(tokens[0].ID)
+
+		// Another user cannot revoke it; the admin sees it on the user's page.
+		sjd := f.client(t, "sjd")
+		if code, _, _ := postForm(t, sjd, f.srv.URL+"/account/tokens/"+tid+"/revoke", nil); code != http.StatusNotFound {
+			t.Errorf("another user revoking: %d, want 404", code)
+		}
+		lid := itoa(f.users["leader"].ID)
+		if _, body := get(t, admin, f.srv.URL+"/users/"+lid+"/edit"); !strings.Contains(body, "统计报表") {
+			t.Error("the admin's view of the user lacks the token")
+		}
+		if code, _, _ := postForm(t, admin, f.srv.URL+"/users/"+itoa(f.users["sjd"].ID)+"/tokens/"+tid+"/revoke", nil); code != http.StatusNotFound {
+			t.Errorf("revoking under the wrong user: %d, want 404", code)
+		}
+		if code, _, _ := postForm(t, leader, f.srv.URL+"/account/tokens/"+tid+"/revoke", nil); code != http.StatusSeeOther {
+			t.Fatalf("own revoke: %d", code)
+		}
+		if api(tok) != http.StatusUnauthorized {
+			t.Error("a revoked token still works")
+		}
+
+		// An admin revokes; an admin's password reset and disabling end tokens.
+		tok = newToken(leader, "二")
+		tokens, _ = f.store.APITokens(context.Background(), f.users["leader"].ID)
+		if code, _, _ := postForm(t, admin, f.srv.URL+"/users/"+lid+"/tokens/"+itoa(tokens[0].ID)+"/revoke", nil); code != http.StatusSeeOther || api(tok) != 401 {
+			t.Errorf("admin revoke: %d", code)
+		}
+		tok = newToken(leader, "三")
+		if code, _, _ := postForm(t, admin, f.srv.URL+"/users/"+lid+"/password", url.Values{"password": {"new password 2"}}); code != http.StatusSeeOther {
+			t.Fatalf("password reset: %d", code)
+		}
+		if api(tok) != http.StatusUnauthorized {
+			t.Error("a token works after an admin reset the password")
+		}
+		hdTok, _ := f.store.CreateAPIToken(context.Background(), "hd", "", 0)
+		if code, _, _ := postForm(t, admin, f.srv.URL+"/users/"+itoa(f.users["hd"].ID), url.Values{"role": {"reporter"}, "unit": {itoa(f.users["hd"].UnitID)}, "disabled": {"1"}}); code != http.StatusSeeOther {
+			t.Fatalf("disable: %d", code)
+		}
+		if api(hdTok) != http.StatusUnauthorized {
+			t.Error("a token works after its user was disabled")
+		}
+	})
 }

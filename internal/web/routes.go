@@ -106,8 +106,12 @@ func (s *Server) routes() []route {
 		{"GET", "/users/{user}/edit", admin, s.userEdit},
 		{"POST", "/users/{user}", admin, s.userUpdate},
 		{"POST", "/users/{user}/password", admin, s.userPassword},
+		{"POST", "/users/{user}/unlock", admin, s.userUnlock},
+		{"POST", "/users/{user}/tokens/{token}/revoke", admin, s.userTokenRevoke},
 		{"GET", "/account", view, s.account},
 		{"POST", "/account/password", view, s.accountPassword},
+		{"POST", "/account/tokens", view, s.tokenCreate},
+		{"POST", "/account/tokens/{token}/revoke", view, s.tokenRevoke},
 		{"GET", "/audit", admin, s.auditLog},
 		{"GET", "/audit.csv", admin, s.auditCSV},
 

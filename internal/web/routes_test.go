@@ -109,8 +109,12 @@ var wantPerm = map[string]auth.Perm{
 	"GET /users/{user}/edit":                         auth.PermAdmin,
 	"POST /users/{user}":                             auth.PermAdmin,
 	"POST /users/{user}/password":                    auth.PermAdmin,
+	"POST /users/{user}/unlock":                      auth.PermAdmin,
+	"POST /users/{user}/tokens/{token}/revoke":       auth.PermAdmin,
 	"GET /account":                                   auth.PermView,
 	"POST /account/password":                         auth.PermView,
+	"POST /account/tokens":                           auth.PermView,
+	"POST /account/tokens/{token}/revoke":            auth.PermView,
 	"GET /audit":                                     auth.PermAdmin,
 	"GET /audit.csv":                                 auth.PermAdmin,
 	"GET /notifications":                             auth.PermView,
@@ -163,6 +167,7 @@ func TestEveryRouteByRole(t *testing.T) {
 		"{attachment}": f.attachment,
 		"{format}":     "docx",
 		"{user}":       "2",
+		"{token}":      "1",
 	}
 	// The form routes are walked on 三家店街道's form: its reporter may
 	// write, 区科工局 (leading tasks on it) may read and comment, 洪都街道 may
