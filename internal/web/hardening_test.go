@@ -578,3 +578,21 @@ func TestTokenPages(t *testing.T) {
 		}
 	})
 }
+
+// TestAPIBodyIsNotReadAsAForm: curl -d sends JSON as
+// application/x-www-form-urlencoded; the API still reads it as JSON.
+func TestAPIBodyIsNotReadAsAForm(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	token, _ := f.store.CreateAPIToken(context.Background(), "admin", "", 0)
+	req, _ := http.NewRequest("POST", f.srv.URL+"/api/v1/plans", strings.NewReader(`{"title":"新方案","goals":[]}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Errorf("JSON sent as a form: %d, want 201", res.StatusCode)
+	}
+}

@@ -169,11 +169,13 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 	})
 }
 
-// parseForm reads a posted form (URL-encoded or multipart): a body over
-// the limit is ETOOLARGE, a broken one EINVALID. Files of a multipart
-// form beyond formMemory go to temporary files.
+// parseForm reads a form posted to a page (URL-encoded or multipart): a
+// body over the limit is ETOOLARGE, a broken one EINVALID. Files of a
+// multipart form beyond formMemory go to temporary files. API bodies are
+// JSON whatever their Content-Type says (curl -d sends form-urlencoded),
+// so they are left to the handler.
 func parseForm(r *http.Request, limit int64) error {
-	if r.Method != http.MethodPost {
+	if r.Method != http.MethodPost || isAPI(r) {
 		return nil
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
