@@ -186,3 +186,22 @@ func TestFormSight(t *testing.T) {
 		}
 	}
 }
+
+// TestDummyHashCosts: the hash spent on unknown users is read as a real
+// one (so it is computed), and matches nothing.
+func TestDummyHashCosts(t *testing.T) {
+	if ok, valid := verify(dummyHash, ""); ok || !valid {
+		t.Fatalf("dummy hash: ok %v, valid %v; want a computed mismatch", ok, valid)
+	}
+	h, _ := HashPassword("青云谱2022kechuang")
+	if want := strings.Join(strings.Split(h, "$")[:4], "$"); !strings.HasPrefix(dummyHash, want+"$") {
+		t.Errorf("dummy hash %q has other parameters than %q", dummyHash, want)
+	}
+	long := strings.Repeat("a1", MaxPasswordLength)
+	if CheckPassword(long) == nil {
+		t.Error("a password of 256 characters was accepted")
+	}
+	if VerifyPassword(h, strings.Repeat("青", 1<<12)) {
+		t.Error("a 12 KB password matched")
+	}
+}

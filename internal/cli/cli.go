@@ -49,7 +49,10 @@ func commands() []command {
 		{"user list", "", "列出用户", runUserList},
 		{"user disable", "NAME", "停用用户（立即退出登录）", runUserDisable},
 		{"bulletin", "ROUND --format docx|xlsx|pdf [-o FILE]", "生成已结束调度的调度通报", runBulletin},
-		{"token create", "USERNAME [--label TEXT]", "为用户生成 API 令牌", runTokenCreate},
+		{"user unlock", "NAME", "解除登录锁定", runUserUnlock},
+		{"token create", "USERNAME [--label TEXT] [--expires 90d]", "为用户生成 API 令牌（默认 90 天有效）", runTokenCreate},
+		{"token list", "[USERNAME]", "列出 API 令牌", runTokenList},
+		{"token revoke", "ID", "作废 API 令牌", runTokenRevoke},
 		{"version", "", "显示版本", runVersion},
 	}
 }

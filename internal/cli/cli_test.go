@@ -11,6 +11,7 @@ import (
 
 	"kechuang/examples"
 	"kechuang/internal/plan"
+	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
 )
 
@@ -126,6 +127,30 @@ func TestUserAndToken(t *testing.T) {
 		if code, _, _ := kc(t, dsn, "", "token", "create", "nobody"); code == 0 {
 			t.Error("token for a missing user")
 		}
+		if code, _, errOut := kc(t, dsn, "", "token", "create", "admin", "--expires", "30d"); code != 0 || !strings.Contains(errOut, "前有效") {
+			t.Errorf("token create --expires 30d: %d %s", code, errOut)
+		}
+		for _, bad := range []string{"0d", "400d", "soon", "-1h"} {
+			if code, _, _ := kc(t, dsn, "", "token", "create", "admin", "--expires", bad); code == 0 {
+				t.Errorf("token create --expires %s accepted", bad)
+			}
+		}
+		code, out, _ = kc(t, dsn, "", "token", "list", "admin")
+		if code != 0 || strings.Count(out, "admin") != 2 || !strings.Contains(out, "ci") || strings.Contains(out, "kc_") {
+			t.Errorf("token list admin: %d\n%s", code, out)
+		}
+		if code, out, _ := kc(t, dsn, "", "token", "revoke", "1"); code != 0 || !strings.Contains(out, "已作废令牌 1") {
+			t.Errorf("token revoke 1: %d %s", code, out)
+		}
+		if code, _, _ := kc(t, dsn, "", "token", "revoke", "1"); code == 0 {
+			t.Error("revoking a revoked token succeeded")
+		}
+		if _, out, _ := kc(t, dsn, "", "token", "list"); strings.Contains(out, "ci") || strings.Count(out, "admin") != 1 {
+			t.Errorf("token list after revoke:\n%s", out)
+		}
+		if code, out, errOut := kc(t, dsn, "", "user", "unlock", "admin"); code != 0 || !strings.Contains(out, "已解除") {
+			t.Errorf("user unlock: %d %s %s", code, out, errOut)
+		}
 		if code, out, _ := kc(t, dsn, "", "migrate"); code != 0 || !strings.Contains(out, "已应用 0 个迁移") {
 			t.Errorf("migrate on an up-to-date database: %s", out)
 		}
@@ -164,11 +189,11 @@ func TestDemoLoadsOnceAndResetsPasswords(t *testing.T) {
 		t.Error("demo password not renewed")
 	}
 	for _, name := range []string{"admin", "leader", "区科工局", "三家店街道", "新经济产业集聚区"} {
-		if _, err := s.Authenticate(ctx, name, pw2); err != nil {
+		if _, err := s.Authenticate(ctx, store.Login{Username: name, Password: pw2}); err != nil {
 			t.Errorf("demo account %s: %v", name, err)
 		}
 	}
-	if _, err := s.Authenticate(ctx, "admin", pw1); err == nil {
+	if _, err := s.Authenticate(ctx, store.Login{Username: "admin", Password: pw1}); err == nil {
 		t.Error("old demo password still works")
 	}
 }

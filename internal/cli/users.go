@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
@@ -99,25 +101,150 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 func runTokenCreate(ctx context.Context, e *env, args []string) error {
 	fs, db := flags(e, "token create")
 	label := fs.String("label", "", "令牌用途说明")
+	expires := fs.String("expires", "90d", "有效期：天数（如 30d）或小时（如 12h），最长 366d")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return fmt.Errorf("用法: kechuang token create USERNAME [--label TEXT]")
+		return fmt.Errorf("用法: kechuang token create USERNAME [--label TEXT] [--expires 30d]")
+	}
+	ttl, err := parseTTL(*expires)
+	if err != nil {
+		return err
 	}
 	s, err := openStore(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	token, err := s.CreateAPIToken(ctx, pos[0], *label)
+	token, err := s.CreateAPIToken(ctx, pos[0], *label, ttl)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, token)
-	fmt.Fprintln(e.stderr, "令牌只显示这一次；请求时使用 Authorization: Bearer <令牌>，权限与该用户相同。")
+	fmt.Fprintf(e.stderr, "令牌只显示这一次，%s 前有效；请求时使用 Authorization: Bearer <令牌>，权限与该用户相同。\n",
+		time.Now().Add(ttl).In(plan.Zone).Format("2006-01-02 15:04"))
 	return nil
+}
+
+// parseTTL reads a token's lifetime: whole days ("30d") or a Go duration
+// ("12h").
+func parseTTL(v string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil && n > 0 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("有效期“%s”无效：写作天数（如 30d）或小时（如 12h）", v)
+}
+
+func runTokenList(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "token list")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return fmt.Errorf("用法: kechuang token list [USERNAME]")
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var userID int64
+	if len(pos) == 1 {
+		u, err := userByName(ctx, s, pos[0])
+		if err != nil {
+			return err
+		}
+		userID = u.ID
+	}
+	tokens, err := s.APITokens(ctx, userID)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	when := func(t time.Time) string { return t.In(plan.Zone).Format("2006-01-02 15:04") }
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "编号\t用户\t用途\t创建时间\t最近使用\t有效期至")
+	for _, t := range tokens {
+		used, expires := "-", when(t.ExpiresAt)
+		if t.LastUsedAt != nil {
+			used = when(*t.LastUsedAt)
+		}
+		if t.Expired(now) {
+			expires += "（已过期）"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Username, dash(t.Label), when(t.CreatedAt), used, expires)
+	}
+	return tw.Flush()
+}
+
+func runTokenRevoke(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "token revoke")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	var id int64
+	if len(pos) == 1 {
+		id, err = strconv.ParseInt(pos[0], 10, 64)
+	}
+	if len(pos) != 1 || err != nil {
+		return fmt.Errorf("用法: kechuang token revoke ID（编号见 kechuang token list）")
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.RevokeAPIToken(ctx, 0, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已作废令牌 %d\n", id)
+	return nil
+}
+
+func runUserUnlock(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "user unlock")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("用法: kechuang user unlock NAME")
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, err := userByName(ctx, s, pos[0])
+	if err != nil {
+		return err
+	}
+	if err := s.UnlockLogin(ctx, u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已解除 %s 的登录锁定\n", u.Username)
+	return nil
+}
+
+// userByName finds a user by username.
+func userByName(ctx context.Context, s *store.Store, name string) (*auth.User, error) {
+	users, err := s.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(users, func(u *auth.User) bool { return u.Username == name })
+	if i < 0 {
+		return nil, fmt.Errorf("用户“%s”不存在", name)
+	}
+	return users[i], nil
 }
 
 func runUserList(ctx context.Context, e *env, args []string) error {
@@ -176,15 +303,10 @@ func runUserDisable(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	users, err := s.Users(ctx)
+	u, err := userByName(ctx, s, pos[0])
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(users, func(u *auth.User) bool { return u.Username == pos[0] })
-	if i < 0 {
-		return fmt.Errorf("用户“%s”不存在", pos[0])
-	}
-	u := users[i]
 	if _, err := s.UpdateUser(ctx, u.ID, store.UserUpdate{DisplayName: u.DisplayName, Role: u.Role, UnitID: u.UnitID, Email: u.Email, Disabled: true}); err != nil {
 		return err
 	}

@@ -13,6 +13,13 @@ import (
 	"kechuang/internal/store"
 )
 
+// settingLabels name the settings in messages, as the settings form does.
+var settingLabels = map[string]string{
+	KeyBaseURL: "系统访问地址", KeyRemindHour: "每日催报时间", KeyWebhookKind: "机器人类型", KeyWebhookURL: "Webhook 地址",
+	KeyWebhookSecret: "加签密钥", KeySMTPHost: "SMTP 服务器", KeySMTPPort: "SMTP 端口", KeySMTPUsername: "SMTP 用户名",
+	KeySMTPPassword: "SMTP 密码或授权码", KeySMTPFrom: "发件人", KeySMTPSecurity: "SMTP 加密方式",
+}
+
 // The Chinese text of reminders and of this package's errors, in one place.
 const (
 	msgWeCom    = "企业微信机器人"
@@ -30,6 +37,7 @@ const (
 	msgNoFrom          = "填写了 SMTP 服务器时必须填写发件人地址"
 	msgBadFrom         = "发件人地址“%s”无效，应如 kc@example.gov.cn 或 科创系统 <kc@example.gov.cn>"
 	msgPasswordInClear = "不加密的连接不能发送 SMTP 密码：请选择 STARTTLS 或 SSL/TLS"
+	msgTooLong         = "“%s”最多 %d 字"
 
 	msgBadKind        = "催报类型“%s”无效"
 	msgChannelError   = "%s发送失败：%s"

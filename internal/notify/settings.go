@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
@@ -43,6 +44,10 @@ const (
 )
 
 const defaultRemindHour = 9
+
+// maxSetting bounds each setting's text: a webhook URL with its key is
+// the longest, at about 150 characters.
+const maxSetting = 1000
 
 // Keys lists every key Settings reads, in the order a form shows them.
 func Keys() []string {
@@ -108,6 +113,11 @@ func ParseSettings(m map[string]string) (Settings, error) {
 	}
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	for _, k := range Keys() {
+		if utf8.RuneCountInString(m[k]) > maxSetting {
+			bad(msgTooLong, settingLabels[k], maxSetting)
+		}
+	}
 
 	if v := get(KeyRemindHour); v != "" {
 		h, err := strconv.Atoi(v)

@@ -155,6 +155,16 @@ func CheckDocument(doc *Document) error {
 	if strings.TrimSpace(doc.Title) == "" {
 		bad("title", "标题不能为空")
 	}
+	long := func(path, field, s string, max int) {
+		if p := tooLong(field, s, max); p != "" {
+			probs = append(probs, path+"："+p)
+		}
+	}
+	long("title", "标题", doc.Title, MaxTitle)
+	long("doc_number", "文号", doc.DocNumber, MaxName)
+	long("issuer", "发文机关", doc.Issuer, MaxName)
+	long("parent_title", "上位方案", doc.ParentTitle, MaxTitle)
+	long("task_table_attachment", "附件名", doc.TaskTableAttachment, MaxName)
 	if doc.Date != "" {
 		if _, err := time.Parse(time.DateOnly, doc.Date); err != nil {
 			bad("date", "“%s”不是 YYYY-MM-DD 格式的日期", doc.Date)
@@ -171,6 +181,9 @@ func CheckDocument(doc *Document) error {
 		if strings.TrimSpace(g.Indicator) == "" {
 			bad(p+".indicator", "指标名称不能为空")
 		}
+		long(p+".indicator", "指标名称", g.Indicator, MaxName)
+		long(p+".text", "目标原文", g.Text, MaxComment)
+		long(p+".unit", "计量单位", g.Unit, MaxName)
 		if !g.Comparator.Valid() {
 			bad(p+".comparator", "“%s”无效，应为 >=、>、<=、≈ 或 range", g.Comparator)
 		}
@@ -192,11 +205,17 @@ func CheckDocument(doc *Document) error {
 		if strings.TrimSpace(s.Title) == "" {
 			bad(p+".title", "行动名称不能为空")
 		}
+		long(p+".number", "行动序号", s.Number, MaxName)
+		long(p+".title", "行动名称", s.Title, MaxTitle)
 		for j, t := range s.Tasks {
 			tp := fmt.Sprintf("%s.tasks[%d]", p, j)
 			if strings.TrimSpace(t.Title) == "" {
 				bad(tp+".title", "任务名称不能为空")
 			}
+			long(tp+".number", "任务序号", t.Number, MaxName)
+			long(tp+".title", "任务名称", t.Title, MaxTitle)
+			long(tp+".text", "任务内容", t.Text, MaxText)
+			long(tp+".deadline", "完成时限", t.Deadline, MaxName)
 			if t.Number != "" {
 				if prev, ok := numbers[t.Number]; ok {
 					bad(tp+".number", "任务序号 %s 与 %s 重复", t.Number, prev)
@@ -212,13 +231,21 @@ func CheckDocument(doc *Document) error {
 		if strings.TrimSpace(r.Content) == "" {
 			bad(p+".content", "工作内容不能为空")
 		}
+		long(p+".number", "序号", r.Number, MaxName)
+		long(p+".section", "所属行动", r.Section, MaxName)
+		long(p+".content", "工作内容", r.Content, MaxText)
+		long(p+".maps_to_task", "对应任务", r.MapsToTask, MaxName)
+		long(p+".deadline", "完成时限", r.Deadline, MaxName)
 		checkNames(bad, p+".lead_units", r.LeadUnits)
 		checkNames(bad, p+".responsible_units", r.ResponsibleUnits)
 	}
 	for i, t := range doc.DecompositionTables {
 		p := fmt.Sprintf("decomposition_tables[%d]", i)
+		long(p+".title", "表名", t.Title, MaxTitle)
+		long(p+".attachment", "附件名", t.Attachment, MaxName)
 		cols := map[string]bool{}
 		for j, c := range t.Columns {
+			long(fmt.Sprintf("%s.columns[%d]", p, j), "列名", c, MaxName)
 			switch {
 			case strings.TrimSpace(c) == "":
 				bad(fmt.Sprintf("%s.columns[%d]", p, j), "列名不能为空")
@@ -231,18 +258,26 @@ func CheckDocument(doc *Document) error {
 			if !cols[c] {
 				bad(p+".units_of_measure."+c, "列“%s”不存在", c)
 			}
+			long(p+".units_of_measure."+c, "计量单位", t.UnitsOfMeasure[c], MaxName)
 		}
 		for j, r := range t.Rows {
 			rp := fmt.Sprintf("%s.rows[%d]", p, j)
 			if CleanName(r.Unit) == "" {
 				bad(rp+".unit", "单位不能为空")
 			}
+			long(rp+".unit", "单位", r.Unit, MaxName)
 			for _, c := range slices.Sorted(maps.Keys(r.Values)) {
 				if !cols[c] {
 					bad(rp+".values."+c, "列“%s”不存在", c)
 				}
 			}
 		}
+	}
+	for i, f := range doc.Findings {
+		p := fmt.Sprintf("findings[%d]", i)
+		long(p+".code", "代码", f.Code, MaxName)
+		long(p+".where", "位置", f.Where, MaxComment)
+		long(p+".message", "说明", f.Message, MaxText)
 	}
 	if len(probs) == 0 {
 		return nil
@@ -254,6 +289,8 @@ func checkNames(bad func(string, string, ...any), path string, names []string) {
 	for i, n := range names {
 		if CleanName(n) == "" {
 			bad(fmt.Sprintf("%s[%d]", path, i), "单位名称不能为空")
+		} else if p := tooLong("单位名称", n, MaxName); p != "" {
+			bad(fmt.Sprintf("%s[%d]", path, i), "%s", p)
 		}
 	}
 }

@@ -13,6 +13,7 @@ const (
 	ECONFLICT     = "conflict"     // someone changed it first, or it already exists
 	EUNAUTHORIZED = "unauthorized" // not logged in
 	EFORBIDDEN    = "forbidden"    // logged in, but not allowed
+	ETOOLARGE     = "too_large"    // the request is bigger than the place it is sent to takes
 	EINTERNAL     = "internal"
 )
 

@@ -65,9 +65,12 @@ func (s ProgressSettings) Check() error {
 		}
 	}
 	for id, w := range s.Weights {
-		if w < 0 || w > 100 {
+		if !(w >= 0 && w <= 100) { // NaN too
 			return Errorf(EINVALID, "目标 %d 的权重应在 0 到 100 之间", id)
 		}
+	}
+	if p := tooLong("通报发文机关", s.Issuer, MaxName); p != "" {
+		return Errorf(EINVALID, "%s", p)
 	}
 	return nil
 }

@@ -54,6 +54,8 @@ func CheckRound(r *Round) error {
 	var probs []string
 	if strings.TrimSpace(r.Label) == "" {
 		probs = append(probs, "“名称”不能为空")
+	} else if p := tooLong("名称", r.Label, MaxName); p != "" {
+		probs = append(probs, p)
 	}
 	dates := map[string]string{"数据截至日期": r.AsOf, "开始日期": r.OpensOn, "截止日期": r.DueOn}
 	parsed := map[string]time.Time{}
@@ -318,9 +320,10 @@ func (d Decimal) places() int {
 // CheckSubmit lists what keeps a form from being submitted: every task
 // needs a status and progress; 已完成 needs evidence or a note in its
 // progress; every target needs a value, not negative and in its unit's
-// precision. Each problem names the task or the indicator.
+// precision; no text is over its limit. Each problem names the task or the
+// indicator.
 func CheckSubmit(f *Form) error {
-	var probs []string
+	probs := formLengths(f)
 	for _, t := range f.Tasks {
 		where := "任务" + t.Number
 		switch {
@@ -342,9 +345,9 @@ func CheckSubmit(f *Form) error {
 }
 
 // CheckDraft checks what a draft may not hold even before submission:
-// malformed statuses and values.
+// malformed statuses and values, texts over their limits.
 func CheckDraft(f *Form) error {
-	var probs []string
+	probs := formLengths(f)
 	for _, t := range f.Tasks {
 		if t.Status != "" && !t.Status.Valid() {
 			probs = append(probs, "任务"+t.Number+"：推进状态无效")
@@ -359,6 +362,25 @@ func CheckDraft(f *Form) error {
 		return Errorf(EINVALID, "%s", strings.Join(probs, "\n"))
 	}
 	return nil
+}
+
+// formLengths lists the texts of a form over their limits: each task's
+// 进展情况, 存在问题 and 下步打算 (MaxEntry), each value's note (MaxComment).
+func formLengths(f *Form) []string {
+	var probs []string
+	for _, t := range f.Tasks {
+		for _, e := range []struct{ field, text string }{{"进展情况", t.Progress}, {"存在问题", t.Problems}, {"下步打算", t.NextSteps}} {
+			if p := tooLong(e.field, e.text, MaxEntry); p != "" {
+				probs = append(probs, "任务"+t.Number+"："+p)
+			}
+		}
+	}
+	for _, v := range f.Values {
+		if p := tooLong("数据来源与口径", v.Note, MaxComment); p != "" {
+			probs = append(probs, "“"+v.Indicator+"”："+p)
+		}
+	}
+	return probs
 }
 
 func checkValue(v FormValue) []string {

@@ -198,6 +198,9 @@ func (d *Directory) Validate() error {
 		if CleanName(u.Name) == "" {
 			return fmt.Errorf("第%d个单位：名称不能为空", i+1)
 		}
+		if err := checkNameLengths(fmt.Sprintf("单位“%s”", clip(u.Name, 20)), append([]string{u.Name, u.ShortName, u.Parent}, u.Aliases...)); err != nil {
+			return err
+		}
 		if !u.Kind.Valid() {
 			return fmt.Errorf("%s：类型“%s”无效", owner, u.Kind)
 		}
@@ -219,6 +222,9 @@ func (d *Directory) Validate() error {
 		if CleanName(g.Name) == "" {
 			return fmt.Errorf("第%d个单位组：名称不能为空", i+1)
 		}
+		if err := checkNameLengths(fmt.Sprintf("单位组“%s”", clip(g.Name, 20)), append([]string{g.Name}, g.Aliases...)); err != nil {
+			return err
+		}
 		for _, n := range append([]string{g.Name}, g.Aliases...) {
 			if err := claim(CleanName(n), owner); err != nil {
 				return err
@@ -231,6 +237,23 @@ func (d *Directory) Validate() error {
 			if !units[CleanName(m)] {
 				return fmt.Errorf("单位组“%s”：成员“%s”不是名录中的单位", g.Name, m)
 			}
+		}
+	}
+	return nil
+}
+
+// maxAliases bounds the aliases of one unit or group.
+const maxAliases = 50
+
+// checkNameLengths holds a unit's or group's names (name, short name,
+// parent, aliases) to MaxName and their count to maxAliases.
+func checkNameLengths(owner string, names []string) error {
+	if len(names) > maxAliases+3 {
+		return fmt.Errorf("%s：别名最多 %d 个", owner, maxAliases)
+	}
+	for _, n := range names {
+		if p := tooLong("名称", n, MaxName); p != "" {
+			return fmt.Errorf("%s：%s", owner, p)
 		}
 	}
 	return nil

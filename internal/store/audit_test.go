@@ -340,7 +340,7 @@ func TestAuditLoginLock(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := store.WithActor(context.Background(), store.Actor{Remote: "192.0.2.9"})
 		for range 6 {
-			s.Authenticate(ctx, "admin", "guess")
+			s.Authenticate(ctx, store.Login{Username: "admin", Password: "guess"})
 		}
 		got := auditOf(t, s, store.AuditFilter{Action: "user.login"})
 		if len(got) != 1 || got[0].Action != "user.login.locked" || got[0].Object != "login:admin" ||

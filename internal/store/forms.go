@@ -365,10 +365,16 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 			if by == nil || by.Role != auth.RoleAdmin {
 				return plan.Errorf(plan.EFORBIDDEN, "只有管理员可以审核通过。")
 			}
+			if err := plan.CheckLength("审核意见", comment, plan.MaxComment); err != nil {
+				return err
+			}
 			f.State = plan.FormApproved
 		case Return:
 			if comment == "" {
 				return plan.Errorf(plan.EINVALID, "退回时请写明原因。")
+			}
+			if err := plan.CheckLength("退回原因", comment, plan.MaxComment); err != nil {
+				return err
 			}
 			f.State = plan.FormReturned
 		default:
@@ -405,8 +411,8 @@ type FormComment struct {
 
 // AddFormComment adds a remark; lead units use it on the tasks they lead.
 func (s *Store) AddFormComment(ctx context.Context, publicID string, taskID int64, body string, by *auth.User) error {
-	if len([]rune(body)) == 0 || len([]rune(body)) > 2000 {
-		return plan.Errorf(plan.EINVALID, "意见应在 1 到 2000 字之间。")
+	if n := len([]rune(body)); n == 0 || n > plan.MaxComment {
+		return plan.Errorf(plan.EINVALID, "意见应在 1 到 %d 字之间（现为 %d 字）。", plan.MaxComment, n)
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		f, err := loadForm(ctx, tx, publicID)

@@ -27,7 +27,7 @@ type PlanHeader struct {
 
 // UpdatePlanHeader changes a plan's header fields.
 func (s *Store) UpdatePlanHeader(ctx context.Context, planID int64, h PlanHeader) error {
-	doc := &plan.Document{Title: h.Title, DocNumber: h.DocNumber, Issuer: h.Issuer, Date: h.Date, Year: h.Year, Status: h.Status}
+	doc := &plan.Document{Title: h.Title, DocNumber: h.DocNumber, Issuer: h.Issuer, Date: h.Date, Year: h.Year, ParentTitle: h.ParentTitle, Status: h.Status}
 	if err := plan.CheckDocument(doc); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -13,4 +14,9 @@ func (s *Store) ExecForTest(ctx context.Context, query string, args ...any) erro
 		return fmt.Errorf("%s: %w", query, err)
 	}
 	return nil
+}
+
+// QueryRowForTest runs a query on the writer (which sees every commit).
+func (s *Store) QueryRowForTest(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.write.QueryRowContext(ctx, query, args...)
 }

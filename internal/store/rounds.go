@@ -48,7 +48,7 @@ func (s *Store) CreateRound(ctx context.Context, r plan.Round) (int64, error) {
 			r.PlanID, r.Label, r.AsOf, r.OpensOn, r.DueOn, string(plan.RoundDraft), r.RemindDays, s.nowUTC()).Scan(&id); err != nil {
 			return wrap(err, "create round %q", r.Label)
 		}
-		units := r.UnitIDs
+		units := r.UnitIDs // plan.CheckRound refused a unit named twice
 		if len(units) == 0 {
 			// Archived units, tasks and goals are left out.
 			if err := eachRow(ctx, tx, `

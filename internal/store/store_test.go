@@ -326,10 +326,10 @@ func TestUsersSessionsTokens(t *testing.T) {
 		if _, err := s.CreateUser(ctx, store.NewUser{Username: "nounit", Role: auth.RoleReporter}); plan.ErrorCode(err) != plan.EINVALID {
 			t.Errorf("reporter without unit: %v", err)
 		}
-		if _, err := s.Authenticate(ctx, "sjd", "wrong"); plan.ErrorCode(err) != plan.EUNAUTHORIZED {
+		if _, err := s.Authenticate(ctx, store.Login{Username: "sjd", Password: "wrong"}); plan.ErrorCode(err) != plan.EUNAUTHORIZED {
 			t.Errorf("wrong password: %v", err)
 		}
-		got, err := s.Authenticate(ctx, "sjd", "correct horse 1")
+		got, err := s.Authenticate(ctx, store.Login{Username: "sjd", Password: "correct horse 1"})
 		if err != nil || got.ID != u.ID || got.Role != auth.RoleReporter {
 			t.Fatalf("Authenticate = %+v, %v", got, err)
 		}
@@ -350,7 +350,7 @@ func TestUsersSessionsTokens(t *testing.T) {
 		if _, err := s.SessionUser(ctx, secret); plan.ErrorCode(err) != plan.ENOTFOUND {
 			t.Errorf("session after logout: %v", err)
 		}
-		token, err := s.CreateAPIToken(ctx, "sjd", "ci")
+		token, err := s.CreateAPIToken(ctx, "sjd", "ci", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -371,9 +371,9 @@ func TestLoginBackoff(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 0; i < 5; i++ {
-			s.Authenticate(ctx, "admin", "guess")
+			s.Authenticate(ctx, store.Login{Username: "admin", Password: "guess"})
 		}
-		_, err := s.Authenticate(ctx, "admin", "correct horse 1")
+		_, err := s.Authenticate(ctx, store.Login{Username: "admin", Password: "correct horse 1"})
 		var e *plan.Error
 		if !errors.As(err, &e) || e.Code != plan.EFORBIDDEN || !strings.Contains(e.Message, "后再试") {
 			t.Fatalf("after 5 failures the right password got %v, want a lock", err)

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
@@ -43,7 +45,10 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*auth.User, error) 
 	case nu.Role == auth.RoleReporter && nu.UnitID == 0:
 		return nil, plan.Errorf(plan.EINVALID, "填报员必须绑定一个单位")
 	}
-	if err := checkEmail(nu.Email); err != nil {
+	if err := checkUsername(nu.Username); err != nil {
+		return nil, err
+	}
+	if err := checkUserTexts(nu.DisplayName, nu.Email); err != nil {
 		return nil, err
 	}
 	var u *auth.User
@@ -117,7 +122,8 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// SetPasswordHash replaces a user's password and ends their sessions.
+// SetPasswordHash replaces a user's password, ends their sessions and
+// revokes their API tokens.
 func (s *Store) SetPasswordHash(ctx context.Context, username, hash string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var id int64
@@ -139,8 +145,8 @@ func (s *Store) SetPasswordHashByID(ctx context.Context, id int64, hash string) 
 	})
 }
 
-// setPasswordHash replaces the password, ends the sessions and records the
-// change, without the hash.
+// setPasswordHash replaces the password, ends the sessions, revokes the
+// tokens and records the change, without the hash.
 func (s *Store) setPasswordHash(ctx context.Context, tx *sql.Tx, id int64, hash string) error {
 	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, id)
 	if err != nil {
@@ -151,6 +157,9 @@ func (s *Store) setPasswordHash(ctx context.Context, tx *sql.Tx, id int64, hash 
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 		return fmt.Errorf("store: unable to end the sessions of user %d: %w", id, err)
+	}
+	if err := revokeTokens(ctx, tx, id); err != nil {
+		return err
 	}
 	return s.audit(ctx, tx, "user.password", userObject(id), nil, nil)
 }
@@ -167,7 +176,7 @@ type UserUpdate struct {
 
 // UpdateUser changes a user. An enabled reporter must be bound to a unit;
 // at least one enabled administrator must remain. Disabling a user ends
-// their sessions (their API tokens stop working with the flag).
+// their sessions and revokes their API tokens.
 func (s *Store) UpdateUser(ctx context.Context, id int64, uu UserUpdate) (*auth.User, error) {
 	uu.DisplayName, uu.Email = strings.TrimSpace(uu.DisplayName), strings.TrimSpace(uu.Email)
 	switch {
@@ -176,7 +185,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, uu UserUpdate) (*auth.
 	case uu.Role == auth.RoleReporter && uu.UnitID == 0 && !uu.Disabled:
 		return nil, plan.Errorf(plan.EINVALID, "填报员必须绑定一个单位")
 	}
-	if err := checkEmail(uu.Email); err != nil {
+	if err := checkUserTexts(uu.DisplayName, uu.Email); err != nil {
 		return nil, err
 	}
 	var u *auth.User
@@ -210,6 +219,9 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, uu UserUpdate) (*auth.
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 				return fmt.Errorf("store: unable to end the sessions of user %d: %w", id, err)
 			}
+			if err := revokeTokens(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		after, err := auditUser(ctx, tx, id)
 		if err != nil {
@@ -223,11 +235,35 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, uu UserUpdate) (*auth.
 	return u, nil
 }
 
-// checkEmail accepts "" or a plain address.
+// MaxUsername bounds a username; a login with a longer one is refused
+// before any work is done.
+const MaxUsername = 64
+
+// checkUsername: a username is what people type to log in, so it has no
+// control characters and fits MaxUsername.
+func checkUsername(name string) error {
+	if strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError }) >= 0 {
+		return plan.Errorf(plan.EINVALID, "用户名不能含控制字符")
+	}
+	return plan.CheckLength("用户名", name, MaxUsername)
+}
+
+// checkUserTexts holds a display name to plan.MaxName and checks the email.
+func checkUserTexts(displayName, email string) error {
+	if err := plan.CheckLength("姓名", displayName, plan.MaxName); err != nil {
+		return err
+	}
+	return checkEmail(email)
+}
+
+// checkEmail accepts "" or a plain address of at most 254 characters.
 func checkEmail(email string) error {
 	email = strings.TrimSpace(email)
 	if email == "" {
 		return nil
+	}
+	if err := plan.CheckLength("邮箱", email, 254); err != nil {
+		return err
 	}
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
 		return plan.Errorf(plan.EINVALID, "邮箱“%s”格式不正确", email)
@@ -263,77 +299,6 @@ func auditUser(ctx context.Context, tx *sql.Tx, id int64) (*userRecord, error) {
 		return nil, fmt.Errorf("store: unable to read user %d: %w", id, err)
 	}
 	return &r, nil
-}
-
-// Login backoff: after maxFreeFailures wrong passwords a username is locked
-// for a time that doubles with each further failure, up to maxLock.
-const (
-	maxFreeFailures = 5
-	firstLock       = 30 * time.Second
-	maxLock         = 30 * time.Minute
-)
-
-// Authenticate checks a username and password. Wrong credentials and unknown
-// users get the same answer; repeated failures lock the username for a while
-// (EFORBIDDEN, saying how long).
-func (s *Store) Authenticate(ctx context.Context, username, password string) (*auth.User, error) {
-	now := s.nowUTC()
-	var lockedUntil time.Time
-	err := s.read.QueryRowContext(ctx, `SELECT locked_until FROM login_failures WHERE username = $1`, username).Scan(&lockedUntil)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: unable to read login failures: %w", err)
-	}
-	if now.Before(lockedUntil) {
-		wait := lockedUntil.Sub(now).Round(time.Second)
-		return nil, plan.Errorf(plan.EFORBIDDEN, "登录失败次数过多，请 %s 后再试。", wait)
-	}
-	var hash string
-	u := &auth.User{}
-	err = s.read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE username = $1`, username).Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email, &hash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: unable to read user %q: %w", username, err)
-	}
-	ok := err == nil && !u.Disabled && auth.VerifyPassword(hash, password)
-	if !ok {
-		if err := s.recordFailure(ctx, username, now); err != nil {
-			return nil, err
-		}
-		return nil, plan.Errorf(plan.EUNAUTHORIZED, "用户名或密码错误。")
-	}
-	if _, err := s.write.ExecContext(ctx, `DELETE FROM login_failures WHERE username = $1`, username); err != nil {
-		return nil, fmt.Errorf("store: unable to clear login failures: %w", err)
-	}
-	return u, nil
-}
-
-func (s *Store) recordFailure(ctx context.Context, username string, now time.Time) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var failures int
-		err := tx.QueryRowContext(ctx, `SELECT failures FROM login_failures WHERE username = $1`, username).Scan(&failures)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: unable to read login failures: %w", err)
-		}
-		failures++
-		locked := now
-		if failures >= maxFreeFailures {
-			d := firstLock << min(failures-maxFreeFailures, 16)
-			locked = now.Add(min(d, maxLock))
-		}
-		if errors.Is(err, sql.ErrNoRows) {
-			_, err = tx.ExecContext(ctx, `INSERT INTO login_failures (username, failures, locked_until) VALUES ($1, $2, $3)`, username, failures, locked)
-		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE login_failures SET failures = $1, locked_until = $2 WHERE username = $3`, failures, locked, username)
-		}
-		if err != nil {
-			return fmt.Errorf("store: unable to record a login failure: %w", err)
-		}
-		if failures < maxFreeFailures {
-			return nil
-		}
-		// A lockout starts (failures are not changes; a lock is).
-		return s.audit(ctx, tx, "user.login.locked", "login:"+username, nil,
-			map[string]any{"failures": failures, "locked_until": locked})
-	})
 }
 
 // CreateSession starts a session for the user and returns its secret, which
@@ -377,43 +342,4 @@ func (s *Store) DeleteSession(ctx context.Context, secret string) error {
 		return fmt.Errorf("store: unable to delete a session: %w", err)
 	}
 	return nil
-}
-
-// CreateAPIToken makes an API token acting as the named user and returns it;
-// it cannot be shown again.
-func (s *Store) CreateAPIToken(ctx context.Context, username, label string) (string, error) {
-	token := auth.NewAPIToken()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var userID int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE username = $1`, username).Scan(&userID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return plan.Errorf(plan.ENOTFOUND, "用户“%s”不存在", username)
-		}
-		if err != nil {
-			return fmt.Errorf("store: unable to find user %q: %w", username, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, label, token_hash, created_at) VALUES ($1, $2, $3, $4)`,
-			userID, label, auth.HashSecret(token), s.nowUTC()); err != nil {
-			return fmt.Errorf("store: unable to create a token: %w", err)
-		}
-		return s.audit(ctx, tx, "user.token.create", userObject(userID), nil, map[string]string{"label": label})
-	})
-	if err != nil {
-		return "", err
-	}
-	return token, nil
-}
-
-// TokenUser returns the user an API token acts as, or ENOTFOUND.
-func (s *Store) TokenUser(ctx context.Context, token string) (*auth.User, error) {
-	u, err := scanUser(s.read.QueryRowContext(ctx, `
-		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at, u.email
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`, auth.HashSecret(token)))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, plan.Errorf(plan.ENOTFOUND, "API 令牌无效。")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read a token: %w", err)
-	}
-	return u, nil
 }

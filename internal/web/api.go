@@ -47,7 +47,6 @@ func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
 
 // apiPlanCreate loads a plan document, all or nothing.
 func (s *Server) apiPlanCreate(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	doc, err := plan.DecodeDocument(r.Body)
 	if err != nil {
 		s.fail(w, r, err)

@@ -99,7 +99,7 @@ type formSaveJSON struct {
 // apiFormSave saves or submits a form; entries not sent keep their values.
 func (s *Server) apiFormSave(w http.ResponseWriter, r *http.Request) {
 	var body formSaveJSON
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&body); err != nil {
 		s.fail(w, r, plan.Errorf(plan.EINVALID, "请求体不是有效的 JSON：%v", err))
@@ -146,7 +146,7 @@ func (s *Server) apiFormReview(w http.ResponseWriter, r *http.Request) {
 		Decision string `json:"decision"`
 		Comment  string `json:"comment"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		s.fail(w, r, plan.Errorf(plan.EINVALID, "请求体不是有效的 JSON：%v", err))
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"kechuang/internal/plan"
 )
@@ -32,27 +33,78 @@ var officeTypes = map[string]string{
 	".zip":  "application/zip",
 }
 
+// maxFilename bounds a stored file name, in characters.
+const maxFilename = 100
+
 // sanitizeFilename keeps a file's base name readable (Chinese included)
 // while dropping paths, control characters and characters that break
-// headers or file systems.
+// headers or file systems. A long name is cut by characters, keeping its
+// extension.
 func sanitizeFilename(name string) string {
 	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
 	name = strings.Map(func(r rune) rune {
 		switch {
-		case unicode.IsControl(r), strings.ContainsRune(`"/\:*?<>|`, r):
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r), r == utf8.RuneError, strings.ContainsRune(`"/\:*?<>|`, r):
 			return '_'
 		}
 		return r
 	}, name)
-	name = strings.TrimLeft(strings.TrimSpace(name), ".")
-	if r := []rune(name); len(r) > 100 {
-		ext := path.Ext(name)
-		name = string(r[:100-len([]rune(ext))]) + ext
+	name = strings.Trim(strings.TrimSpace(name), ". ")
+	base, ext := splitExt(name)
+	if r := []rune(base); len(r)+len(ext) > maxFilename {
+		base = strings.TrimSpace(string(r[:maxFilename-len(ext)]))
 	}
-	if name == "" {
-		name = "附件"
+	if base == "" {
+		base = "附件"
 	}
-	return name
+	return base + ext
+}
+
+// splitExt splits a name's extension off when it looks like one: a dot and
+// one to eight ASCII letters or digits.
+func splitExt(name string) (base, ext string) {
+	ext = path.Ext(name)
+	if len(ext) < 2 || len(ext) > 9 {
+		return name, ""
+	}
+	for _, r := range ext[1:] {
+		if r > unicode.MaxASCII || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return name, ""
+		}
+	}
+	return strings.TrimSuffix(name, ext), ext
+}
+
+// typeExtensions are the extensions a stored file may have, by its sniffed
+// type; the first is the one given to a file named otherwise.
+var typeExtensions = map[string][]string{
+	"application/pdf":    {".pdf"},
+	"image/jpeg":         {".jpg", ".jpeg"},
+	"image/png":          {".png"},
+	officeTypes[".docx"]: {".docx"},
+	officeTypes[".xlsx"]: {".xlsx"},
+	officeTypes[".pptx"]: {".pptx"},
+	"application/zip":    {".zip"},
+}
+
+// withTypeExtension makes a sanitized name's extension follow the type
+// sniffed from the content, so that "名单.hta" holding a PDF is stored as
+// "名单.pdf" and opens as what it is.
+func withTypeExtension(name, contentType string) string {
+	exts := typeExtensions[contentType]
+	if len(exts) == 0 {
+		return name
+	}
+	base, ext := splitExt(name)
+	for _, e := range exts {
+		if strings.EqualFold(ext, e) {
+			return base + e
+		}
+	}
+	if r := []rune(base); len(r)+len(exts[0]) > maxFilename {
+		base = string(r[:maxFilename-len(exts[0])])
+	}
+	return base + exts[0]
 }
 
 // sniff decides the stored type of an upload, or refuses it.
@@ -76,7 +128,6 @@ func sniff(name string, data []byte) (string, error) {
 
 func (s *Server) attachmentUpload(w http.ResponseWriter, r *http.Request) {
 	publicID := r.PathValue("form")
-	r.Body = http.MaxBytesReader(w, r.Body, MaxAttachment+1<<20)
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		s.fail(w, r, plan.Errorf(plan.EINVALID, "请选择文件（不超过 %d MB）。", MaxAttachment>>20))
@@ -102,6 +153,7 @@ func (s *Server) attachmentUpload(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	name = withTypeExtension(name, ct)
 	taskID, _ := strconv.ParseInt(r.PostFormValue("task"), 10, 64)
 	if _, err := s.store.AddAttachment(r.Context(), publicID, taskID, name, ct, data, currentUser(r)); err != nil {
 		s.fail(w, r, err)

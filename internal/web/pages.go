@@ -88,8 +88,13 @@ var funcs = template.FuncMap{
 		return strconv.FormatFloat(f, 'f', 1, 64)
 	},
 	"score": func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
-	// zoned writes a moment in Beijing time, as every time on a page is.
-	"zoned": func(t time.Time) string { return t.In(plan.Zone).Format("2006-01-02 15:04") },
+	// when writes a moment in the district's time zone.
+	"when": func(t time.Time) string { return t.In(plan.Zone).Format("2006-01-02 15:04") },
+	// tokenTable hands the token table its tokens and where its revoke
+	// buttons post.
+	"tokenTable": func(ts []store.APIToken, action string) map[string]any {
+		return map[string]any{"Tokens": ts, "Action": action, "Now": time.Now()}
+	},
 }
 
 func parsePages() (*pages, error) {

@@ -48,7 +48,6 @@ func (s *Server) planRowsImport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxExcelUpload)
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		s.fail(w, r, plan.Errorf(plan.EINVALID, "请选择 .xlsx 文件（不超过 %d MB）。", xlsx.DefaultMaxFileSize>>20))
@@ -74,7 +73,6 @@ func (s *Server) planTablesImport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxExcelUpload)
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		s.fail(w, r, plan.Errorf(plan.EINVALID, "请选择 .xlsx 文件（不超过 %d MB）。", xlsx.DefaultMaxFileSize>>20))

@@ -53,7 +53,6 @@ func (v importReview) Kinds() []plan.UnitKind { return plan.UnitKinds }
 
 // planImportPreview reads the pasted text or uploaded file.
 func (s *Server) planImportPreview(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, notice.DefaultMaxSize+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		s.importError(w, r, "上传失败：文件超过 5 MB 上限或表单不完整。")
 		return
@@ -188,7 +187,6 @@ func unknownNames(doc *plan.Document, known func(string) bool) []string {
 // planImportConfirm applies the edits of the review form and either shows
 // the review again (重新检查) or creates the plan.
 func (s *Server) planImportConfirm(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 4*notice.DefaultMaxSize)
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, plan.Errorf(plan.EINVALID, "表单过大或不完整。"))
 		return

@@ -29,7 +29,6 @@ const maxUpload = plan.MaxDocumentSize + 1<<20
 
 // planCreate loads an uploaded plan document, all or nothing.
 func (s *Server) planCreate(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 	f, hdr, err := r.FormFile("document")
 	if err != nil {
 		s.render(w, r, http.StatusBadRequest, "plan_new", map[string]any{"Error": "请选择方案文档（JSON 文件）。"})

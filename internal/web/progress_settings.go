@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -109,8 +110,8 @@ func progressSettingsFromForm(r *http.Request, doc *plan.Document) (plan.Progres
 			TaskWords:   publishedTaskWords(r),
 		}}
 	num := func(key, field string) (float64, error) {
-		v, err := strconv.ParseFloat(strings.TrimSpace(r.PostFormValue(key)), 64)
-		if err != nil {
+		v, ok := finite(r.PostFormValue(key))
+		if !ok {
 			return 0, plan.Errorf(plan.EINVALID, "“%s”应为数字", field)
 		}
 		return v, nil
@@ -146,8 +147,8 @@ func progressSettingsFromForm(r *http.Request, doc *plan.Document) (plan.Progres
 			for _, part := range strings.FieldsFunc(r.PostFormValue("steps_"+id), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
 				m, sh, ok := strings.Cut(part, ":")
 				month, err1 := strconv.Atoi(m)
-				share, err2 := strconv.ParseFloat(sh, 64)
-				if !ok || err1 != nil || err2 != nil {
+				share, ok2 := finite(sh)
+				if !ok || err1 != nil || !ok2 {
 					return ps, plan.Errorf(plan.EINVALID, "%s的分批设置“%s”应写作 月:比例，如 10:0.5", where, part)
 				}
 				c.Steps = append(c.Steps, plan.Step{Month: month, Share: share})
@@ -159,8 +160,8 @@ func progressSettingsFromForm(r *http.Request, doc *plan.Document) (plan.Progres
 				return ps, plan.Errorf(plan.EINVALID, "%s的按月比例应为 12 个数", where)
 			}
 			for i, p := range parts {
-				v, err := strconv.ParseFloat(p, 64)
-				if err != nil {
+				v, ok := finite(p)
+				if !ok {
 					return ps, plan.Errorf(plan.EINVALID, "%s的按月比例第 %d 个“%s”不是数字", where, i+1, p)
 				}
 				c.Monthly[i] = v
@@ -189,4 +190,11 @@ func publishedTaskWords(r *http.Request) []plan.TaskStatus {
 		}
 	}
 	return out
+}
+
+// finite reads a number as typed; NaN and infinities, which ParseFloat
+// takes, are not numbers to a person.
+func finite(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
 }

@@ -246,7 +246,7 @@ func TestRoundLifecycleOverHTTP(t *testing.T) {
 	if _, body = get(t, sjd, f.srv.URL+"/forms/"+form.PublicID); !strings.Contains(body, "逾期报送（") {
 		t.Error("the form page does not mark the late submission")
 	}
-	token, _ := f.store.CreateAPIToken(ctx, "admin", "test")
+	token, _ := f.store.CreateAPIToken(ctx, "admin", "test", 0)
 	req, _ := http.NewRequest("GET", f.srv.URL+"/api/v1/rounds/"+itoa(f.roundID), nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)

@@ -194,8 +194,8 @@ func (f *fixture) addReporter(t *testing.T, username string, unitID int64) *http
 func TestFormAPI(t *testing.T) {
 	f := newFixture(t, storetest.SQLiteDSN(t))
 	ctx := context.Background()
-	sjd, _ := f.store.CreateAPIToken(ctx, "sjd", "test")
-	hd, _ := f.store.CreateAPIToken(ctx, "hd", "test")
+	sjd, _ := f.store.CreateAPIToken(ctx, "sjd", "test", 0)
+	hd, _ := f.store.CreateAPIToken(ctx, "hd", "test", 0)
 	call := func(token, method, path, body string) (int, string) {
 		req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"kechuang/internal/auth"
+	"kechuang/internal/notice"
 )
 
 // routes is the whole surface of kechuang: every page, action and API call,
@@ -116,8 +117,12 @@ func (s *Server) routes() []route {
 		{"GET", "/users/{user}/edit", admin, s.userEdit},
 		{"POST", "/users/{user}", admin, s.userUpdate},
 		{"POST", "/users/{user}/password", admin, s.userPassword},
+		{"POST", "/users/{user}/unlock", admin, s.userUnlock},
+		{"POST", "/users/{user}/tokens/{token}/revoke", admin, s.userTokenRevoke},
 		{"GET", "/account", view, s.account},
 		{"POST", "/account/password", view, s.accountPassword},
+		{"POST", "/account/tokens", view, s.tokenCreate},
+		{"POST", "/account/tokens/{token}/revoke", view, s.tokenRevoke},
 		{"GET", "/audit", admin, s.auditLog},
 		{"GET", "/audit.csv", admin, s.auditCSV},
 
@@ -137,4 +142,35 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/forms/{form}", formWrite, s.apiFormSave},
 		{"POST", "/api/v1/forms/{form}/review", formComment, s.apiFormReview},
 	}
+}
+
+// Request bodies: every route takes at most defaultBodyLimit unless it is
+// listed in bodyLimits. A route that takes uploads must be listed here.
+const (
+	defaultBodyLimit = 1 << 20
+	loginBodyLimit   = 4 << 10 // a username and a password
+	// formBodyLimit takes a whole form: every task's three texts at their
+	// longest, percent-encoded (9 bytes a Chinese character).
+	formBodyLimit = 8 << 20
+)
+
+var bodyLimits = map[string]int64{
+	"POST /login":                      loginBodyLimit,
+	"POST /forms/{form}":               formBodyLimit,
+	"POST /api/v1/forms/{form}":        formBodyLimit,
+	"POST /forms/{form}/attachments":   MaxAttachment + 1<<20,
+	"POST /plans":                      maxUpload,
+	"POST /api/v1/plans":               maxUpload,
+	"POST /plans/import":               notice.DefaultMaxSize + 1<<20,
+	"POST /plans/import/confirm":       4 * notice.DefaultMaxSize,
+	"POST /plans/{plan}/rows/import":   maxExcelUpload,
+	"POST /plans/{plan}/tables/import": maxExcelUpload,
+}
+
+// bodyLimit is the most a request to the route ("METHOD pattern") may send.
+func bodyLimit(route string) int64 {
+	if n, ok := bodyLimits[route]; ok {
+		return n
+	}
+	return defaultBodyLimit
 }

@@ -120,8 +120,12 @@ var wantPerm = map[string]auth.Perm{
 	"GET /users/{user}/edit":                         auth.PermAdmin,
 	"POST /users/{user}":                             auth.PermAdmin,
 	"POST /users/{user}/password":                    auth.PermAdmin,
+	"POST /users/{user}/unlock":                      auth.PermAdmin,
+	"POST /users/{user}/tokens/{token}/revoke":       auth.PermAdmin,
 	"GET /account":                                   auth.PermView,
 	"POST /account/password":                         auth.PermView,
+	"POST /account/tokens":                           auth.PermView,
+	"POST /account/tokens/{token}/revoke":            auth.PermView,
 	"GET /audit":                                     auth.PermAdmin,
 	"GET /audit.csv":                                 auth.PermAdmin,
 	"GET /notifications":                             auth.PermView,
@@ -174,6 +178,7 @@ func TestEveryRouteByRole(t *testing.T) {
 		"{attachment}": f.attachment,
 		"{format}":     "docx",
 		"{user}":       "2",
+		"{token}":      "1",
 	}
 	// The form routes are walked on 三家店街道's form: its reporter may
 	// write, 区科工局 (leading tasks on it) may read and comment, 洪都街道 may
@@ -274,5 +279,27 @@ func TestOpenAPIListsEveryAPIRoute(t *testing.T) {
 		if _, ok := spec.Paths[p][strings.ToLower(rt.method)]; !ok {
 			t.Errorf("openapi.json lacks %s %s", rt.method, p)
 		}
+	}
+}
+
+// TestEveryRouteHasABodyLimit keeps the limits table true: each entry names
+// a registered route, and login's limit stays small.
+func TestEveryRouteHasABodyLimit(t *testing.T) {
+	s := &Server{}
+	registered := map[string]bool{}
+	for _, rt := range s.routes() {
+		key := rt.method + " " + rt.pattern
+		registered[key] = true
+		if n := bodyLimit(key); n <= 0 {
+			t.Errorf("route %s has no body limit", key)
+		}
+	}
+	for key := range bodyLimits {
+		if !registered[key] {
+			t.Errorf("bodyLimits names %s, which is not a route", key)
+		}
+	}
+	if n := bodyLimit("POST /login"); n > 8<<10 {
+		t.Errorf("login takes %d bytes", n)
 	}
 }

@@ -5,11 +5,14 @@ package web
 import (
 	"context"
 	"embed"
+	"errors"
 	"io/fs"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,7 +90,8 @@ type route struct {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
-		mux.Handle(rt.method+" "+rt.pattern, s.authorize(rt.perm, rt.handler))
+		key := rt.method + " " + rt.pattern
+		mux.Handle(key, s.authorize(rt.perm, bodyLimit(key), rt.handler))
 	}
 	mux.HandleFunc("/", s.notFound)
 	cop := http.NewCrossOriginProtection()
@@ -117,9 +121,19 @@ func currentUser(r *http.Request) *auth.User {
 
 // authorize is the one authorization check: it finds who is calling (a
 // session cookie or an API bearer token) and lets the request through only
-// when that user has the route's permission.
-func (s *Server) authorize(perm auth.Perm, next http.Handler) http.Handler {
+// when that user has the route's permission. It also holds the request body
+// to the route's limit, reads forms before the handler does (so that a body
+// over the limit is answered plainly, whichever field the handler reads
+// first), and removes the temporary files of a multipart form afterwards:
+// net/http removes them only for the request it made, and the handler
+// sees a copy (WithContext), so without this they would stay on disk.
+func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			s.fail(w, r, tooLarge(limit))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		u, err := s.identify(r)
 		if err != nil {
 			s.fail(w, r, err)
@@ -148,8 +162,62 @@ func (s *Server) authorize(perm auth.Perm, next http.Handler) http.Handler {
 			actor.UserID, actor.Username = u.ID, u.Username
 		}
 		r = r.WithContext(store.WithActor(r.Context(), actor))
+		defer func() {
+			if r.MultipartForm != nil {
+				r.MultipartForm.RemoveAll()
+			}
+		}()
+		if err := parseForm(r, limit); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// parseForm reads a form posted to a page (URL-encoded or multipart): a
+// body over the limit is ETOOLARGE, a broken one EINVALID. Files of a
+// multipart form beyond formMemory go to temporary files. API bodies are
+// JSON whatever their Content-Type says (curl -d sends form-urlencoded),
+// so they are left to the handler.
+func parseForm(r *http.Request, limit int64) error {
+	if r.Method != http.MethodPost || isAPI(r) {
+		return nil
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var err error
+	switch ct {
+	case "application/x-www-form-urlencoded":
+		err = r.ParseForm()
+	case "multipart/form-data":
+		err = r.ParseMultipartForm(formMemory)
+	default:
+		return nil
+	}
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return tooLarge(limit)
+	case err != nil:
+		return plan.Errorf(plan.EINVALID, "提交的表单不完整或格式有误，请重新提交。")
+	}
+	return nil
+}
+
+// formMemory is how much of a multipart form is kept in memory; the rest
+// of its files is spooled to temporary files, removed after the request.
+const formMemory = 1 << 20
+
+func tooLarge(limit int64) error {
+	return plan.Errorf(plan.ETOOLARGE, "提交的内容过大：此处上限为 %s。", byteSize(limit))
+}
+
+// byteSize writes a limit the way people read it: 4 KB, 1 MB, 11 MB.
+func byteSize(n int64) string {
+	if n >= 1<<20 {
+		return strconv.FormatInt((n+1<<20-1)>>20, 10) + " MB"
+	}
+	return strconv.FormatInt((n+1<<10-1)>>10, 10) + " KB"
 }
 
 // clientIP is the address the request came from. Headers a proxy may set
@@ -227,6 +295,8 @@ func status(code string) int {
 		return http.StatusUnauthorized
 	case plan.EFORBIDDEN:
 		return http.StatusForbidden
+	case plan.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }

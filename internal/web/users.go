@@ -23,7 +23,16 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "users", map[string]any{"Users": users, "UnitNames": unitLabels(dir)})
+	locks, err := s.store.LoginLocks(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lockedUntil := map[string]string{} // by username, for the template: "" when not locked
+	for name, t := range locks {
+		lockedUntil[name] = t.In(plan.Zone).Format("2006-01-02 15:04")
+	}
+	s.render(w, r, http.StatusOK, "users", map[string]any{"Users": users, "UnitNames": unitLabels(dir), "Locks": lockedUntil})
 }
 
 // unitLabels maps unit IDs to the names documents use.
@@ -42,7 +51,18 @@ func (s *Server) userForm(r *http.Request, u *auth.User) (map[string]any, error)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"Account": u, "Dir": dir, "Roles": auth.Roles, "Rule": auth.PasswordRule}, nil
+	data := map[string]any{"Account": u, "Dir": dir, "Roles": auth.Roles, "Rule": auth.PasswordRule}
+	if u.ID != 0 {
+		if data["Tokens"], err = s.store.APITokens(r.Context(), u.ID); err != nil {
+			return nil, err
+		}
+		locks, err := s.store.LoginLocks(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		data["LockedUntil"] = locks[u.Username]
+	}
+	return data, nil
 }
 
 func (s *Server) userEdit(w http.ResponseWriter, r *http.Request) {
@@ -179,7 +199,8 @@ func (s *Server) userFormError(w http.ResponseWriter, r *http.Request, err error
 	s.formError(w, r, err, "user_edit", data)
 }
 
-// account is every user's own page: who they are, and their password.
+// account is every user's own page: who they are, their password and
+// their API tokens.
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 	data, err := s.accountData(r)
 	if err != nil {
@@ -191,7 +212,11 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) accountData(r *http.Request) (map[string]any, error) {
 	u := currentUser(r)
-	data := map[string]any{"Account": u, "Rule": auth.PasswordRule}
+	tokens, err := s.store.APITokens(r.Context(), u.ID)
+	if err != nil {
+		return nil, err
+	}
+	data := map[string]any{"Account": u, "Rule": auth.PasswordRule, "Tokens": tokens}
 	if u.UnitID != 0 {
 		dir, err := s.store.Directory(r.Context())
 		if err != nil {
@@ -216,7 +241,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 		hash, err = hashNewPassword(pw)
 	}
 	if err == nil {
-		if _, aerr := s.store.Authenticate(r.Context(), u.Username, r.PostFormValue("current")); aerr != nil {
+		if _, aerr := s.store.Authenticate(r.Context(), s.loginAttempt(r, u.Username, r.PostFormValue("current"))); aerr != nil {
 			switch plan.ErrorCode(aerr) {
 			case plan.EUNAUTHORIZED:
 				err = plan.Errorf(plan.EINVALID, "当前密码不正确。")

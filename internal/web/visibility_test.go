@@ -7,7 +7,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -18,14 +17,7 @@ import (
 // eachDatabase runs fn on a fixture over SQLite and over PostgreSQL (when
 // scripts/test started one).
 func eachDatabase(t *testing.T, fn func(t *testing.T, f *fixture)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, newFixture(t, storetest.SQLiteDSN(t))) })
-	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv(storetest.PostgresEnv)
-		if base == "" {
-			t.Skip(storetest.PostgresEnv + " not set")
-		}
-		fn(t, newFixture(t, storetest.PostgresDSN(t, base)))
-	})
+	storetest.EachDSN(t, func(t *testing.T, dsn string) { fn(t, newFixture(t, dsn)) })
 }
 
 // ledAndNot returns a task of unit's form that 区科工局 leads and one it
@@ -141,7 +133,7 @@ func TestLeadReviewerSeesOnlyItsTasks(t *testing.T) {
 
 		// The review API's reply is the form as the reviewer sees it.
 		sub, _ := f.store.Form(ctx, form)
-		tok, err := f.store.CreateAPIToken(ctx, "kgj", "test")
+		tok, err := f.store.CreateAPIToken(ctx, "kgj", "test", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -199,7 +191,7 @@ func TestReporterSeesOnlyItsUnit(t *testing.T) {
 		if _, body := get(t, f.client(t, "admin"), plans); !strings.Contains(body, "完成 23") {
 			t.Error("the admin does not see 三家店街道's figure in 附件2")
 		}
-		tok, _ := f.store.CreateAPIToken(context.Background(), "hd", "test")
+		tok, _ := f.store.CreateAPIToken(context.Background(), "hd", "test", 0)
 		req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/api/v1/rounds/"+itoa(f.roundID), nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		res, err := http.DefaultClient.Do(req)

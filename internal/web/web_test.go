@@ -156,7 +156,7 @@ func TestPlanPage(t *testing.T) {
 
 func TestAPI(t *testing.T) {
 	f := newFixture(t, storetest.SQLiteDSN(t))
-	token, err := f.store.CreateAPIToken(context.Background(), "leader", "test")
+	token, err := f.store.CreateAPIToken(context.Background(), "leader", "test", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestAPI(t *testing.T) {
 	if code, _ := call("POST", "/api/v1/plans", token, `{"title":"x"}`); code != 403 {
 		t.Errorf("leader token creating a plan: %d, want 403", code)
 	}
-	admin, _ := f.store.CreateAPIToken(context.Background(), "admin", "test")
+	admin, _ := f.store.CreateAPIToken(context.Background(), "admin", "test", 0)
 	code, v = call("POST", "/api/v1/plans", admin, `{"title":"坏","goals":[{"indicator":"x","comparator":">=","target":"十"}]}`)
 	msg, _ := v["error"].(map[string]any)["message"].(string)
 	if code != 400 || !strings.Contains(msg, "goals[0]") {
