@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"kechuang/examples"
@@ -169,11 +172,12 @@ func TestUnknownCommand(t *testing.T) {
 func TestDemoLoadsOnceAndResetsPasswords(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t, storetest.SQLiteDSN(t))
-	pw1, err := loadDemo(ctx, s)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	pw1, err := loadDemo(ctx, s, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pw2, err := loadDemo(ctx, s)
+	pw2, err := loadDemo(ctx, s, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,4 +226,57 @@ func TestNoticeParse(t *testing.T) {
 	if code, _, _ := kc(t, "", "", "notice", "parse", filepath.Join(dir, "missing.txt")); code == 0 {
 		t.Error("missing file: exit 0")
 	}
+}
+
+// TestDemoInstancesStartedTogether: three instances starting on one empty
+// database all come up; the demo is loaded once, and the password printed
+// by the instance that loaded it works.
+func TestDemoInstancesStartedTogether(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		stores := make([]*store.Store, 3)
+		for i := range stores {
+			s, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			stores[i] = s
+		}
+		var wg sync.WaitGroup
+		passwords, errs := make([]string, 3), make([]error, 3)
+		for i, s := range stores {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, errs[i] = s.Migrate(ctx); errs[i] == nil {
+					passwords[i], errs[i] = loadDemo(ctx, s, log)
+				}
+			}()
+		}
+		wg.Wait()
+		printed := ""
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("instance %d: %v", i, err)
+			}
+			if passwords[i] != "" {
+				if printed != "" {
+					t.Error("two instances printed a password")
+				}
+				printed = passwords[i]
+			}
+		}
+		plans, _ := stores[0].Plans(ctx)
+		if len(plans) != 1 {
+			t.Fatalf("%d plans, want 1", len(plans))
+		}
+		if rounds, _ := stores[0].Rounds(ctx, plans[0].ID); len(rounds) != 1 {
+			t.Errorf("%d rounds, want 1", len(rounds))
+		}
+		if _, err := stores[0].Authenticate(ctx, store.Login{Username: "admin", Password: printed}); err != nil {
+			t.Errorf("the printed demo password: %v", err)
+		}
+	})
 }

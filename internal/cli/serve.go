@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -38,7 +39,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	var demoPassword string
 	if *demo {
-		if demoPassword, err = loadDemo(ctx, s); err != nil {
+		if demoPassword, err = loadDemo(ctx, s, log); err != nil {
 			return fmt.Errorf("演示数据: %w", err)
 		}
 	} else if n, err := s.CountUsers(ctx); err != nil {
@@ -65,7 +66,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		IdleTimeout:       2 * time.Minute,
 	}
 	fmt.Fprintf(e.stdout, "kechuang 已启动：http://%s/  （数据库 %s）\n", ln.Addr(), s.Dialect())
-	if *demo {
+	if *demo && demoPassword == "" {
+		fmt.Fprintln(e.stdout, "演示数据已由同时启动的另一实例载入，演示账号密码见该实例的输出（或用 kechuang user passwd 重设）。")
+	} else if *demo {
 		fmt.Fprintf(e.stdout, "演示账号（密码均为 %s，仅演示模式）：\n", demoPassword)
 		fmt.Fprintln(e.stdout, "  admin（管理员）、leader（领导）、各单位填报员：用户名即单位简称，如 区科工局、三家店街道")
 	}
@@ -87,13 +90,43 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// demoLease keeps instances started together on one empty database from
+// loading the demo twice: one loads it while the others wait.
+const demoLease = "demo.load"
+
 // loadDemo loads the 2022 Qingyunpu plan when the database has no plan, and
 // gives the demo accounts (admin, leader, one reporter per unit) a fresh
-// random password, which it returns.
-func loadDemo(ctx context.Context, s *store.Store) (string, error) {
+// random password, which it returns. Instances started together take turns
+// under a lease; one that had to wait for another finds the demo loaded and
+// leaves the passwords that instance printed alone (it returns "").
+func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) (string, error) {
+	holder := demoPassword() // any random name will do
+	waited := false
+	for {
+		got, err := s.AcquireLease(ctx, demoLease, holder, 5*time.Minute)
+		if err != nil {
+			return "", err
+		}
+		if got {
+			break
+		}
+		if !waited {
+			log.Info("另一实例正在载入演示数据，等待其完成")
+		}
+		waited = true
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	defer s.ReleaseLease(context.WithoutCancel(ctx), demoLease, holder)
 	plans, err := s.Plans(ctx)
 	if err != nil {
 		return "", err
+	}
+	if waited && len(plans) > 0 {
+		return "", nil
 	}
 	if len(plans) == 0 {
 		ex, err := examples.Qingyunpu2022()

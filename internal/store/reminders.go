@@ -258,6 +258,14 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.
 	return held, err
 }
 
+// ReleaseLease gives up the named lease if holder has it.
+func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM leases WHERE name = $1 AND holder = $2`, name, holder)
+		return wrap(err, "release lease %q", name)
+	})
+}
+
 // Settings returns the settings table as a map (keys the notify package
 // and others define).
 func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
