@@ -99,9 +99,18 @@ func (s *Store) ImportPlan(ctx context.Context, doc *plan.Document, sourceText s
 		if err := resolveWithDirectory(ctx, tx, id); err != nil {
 			return err
 		}
+		bound, err := s.bindDefaults(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if len(add.Units) > 0 || len(add.Aliases) > 0 {
 			added := map[string]any{"plan": id, "units": add.Units, "aliases": add.Aliases}
 			if err := s.audit(ctx, tx, "directory.add", "directory", nil, added); err != nil {
+				return err
+			}
+		}
+		if len(bound) > 0 {
+			if err := s.audit(ctx, tx, "plan.goal.definition.default", planObject(id, "goals", 0), nil, bound); err != nil {
 				return err
 			}
 		}
