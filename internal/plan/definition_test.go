@@ -37,12 +37,12 @@ func resultText(r plan.DefinitionResult) string {
 func TestEvaluateDefinitionEdges(t *testing.T) {
 	smes := []plan.SMERecord{
 		{USCC: "A", Year: 2022, Date: "2022-03-01", UnitID: 10},
-		{USCC: "B", Year: 2022, Date: "2022-07-31", UnitID: 10},                       // entered on the as-of date: counts
-		{USCC: "C", Year: 2022, Date: "2022-08-01", UnitID: 11},                       // after: not yet
+		{USCC: "B", Year: 2022, Date: "2022-07-31", UnitID: 10},                        // entered on the as-of date: counts
+		{USCC: "C", Year: 2022, Date: "2022-08-01", UnitID: 11},                        // after: not yet
 		{USCC: "D", Year: 2022, Date: "2022-03-01", Revoked: "2022-07-31", UnitID: 11}, // 撤销 on the as-of date: gone
 		{USCC: "E", Year: 2022, Date: "2022-03-01", Revoked: "2022-08-01", UnitID: 11}, // 撤销 after: still counts
-		{USCC: "F", Year: 2021, Date: "2021-05-01", UnitID: 11},                       // last year's number
-		{USCC: "G", Year: 2022, Date: "2022-05-01"},                                   // 待归属: total only
+		{USCC: "F", Year: 2021, Date: "2021-05-01", UnitID: 11},                        // last year's number
+		{USCC: "G", Year: 2022, Date: "2022-05-01"},                                    // 待归属: total only
 		{Name: "无代码企业", RegNo: "X1", Year: 2022, Date: "2022-05-01", UnitID: 12},
 	}
 	certs := []plan.HighTechCert{
@@ -61,30 +61,32 @@ func TestEvaluateDefinitionEdges(t *testing.T) {
 	leap := []plan.HighTechCert{{USCC: "L", CertNo: "GR202036000010", Issued: "2020-02-29", UnitID: 10}}
 
 	seller := func(u int64) plan.ContractParty { return plan.ContractParty{Name: "卖方", UnitID: u, InArea: true} }
-	buyer := func(u int64, in bool) plan.ContractParty { return plan.ContractParty{Name: "买方", UnitID: u, InArea: in} }
+	buyer := func(u int64, in bool) plan.ContractParty {
+		return plan.ContractParty{Name: "买方", UnitID: u, InArea: in}
+	}
 	contracts := []plan.Contract{
 		// seller in 10, buyer in 11: 输出 counts for 10, 吸纳 for 11
 		{RegNo: "1", Seller: seller(10), Buyer: buyer(11, true), Amount: dec("123.4567"), TechAmount: decp("100"), Registered: "2022-01-01"},
 		{RegNo: "2", Seller: seller(10), Buyer: buyer(0, false), Amount: dec("0.0001"), Registered: "2022-07-31"},
 		{RegNo: "3", Seller: seller(11), Buyer: buyer(0, true), Amount: dec("5000"), TechAmount: decp("4000.5"), Registered: "2022-08-01"}, // after as-of
 		{RegNo: "4", Seller: seller(11), Buyer: buyer(0, false), Amount: dec("7"), Registered: "2021-12-31"},                               // last year
-		{RegNo: "5", Seller: seller(0), Buyer: buyer(10, true), Amount: dec("2.5"), Registered: "2022-02-01"},                             // 待归属 seller
-		{RegNo: "6", Seller: plan.ContractParty{Name: "外地"}, Buyer: buyer(10, true), Amount: dec("30"), Registered: "2022-02-01"},        // seller outside
+		{RegNo: "5", Seller: seller(0), Buyer: buyer(10, true), Amount: dec("2.5"), Registered: "2022-02-01"},                              // 待归属 seller
+		{RegNo: "6", Seller: plan.ContractParty{Name: "外地"}, Buyer: buyer(10, true), Amount: dec("30"), Registered: "2022-02-01"},          // seller outside
 	}
 
 	holder := func(u int64, domestic bool) plan.PatentHolder {
 		return plan.PatentHolder{Name: "权利人", UnitID: u, Domestic: domestic}
 	}
 	patents := []plan.Patent{
-		{Number: "P1", Type: plan.PatentInvention, Granted: "2022-07-31", Holders: []plan.PatentHolder{holder(10, true)}},                        // granted on as-of
-		{Number: "P2", Type: plan.PatentInvention, Granted: "2022-08-01", Holders: []plan.PatentHolder{holder(10, true)}},                        // not yet
-		{Number: "P3", Type: plan.PatentInvention, Granted: "2015-01-01", Lapsed: "2022-07-30", Holders: []plan.PatentHolder{holder(10, true)}},  // lapsed the day before
-		{Number: "P4", Type: plan.PatentInvention, Granted: "2015-01-01", Lapsed: "2022-08-01", Holders: []plan.PatentHolder{holder(10, true)}},  // lapses the day after
-		{Number: "P5", Type: plan.PatentInvention, Granted: "2015-01-01", Status: "未缴年费专利权终止", Holders: []plan.PatentHolder{holder(10, true)}}, // lapsed, no date
-		{Number: "P6", Type: plan.PatentUtility, Granted: "2015-01-01", Holders: []plan.PatentHolder{holder(10, true)}},                          // not an invention
-		{Number: "P7", Type: plan.PatentInvention, Granted: "2020-01-01", Holders: []plan.PatentHolder{holder(0, false)}},                        // foreign holder only
-		{Number: "P8", Type: plan.PatentInvention, Granted: "2020-01-01", Holders: []plan.PatentHolder{holder(10, true), holder(11, true)}},      // co-held: once per unit, once in total
-		{Number: "P9", Type: plan.PatentInvention, Granted: "2020-01-01", Holders: []plan.PatentHolder{holder(0, true)}},                         // 待归属 holder: total only
+		{Number: "P1", Type: plan.PatentInvention, Granted: "2022-07-31", Holders: []plan.PatentHolder{holder(10, true)}},                       // granted on as-of
+		{Number: "P2", Type: plan.PatentInvention, Granted: "2022-08-01", Holders: []plan.PatentHolder{holder(10, true)}},                       // not yet
+		{Number: "P3", Type: plan.PatentInvention, Granted: "2015-01-01", Lapsed: "2022-07-30", Holders: []plan.PatentHolder{holder(10, true)}}, // lapsed the day before
+		{Number: "P4", Type: plan.PatentInvention, Granted: "2015-01-01", Lapsed: "2022-08-01", Holders: []plan.PatentHolder{holder(10, true)}}, // lapses the day after
+		{Number: "P5", Type: plan.PatentInvention, Granted: "2015-01-01", Status: "未缴年费专利权终止", Holders: []plan.PatentHolder{holder(10, true)}},  // lapsed, no date
+		{Number: "P6", Type: plan.PatentUtility, Granted: "2015-01-01", Holders: []plan.PatentHolder{holder(10, true)}},                         // not an invention
+		{Number: "P7", Type: plan.PatentInvention, Granted: "2020-01-01", Holders: []plan.PatentHolder{holder(0, false)}},                       // foreign holder only
+		{Number: "P8", Type: plan.PatentInvention, Granted: "2020-01-01", Holders: []plan.PatentHolder{holder(10, true), holder(11, true)}},     // co-held: once per unit, once in total
+		{Number: "P9", Type: plan.PatentInvention, Granted: "2020-01-01", Holders: []plan.PatentHolder{holder(0, true)}},                        // 待归属 holder: total only
 	}
 	population := []plan.Statistic{
 		{Indicator: plan.StatPopulation, Year: 2020, Value: dec("30")},
@@ -110,8 +112,8 @@ func TestEvaluateDefinitionEdges(t *testing.T) {
 		{Name: "乙实验室", Kind: "重点实验室", Level: plan.LevelProvince, Decided: "2022-04-01", UnitID: 11}, // first recognised last year
 		{Name: "丙孵化器", Kind: "孵化器", Level: plan.LevelDistrict, Decided: "2020-01-01", UnitID: 11},
 		{Name: "丙孵化器", Kind: "孵化器", Level: plan.LevelCity, Decided: "2022-07-31", UnitID: 11}, // first at 市级 on as-of
-		{Name: "丁空间", Kind: "众创空间", Level: plan.LevelCity, Decided: "2022-08-01", UnitID: 12},   // after as-of
-		{Name: "戊中心", Kind: "工程技术研究中心", Level: plan.LevelNation, Decided: "2022-01-01"},         // 待归属
+		{Name: "丁空间", Kind: "众创空间", Level: plan.LevelCity, Decided: "2022-08-01", UnitID: 12}, // after as-of
+		{Name: "戊中心", Kind: "工程技术研究中心", Level: plan.LevelNation, Decided: "2022-01-01"},       // 待归属
 		{Name: "己平台", Kind: "新型研发机构", Level: plan.LevelDistrict, Decided: "2022-02-01", UnitID: 12},
 	}
 
@@ -167,29 +169,29 @@ func TestEvaluateDefinitionEdges(t *testing.T) {
 
 func TestDefaultDefinition(t *testing.T) {
 	for indicator, want := range map[string]string{
-		"科技型中小企业":            "sme_count",
-		"科技型中小企业入库数":         "sme_count",
-		"高新技术企业":             "hightech_count",
-		"高新技术企业数":            "hightech_count",
-		"高新技术企业（家）":          "hightech_count",
-		"高新技术企业培育库入库企业":      "",
+		"科技型中小企业":             "sme_count",
+		"科技型中小企业入库数":          "sme_count",
+		"高新技术企业":              "hightech_count",
+		"高新技术企业数":             "hightech_count",
+		"高新技术企业（家）":           "hightech_count",
+		"高新技术企业培育库入库企业":       "",
 		"高新技术产业增加值占规上工业增加值比重": "",
-		"技术合同成交额":            "contract_sum",
-		"技术合同登记额":            "contract_sum",
-		"技术合同成交额（吸纳）":        "contract_sum buyer",
-		"技术合同技术交易额":          "contract_sum tech_amount",
-		"万人有效发明专利拥有量":        "patent_density",
-		"每万人口发明专利拥有量":        "patent_density",
-		"每万人有效发明专利拥有量":       "patent_density",
-		"全社会R&D经费投入占GDP比重":   "rd_intensity",
-		"全社会R&D经费投入占全区GDP比重": "rd_intensity",
+		"技术合同成交额":             "contract_sum",
+		"技术合同登记额":             "contract_sum",
+		"技术合同成交额（吸纳）":         "contract_sum buyer",
+		"技术合同技术交易额":           "contract_sum tech_amount",
+		"万人有效发明专利拥有量":         "patent_density",
+		"每万人口发明专利拥有量":         "patent_density",
+		"每万人有效发明专利拥有量":        "patent_density",
+		"全社会R&D经费投入占GDP比重":    "rd_intensity",
+		"全社会R&D经费投入占全区GDP比重":  "rd_intensity",
 		"全社会Ｒ＆Ｄ经费投入占地区生产总值比重": "rd_intensity",
-		"研发投入强度":             "rd_intensity",
-		"新增市级以上研发平台和创新载体数量":  "new_platforms 市级",
-		"新增市级以上研发平台和创新载体":    "new_platforms 市级",
-		"新增省级以上创新平台":         "new_platforms 省级",
-		"规上工业企业研发机构覆盖率":      "",
-		"引进高层次人才":            "",
+		"研发投入强度":              "rd_intensity",
+		"新增市级以上研发平台和创新载体数量":   "new_platforms 市级",
+		"新增市级以上研发平台和创新载体":     "new_platforms 市级",
+		"新增省级以上创新平台":          "new_platforms 省级",
+		"规上工业企业研发机构覆盖率":       "",
+		"引进高层次人才":             "",
 	} {
 		def, ok := plan.DefaultDefinition(indicator)
 		got := ""

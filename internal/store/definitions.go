@@ -92,7 +92,7 @@ func (s *Store) BindGoal(ctx context.Context, goalID int64, def plan.Definition)
 		if err := saveBinding(ctx, tx, goalID, def, "admin", s); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, "plan.goal.definition.bind", planObject(planID, "goal", goalID), before, def)
+		return s.audit(ctx, tx, "plan.definition.bind", planObject(planID, "goal", goalID), before, def)
 	})
 }
 
@@ -107,7 +107,7 @@ func (s *Store) UnbindGoal(ctx context.Context, goalID int64) error {
 		if err := saveBinding(ctx, tx, goalID, plan.Definition{}, "admin", s); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, "plan.goal.definition.unbind", planObject(planID, "goal", goalID), before, nil)
+		return s.audit(ctx, tx, "plan.definition.unbind", planObject(planID, "goal", goalID), before, nil)
 	})
 }
 

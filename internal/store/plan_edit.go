@@ -56,7 +56,7 @@ func (s *Store) SaveGoal(ctx context.Context, planID int64, g plan.DocGoal) (int
 		if bound == nil {
 			return nil
 		}
-		return s.audit(ctx, tx, "plan.goal.definition.default", planObject(planID, "goal", id), nil, bound)
+		return s.audit(ctx, tx, "plan.definition.default", planObject(planID, "goal", id), nil, bound)
 	}
 	err := s.editPlanThen(ctx, planID, ch, func(tx *sql.Tx) error {
 		if id == 0 {

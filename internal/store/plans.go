@@ -109,16 +109,17 @@ func (s *Store) ImportPlan(ctx context.Context, doc *plan.Document, sourceText s
 				return err
 			}
 		}
-		if len(bound) > 0 {
-			if err := s.audit(ctx, tx, "plan.goal.definition.default", planObject(id, "goals", 0), nil, bound); err != nil {
-				return err
-			}
-		}
 		stored, err := loadPlan(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, "plan.create", planObject(id, "", 0), nil, stored)
+		if err := s.audit(ctx, tx, "plan.create", planObject(id, "", 0), nil, stored); err != nil {
+			return err
+		}
+		if len(bound) == 0 {
+			return nil
+		}
+		return s.audit(ctx, tx, "plan.definition.default", planObject(id, "goals", 0), nil, bound)
 	})
 	return id, err
 }

@@ -227,9 +227,9 @@ func (imp *importer) sme(ctx context.Context, r plan.SMERecord, o plan.Origin) (
 		return 0, []plan.RowProblem{{Column: "年度", Message: "缺少年度（入库日期或年度列）"}}, nil
 	}
 	var (
-		st         stored
-		found      bool
-		err        error
+		st          stored
+		found       bool
+		err         error
 		keyCol, key string
 	)
 	switch {

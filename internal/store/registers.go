@@ -90,7 +90,7 @@ type ImportResult struct {
 	Rejected      int               `json:"rejected"`
 	Rejections    []Rejection       `json:"rejections"` // the first MaxReported
 	WarningRows   int               `json:"warning_rows"`
-	Warnings      []Rejection       `json:"warnings"` // rows kept with warnings, the first MaxReported
+	Warnings      []Rejection       `json:"warnings"`        // rows kept with warnings, the first MaxReported
 	Unattributed  int               `json:"unattributed"`    // records of the register without a unit (待归属) after the import
 	SameFileBatch int64             `json:"same_file_batch"` // an earlier batch of the same file (SHA-256), 0 when none
 }

@@ -83,7 +83,7 @@ func TestImportAllOrNothing(t *testing.T) {
 		rows := enterprises(100)
 		rows[56] = []plan.RowProblem{{Column: "统一社会信用代码（C列）", Message: "应为18位"}} // sheet row 58
 		rows[80] = &plan.Enterprise{Name: "没有代码的企业"}                             // the store's own check, row 82
-		rows[90] = &plan.Enterprise{USCC: uscc(3), Name: "重复"}                     // duplicate of row 5
+		rows[90] = &plan.Enterprise{USCC: uscc(3), Name: "重复"}                   // duplicate of row 5
 		var rejected []store.Rejection
 		res, err := s.ImportRegister(context.Background(),
 			store.ImportMeta{Kind: plan.RegEnterprises, File: "企业库.xlsx", OnReject: func(r store.Rejection) { rejected = append(rejected, r) }},
