@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"strings"
 	"testing"
 
 	"kechuang/internal/plan"
@@ -71,4 +72,36 @@ func TestNamesDistrict(t *testing.T) {
 			t.Errorf("NamesDistrict(%q) = %v, want %v", text, got, want)
 		}
 	}
+}
+
+func FuzzAttribute(f *testing.F) {
+	dir := attributionDirectory()
+	keywords := []plan.AttributionKeyword{{UnitID: 15, Keyword: "昌南工业园"}}
+	a := plan.NewAttributor(dir, keywords)
+	names := map[int64][]string{15: {"昌南工业园"}}
+	for _, u := range dir.Units {
+		names[u.ID] = append(names[u.ID], append([]string{u.Name, u.ShortName}, u.Aliases...)...)
+	}
+	for _, s := range []string{"洪都街道", "南昌市青云谱区洪都大道599号", "京山北路", "\xff\xfe洪都街道\x80", "洪都街道与京山街道", ""} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, area, address string) {
+		unit, source := a.Attribute(area, address)
+		if (unit == 0) != (source == plan.AttrNone) {
+			t.Fatalf("Attribute(%q, %q) = %d %q", area, address, unit, source)
+		}
+		if unit == 0 {
+			return
+		}
+		text := plan.CleanName(address)
+		if source == plan.AttrArea {
+			text = plan.CleanName(area)
+		}
+		for _, n := range names[unit] {
+			if n != "" && strings.Contains(text, n) {
+				return
+			}
+		}
+		t.Fatalf("Attribute(%q, %q) = unit %d, whose names are not in the text", area, address, unit)
+	})
 }

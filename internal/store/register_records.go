@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -22,18 +24,12 @@ func (imp *importer) enterprise(ctx context.Context, e plan.Enterprise, o plan.O
 	if p := required("统一社会信用代码", e.USCC); p != nil {
 		return 0, p, nil
 	}
-	st, found, err := lookup(ctx, imp.tx, "enterprise", `SELECT id, record, batch_id, sheet, row_no FROM enterprises WHERE uscc = $1`, e.USCC)
+	st, stub, found, err := imp.lookupEnterprise(ctx, e.USCC)
 	if err != nil {
 		return 0, nil, err
 	}
-	var stub bool
-	if found {
-		if err := imp.tx.QueryRowContext(ctx, `SELECT stub FROM enterprises WHERE id = $1`, st.id).Scan(&stub); err != nil {
-			return 0, nil, wrap(err, "read enterprise %s", e.USCC)
-		}
-		if st.batch == imp.batch && !stub {
-			return 0, imp.duplicate(st, "统一社会信用代码", e.USCC), nil
-		}
+	if found && st.batch == imp.batch && !stub {
+		return 0, imp.duplicate(st, "统一社会信用代码", e.USCC), nil
 	}
 	var old plan.Enterprise
 	if found {
@@ -65,15 +61,26 @@ func (imp *importer) enterprise(ctx context.Context, e plan.Enterprise, o plan.O
 	if found && !stub && rec == st.record {
 		return outUnchanged, nil, imp.touch(ctx, "enterprises", st.id, o)
 	}
-	id, err := imp.writeEnterprise(ctx, st.id, m, rec, false, o)
-	if err != nil {
+	if _, err := imp.writeEnterprise(ctx, st.id, m, rec, false, o); err != nil {
 		return 0, nil, err
 	}
-	_ = id
 	if found && !stub {
 		return outUpdated, nil, nil
 	}
 	return outNew, nil, nil
+}
+
+// lookupEnterprise finds an enterprise by USCC, and whether it is a stub.
+func (imp *importer) lookupEnterprise(ctx context.Context, uscc string) (st stored, stub, found bool, err error) {
+	err = imp.tx.QueryRowContext(ctx, `SELECT id, record, batch_id, sheet, row_no, stub FROM enterprises WHERE uscc = $1`, uscc).
+		Scan(&st.id, &st.record, &st.batch, &st.sheet, &st.row, &stub)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return st, false, false, nil
+	case err != nil:
+		return st, false, false, wrap(err, "look up enterprise %s", uscc)
+	}
+	return st, stub, true, nil
 }
 
 // writeEnterprise inserts (id 0) or updates an enterprise with its names,
@@ -192,19 +199,12 @@ func (imp *importer) ensureEnterprise(ctx context.Context, uscc, name, area stri
 	if uscc == "" {
 		return nil
 	}
-	st, found, err := lookup(ctx, imp.tx, "enterprise", `SELECT id, record, batch_id, sheet, row_no FROM enterprises WHERE uscc = $1`, uscc)
-	if err != nil {
+	st, stub, found, err := imp.lookupEnterprise(ctx, uscc)
+	if err != nil || (found && !stub) {
 		return err
 	}
 	var old plan.Enterprise
 	if found {
-		var stub bool
-		if err := imp.tx.QueryRowContext(ctx, `SELECT stub FROM enterprises WHERE id = $1`, st.id).Scan(&stub); err != nil {
-			return wrap(err, "read enterprise %s", uscc)
-		}
-		if !stub {
-			return nil
-		}
 		if err := json.Unmarshal([]byte(st.record), &old); err != nil {
 			return wrap(err, "decode enterprise %s", uscc)
 		}

@@ -54,7 +54,7 @@ func countRows(t *testing.T, s *store.Store, table string) int {
 	return n
 }
 
-func loadDirectory(t *testing.T, s *store.Store) *examples.Example {
+func loadDirectory(t testing.TB, s *store.Store) *examples.Example {
 	t.Helper()
 	ex, err := examples.Qingyunpu2022()
 	if err != nil {

@@ -237,7 +237,8 @@ CREATE INDEX platforms_host_uscc ON platforms (host_uscc);
 CREATE INDEX platforms_host_name ON platforms (host_name);
 CREATE INDEX platforms_batch ON platforms (batch_id);
 
--- Statistics by area and year; unit_id NULL is the whole area.
+-- Statistics by area and year; unit_id NULL is the whole area. A unit's
+-- statistics go with the unit (its key would clash with the whole area's).
 CREATE TABLE statistics (
     id        INTEGER PRIMARY KEY,
     area      TEXT    NOT NULL DEFAULT '',
