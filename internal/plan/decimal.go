@@ -75,6 +75,14 @@ func ParseDecimal(s string) (Decimal, error) {
 	return Decimal{micros: m}, nil
 }
 
+// Micros returns d × 10^6 exactly. Registers store figures on this integer
+// scale so that SQL sums stay exact: a 万元 amount in micros is its value in
+// 分, a 万人 population in persons/100.
+func (d Decimal) Micros() int64 { return d.micros }
+
+// DecimalFromMicros returns the decimal m × 10^-6, the inverse of Micros.
+func DecimalFromMicros(m int64) Decimal { return Decimal{micros: m} }
+
 // MustDecimal is ParseDecimal for constants in code and tests.
 func MustDecimal(s string) Decimal {
 	d, err := ParseDecimal(s)

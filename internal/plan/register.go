@@ -114,6 +114,7 @@ type SMERecord struct {
 	Date    string `json:"date"`              // 入库/公示日期
 	Revoked string `json:"revoked,omitempty"` // 撤销日期
 	Area    string `json:"area,omitempty"`
+	UnitID  int64  `json:"unit_id,omitempty"` // attributed by the store; 0 = 待归属
 	Origin  Origin `json:"origin"`
 }
 
@@ -128,6 +129,7 @@ type HighTechCert struct {
 	Expires   string `json:"expires"`
 	Cancelled string `json:"cancelled,omitempty"`
 	Area      string `json:"area,omitempty"`
+	UnitID    int64  `json:"unit_id,omitempty"` // attributed by the store; 0 = 待归属
 	Origin    Origin `json:"origin"`
 }
 
@@ -136,6 +138,11 @@ type ContractParty struct {
 	Name string `json:"name"`
 	USCC string `json:"uscc,omitempty"`
 	Area string `json:"area,omitempty"`
+	// Set by the store: the unit the party belongs to (0 when none) and
+	// whether it is in the area at all (a unit, an enterprise of the 企业库,
+	// or an area naming the district; see the store's attribution notes).
+	UnitID int64 `json:"unit_id,omitempty"`
+	InArea bool  `json:"in_area,omitempty"`
 }
 
 // Contract is a 技术合同登记 record, keyed by its 16-digit registration
@@ -164,6 +171,7 @@ type PatentHolder struct {
 	Name     string `json:"name"`
 	USCC     string `json:"uscc,omitempty"`
 	Domestic bool   `json:"domestic"`
+	UnitID   int64  `json:"unit_id,omitempty"` // attributed by the store; 0 = none
 }
 
 // Patent is a granted patent, keyed by its number.
@@ -196,6 +204,7 @@ type Platform struct {
 	HostUSCC string `json:"host_uscc,omitempty"`
 	HostName string `json:"host_name,omitempty"`
 	Area     string `json:"area,omitempty"`
+	UnitID   int64  `json:"unit_id,omitempty"` // attributed by the store; 0 = 待归属
 	Origin   Origin `json:"origin"`
 }
 
@@ -214,7 +223,8 @@ type Statistic struct {
 	Year      int     `json:"year"`
 	Value     Decimal `json:"value"` // in 万元 for money, 万人 for population
 	Source    string  `json:"source,omitempty"`
-	Final     bool    `json:"final"` // 正式 (true) or 初步/快报 (false)
+	Final     bool    `json:"final"`             // 正式 (true) or 初步/快报 (false)
+	UnitID    int64   `json:"unit_id,omitempty"` // resolved by the store; 0 = the whole area
 	Origin    Origin  `json:"origin"`
 }
 

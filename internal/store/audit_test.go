@@ -59,7 +59,8 @@ func TestAuditRecordsChanges(t *testing.T) {
 		planID, _ := loadExample(t, s)
 		ctx := store.WithActor(context.Background(), store.Actor{UserID: 0, Username: "admin", Remote: "10.0.0.7"})
 		sys := auditOf(t, s, store.AuditFilter{Username: "system"})
-		if len(sys) != 2 || sys[0].Action != "directory.import" || sys[1].Action != "plan.create" || sys[1].Object != fmt.Sprintf("plan:%d", planID) {
+		if len(sys) != 3 || sys[0].Action != "directory.import" || sys[1].Action != "plan.create" || sys[1].Object != fmt.Sprintf("plan:%d", planID) ||
+			sys[2].Action != "plan.definition.default" {
 			t.Fatalf("loading the example recorded %+v", sys)
 		}
 		if doc := decode(t, sys[1].After); doc["doc_number"] != "青政办发〔2022〕16号" || sys[1].Before != "" {

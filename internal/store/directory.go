@@ -434,7 +434,8 @@ func unitObject(id int64) string  { return fmt.Sprintf("unit:%d", id) }
 func groupObject(id int64) string { return fmt.Sprintf("group:%d", id) }
 
 // directoryChanged validates the directory as a whole and re-resolves every
-// plan against it, inside the caller's transaction.
+// plan and re-attributes the registers against it, inside the caller's
+// transaction.
 func directoryChanged(ctx context.Context, tx *sql.Tx) error {
 	dir, err := loadDirectory(ctx, tx)
 	if err != nil {
@@ -459,5 +460,5 @@ func directoryChanged(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
-	return nil
+	return reattribute(ctx, tx) // registers are attributed by the directory's names too
 }

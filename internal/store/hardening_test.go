@@ -257,15 +257,6 @@ func TestLoginAnswers(t *testing.T) {
 	})
 }
 
-func countRows(t *testing.T, s *store.Store, table string) int {
-	t.Helper()
-	var n int
-	if err := s.QueryRowForTest(context.Background(), `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // TestAPITokens: tokens expire, are listed and revoked, and stop working
 // when their user is disabled or given a new password.
 func TestAPITokens(t *testing.T) {

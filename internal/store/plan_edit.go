@@ -48,20 +48,32 @@ func (s *Store) SaveGoal(ctx context.Context, planID int64, g plan.DocGoal) (int
 		return 0, err
 	}
 	id := g.ID
+	var bound *defaultBinding // the goal's default definition, when this edit binds or drops it
 	ch := planChange{saveAction("plan.goal", g.ID), func() string { return planObject(planID, "goal", id) }, func(d *plan.Document) any {
 		return partByID(d.Goals, id, func(g plan.DocGoal) int64 { return g.ID })
 	}}
-	err := s.editPlan(ctx, planID, ch, func(tx *sql.Tx) error {
+	then := func(tx *sql.Tx) error {
+		if bound == nil {
+			return nil
+		}
+		return s.audit(ctx, tx, "plan.definition.default", planObject(planID, "goal", id), nil, bound)
+	}
+	err := s.editPlanThen(ctx, planID, ch, func(tx *sql.Tx) error {
 		if id == 0 {
 			var err error
-			id, err = insertGoal(ctx, tx, planID, nextPosition(ctx, tx, "goals", planID), &g)
-			return err
-		}
-		return updateOne(ctx, tx, "目标", `
+			if id, err = insertGoal(ctx, tx, planID, nextPosition(ctx, tx, "goals", planID), &g); err != nil {
+				return err
+			}
+		} else if err := updateOne(ctx, tx, "目标", `
 			UPDATE goals SET text = $1, indicator = $2, comparator = $3, target = $4, target_max = $5, unit = $6, kind = $7, year = $8
 			WHERE id = $9 AND plan_id = $10`,
-			g.Text, g.Indicator, string(g.Comparator), g.Target, g.TargetMax, g.Unit, string(g.Kind), g.Year, g.ID, planID)
-	})
+			g.Text, g.Indicator, string(g.Comparator), g.Target, g.TargetMax, g.Unit, string(g.Kind), g.Year, g.ID, planID); err != nil {
+			return err
+		}
+		var err error
+		bound, err = s.bindDefault(ctx, tx, id, g)
+		return err
+	}, then)
 	return id, err
 }
 
@@ -285,6 +297,12 @@ func saveSplitTable(ctx context.Context, tx *sql.Tx, planID int64, t *plan.DocTa
 // editPlan runs fn in a transaction on an existing plan, then re-resolves
 // the plan, marks it updated and records the change in the audit log.
 func (s *Store) editPlan(ctx context.Context, planID int64, ch planChange, fn func(tx *sql.Tx) error) error {
+	return s.editPlanThen(ctx, planID, ch, fn, nil)
+}
+
+// editPlanThen is editPlan with then, when not nil, adding audit entries
+// for what the edit changed besides the plan (a goal's default definition).
+func (s *Store) editPlanThen(ctx context.Context, planID int64, ch planChange, fn, then func(tx *sql.Tx) error) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := loadPlan(ctx, tx, planID)
 		if err != nil {
@@ -304,7 +322,13 @@ func (s *Store) editPlan(ctx context.Context, planID int64, ch planChange, fn fu
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, ch.action, ch.object(), before, ch.part(now))
+		if err := s.audit(ctx, tx, ch.action, ch.object(), before, ch.part(now)); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(tx)
+		}
+		return nil
 	})
 }
 

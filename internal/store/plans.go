@@ -99,6 +99,10 @@ func (s *Store) ImportPlan(ctx context.Context, doc *plan.Document, sourceText s
 		if err := resolveWithDirectory(ctx, tx, id); err != nil {
 			return err
 		}
+		bound, err := s.bindDefaults(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if len(add.Units) > 0 || len(add.Aliases) > 0 {
 			added := map[string]any{"plan": id, "units": add.Units, "aliases": add.Aliases}
 			if err := s.audit(ctx, tx, "directory.add", "directory", nil, added); err != nil {
@@ -109,7 +113,13 @@ func (s *Store) ImportPlan(ctx context.Context, doc *plan.Document, sourceText s
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, "plan.create", planObject(id, "", 0), nil, stored)
+		if err := s.audit(ctx, tx, "plan.create", planObject(id, "", 0), nil, stored); err != nil {
+			return err
+		}
+		if len(bound) == 0 {
+			return nil
+		}
+		return s.audit(ctx, tx, "plan.definition.default", planObject(id, "goals", 0), nil, bound)
 	})
 	return id, err
 }

@@ -1,0 +1,465 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"kechuang/internal/plan"
+)
+
+// Goals bound to definitions (口径). A goal whose indicator has a default
+// (plan.DefaultDefinitionFor) is bound to it when its plan is created and
+// when the goal is added or its indicator edited, unless an admin chose
+// for it: an admin's binding, or an admin's unbinding, is kept.
+
+// RegisterSource marks UnitValues computed from registers (plan.UnitValue.Source).
+const RegisterSource = "register"
+
+// GoalBinding is a goal computed by a definition.
+type GoalBinding struct {
+	GoalID     int64           `json:"goal_id"`
+	PlanID     int64           `json:"plan_id"`
+	Indicator  string          `json:"indicator"`
+	Year       int             `json:"year"` // the goal's year, else its plan's
+	Definition plan.Definition `json:"definition"`
+	Default    bool            `json:"default"` // bound automatically to its indicator's default
+}
+
+// GoalBindings lists a plan's goals that are computed by a definition, in
+// the plan's order.
+func (s *Store) GoalBindings(ctx context.Context, planID int64) ([]GoalBinding, error) {
+	return goalBindings(ctx, s.read, `g.plan_id = $1`, planID)
+}
+
+// GoalBinding returns a goal's binding; ENOTFOUND when the goal is not
+// computed by a definition.
+func (s *Store) GoalBinding(ctx context.Context, goalID int64) (*GoalBinding, error) {
+	return goalBinding(ctx, s.read, goalID)
+}
+
+func goalBinding(ctx context.Context, q queryer, goalID int64) (*GoalBinding, error) {
+	bs, err := goalBindings(ctx, q, `g.id = $1`, goalID)
+	if err != nil {
+		return nil, err
+	}
+	if len(bs) == 0 {
+		return nil, plan.Errorf(plan.ENOTFOUND, "目标（编号 %d）没有按台账口径计算", goalID)
+	}
+	return &bs[0], nil
+}
+
+// goalBindings reads bindings; where is a constant of this package.
+func goalBindings(ctx context.Context, q queryer, where string, arg any) ([]GoalBinding, error) {
+	var out []GoalBinding
+	err := eachRow(ctx, q, `
+		SELECT d.goal_id, g.plan_id, g.indicator, CASE WHEN g.year <> 0 THEN g.year ELSE p.year END, d.kind, d.params, d.set_by
+		FROM goal_definitions d JOIN goals g ON g.id = d.goal_id JOIN plans p ON p.id = g.plan_id
+		WHERE d.kind <> '' AND `+where+` ORDER BY g.position, g.id`, func(r *sql.Rows) error {
+		var b GoalBinding
+		var params, setBy string
+		if err := r.Scan(&b.GoalID, &b.PlanID, &b.Indicator, &b.Year, &b.Definition.Kind, &params, &setBy); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(params), &b.Definition.Params); err != nil {
+			return err
+		}
+		b.Default = setBy == "default"
+		out = append(out, b)
+		return nil
+	}, arg)
+	if err != nil {
+		return nil, wrap(err, "read goal definitions")
+	}
+	return out, nil
+}
+
+// BindGoal computes a goal by the definition from now on (an admin's
+// choice, kept when the indicator changes).
+func (s *Store) BindGoal(ctx context.Context, goalID int64, def plan.Definition) error {
+	if err := def.Check(); err != nil {
+		return err
+	}
+	def = def.Normalized()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		planID, before, err := bindingOf(ctx, tx, goalID)
+		if err != nil {
+			return err
+		}
+		if err := saveBinding(ctx, tx, goalID, def, "admin", s); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "plan.definition.bind", planObject(planID, "goal", goalID), before, def)
+	})
+}
+
+// UnbindGoal makes a goal reported by units again and keeps it so: it is
+// not bound to its default later.
+func (s *Store) UnbindGoal(ctx context.Context, goalID int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		planID, before, err := bindingOf(ctx, tx, goalID)
+		if err != nil {
+			return err
+		}
+		if err := saveBinding(ctx, tx, goalID, plan.Definition{}, "admin", s); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "plan.definition.unbind", planObject(planID, "goal", goalID), before, nil)
+	})
+}
+
+// bindingOf returns the goal's plan and current definition (nil when none).
+func bindingOf(ctx context.Context, tx *sql.Tx, goalID int64) (int64, *plan.Definition, error) {
+	var planID int64
+	err := tx.QueryRowContext(ctx, `SELECT plan_id FROM goals WHERE id = $1`, goalID).Scan(&planID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, plan.Errorf(plan.ENOTFOUND, "目标不存在（编号 %d）", goalID)
+	}
+	if err != nil {
+		return 0, nil, wrap(err, "read goal %d", goalID)
+	}
+	def, _, err := storedBinding(ctx, tx, goalID)
+	return planID, def, err
+}
+
+// storedBinding returns a goal's stored definition (nil when none or
+// unbound) and who set it ("" when no row).
+func storedBinding(ctx context.Context, tx *sql.Tx, goalID int64) (*plan.Definition, string, error) {
+	var kind, params, setBy string
+	err := tx.QueryRowContext(ctx, `SELECT kind, params, set_by FROM goal_definitions WHERE goal_id = $1`, goalID).Scan(&kind, &params, &setBy)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, "", nil
+	case err != nil:
+		return nil, "", wrap(err, "read the definition of goal %d", goalID)
+	}
+	if kind == "" {
+		return nil, setBy, nil
+	}
+	def := &plan.Definition{Kind: plan.DefinitionKind(kind)}
+	if err := json.Unmarshal([]byte(params), &def.Params); err != nil {
+		return nil, "", wrap(err, "decode the definition of goal %d", goalID)
+	}
+	return def, setBy, nil
+}
+
+func saveBinding(ctx context.Context, tx *sql.Tx, goalID int64, def plan.Definition, setBy string, s *Store) error {
+	params, err := json.Marshal(def.Params)
+	if err != nil {
+		return wrap(err, "encode a definition")
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM goal_definitions WHERE goal_id = $1`, goalID); err != nil {
+		return wrap(err, "replace the definition of goal %d", goalID)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO goal_definitions (goal_id, kind, params, set_by, updated_at) VALUES ($1, $2, $3, $4, $5)`,
+		goalID, string(def.Kind), string(params), setBy, s.nowUTC())
+	return wrap(err, "save the definition of goal %d", goalID)
+}
+
+// defaultBinding is a change bindDefault made, for the audit log.
+type defaultBinding struct {
+	GoalID     int64            `json:"goal_id"`
+	Indicator  string           `json:"indicator"`
+	Definition *plan.Definition `json:"definition"` // nil: the default binding was removed
+}
+
+// bindDefault binds a goal to its indicator's default unless an admin
+// chose for it, and drops a default binding the indicator no longer has.
+// It returns the change, nil when none.
+func (s *Store) bindDefault(ctx context.Context, tx *sql.Tx, goalID int64, g plan.DocGoal) (*defaultBinding, error) {
+	cur, setBy, err := storedBinding(ctx, tx, goalID)
+	if err != nil || setBy == "admin" {
+		return nil, err
+	}
+	def, ok := plan.DefaultDefinitionFor(g)
+	if !ok {
+		if setBy == "" {
+			return nil, nil
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM goal_definitions WHERE goal_id = $1`, goalID); err != nil {
+			return nil, wrap(err, "drop the definition of goal %d", goalID)
+		}
+		return &defaultBinding{GoalID: goalID, Indicator: g.Indicator}, nil
+	}
+	def = def.Normalized()
+	if cur != nil && *cur == def {
+		return nil, nil
+	}
+	if err := saveBinding(ctx, tx, goalID, def, "default", s); err != nil {
+		return nil, err
+	}
+	return &defaultBinding{GoalID: goalID, Indicator: g.Indicator, Definition: &def}, nil
+}
+
+// bindDefaults binds every goal of a plan that has a default.
+func (s *Store) bindDefaults(ctx context.Context, tx *sql.Tx, planID int64) ([]defaultBinding, error) {
+	doc, err := loadPlan(ctx, tx, planID)
+	if err != nil {
+		return nil, err
+	}
+	var out []defaultBinding
+	for _, g := range doc.Goals {
+		ch, err := s.bindDefault(ctx, tx, g.ID, g)
+		if err != nil {
+			return nil, err
+		}
+		if ch != nil {
+			out = append(out, *ch)
+		}
+	}
+	return out, nil
+}
+
+// GoalActual is a goal's value computed by its definition at an as-of
+// date: for the whole area and per unit. Total is nil when the figure
+// cannot be assessed yet (不可评估: a statistic is missing); Previous is the
+// area's figure of the year before, for ratios, when known. The total is
+// not the sum of the units: records without a unit count in it, and ratios
+// are not sums. For counts and sums every unit the goal is allocated to
+// has a value (0 when no record counts).
+type GoalActual struct {
+	GoalID       int64            `json:"goal_id"`
+	Definition   plan.Definition  `json:"definition"`
+	AsOf         string           `json:"as_of"`
+	Total        *plan.Decimal    `json:"total"`
+	Previous     *plan.Decimal    `json:"previous,omitempty"`
+	PreviousYear int              `json:"previous_year,omitempty"`
+	Units        []plan.UnitValue `json:"units"` // Source RegisterSource, by unit ID
+}
+
+// Actuals computes every bound goal of a plan at asOf in one read
+// transaction.
+func (s *Store) Actuals(ctx context.Context, planID int64, asOf string) ([]GoalActual, error) {
+	if _, err := plan.ParseAsOf(asOf); err != nil {
+		return nil, err
+	}
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, wrap(err, "begin reading actuals")
+	}
+	defer tx.Rollback()
+	var year int
+	err = tx.QueryRowContext(ctx, `SELECT year FROM plans WHERE id = $1`, planID).Scan(&year)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", planID)
+	}
+	if err != nil {
+		return nil, wrap(err, "read plan %d", planID)
+	}
+	bindings, err := goalBindings(ctx, tx, `g.plan_id = $1`, planID)
+	if err != nil {
+		return nil, err
+	}
+	return DefinitionValues(ctx, tx, bindings, year, asOf)
+}
+
+// DefinitionValues computes the bound goals at asOf with SQL aggregates:
+// records are counted and summed by the database (GROUP BY unit), only
+// statistics (a handful of rows) are read into Go for ratios. year is the
+// plan year for bindings that carry none. q is a pool or a transaction, so
+// a page can read everything it shows in one read-only transaction.
+func DefinitionValues(ctx context.Context, q queryer, bindings []GoalBinding, year int, asOf string) ([]GoalActual, error) {
+	out := make([]GoalActual, 0, len(bindings))
+	for _, b := range bindings {
+		y := b.Year
+		if y == 0 {
+			y = year
+		}
+		if err := b.Definition.Check(); err != nil {
+			return nil, wrap(err, "evaluate the definition of goal %d", b.GoalID)
+		}
+		res, err := evaluateDefinition(ctx, q, b.Definition.Normalized(), y, asOf)
+		if err != nil {
+			return nil, err
+		}
+		if b.Definition.Kind.Additive() {
+			units, err := allocatedUnits(ctx, q, b.GoalID)
+			if err != nil {
+				return nil, err
+			}
+			res.FillZeros(units)
+		}
+		a := GoalActual{GoalID: b.GoalID, Definition: b.Definition.Normalized(), AsOf: asOf, Total: res.Total, Previous: res.Previous, PreviousYear: res.PreviousYear}
+		for _, u := range res.SortedUnits() {
+			a.Units = append(a.Units, plan.UnitValue{GoalID: b.GoalID, UnitID: u, Value: res.Units[u], AsOf: asOf, Source: RegisterSource})
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func allocatedUnits(ctx context.Context, q queryer, goalID int64) ([]int64, error) {
+	var ids []int64
+	err := eachRow(ctx, q, `SELECT unit_id FROM allocations WHERE goal_id = $1`, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	}, goalID)
+	return ids, wrap(err, "read the allocations of goal %d", goalID)
+}
+
+// evaluateDefinition is plan.EvaluateDefinition in SQL; the definition is
+// normalized.
+func evaluateDefinition(ctx context.Context, q queryer, def plan.Definition, year int, asOf string) (plan.DefinitionResult, error) {
+	switch def.Kind {
+	case plan.DefContractSum:
+		return contractSums(ctx, q, def.Params, year, asOf)
+	case plan.DefPatentDensity:
+		return patentDensity(ctx, q, year, asOf)
+	case plan.DefRDIntensity:
+		stats, err := readStatistics(ctx, q, `indicator IN ($1, $2) AND year IN ($3, $4)`, plan.StatRD, plan.StatGDP, year, year-1)
+		if err != nil {
+			return plan.DefinitionResult{}, err
+		}
+		return plan.RatioResult(stats, year), nil
+	}
+	f := recordFilter(def, year, asOf)
+	return countByUnit(ctx, q, f)
+}
+
+// filter is the SQL of the records a definition counts: from is "FROM …
+// WHERE …" over alias r, unit the column of the record's unit, measure the
+// aggregate, args the arguments of from.
+type filter struct {
+	kind    plan.RegisterKind
+	from    string
+	unit    string
+	measure string
+	args    []any
+}
+
+// recordFilter returns the records counted by SME, certificate, contract
+// and platform definitions.
+func recordFilter(def plan.Definition, year int, asOf string) filter {
+	from, to := plan.Period(year, asOf)
+	switch def.Kind {
+	case plan.DefSMECount:
+		return filter{plan.RegSMEs, `FROM smes r WHERE r.year = $1 AND r.entered <= $2 AND (r.revoked = '' OR r.revoked > $2)`,
+			"r.unit_id", `COUNT(DISTINCT CASE WHEN r.uscc <> '' THEN r.uscc ELSE 'n:' || r.name END)`, []any{year, asOf}}
+	case plan.DefHighTechCount:
+		return filter{plan.RegHighTech, `FROM hightech_certs r WHERE r.issued <= $1 AND r.expires > $1 AND (r.cancelled = '' OR r.cancelled > $1)`,
+			"r.unit_id", `COUNT(DISTINCT CASE WHEN r.uscc <> '' THEN r.uscc ELSE 'n:' || r.name END)`, []any{asOf}}
+	case plan.DefContractSum:
+		side := "seller"
+		if def.Params.Side == plan.SideBuyer {
+			side = "buyer"
+		}
+		amount := "r.amount_fen"
+		if def.Params.Amount == plan.AmountTech {
+			amount = "r.tech_amount_fen"
+		}
+		return filter{plan.RegContracts, `FROM contracts r WHERE r.registered >= $1 AND r.registered <= $2
+			AND (r.` + side + `_unit_id IS NOT NULL OR r.` + side + `_enterprise_id IS NOT NULL OR r.` + side + `_area_local)`,
+			"r." + side + "_unit_id", `CAST(COALESCE(SUM(` + amount + `), 0) AS BIGINT)`, []any{from, to}}
+	case plan.DefNewPlatforms:
+		levels := plan.LevelsFrom(def.Params.MinLevel)
+		args := []any{from, to}
+		var ph []string
+		for _, l := range levels {
+			args = append(args, l)
+			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+		}
+		in := strings.Join(ph, ", ")
+		return filter{plan.RegPlatforms, `FROM platforms r WHERE r.level IN (` + in + `) AND r.decided >= $1 AND r.decided <= $2
+			AND NOT EXISTS (SELECT 1 FROM platforms e WHERE e.name = r.name AND e.kind = r.kind AND e.level IN (` + in + `) AND e.decided < r.decided)`,
+			"r.unit_id", `COUNT(DISTINCT r.name || '|' || r.kind)`, args}
+	}
+	panic("store: no record filter for " + string(def.Kind))
+}
+
+// countByUnit aggregates the filter's records per unit and in total.
+func countByUnit(ctx context.Context, q queryer, f filter) (plan.DefinitionResult, error) {
+	res := plan.DefinitionResult{Units: map[int64]plan.Decimal{}}
+	var total int64
+	if err := q.QueryRowContext(ctx, `SELECT `+f.measure+` `+f.from, f.args...).Scan(&total); err != nil {
+		return res, wrap(err, "count %s", f.kind)
+	}
+	t := plan.NewDecimal(total)
+	res.Total = &t
+	err := eachRow(ctx, q, `SELECT `+f.unit+`, `+f.measure+` `+f.from+` AND `+f.unit+` IS NOT NULL GROUP BY `+f.unit, func(r *sql.Rows) error {
+		var unit, n int64
+		if err := r.Scan(&unit, &n); err != nil {
+			return err
+		}
+		res.Units[unit] = plan.NewDecimal(n)
+		return nil
+	}, f.args...)
+	return res, wrap(err, "count %s by unit", f.kind)
+}
+
+// contractSums sums amounts in 分 per unit and converts once, as the
+// reference does, so rounding to 亿元 happens on the sum.
+func contractSums(ctx context.Context, q queryer, p plan.DefinitionParams, year int, asOf string) (plan.DefinitionResult, error) {
+	f := recordFilter(plan.Definition{Kind: plan.DefContractSum, Params: p}, year, asOf)
+	res := plan.DefinitionResult{Units: map[int64]plan.Decimal{}}
+	var total int64
+	err := eachRow(ctx, q, `SELECT `+f.unit+`, `+f.measure+` `+f.from+` GROUP BY `+f.unit, func(r *sql.Rows) error {
+		var unit sql.NullInt64
+		var fen int64
+		if err := r.Scan(&unit, &fen); err != nil {
+			return err
+		}
+		total += fen
+		if unit.Valid {
+			res.Units[unit.Int64] = plan.AmountIn(fen, p.Unit)
+		}
+		return nil
+	}, f.args...)
+	if err != nil {
+		return res, wrap(err, "sum contracts")
+	}
+	t := plan.AmountIn(total, p.Unit)
+	res.Total = &t
+	return res, nil
+}
+
+// patentWhere selects the invention patents in force at $2 ($1 is the type).
+const patentWhere = `r.type = $1 AND r.granted <= $2 AND ((r.lapsed = '' AND NOT r.status_lapsed) OR r.lapsed > $2)`
+
+func patentDensity(ctx context.Context, q queryer, year int, asOf string) (plan.DefinitionResult, error) {
+	var total int64
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM patents r WHERE `+patentWhere+`
+		AND EXISTS (SELECT 1 FROM patent_holders h WHERE h.patent_id = r.id AND h.domestic)`, plan.PatentInvention, asOf).Scan(&total); err != nil {
+		return plan.DefinitionResult{}, wrap(err, "count patents")
+	}
+	counts := map[int64]int64{}
+	if err := eachRow(ctx, q, `
+		SELECT h.unit_id, COUNT(DISTINCT r.id) FROM patents r JOIN patent_holders h ON h.patent_id = r.id
+		WHERE `+patentWhere+` AND h.domestic AND h.unit_id IS NOT NULL GROUP BY h.unit_id`, func(r *sql.Rows) error {
+		var unit, n int64
+		if err := r.Scan(&unit, &n); err != nil {
+			return err
+		}
+		counts[unit] = n
+		return nil
+	}, plan.PatentInvention, asOf); err != nil {
+		return plan.DefinitionResult{}, wrap(err, "count patents by unit")
+	}
+	stats, err := readStatistics(ctx, q, `indicator = $1 AND year <= $2`, plan.StatPopulation, year)
+	if err != nil {
+		return plan.DefinitionResult{}, err
+	}
+	return plan.PerCapitaResult(counts, total, stats, year), nil
+}
+
+// readStatistics reads statistics rows; where is a constant of this package.
+func readStatistics(ctx context.Context, q queryer, where string, args ...any) ([]plan.Statistic, error) {
+	var out []plan.Statistic
+	err := eachRow(ctx, q, `SELECT COALESCE(unit_id, 0), indicator, year, value FROM statistics WHERE `+where, func(r *sql.Rows) error {
+		var s plan.Statistic
+		var micros int64
+		if err := r.Scan(&s.UnitID, &s.Indicator, &s.Year, &micros); err != nil {
+			return err
+		}
+		s.Value = plan.DecimalFromMicros(micros)
+		out = append(out, s)
+		return nil
+	}, args...)
+	return out, wrap(err, "read statistics")
+}
