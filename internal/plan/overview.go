@@ -82,6 +82,7 @@ type OverviewInput struct {
 	Units       []Unit       // the directory's units, for names and order
 	Allocations []Allocation // Resolve's
 	Values      []UnitValue  // approved values of the round judged and the rounds before it, any order
+	Computed    []Computed   // goals bound to a definition, at the round's date and earlier rounds' dates
 	AsOf        time.Time    // the round's data date
 	Settings    ProgressSettings
 }
@@ -96,7 +97,28 @@ type GoalCard struct {
 	Gap        *Decimal // the forecast's shortfall from the target (0 when it meets it)
 	Meets      bool     // the forecast meets the target
 	Trend      []TrendPoint
-	Carried    int // units whose part of the actual is carried from an earlier round
+	Carried    int       // units whose part of the actual is carried from an earlier round
+	Computed   *Computed // the goal's figure from registers at the date; nil for a reported goal
+}
+
+// ComputedSource marks a UnitValue computed from registers: it drills down
+// to records, not to a form.
+const ComputedSource = "register"
+
+// Computed is a goal's figure computed from registers by its definition
+// (口径) at a date: the district's total — not always the sum of the units'
+// parts (records no unit is attributed count in it; a ratio is no sum) —
+// nil when not assessable (R&D/GDP before both statistics are in), the
+// previous year's figure where the definition has one (上年), and each
+// unit's part.
+type Computed struct {
+	GoalID       int64       `json:"goal_id"`
+	AsOf         string      `json:"as_of"`
+	Definition   string      `json:"definition"` // in words, as the goal's page shows it
+	Total        *Decimal    `json:"total"`
+	Previous     *Decimal    `json:"previous,omitempty"`
+	PreviousYear int         `json:"previous_year,omitempty"`
+	Units        []UnitValue `json:"units"`
 }
 
 // TrendPoint is a goal's actual as of one round's date.
@@ -112,6 +134,7 @@ type Cell struct {
 	Source     string // the form the actual comes from
 	AsOf       string // the data date of the actual
 	Carried    bool   // the actual is from an earlier round: the unit has no approved report in this one
+	Computed   bool   // the actual is computed from registers (its records drill down), not reported
 	Assessment Assessment
 }
 
@@ -147,11 +170,34 @@ func BuildOverview(in OverviewInput) *Overview {
 	ov := &Overview{AsOf: asOf, Year: year, Counts: map[ProgressStatus]int{}}
 
 	// Latest value per (goal, unit) up to the date, and per-round sums.
+	// Goals computed from registers take their figures from their
+	// definition, never from typed values: the district's total (not
+	// always the sum of units), each unit's part at the date, and the
+	// totals at earlier rounds' dates for the trend.
+	computed := map[int64]*Computed{}
+	computedTrend := map[int64][]TrendPoint{}
+	isComputed := map[int64]bool{}
+	values := in.Values
+	for i := range in.Computed {
+		c := &in.Computed[i]
+		isComputed[c.GoalID] = true
+		if c.AsOf > asOf {
+			continue
+		}
+		if c.AsOf == asOf {
+			computed[c.GoalID] = c
+			values = append(values, c.Units...)
+		}
+		if c.Total != nil {
+			computedTrend[c.GoalID] = append(computedTrend[c.GoalID], TrendPoint{AsOf: c.AsOf, Value: *c.Total})
+		}
+	}
+
 	type key struct{ goal, unit int64 }
 	latest := map[key]UnitValue{}
 	byDate := map[int64]map[string]map[int64]Decimal{} // goal → as-of → unit → value
-	for _, v := range in.Values {
-		if v.AsOf > asOf {
+	for _, v := range values {
+		if v.AsOf > asOf || isComputed[v.GoalID] && v.Source != ComputedSource {
 			continue
 		}
 		k := key{v.GoalID, v.UnitID}
@@ -181,6 +227,15 @@ func BuildOverview(in OverviewInput) *Overview {
 				card.Carried++
 			}
 		}
+		if c := computed[g.ID]; c != nil {
+			card.Computed = c
+			actual, ok = Decimal{}, c.Total != nil
+			if ok {
+				actual = *c.Total
+			}
+		} else if isComputed[g.ID] {
+			ok = false // bound to a definition, nothing computed at this date
+		}
 		if ok {
 			card.Actual = &actual
 			card.Assessment = AssessGoal(g, curve, actual, year, in.AsOf, opt)
@@ -188,7 +243,20 @@ func BuildOverview(in OverviewInput) *Overview {
 			card.Assessment = Assessment{Status: ProgressNotAssessable}
 		}
 		var points []Point
+		if isComputed[g.ID] {
+			card.Trend = computedTrend[g.ID]
+			sort.Slice(card.Trend, func(i, j int) bool { return card.Trend[i].AsOf < card.Trend[j].AsOf })
+			if g.Kind.Additive() {
+				for _, p := range card.Trend {
+					t, _ := ParseAsOf(p.AsOf)
+					points = append(points, Point{AsOf: t, Value: p.Value})
+				}
+			}
+		}
 		for _, d := range sortedKeys(byDate[g.ID]) {
+			if isComputed[g.ID] {
+				break
+			}
 			var sum Decimal
 			for _, v := range byDate[g.ID][d] {
 				sum = sum.Add(v)
@@ -232,6 +300,7 @@ func BuildOverview(in OverviewInput) *Overview {
 		if v, ok := latest[key{a.GoalID, a.UnitID}]; ok {
 			val := v.Value
 			cell.Actual, cell.Source, cell.AsOf, cell.Carried = &val, v.Source, v.AsOf, v.AsOf < asOf
+			cell.Computed = v.Source == ComputedSource
 			cell.Assessment = AssessGoal(ag, curve, val, year, in.AsOf, in.Settings.Options)
 		} else {
 			cell.Assessment = Assessment{Status: ProgressNotAssessable}

@@ -65,7 +65,7 @@ func compute(src *store.ProgressSource) (*Data, error) {
 		return nil, err
 	}
 	d.Overview = plan.BuildOverview(plan.OverviewInput{
-		Doc: src.Doc, Units: src.Units, Allocations: src.Allocations, Values: src.Values, AsOf: asOf, Settings: src.Settings,
+		Doc: src.Doc, Units: src.Units, Allocations: src.Allocations, Values: src.Values, Computed: src.Computed, AsOf: asOf, Settings: src.Settings,
 	})
 	d.Values = src.Values
 	d.TaskStatus = plan.TaskStatusesOf(src.Reports)

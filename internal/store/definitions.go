@@ -17,7 +17,7 @@ import (
 // for it: an admin's binding, or an admin's unbinding, is kept.
 
 // RegisterSource marks UnitValues computed from registers (plan.UnitValue.Source).
-const RegisterSource = "register"
+const RegisterSource = plan.ComputedSource
 
 // GoalBinding is a goal computed by a definition.
 type GoalBinding struct {
@@ -236,24 +236,24 @@ func (s *Store) Actuals(ctx context.Context, planID int64, asOf string) ([]GoalA
 	if _, err := plan.ParseAsOf(asOf); err != nil {
 		return nil, err
 	}
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, wrap(err, "begin reading actuals")
-	}
-	defer tx.Rollback()
-	var year int
-	err = tx.QueryRowContext(ctx, `SELECT year FROM plans WHERE id = $1`, planID).Scan(&year)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", planID)
-	}
-	if err != nil {
-		return nil, wrap(err, "read plan %d", planID)
-	}
-	bindings, err := goalBindings(ctx, tx, `g.plan_id = $1`, planID)
-	if err != nil {
-		return nil, err
-	}
-	return DefinitionValues(ctx, tx, bindings, year, asOf)
+	var out []GoalActual
+	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
+		var year int
+		err := tx.QueryRowContext(ctx, `SELECT year FROM plans WHERE id = $1`, planID).Scan(&year)
+		if errors.Is(err, sql.ErrNoRows) {
+			return plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", planID)
+		}
+		if err != nil {
+			return wrap(err, "read plan %d", planID)
+		}
+		bindings, err := goalBindings(ctx, tx, `g.plan_id = $1`, planID)
+		if err != nil {
+			return err
+		}
+		out, err = DefinitionValues(ctx, tx, bindings, year, asOf)
+		return err
+	})
+	return out, err
 }
 
 // DefinitionValues computes the bound goals at asOf with SQL aggregates:

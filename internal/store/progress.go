@@ -51,7 +51,8 @@ type ProgressSource struct {
 	Units       []plan.Unit           `json:"units"`
 	Allocations []plan.Allocation     `json:"allocations"`
 	Settings    plan.ProgressSettings `json:"settings"`
-	Values      []plan.UnitValue      `json:"values"`  // oldest first
+	Values      []plan.UnitValue      `json:"values"`   // oldest first
+	Computed    []plan.Computed       `json:"computed"` // bound goals from registers, at this and earlier rounds' dates
 	Reports     []plan.TaskReport     `json:"reports"` // newest first
 	Forms       []FormSummary         `json:"forms"`   // the round's
 }
@@ -145,6 +146,9 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 		return src, nil
 	}
 	if src.Values, err = approvedValues(ctx, q, round); err != nil {
+		return nil, err
+	}
+	if src.Computed, err = computedValues(ctx, q, src.Doc, round); err != nil {
 		return nil, err
 	}
 	if src.Reports, err = taskReports(ctx, q, round); err != nil {
@@ -264,4 +268,44 @@ func (s *Store) freezeRound(ctx context.Context, tx *sql.Tx, r *plan.Round, now 
 		return 0, wrap(err, "number the issue of round %d", r.ID)
 	}
 	return issue, nil
+}
+
+// computedValues computes the plan's goals bound to a definition from the
+// registers at round r's date and at each earlier opened round's (for the
+// trend), in the caller's transaction.
+func computedValues(ctx context.Context, q queryer, doc *plan.Document, r *plan.Round) ([]plan.Computed, error) {
+	bindings, err := goalBindings(ctx, q, `g.plan_id = $1`, doc.ID)
+	if err != nil || len(bindings) == 0 {
+		return nil, err
+	}
+	var dates []string
+	err = eachRow(ctx, q, `SELECT DISTINCT r.as_of FROM rounds r
+		WHERE r.plan_id = $1 AND `+upTo+` AND r.state <> $4 ORDER BY r.as_of`, func(rows *sql.Rows) error {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return err
+		}
+		dates = append(dates, d)
+		return nil
+	}, r.PlanID, r.AsOf, r.ID, string(plan.RoundDraft))
+	if err != nil {
+		return nil, wrap(err, "list the round dates of plan %d", r.PlanID)
+	}
+	if len(dates) == 0 || dates[len(dates)-1] != r.AsOf {
+		dates = append(dates, r.AsOf)
+	}
+	var out []plan.Computed
+	for _, d := range dates {
+		actuals, err := DefinitionValues(ctx, q, bindings, doc.Year, d)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range actuals {
+			out = append(out, plan.Computed{
+				GoalID: a.GoalID, AsOf: a.AsOf, Definition: a.Definition.Describe(),
+				Total: a.Total, Previous: a.Previous, PreviousYear: a.PreviousYear, Units: a.Units,
+			})
+		}
+	}
+	return out, nil
 }

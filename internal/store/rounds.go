@@ -253,12 +253,15 @@ func createForm(ctx context.Context, tx *sql.Tx, r *plan.Round, unitID int64, by
 		formID, lastForm.Int64, r.PlanID, unitID); err != nil {
 		return wrap(err, "prefill the tasks of unit %d", unitID)
 	}
+	// A goal bound to a definition is computed from registers, never typed:
+	// it has no field on the form.
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO form_values (form_id, goal_id, position, target, value, note)
 		SELECT CAST($1 AS BIGINT), a.goal_id, g.position, a.target, prev.value, COALESCE(prev.note, '')
 		FROM allocations a JOIN goals g ON g.id = a.goal_id
 		LEFT JOIN form_values prev ON prev.form_id = $2 AND prev.goal_id = a.goal_id
-		WHERE a.plan_id = $3 AND a.unit_id = $4 AND g.archived_at IS NULL`,
+		WHERE a.plan_id = $3 AND a.unit_id = $4 AND g.archived_at IS NULL
+		  AND NOT EXISTS (SELECT 1 FROM goal_definitions d WHERE d.goal_id = a.goal_id AND d.kind <> '')`,
 		formID, lastForm.Int64, r.PlanID, unitID); err != nil {
 		return wrap(err, "prefill the values of unit %d", unitID)
 	}
