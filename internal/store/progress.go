@@ -53,8 +53,8 @@ type ProgressSource struct {
 	Settings    plan.ProgressSettings `json:"settings"`
 	Values      []plan.UnitValue      `json:"values"`   // oldest first
 	Computed    []plan.Computed       `json:"computed"` // bound goals from registers, at this and earlier rounds' dates
-	Reports     []plan.TaskReport     `json:"reports"` // newest first
-	Forms       []FormSummary         `json:"forms"`   // the round's
+	Reports     []plan.TaskReport     `json:"reports"`  // newest first
+	Forms       []FormSummary         `json:"forms"`    // the round's
 }
 
 // Frozen says which issue of a closed round's figures a source is: 1 when
