@@ -103,6 +103,16 @@ func (d *Data) For(s auth.Sight) *Data {
 	if d.Overview != nil {
 		ov := *d.Overview
 		ov.Rows = keep(d.Overview.Rows, func(r plan.UnitRow) bool { return s.Sees(r.Unit.ID) })
+		// A computed figure carries every unit's part: keep the parts the
+		// viewer sees, the district's total whole.
+		ov.Cards = append([]plan.GoalCard(nil), d.Overview.Cards...)
+		for i, card := range ov.Cards {
+			if card.Computed != nil {
+				c := *card.Computed
+				c.Units = keep(c.Units, func(v plan.UnitValue) bool { return s.Sees(v.UnitID) })
+				ov.Cards[i].Computed = &c
+			}
+		}
 		if !s.Ranking {
 			ov.Ranking = nil
 		}
