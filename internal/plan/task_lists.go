@@ -49,3 +49,23 @@ func TaskLists(title, text string) []string {
 	}
 	return out
 }
+
+// ListLabel is how a task names a list's count: 高新技术企业培育库,
+// 瞪羚企业 ….
+func ListLabel(list string) string {
+	switch list {
+	case ListIncubation:
+		return "高新技术企业培育库"
+	case ListUnicorn:
+		return "独角兽企业"
+	case ListGazelle:
+		return "瞪羚企业"
+	case ListLoan:
+		return "科贷通备选企业"
+	case ListIPO:
+		return "拟上市后备资源库"
+	case ListRDCoverage:
+		return "年营收3亿元以上企业研发机构"
+	}
+	return list
+}

@@ -15,10 +15,11 @@ import (
 // Data is a plan's progress at a round, with what the dashboard,
 // the bulletin and the public page show beside the overview.
 type Data struct {
-	Doc         *plan.Document  // the plan as of the round (as it was when a closed round closed)
-	Plan        *plan.Document  // the plan as it stands now
-	Directory   *plan.Directory // the directory as it stands now
-	Round       *plan.Round     // the round judged; nil when the plan has no opened round
+	Doc         *plan.Document              // the plan as of the round (as it was when a closed round closed)
+	Plan        *plan.Document              // the plan as it stands now
+	Directory   *plan.Directory             // the directory as it stands now
+	Bindings    map[int64]store.GoalBinding // goal ID → its definition (口径), for goals computed from registers
+	Round       *plan.Round                 // the round judged; nil when the plan has no opened round
 	Rounds      []*plan.Round
 	Frozen      *store.Frozen // the issue of a closed round's figures; nil when computed live
 	Overview    *plan.Overview
@@ -56,7 +57,11 @@ func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, e
 
 // compute puts the overview and the task picture together from a source.
 func compute(src *store.ProgressSource) (*Data, error) {
-	d := &Data{Doc: src.Doc, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, Settings: src.Settings}
+	d := &Data{Doc: src.Doc, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, Settings: src.Settings,
+		Bindings: map[int64]store.GoalBinding{}}
+	for _, b := range src.Bindings {
+		d.Bindings[b.GoalID] = b
+	}
 	if d.Round == nil {
 		return d, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"kechuang/internal/plan"
 )
@@ -175,6 +176,70 @@ func (s *Store) TaskListCounts(ctx context.Context, asOf string, unitID int64) (
 		if c.Of > 0 {
 			c.List = plan.ListRDCoverage
 			out[c.List] = c
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Demo reports whether the batch is demonstration data (演示数据): the
+// demo's lists are named so, and every page that shows them says so.
+func (b ImportBatch) Demo() bool { return strings.HasPrefix(b.File, DemoFilePrefix) }
+
+// DemoFilePrefix starts the file name of every demonstration list.
+const DemoFilePrefix = "演示数据"
+
+// RegisterSummary is a register at a glance: how many records it holds,
+// how many of them wait for a unit (待归属), its latest imports.
+type RegisterSummary struct {
+	Kind         plan.RegisterKind
+	Records      int
+	Unattributed int
+	Batches      []ImportBatch // newest first
+}
+
+// registerTables are the tables of each register's records.
+var registerTables = map[plan.RegisterKind]string{
+	plan.RegEnterprises: "enterprises", plan.RegSMEs: "smes", plan.RegHighTech: "hightech_certs", plan.RegContracts: "contracts",
+	plan.RegPatents: "patents", plan.RegPlatforms: "platforms", plan.RegStatistics: "statistics",
+}
+
+// RegisterSummaries summarises every register (or the one given), with at
+// most batches of its latest imports, in one read-only transaction.
+func (s *Store) RegisterSummaries(ctx context.Context, kind plan.RegisterKind, batches int) ([]RegisterSummary, error) {
+	var out []RegisterSummary
+	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
+		for _, k := range plan.RegisterKinds {
+			if kind != "" && k != kind {
+				continue
+			}
+			sum := RegisterSummary{Kind: k}
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+registerTables[k]).Scan(&sum.Records); err != nil {
+				return wrap(err, "count %s", k)
+			}
+			var err error
+			if sum.Unattributed, err = countUnattributed(ctx, tx, k); err != nil {
+				return err
+			}
+			err = eachRow(ctx, tx, `
+				SELECT id, kind, file_name, sha256, size, skip_invalid, rows_read, rows_new, rows_updated, rows_unchanged, rows_rejected, username, imported_at
+				FROM import_batches WHERE kind = $1 ORDER BY id DESC LIMIT $2`, func(r *sql.Rows) error {
+				var b ImportBatch
+				var at sql.NullTime
+				if err := r.Scan(&b.ID, &b.Kind, &b.File, &b.SHA256, &b.Size, &b.SkipInvalid, &b.Read, &b.New, &b.Updated, &b.Unchanged, &b.Rejected, &b.Username, &at); err != nil {
+					return err
+				}
+				b.ImportedAt = at.Time.UTC().Format("2006-01-02T15:04:05Z")
+				sum.Batches = append(sum.Batches, b)
+				return nil
+			}, string(k), batches)
+			if err != nil {
+				return wrap(err, "list the imports of %s", k)
+			}
+			out = append(out, sum)
 		}
 		return nil
 	})
