@@ -12,6 +12,7 @@ import (
 
 	"kechuang/examples"
 	"kechuang/internal/auth"
+	"kechuang/internal/metrics"
 	"kechuang/internal/notify"
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
@@ -48,8 +49,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		log.Warn("数据库中还没有用户；请先创建管理员：echo '密码' | kechuang user add admin --role admin --password-stdin")
 	}
 
+	reg := metrics.New()
 	notifier := notify.New(s, log)
-	srv, err := web.New(s, log, web.Options{SecureCookies: *secure, Version: Version, Reminder: notifier, Chromium: findChromium(e.getenv)})
+	notifier.Instrument(reg)
+	srv, err := web.New(s, log, web.Options{SecureCookies: *secure, Version: Version, Reminder: notifier, Chromium: findChromium(e.getenv), Metrics: reg})
 	if err != nil {
 		return err
 	}
