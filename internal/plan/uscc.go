@@ -33,15 +33,11 @@ var (
 // every kind of space and the apostrophe or ="…" that keeps spreadsheets
 // from reading a code as a number; it does not check the result.
 func NormalizeUSCC(s string) string {
-	s = strings.TrimSpace(s)
-	if t, ok := strings.CutPrefix(s, `="`); ok {
-		s = strings.TrimSuffix(t, `"`)
-	}
 	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '！' && r <= '～': // full-width ASCII
+		if r >= '！' && r <= '～' { // full-width ASCII
 			r -= '！' - '!'
-		case unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\'' || r == '‘' || r == '’':
+		}
+		if unicode.IsSpace(r) || strings.ContainsRune("\u200b\ufeff'‘’=\"", r) {
 			return -1
 		}
 		return unicode.ToUpper(r)

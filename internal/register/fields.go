@@ -295,6 +295,10 @@ func (m *matcher) match(text string) (headerMatch, bool) {
 		return false
 	}
 	if try(k) {
+		// A mapped or listed name may still end in its unit: 交易金额（元）.
+		if loc := headerUnit.FindStringSubmatchIndex(k); loc != nil {
+			hm.unit = unitAt(k, loc)
+		}
 		return hm, true
 	}
 	rest := k
@@ -306,15 +310,7 @@ func (m *matcher) match(text string) (headerMatch, bool) {
 		}
 	}
 	if loc := headerUnit.FindStringSubmatchIndex(rest); loc != nil {
-		inner := ""
-		if loc[2] >= 0 {
-			inner = rest[loc[2]:loc[3]]
-		} else {
-			inner = rest[loc[4]:loc[5]]
-		}
-		if u, ok := parseUnit(inner); ok {
-			hm.unit = &u
-		}
+		hm.unit = unitAt(rest, loc)
 		if try(rest[:loc[0]]) {
 			return hm, true
 		}
@@ -327,6 +323,21 @@ func (m *matcher) match(text string) (headerMatch, bool) {
 		return hm, true
 	}
 	return headerMatch{}, false
+}
+
+// unitAt reads the unit headerUnit found at loc, nil when the bracketed
+// text is no unit (企业名称（盖章）).
+func unitAt(k string, loc []int) *unit {
+	inner := ""
+	if loc[2] >= 0 {
+		inner = k[loc[2]:loc[3]]
+	} else {
+		inner = k[loc[4]:loc[5]]
+	}
+	if u, ok := parseUnit(inner); ok {
+		return &u
+	}
+	return nil
 }
 
 // cutBareUnit splits a money unit written straight after the name: 成交额万元.

@@ -198,30 +198,26 @@ func Open(name string, r io.ReaderAt, size int64, kind plan.RegisterKind, opts O
 		return nil, userErrorf(name, "", 0, "", "是空文件")
 	}
 	rd = &Reader{file: name, kind: kind, opts: opts}
-	magic := make([]byte, 8)
+	magic := make([]byte, 512)
 	n, _ := r.ReadAt(magic, 0)
 	magic = magic[:n]
 	ext := strings.ToLower(filepath.Ext(name))
 	switch {
 	case strings.HasPrefix(string(magic), "PK\x03\x04"):
-		wb, err := openXLSX(name, r, size, opts)
-		if err != nil {
+		if rd.wb, err = openXLSX(name, r, size, opts); err != nil {
 			return nil, err
 		}
-		rd.wb, rd.unit = wb, "rows"
-		defer func() {
-			if err != nil {
-				wb.close()
-			}
-		}()
-		err = rd.findSheet(mapping)
-	case string(magic) == "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1":
+		rd.unit = "rows"
+		if err = rd.findSheet(mapping); err != nil {
+			rd.wb.close()
+		}
+	case strings.HasPrefix(string(magic), "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"):
 		return nil, userErrorf(name, "", 0, "", "是旧版 .xls 文件或加密的工作簿，请在 Excel 中另存为不加密的 .xlsx 文件后再导入")
 	case ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" || ext == ".et" || ext == ".docx" || ext == ".pdf" || !looksLikeText(magic):
 		return nil, userErrorf(name, "", 0, "", "不是 Excel .xlsx 或 CSV 文件；请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后再导入")
 	default:
-		src, err := openCSV(name, r, size, &rd.done)
-		if err != nil {
+		var src *csvFile
+		if src, err = openCSV(name, r, size, &rd.done); err != nil {
 			return nil, err
 		}
 		rd.src, rd.unit, rd.total = src, "bytes", size
@@ -233,13 +229,14 @@ func Open(name string, r io.ReaderAt, size int64, kind plan.RegisterKind, opts O
 	return rd, nil
 }
 
-// looksLikeText refuses files that start with bytes no text has.
+// looksLikeText refuses files whose first bytes hold control characters,
+// which no CSV in UTF-8 or GB18030 has (UTF-16 starts with its mark).
 func looksLikeText(b []byte) bool {
 	if len(b) >= 2 && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
-		return true // UTF-16
+		return true
 	}
 	for _, c := range b {
-		if c < 0x09 || c > 0x0D && c < 0x20 && c != 0x1A {
+		if c < 0x09 || c > 0x0D && c < 0x20 {
 			return false
 		}
 	}

@@ -343,7 +343,7 @@ func hanNumber(s string) int {
 func serialDate(s string, d1904 bool) (string, bool) {
 	whole, _, _ := strings.Cut(s, ".")
 	n, err := strconv.Atoi(whole)
-	if err != nil || n < 1 || n > 2958465 {
+	if err != nil || n < 0 || n == 0 && !d1904 || n > 2958465 {
 		return "", false
 	}
 	var t time.Time

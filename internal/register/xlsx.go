@@ -32,8 +32,11 @@ const (
 	maxInMemoryParts = 64 << 20 // everything else excelize holds (styles, images …)
 	maxZipEntries    = 10_000
 	maxMerges        = 100_000
-	smallXLSX        = 16 << 20 // files up to this size are opened from memory
 )
+
+// smallXLSX is the size up to which a workbook is opened from memory (a
+// variable so that tests reach the other paths with small files).
+var smallXLSX int64 = 16 << 20
 
 type workbook struct {
 	name     string
