@@ -23,6 +23,7 @@ type guess struct {
 	matches     []*headerMatch // nil where not recognised
 	score       int            // distinct fields recognised
 	required    int            // of them required
+	joint       int            // amounts whose unit is in the row below: 成交额 over （万元）
 }
 
 // readHeader finds the header in the first rows of src and describes the
@@ -81,8 +82,11 @@ func rowText(cells []string) string {
 }
 
 // bestGuess scores every row, and every pair of rows, among the first:
-// the most fields recognised wins, a single row before a pair, an earlier
-// row before a later one. A header needs two fields, one of them required.
+// the most fields recognised wins; then the pair whose lower row gives
+// the units of amounts (a row of units under the header); then a
+// single row before a pair, an earlier row before a later one — so that
+// the first data row is not taken for part of the header. A header needs
+// two fields, one of them required.
 func bestGuess(m *matcher, kind plan.RegisterKind, rows []scannedRow) (guess, bool) {
 	var best guess
 	found := false
@@ -100,7 +104,8 @@ func bestGuess(m *matcher, kind plan.RegisterKind, rows []scannedRow) (guess, bo
 				continue
 			}
 			better := !found || g.score > best.score ||
-				g.score == best.score && g.last-g.first < best.last-best.first
+				g.score == best.score && g.joint > best.joint ||
+				g.score == best.score && g.joint == best.joint && g.last-g.first < best.last-best.first
 			if better {
 				best, found = g, true
 			}
@@ -147,6 +152,9 @@ func evaluate(m *matcher, kind plan.RegisterKind, top, bottom []string) guess {
 			}
 			if hm, ok := m.match(s); ok {
 				g.texts[c], g.matches[c] = s, &hm
+				if f, _ := fieldOf(kind, hm.field); bottom != nil && s == t+b && f.money && hm.unit != nil {
+					g.joint++ // 成交额 over （万元）
+				}
 				break
 			}
 		}
@@ -250,7 +258,7 @@ var (
 	titleYear  = regexp.MustCompile(`((?:19|20)[0-9]{2})\s*年`)
 	titleBatch = regexp.MustCompile(`第\s*([0-9一二三四五六七八九十]+)\s*批`)
 	titleUnit  = regexp.MustCompile(`单位\s*[:：]\s*(亿元|万元|千元|元)`)
-	titleDate  = regexp.MustCompile(`(?:日期|时间)\s*[:：]\s*(\S+(?:\s*[0-9]+\s*[月日号])*)`)
+	titleDate  = regexp.MustCompile(`(?:日期|时间)\s*[:：]\s*([0-9０-９〇○零一二三四五六七八九十年月日号./\- \t　]+)`)
 )
 
 // readTitle takes from the rows above the header what the columns may not
@@ -278,7 +286,7 @@ func (rd *Reader) readTitle(sheet string) {
 	}
 	h.MoneyUnit, h.MoneyUnitFrom = "万元", "默认"
 	if m := titleUnit.FindStringSubmatch(title); m != nil {
-		h.MoneyUnit, h.MoneyUnitFrom = m[1], "表头上方“"+m[0]+"”"
+		h.MoneyUnit, h.MoneyUnitFrom = m[1], "表头上方“"+firstLine(title, m[0])+"”"
 	} else if rd.opts.MoneyUnit != "" {
 		u, _ := parseUnit(rd.opts.MoneyUnit)
 		h.MoneyUnit, h.MoneyUnitFrom = u.label, "导入时指定"
@@ -288,8 +296,8 @@ func (rd *Reader) readTitle(sheet string) {
 		h.Date, h.DateFrom = rd.opts.Date, "导入时指定"
 	default:
 		if m := titleDate.FindStringSubmatch(title); m != nil {
-			if d, ok := parseDate(m[1]); ok {
-				h.Date, h.DateFrom = d, "表头上方“"+m[0]+"”"
+			if d, ok := parseDate(strings.TrimSpace(m[1])); ok {
+				h.Date, h.DateFrom = d, "表头上方“"+firstLine(title, m[0])+"”"
 			}
 		}
 	}

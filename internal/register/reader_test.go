@@ -41,7 +41,7 @@ func TestOpenErrors(t *testing.T) {
 		{"名单.csv", []byte("甲,乙\n1,2\n"), plan.RegSMEs, Options{},
 			"名单.csv: 前30行中没有找到科技型中小企业入库名单的表头（应有这些列：统一社会信用代码或社会信用代码或信用代码，企业名称或单位名称或企业(单位)名称，入库登记编号或登记编号或入库编号）"},
 		{"名单.csv", []byte("企业名称,信用代码\n"), "firms", Options{}, "没有“firms”这种台账"},
-		{"名单.csv", []byte("企业名称,信用代码\n"), plan.RegSMEs, Options{Date: "去年"}, "指定的日期 不是日期"},
+		{"名单.csv", []byte("企业名称,信用代码\n"), plan.RegSMEs, Options{Date: "去年"}, "指定的日期“去年”不是日期"},
 		{"名单.csv", []byte("企业名称,信用代码\n"), plan.RegSMEs, Options{MoneyUnit: "美元"}, "金额单位“美元”应为 元、万元 或 亿元"},
 	} {
 		rd, err := Open(tc.name, bytes.NewReader(tc.data), int64(len(tc.data)), tc.kind, tc.opts)
@@ -308,5 +308,31 @@ func TestLargeWorkbookOnDisk(t *testing.T) {
 		if left, _ := os.ReadDir(tmp); len(left) != 0 {
 			t.Errorf("temporary files left: %v", left)
 		}
+	}
+}
+
+// Two-row headers without merged cells, as a CSV writes them: a group
+// header in its first column only, and a row of units under the names.
+func TestTwoRowHeadersInCSV(t *testing.T) {
+	seller := validUSCC(t, "91360104MA35ABCDE")
+	text := "公示日期：2022 年 4 月 1 日\n" +
+		"合同登记号,卖方,,买方,成交额,登记日期\n" +
+		",名称,信用代码,,（元）,\n" +
+		"2022360010000123,江西甲公司," + seller + ",南昌乙公司,150000,2022-03-31\n"
+	rd := open(t, "合同.csv", []byte(text), plan.RegContracts, Options{})
+	h := rd.Header()
+	if h.Rows != 2 || h.Row != 3 || strings.Join(h.Headers, "|") != "合同登记号|卖方名称|卖方信用代码|买方|成交额（元）|登记日期" {
+		t.Fatalf("header %d rows at %d: %q", h.Rows, h.Row, h.Headers)
+	}
+	if h.Date != "2022-04-01" || !strings.Contains(h.DateFrom, "公示日期") {
+		t.Errorf("date %q from %q", h.Date, h.DateFrom)
+	}
+	rows := readAll(t, rd)
+	k := rows[0].Record.(*plan.Contract)
+	if k.Seller.USCC != seller || k.Amount != dec("15") || k.Buyer.Name != "南昌乙公司" {
+		t.Errorf("%+v", k)
+	}
+	if w := Where(rows[0].Origin); w != "合同.csv 第4行" {
+		t.Errorf("Where %q", w)
 	}
 }

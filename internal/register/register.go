@@ -182,7 +182,7 @@ func Open(name string, r io.ReaderAt, size int64, kind plan.RegisterKind, opts O
 	if opts.Date != "" {
 		d, ok := parseDate(opts.Date)
 		if !ok {
-			return nil, plan.Errorf(plan.EINVALID, "指定的日期%s", strings.TrimPrefix(dateMsg(opts.Date), "“"+opts.Date+"”"))
+			return nil, plan.Errorf(plan.EINVALID, "指定的日期“%s”不是日期（应写到日，如 2022-03-31）", opts.Date)
 		}
 		opts.Date = d
 	}
