@@ -73,14 +73,20 @@ func (c *csvFile) sheet() string { return "" }
 
 func (c *csvFile) each(fn func(row int, cells []string) bool) error {
 	c.done.Store(c.skip)
-	cr := csv.NewReader(bufio.NewReaderSize(c.text(), 64<<10))
+	guard := &recordGuard{r: c.text()}
+	cr := csv.NewReader(bufio.NewReaderSize(guard, 64<<10))
 	cr.Comma = c.comma
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true // published files have stray quotes in names: 江西"某某"公司
+	last := 0            // the line of the last record read
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			return nil
+		}
+		guard.since = 0
+		if errors.Is(err, errLongRecord) {
+			return userErrorf(c.name, "", last, "", "之后的一行超过 %s，可能是引号不成对", formatBytes(maxRecordBytes))
 		}
 		if err != nil {
 			var pe *csv.ParseError
@@ -90,6 +96,7 @@ func (c *csvFile) each(fn func(row int, cells []string) bool) error {
 			return fmt.Errorf("register: reading %s: %w", c.name, err)
 		}
 		line, _ := cr.FieldPos(0)
+		last = line
 		if len(rec) > maxColumns {
 			rec = rec[:maxColumns]
 		}
@@ -177,6 +184,26 @@ func sniffComma(sample []byte) rune {
 		return ';'
 	}
 	return ','
+}
+
+// recordGuard stops a record that would not end: with an unpaired quote
+// the rest of the file would be read into one field.
+type recordGuard struct {
+	r     io.Reader
+	since int // bytes read since the last record ended
+}
+
+const maxRecordBytes = 4 << 20
+
+var errLongRecord = errors.New("record too long")
+
+func (g *recordGuard) Read(p []byte) (int, error) {
+	if g.since > maxRecordBytes {
+		return 0, errLongRecord
+	}
+	n, err := g.r.Read(p)
+	g.since += n
+	return n, err
 }
 
 // countingReader counts the bytes read through it.

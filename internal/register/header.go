@@ -327,10 +327,12 @@ func (rd *Reader) notes() {
 	if h.Rows == 2 {
 		say("表头占两行（第" + itoa(h.Row-1) + "、" + itoa(h.Row) + "行）")
 	}
-	if hasMoney(rd) && h.MoneyUnitFrom != "默认" {
-		say("表头未写单位的金额按" + h.MoneyUnit + "读取（" + h.MoneyUnitFrom + "）")
-	} else if hasMoney(rd) {
-		say("表头未写单位的金额按万元读取")
+	if moneyWithoutUnit(rd) {
+		if h.MoneyUnitFrom != "默认" {
+			say("表头未写单位的金额按" + h.MoneyUnit + "读取（" + h.MoneyUnitFrom + "）")
+		} else {
+			say("表头未写单位的金额按万元读取")
+		}
 	}
 	switch rd.kind {
 	case plan.RegSMEs:
@@ -371,9 +373,9 @@ func (rd *Reader) notes() {
 	}
 }
 
-func hasMoney(rd *Reader) bool {
+func moneyWithoutUnit(rd *Reader) bool {
 	for _, c := range rd.cols {
-		if f, ok := fieldOf(rd.kind, c.Field); ok && f.money {
+		if f, ok := fieldOf(rd.kind, c.Field); ok && f.money && c.unit == nil {
 			return true
 		}
 	}

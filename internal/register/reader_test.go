@@ -199,7 +199,7 @@ func TestLimits(t *testing.T) {
 	}
 	long := "企业名称,统一社会信用代码,入库登记编号,年度\n" + strings.Repeat("长", 30) + "," + u + ",x,2022\n"
 	rows := readAll(t, open(t, "n.csv", []byte(long), plan.RegSMEs, Options{MaxCellLen: 20}))
-	if got := issues(rows[0].Problems); got != "企业名称（A列）：内容超过20字；企业名称（A列）：不能为空" {
+	if got := issues(rows[0].Problems); got != "企业名称（A列）：内容超过20字" {
 		t.Errorf("long cell: %s", got)
 	}
 	if len([]rune(rows[0].Cells[0])) != 20 {
@@ -334,5 +334,40 @@ func TestTwoRowHeadersInCSV(t *testing.T) {
 	}
 	if w := Where(rows[0].Origin); w != "合同.csv 第4行" {
 		t.Errorf("Where %q", w)
+	}
+}
+
+// A cell or record that never ends is refused before it is held: a huge
+// inline string in a sheet, an unpaired quote in a CSV.
+func TestRunawayText(t *testing.T) {
+	seed := book(t, sheet{name: "Sheet1", rows: [][]any{{"企业名称", "统一社会信用代码", "入库登记编号"}}})
+	xml := `<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>企业名称</t></is></c><c r="B1" t="inlineStr"><is><t>` +
+		strings.Repeat("长", 1<<19) + `</t></is></c></row></sheetData></worksheet>`
+	data := asWorkbook(t, seed, []byte(xml))
+	if _, err := Open("长.xlsx", bytes.NewReader(data), int64(len(data)), plan.RegSMEs, Options{}); err == nil ||
+		!strings.Contains(err.Error(), "长.xlsx: 工作表 Sheet1 有单元格内容超过 1 MB") {
+		t.Errorf("xlsx: %v", err)
+	}
+	csv := "企业名称,统一社会信用代码,入库登记编号,年度\n\"甲公司," + strings.Repeat("x", 5<<20) + "\n"
+	if _, err := Open("引号.csv", strings.NewReader(csv), int64(len(csv)), plan.RegSMEs, Options{}); err == nil ||
+		!strings.Contains(err.Error(), "引号.csv: 第1行 之后的一行超过 4 MB，可能是引号不成对") {
+		t.Errorf("csv: %v", err)
+	}
+}
+
+// A 统一社会信用代码 Excel stored as a number has lost three of its digits.
+func TestUSCCStoredAsNumber(t *testing.T) {
+	seed := book(t, sheet{name: "S", rows: [][]any{{"企业名称"}}})
+	xml := `<worksheet><sheetData>` +
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>企业名称</t></is></c><c r="B1" t="inlineStr"><is><t>统一社会信用代码</t></is></c><c r="C1" t="inlineStr"><is><t>入库登记编号</t></is></c></row>` +
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>甲公司</t></is></c><c r="B2"><v>9.1360104710000102E+17</v></c><c r="C2"><v>1</v></c></row>` +
+		`<row r="3"><c r="A3" t="inlineStr"><is><t>乙公司</t></is></c><c r="B3"><v>913601047100001000</v></c><c r="C3"><v>2</v></c></row>` +
+		`</sheetData></worksheet>`
+	rows := readAll(t, open(t, "n.xlsx", asWorkbook(t, seed, []byte(xml)), plan.RegSMEs, Options{Year: 2022}))
+	if got := issues(rows[0].Problems); got != "统一社会信用代码（B列）：“9.1360104710000102E+17” 被 Excel 存成了数字，末几位已丢失；请把这一列设为文本后重新导出" {
+		t.Errorf("row 2: %s", got)
+	}
+	if got := issues(rows[1].Warnings); !strings.Contains(got, "可能被 Excel 存成了数字") {
+		t.Errorf("row 3: %s", got)
 	}
 }

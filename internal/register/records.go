@@ -33,9 +33,8 @@ func (rd *Reader) build(n int, raw []string) plan.RegisterRow {
 		}
 		c.row.Cells[i] = s
 		c.cells[i] = cleanCell(s)
-		if long && i < len(rd.cols) && rd.cols[i].Field != "" {
+		if f := rd.fieldAt(i); long && f != "" && f != fSeq && f != fIgnore {
 			c.problem(i, "内容超过%d字", rd.opts.MaxCellLen)
-			c.cells[i] = ""
 		}
 	}
 	var rec any
@@ -59,6 +58,14 @@ func (rd *Reader) build(n int, raw []string) plan.RegisterRow {
 		c.row.Record = rec
 	}
 	return c.row
+}
+
+// fieldAt is the field of column i, "" for none.
+func (rd *Reader) fieldAt(i int) string {
+	if i < len(rd.cols) {
+		return rd.cols[i].Field
+	}
+	return ""
 }
 
 // col is the column read for a field, -1 when the list has none.
@@ -179,8 +186,16 @@ func (c *rowCtx) uscc(field string, role usccRole) string {
 		return ""
 	}
 	code := plan.NormalizeUSCC(raw)
-	if n, ok := parseNumber(code); ok && strings.Contains(code, "E") {
-		code = n.whole // stored as a number by Excel: digits lost
+	if strings.Contains(code, "E+") {
+		// Stored as a number by Excel, which keeps 15 digits of 18.
+		if _, ok := parseNumber(code); ok {
+			if role == usccParty {
+				c.warn(i, "“%s” %s，未使用", raw, storedAsNumber)
+			} else {
+				c.problem(i, "“%s” %s", raw, storedAsNumber)
+			}
+			return ""
+		}
 	}
 	err := plan.CheckUSCC(code)
 	msg := ""
@@ -191,6 +206,11 @@ func (c *rowCtx) uscc(field string, role usccRole) string {
 	case err == nil:
 		return code
 	case errors.Is(err, plan.ErrUSCCCheck):
+		if allDigits(code) && strings.HasSuffix(code, "0") {
+			// A number cell keeps 15 digits; the shortest text of the
+			// float ends in zeros.
+			msg += "（可能被 Excel 存成了数字，末几位已丢失）"
+		}
 		c.warn(i, "%s", msg)
 		return code
 	case role != usccParty:
@@ -216,14 +236,20 @@ func (c *rowCtx) code(field string) string {
 		}
 		return r
 	}, narrow(s)))
-	if strings.ContainsAny(s, "E") {
+	if strings.Contains(s, "E+") {
 		if n, ok := parseNumber(s); ok && n.frac == "" {
-			c.warn(i, "“%s” 被 Excel 存成了数字，末几位可能已丢失，请把这一列设为文本后重新导出", s)
+			c.warn(i, "“%s” %s", s, storedAsNumber)
 			return n.whole
 		}
 	}
 	return s
 }
+
+func allDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+const storedAsNumber = "被 Excel 存成了数字，末几位已丢失；请把这一列设为文本后重新导出"
 
 // moneyUnit is the unit of a money column: its header's, else the row's
 // 计量单位 column, else the list's (caption, option, 万元). A header and a

@@ -18,6 +18,7 @@
 package register
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -318,6 +319,8 @@ func (rd *Reader) sheetSource(s wbSheet, done *atomic.Int64) (*xlsxSheet, error)
 	switch {
 	case err == errSheetTooLarge:
 		return nil, userErrorf(rd.file, s.name, 0, "", "过大（内容延伸到很远的行列），请删去表格之外的行列后再导入")
+	case errors.Is(err, errLongText):
+		return nil, userErrorf(rd.file, s.name, 0, "", "有单元格内容超过 %s，请检查后再导入", formatBytes(maxTokenBytes))
 	case err == errTooManyMerges:
 		return nil, userErrorf(rd.file, s.name, 0, "", "合并单元格超过 %d 个，请取消合并后再导入", maxMerges)
 	case err != nil:

@@ -3,6 +3,7 @@ package register
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -65,6 +66,12 @@ func openXLSX(name string, ra io.ReaderAt, size int64, o Options) (wb *workbook,
 	wb = &workbook{name: name, zr: zr}
 	if err := wb.readStructure(); err != nil {
 		return nil, userErrorf(name, "", 0, "", "工作簿结构有误，文件可能已损坏")
+	}
+	switch err := wb.checkText("xl/sharedStrings.xml"); {
+	case errors.Is(err, errLongText):
+		return nil, userErrorf(name, "", 0, "", "有单元格内容超过 %s，请检查后再导入", formatBytes(maxTokenBytes))
+	case err != nil:
+		return nil, userErrorf(name, "", 0, "", "不是有效的 Excel .xlsx 文件，或文件已损坏")
 	}
 	opts := excelize.Options{
 		UnzipSizeLimit:    o.MaxUnzippedSize,
@@ -251,7 +258,7 @@ func (wb *workbook) scanSheet(part string, maxGrid int) (sheetScan, error) {
 		return sc, err
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(bufio.NewReaderSize(rc, 64<<10))
+	d := xml.NewDecoder(bufio.NewReaderSize(&textGuard{r: rc}, 64<<10))
 	row, col, rowEnd := 0, 0, 0
 	inCell := false
 	for {
@@ -309,6 +316,47 @@ func (wb *workbook) scanSheet(part string, maxGrid int) (sheetScan, error) {
 }
 
 var errTooManyMerges = errors.New("too many merged ranges")
+
+// textGuard bounds every token of a part: no text, tag or attribute value
+// holds a '<', so bytes between two '<' are one token. A cell of a
+// gigabyte compresses to a megabyte; the XML decoders (this scan's and
+// excelize's) would hold it whole.
+type textGuard struct {
+	r   io.Reader
+	gap int // bytes since the last '<'
+}
+
+const maxTokenBytes = 1 << 20
+
+var errLongText = errors.New("text too long")
+
+func (g *textGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for i := 0; i < n; {
+		j := bytes.IndexByte(p[i:n], '<')
+		if j < 0 {
+			g.gap += n - i
+			break
+		}
+		g.gap, i = 0, i+j+1
+	}
+	if g.gap > maxTokenBytes {
+		return n, errLongText
+	}
+	return n, err
+}
+
+// checkText reads a part through a textGuard, for the parts excelize
+// decodes without a scan of ours: the shared strings.
+func (wb *workbook) checkText(part string) error {
+	rc, err := wb.openPart(part)
+	if err != nil {
+		return nil // no such part
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, &textGuard{r: rc})
+	return err
+}
 
 func parseMerge(ref string) (merge, bool) {
 	a, b, ok := strings.Cut(ref, ":")
