@@ -2,6 +2,7 @@ package register
 
 import (
 	"bufio"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -113,6 +114,58 @@ func BenchmarkRead(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 		})
 	}
+}
+
+// BenchmarkBaselineRead reads the same files with nothing of ours: the
+// CSV with encoding/csv, the workbook with excelize's Rows iterator. The
+// ratio of BenchmarkRead to it is what recognising, checking and typing
+// each row costs.
+func BenchmarkBaselineRead(b *testing.B) {
+	const rows = 200_000
+	b.Run("contracts.csv", func(b *testing.B) {
+		path := filepath.Join(b.TempDir(), "contracts.csv")
+		writeBigCSV(b, path, rows)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			f, err := os.Open(path)
+			must(b, err)
+			cr := csv.NewReader(bufio.NewReaderSize(f, 64<<10))
+			cr.FieldsPerRecord = -1
+			n := 0
+			for _, err := cr.Read(); err == nil; _, err = cr.Read() {
+				n++
+			}
+			f.Close()
+			if n != rows+2 {
+				b.Fatalf("%d records", n)
+			}
+		}
+	})
+	b.Run("contracts.xlsx", func(b *testing.B) {
+		path := filepath.Join(b.TempDir(), "contracts.xlsx")
+		writeBigXLSX(b, path, rows)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			f, err := excelize.OpenFile(path, excelize.Options{UnzipXMLSizeLimit: xmlPartLimit, TmpDir: b.TempDir()})
+			must(b, err)
+			it, err := f.Rows("Sheet1")
+			must(b, err)
+			n := 0
+			for it.Next() {
+				if _, err := it.Columns(excelize.Options{RawCellValue: true}); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			it.Close()
+			f.Close()
+			if n != rows+2 {
+				b.Fatalf("%d rows", n)
+			}
+		}
+	})
 }
 
 func liveHeap() uint64 {

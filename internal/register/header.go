@@ -291,6 +291,7 @@ func (rd *Reader) readTitle(sheet string) {
 		u, _ := parseUnit(rd.opts.MoneyUnit)
 		h.MoneyUnit, h.MoneyUnitFrom = u.label, "导入时指定"
 	}
+	rd.money, _ = parseUnit(h.MoneyUnit)
 	switch {
 	case rd.opts.Date != "":
 		h.Date, h.DateFrom = rd.opts.Date, "导入时指定"

@@ -277,8 +277,7 @@ func (c *rowCtx) moneyUnit(i int, unitField string) (unit, bool) {
 	case rowUnit != nil:
 		return *rowUnit, true
 	}
-	u, _ := parseUnit(c.rd.head.MoneyUnit)
-	return u, true
+	return c.rd.money, true
 }
 
 // amount reads an amount in column i as 万元; nil when empty.
@@ -971,6 +970,5 @@ func (c *rowCtx) statUnit(vi int, textUnit, cellUnit *unit, want dimension) (uni
 	if want == dimPeople {
 		return units["万人"], true
 	}
-	u, _ := parseUnit(c.rd.head.MoneyUnit)
-	return u, true
+	return c.rd.money, true
 }

@@ -110,6 +110,7 @@ type Reader struct {
 	cols     []column
 	byField  map[string][]int // field → columns, best first
 	headKeys [][]string       // the header rows' normalised cells, to skip repeats
+	money    unit             // of amounts whose header names none (HeaderInfo.MoneyUnit)
 	done     atomic.Int64
 	total    int64
 	unit     string // of Progress
@@ -308,7 +309,7 @@ func (rd *Reader) findSheet(mapping map[string]string) error {
 // adopt takes the header found on another candidate sheet, but keeps rd's
 // own progress counter, which other goroutines may hold.
 func (rd *Reader) adopt(c *Reader) {
-	rd.head, rd.cols, rd.byField, rd.headKeys, rd.total = c.head, c.cols, c.byField, c.headKeys, c.total
+	rd.head, rd.cols, rd.byField, rd.headKeys, rd.money, rd.total = c.head, c.cols, c.byField, c.headKeys, c.money, c.total
 	src := c.src.(*xlsxSheet)
 	src.done = &rd.done
 	rd.src = src
@@ -411,7 +412,7 @@ func (rd *Reader) classify(cells []string) rowKind {
 		return endOfTable
 	case first == "" || len(values) == 0:
 		return skipRow // blank, or only a 序号
-	case rd.kind != plan.RegStatistics && (totalRow[normKey(first)] || totalRow[normKey(second)]):
+	case rd.kind != plan.RegStatistics && (isTotal(first) || isTotal(second)):
 		return skipRow // a statistics list's 合计 row is the district's figure
 	case len(values) >= 2 && allSame(values):
 		return skipRow // a heading merged across the table: 一、洪都街道
@@ -423,6 +424,8 @@ func (rd *Reader) classify(cells []string) rowKind {
 	}
 	return dataRow
 }
+
+func isTotal(s string) bool { return len(s) <= 32 && totalRow[normKey(s)] }
 
 func allSame(v []string) bool {
 	for _, s := range v[1:] {

@@ -115,8 +115,6 @@ type number struct {
 	whole, frac string // digits before and after the point
 }
 
-var numberText = regexp.MustCompile(`^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]{1,3}))?$`)
-
 // parseNumber reads "1,234.5", "１２.３", "-3", "1.2E+5". Excel stores a
 // number as the shortest text that reads back to its binary value, which
 // for results of formulas can be 0.30000000000000004: such text, with more
@@ -137,16 +135,55 @@ func parseNumber(s string) (number, bool) {
 		}
 		return r
 	}, s)
-	m := numberText.FindStringSubmatch(s)
-	if m == nil || m[2]+m[3] == "" {
+	n, exp, ok := scanNumber(s)
+	if !ok {
 		return number{}, false
 	}
-	n := number{neg: m[1] == "-", whole: m[2], frac: m[3]}
-	if m[4] != "" {
-		e, _ := strconv.Atoi(m[4])
-		n = n.shift(e)
+	if exp != 0 {
+		n = n.shift(exp)
 	}
 	return n.roundSignificant(15), true
+}
+
+// scanNumber splits [+-]digits[.digits][e[+-]ddd]; at least one digit.
+func scanNumber(s string) (n number, exp int, ok bool) {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		n.neg = s[i] == '-'
+		i++
+	}
+	digits := func() string {
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return s[j:i]
+	}
+	n.whole = digits()
+	if i < len(s) && s[i] == '.' {
+		i++
+		n.frac = digits()
+	}
+	if n.whole == "" && n.frac == "" {
+		return number{}, 0, false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		sign := 1
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			if s[i] == '-' {
+				sign = -1
+			}
+			i++
+		}
+		e := digits()
+		if e == "" || len(e) > 3 {
+			return number{}, 0, false
+		}
+		exp, _ = strconv.Atoi(e)
+		exp *= sign
+	}
+	return n, exp, i == len(s)
 }
 
 // shift multiplies the number by 10^e, exactly.
@@ -273,6 +310,9 @@ var (
 // numbers (44651) as a 1900-based workbook writes them.
 func parseDate(s string) (string, bool) {
 	t := strings.TrimSpace(narrow(s))
+	if d, ok := isoDate(t); ok {
+		return d, true
+	}
 	if m := dateTime.FindStringSubmatch(t); m != nil {
 		t = strings.TrimSpace(m[1])
 	}
@@ -290,6 +330,38 @@ func parseDate(s string) (string, bool) {
 		return serialDate(t, false)
 	}
 	return "", false
+}
+
+// isoDate reads the forms most cells hold without a regular expression:
+// 2022-03-31, 2022/3/31, 2022.3.31, with or without a time of day after a
+// space or a T.
+func isoDate(t string) (string, bool) {
+	if len(t) < 8 || t[4] != '-' && t[4] != '/' && t[4] != '.' {
+		return "", false
+	}
+	sep := t[4]
+	num := func(s string) (string, string, bool) {
+		j := 0
+		for j < len(s) && j < 2 && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		return s[:j], s[j:], j > 0
+	}
+	year := t[:4]
+	month, rest, ok1 := num(t[5:])
+	if !ok1 || rest == "" || rest[0] != sep {
+		return "", false
+	}
+	day, rest, ok2 := num(rest[1:])
+	if !ok2 || !allDigits(year) {
+		return "", false
+	}
+	if rest != "" {
+		if rest[0] != ' ' && rest[0] != 'T' || !dateTime.MatchString("0"+rest) {
+			return "", false
+		}
+	}
+	return civil(year, month, day)
 }
 
 // dateMsg words why a date cell was refused.
