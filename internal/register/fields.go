@@ -252,10 +252,11 @@ var (
 
 // headerMatch is what a header cell was recognised as.
 type headerMatch struct {
-	field string
-	rank  int
-	year  int   // from a year in front of the name, 0 when none
-	unit  *unit // from a unit after it, nil when none
+	field  string
+	rank   int
+	mapped string // the mapping's key that named the field, "" for an alias
+	year   int    // from a year in front of the name, 0 when none
+	unit   *unit  // from a unit after it, nil when none
 }
 
 // matcher recognises one kind's header cells, an explicit mapping first.
@@ -263,11 +264,10 @@ type matcher struct {
 	kind    plan.RegisterKind
 	aliases map[string]aliasHit
 	mapping map[string]string // normalised header text → field name
-	used    map[string]bool   // mapping keys that matched a header cell
 }
 
 func newMatcher(kind plan.RegisterKind, mapping map[string]string) *matcher {
-	return &matcher{kind: kind, aliases: aliasIndex[kind], mapping: mapping, used: map[string]bool{}}
+	return &matcher{kind: kind, aliases: aliasIndex[kind], mapping: mapping}
 }
 
 // match recognises a header text, trying the whole text, then without a
@@ -284,8 +284,7 @@ func (m *matcher) match(text string) (headerMatch, bool) {
 			return false
 		}
 		if f, ok := m.mapping[s]; ok {
-			m.used[s] = true
-			hm.field, hm.rank = f, -1
+			hm.field, hm.rank, hm.mapped = f, -1, s
 			return true
 		}
 		if hit, ok := m.aliases[s]; ok {

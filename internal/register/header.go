@@ -1,6 +1,7 @@
 package register
 
 import (
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -62,8 +63,14 @@ func (rd *Reader) readHeader(src source, mapping map[string]string) error {
 	}
 	rd.describeColumns(g)
 	rd.readTitle(src.sheet())
-	for k := range mapping {
-		if !m.used[k] {
+	used := map[string]bool{}
+	for _, hm := range g.matches {
+		if hm != nil {
+			used[hm.mapped] = true
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(mapping)) {
+		if !used[k] {
 			h.Notes = append(h.Notes, "列的对应关系中的“"+k+"”在表头中没有找到")
 		}
 	}
