@@ -45,7 +45,8 @@ func (rd *Reader) readHeader(src source, mapping map[string]string) error {
 	m := newMatcher(rd.kind, mapping)
 	g, ok := bestGuess(m, rd.kind, rows)
 	if !ok {
-		return rd.noHeaderError(src.sheet())
+		rd.noHeader = true
+		return rd.noHeaderError(src.sheet(), "")
 	}
 	h := &rd.head
 	*h = HeaderInfo{File: rd.file, Sheet: src.sheet(), Kind: rd.kind, Row: rows[g.last].n, Rows: g.last - g.first + 1}
@@ -410,14 +411,15 @@ func (rd *Reader) findMissing() {
 	}
 }
 
-// noHeaderError says what the reader looked for.
-func (rd *Reader) noHeaderError(sheet string) error {
+// noHeaderError says what the reader looked for, in a sheet or in all
+// of them (where).
+func (rd *Reader) noHeaderError(sheet, where string) error {
 	var want []string
 	for _, f := range fields[rd.kind] {
 		if f.Required {
 			want = append(want, strings.Join(f.Aliases[:min(3, len(f.Aliases))], "或"))
 		}
 	}
-	return userErrorf(rd.file, sheet, 0, "", "前%d行中没有找到%s名单的表头（应有这些列：%s）；表头用了别的名称时，请指定列与字段的对应关系",
-		headerScan, rd.kind.Label(), strings.Join(want, "，"))
+	return userErrorf(rd.file, sheet, 0, "", "%s前%d行中没有找到%s名单的表头（应有这些列：%s）；表头用了别的名称时，请指定列与字段的对应关系",
+		where, headerScan, rd.kind.Label(), strings.Join(want, "，"))
 }

@@ -116,6 +116,10 @@ func TestSheetChoice(t *testing.T) {
 	if rows := readAll(t, open(t, "名单.xlsx", data, plan.RegSMEs, Options{Sheet: "草稿"})); len(rows) != 1 || rows[0].Origin.Sheet != "草稿" {
 		t.Errorf("named sheet: %+v", rows)
 	}
+	if _, err := Open("名单.xlsx", bytes.NewReader(data), int64(len(data)), plan.RegContracts, Options{}); err == nil ||
+		!strings.Contains(err.Error(), "名单.xlsx: 各工作表（说明、名单）前30行中没有找到技术合同登记名单的表头") {
+		t.Errorf("no sheet fits: %v", err)
+	}
 	if _, err := Open("名单.xlsx", bytes.NewReader(data), int64(len(data)), plan.RegSMEs, Options{Sheet: "无"}); err == nil ||
 		!strings.Contains(err.Error(), "没有名为“无”的工作表（有：说明、草稿、名单）") {
 		t.Errorf("missing sheet: %v", err)

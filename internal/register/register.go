@@ -111,6 +111,7 @@ type Reader struct {
 	byField  map[string][]int // field → columns, best first
 	headKeys [][]string       // the header rows' normalised cells, to skip repeats
 	money    unit             // of amounts whose header names none (HeaderInfo.MoneyUnit)
+	noHeader bool             // readHeader found no header
 	done     atomic.Int64
 	total    int64
 	unit     string // of Progress
@@ -274,6 +275,7 @@ func (rd *Reader) findSheet(mapping map[string]string) error {
 	}
 	var best *Reader
 	var firstErr error
+	noHeader := 0
 	for _, s := range sheets {
 		cand := &Reader{file: rd.file, kind: rd.kind, opts: rd.opts, wb: rd.wb, unit: rd.unit}
 		src, err := rd.sheetSource(s, &cand.done)
@@ -289,6 +291,9 @@ func (rd *Reader) findSheet(mapping map[string]string) error {
 			if firstErr == nil {
 				firstErr = err
 			}
+			if cand.noHeader {
+				noHeader++
+			}
 			continue
 		}
 		if len(cand.head.Missing) == 0 {
@@ -299,7 +304,14 @@ func (rd *Reader) findSheet(mapping map[string]string) error {
 			best = cand
 		}
 	}
-	if best == nil {
+	switch {
+	case best == nil && noHeader == len(sheets) && len(sheets) > 1:
+		var names []string
+		for _, s := range sheets {
+			names = append(names, s.name)
+		}
+		return rd.noHeaderError("", "各工作表（"+strings.Join(names, "、")+"）")
+	case best == nil:
 		return firstErr
 	}
 	rd.adopt(best)
