@@ -137,7 +137,7 @@ func FuzzParseAmount(f *testing.F) {
 		if !ok {
 			return
 		}
-		for _, u := range []unit{units["元"], wanYuan, units["亿元"], units["人"]} {
+		for _, u := range []unit{units["元"], units["万元"], units["亿元"], units["人"]} {
 			if cellUnit != nil {
 				u = *cellUnit
 			}

@@ -92,8 +92,6 @@ var units = map[string]unit{
 	"家": {"家", dimCount, 0}, "个": {"个", dimCount, 0}, "件": {"件", dimCount, 0}, "项": {"项", dimCount, 0},
 }
 
-var wanYuan = units["万元"]
-
 // parseUnit reads a unit as headers and 计量单位 columns write it: 万元,
 // 单位：万元, 亿元.
 func parseUnit(s string) (unit, bool) {

@@ -123,7 +123,7 @@ func TestRoundSignificant(t *testing.T) {
 		"123":                 "123",
 	} {
 		n, _ := parseNumber(in)
-		d, _ := n.decimal(wanYuan)
+		d, _ := n.decimal(units["万元"])
 		if d.String() != want {
 			t.Errorf("%s → %s, want %s", in, d, want)
 		}
