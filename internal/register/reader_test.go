@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -287,31 +288,44 @@ func TestRejectedRoundTrip(t *testing.T) {
 	}
 }
 
-// A large workbook given as a file is opened in place; given as any other
-// reader it is spilled to a temporary file, removed on Close.
-func TestLargeWorkbookOnDisk(t *testing.T) {
-	defer func(n int64) { smallXLSX = n }(smallXLSX)
-	smallXLSX = 1 << 10
+// Large shared-string tables go to temporary files, removed on Close; the
+// rows read the same.
+func TestSharedStringsOnDisk(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "big.xlsx")
-	writeBigXLSX(t, path, 1000)
-	data, err := os.ReadFile(path)
-	must(t, err)
+	writeBigXLSX(t, path, 3000)
 	f, err := os.Open(path)
 	must(t, err)
 	defer f.Close()
-	tmp := t.TempDir()
-	for _, r := range []interface {
-		ReadAt([]byte, int64) (int, error)
-	}{f, bytes.NewReader(data)} {
-		rd, err := Open("big.xlsx", r, int64(len(data)), plan.RegContracts, Options{TempDir: tmp})
+	fi, _ := f.Stat()
+	read := func() []plan.RegisterRow {
+		tmp := t.TempDir()
+		rd, err := Open("big.xlsx", f, fi.Size(), plan.RegContracts, Options{TempDir: tmp})
 		must(t, err)
-		if n := len(readAll(t, rd)); n != 1000 {
-			t.Errorf("%d rows", n)
+		rows := readAll(t, rd)
+		if p := rd.Progress(); p.Done != p.Total || p.Total != 3002 {
+			t.Errorf("progress %+v", p)
 		}
 		must(t, rd.Close())
 		if left, _ := os.ReadDir(tmp); len(left) != 0 {
 			t.Errorf("temporary files left: %v", left)
 		}
+		return rows
+	}
+	inMemory := read()
+	defer func(n int) { sstMemoryBytes = n }(sstMemoryBytes)
+	sstMemoryBytes = 1 << 10
+	onDisk := read()
+	if len(onDisk) != 3000 || len(inMemory) != 3000 {
+		t.Fatalf("%d and %d rows", len(inMemory), len(onDisk))
+	}
+	for i := range onDisk {
+		if !reflect.DeepEqual(onDisk[i], inMemory[i]) {
+			t.Fatalf("row %d differs:\n%+v\n%+v", i, onDisk[i], inMemory[i])
+		}
+	}
+	k := onDisk[2999].Record.(*plan.Contract)
+	if k.RegNo != "2022360010002999" || k.Buyer.Name != "南昌买方制造有限公司2999" || k.Amount != dec("3000.99") {
+		t.Errorf("last row %+v", k)
 	}
 }
 
@@ -349,7 +363,7 @@ func TestRunawayText(t *testing.T) {
 		strings.Repeat("长", 1<<19) + `</t></is></c></row></sheetData></worksheet>`
 	data := asWorkbook(t, seed, []byte(xml))
 	if _, err := Open("长.xlsx", bytes.NewReader(data), int64(len(data)), plan.RegSMEs, Options{}); err == nil ||
-		!strings.Contains(err.Error(), "长.xlsx: 工作表 Sheet1 有单元格内容超过 1 MB") {
+		!strings.Contains(err.Error(), "长.xlsx: 工作表 Sheet1 第1行 有单元格内容超过 1 MB") {
 		t.Errorf("xlsx: %v", err)
 	}
 	csv := "企业名称,统一社会信用代码,入库登记编号,年度\n\"甲公司," + strings.Repeat("x", 5<<20) + "\n"

@@ -57,14 +57,14 @@ type Options struct {
 	MaxUnzippedSize int64  // bytes of an .xlsx decompressed; 0 means DefaultMaxUnzippedSize
 	MaxRows         int    // data rows; 0 means DefaultMaxRows
 	MaxCellLen      int    // characters in a cell; 0 means DefaultMaxCellLen
-	TempDir         string // for parts of large workbooks; "" is the system's
+	TempDir         string // for the shared strings of large workbooks; "" is the system's
 }
 
 // Default limits. A national list of technology contracts is a few hundred
 // thousand rows; the limits stop uploads that would tie up the server.
 const (
 	DefaultMaxFileSize     = 200 << 20
-	DefaultMaxUnzippedSize = 2 << 30
+	DefaultMaxUnzippedSize = 1 << 30
 	DefaultMaxRows         = 2_000_000
 	DefaultMaxCellLen      = 2000
 
@@ -174,6 +174,15 @@ type column struct {
 // GBK or UTF-16), told apart by content. name is the file's name as the
 // user knows it; errors and origins use it. The caller closes the Reader.
 func Open(name string, r io.ReaderAt, size int64, kind plan.RegisterKind, opts Options) (rd *Reader, err error) {
+	defer func() {
+		recoverPanic(name, &err)
+		if err != nil && rd != nil {
+			if rd.wb != nil {
+				rd.wb.close()
+			}
+			rd = nil
+		}
+	}()
 	if !kind.Valid() {
 		return nil, plan.Errorf(plan.EINVALID, "没有“%s”这种台账；可导入的有：%s", kind, kindList())
 	}
@@ -211,9 +220,7 @@ func Open(name string, r io.ReaderAt, size int64, kind plan.RegisterKind, opts O
 			return nil, err
 		}
 		rd.unit = "rows"
-		if err = rd.findSheet(mapping); err != nil {
-			rd.wb.close()
-		}
+		err = rd.findSheet(mapping)
 	case strings.HasPrefix(string(magic), "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"):
 		return nil, userErrorf(name, "", 0, "", "是旧版 .xls 文件或加密的工作簿，请在 Excel 中另存为不加密的 .xlsx 文件后再导入")
 	case ext == ".xlsx" || ext == ".xlsm" || ext == ".xls" || ext == ".et" || ext == ".docx" || ext == ".pdf" || !looksLikeText(magic):
@@ -281,7 +288,7 @@ func (rd *Reader) findSheet(mapping map[string]string) error {
 		src, err := rd.sheetSource(s, &cand.done)
 		if err == nil {
 			cand.src = src
-			cand.total = int64(src.scan.lastRow)
+			cand.total = int64(src.scan.rows)
 			err = cand.readHeader(src, mapping)
 		}
 		if err != nil {
@@ -328,10 +335,8 @@ func (rd *Reader) adopt(c *Reader) {
 }
 
 func (rd *Reader) sheetSource(s wbSheet, done *atomic.Int64) (*xlsxSheet, error) {
-	sc, err := rd.wb.scanSheet(s.part, 64*rd.opts.MaxRows)
+	sc, err := rd.wb.scanSheet(s.part)
 	switch {
-	case err == errSheetTooLarge:
-		return nil, userErrorf(rd.file, s.name, 0, "", "过大（内容延伸到很远的行列），请删去表格之外的行列后再导入")
 	case errors.Is(err, errLongText):
 		return nil, userErrorf(rd.file, s.name, 0, "", "有单元格内容超过 %s，请检查后再导入", formatBytes(maxTokenBytes))
 	case err == errTooManyMerges:
