@@ -223,3 +223,32 @@ func TestParseMapping(t *testing.T) {
 		t.Errorf("labels as targets: %v %v", m, err)
 	}
 }
+
+func TestUnescapeOOXML(t *testing.T) {
+	for in, want := range map[string]string{
+		"甲_x000D_乙": "甲\r乙", "a_x005F_x000D_b": "a_x000D_b", "_x": "_x", "_x12": "_x12", "_xZZZZ_": "_xZZZZ_", "无": "无",
+	} {
+		if got := unescapeOOXML(in); got != want {
+			t.Errorf("unescapeOOXML(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Shared strings: rich-text runs are joined, phonetic readings left out.
+func TestSharedStringsText(t *testing.T) {
+	sst := `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>甲</t></si>` +
+		`<si><r><rPr><b/></rPr><t>江西</t></r><r><t xml:space="preserve">乙 公司</t></r><rPh sb="0" eb="1"><t>ジャン</t></rPh></si>` +
+		`<si><t>a&amp;b_x000D_</t></si></sst>`
+	s, err := loadSharedStrings(strings.NewReader(sst), t.TempDir())
+	must(t, err)
+	defer s.close()
+	var got []string
+	for i := range s.n {
+		v, err := s.get(i)
+		must(t, err)
+		got = append(got, v)
+	}
+	if strings.Join(got, "|") != "甲|江西乙 公司|a&b\r" {
+		t.Errorf("%q", got)
+	}
+}
