@@ -253,7 +253,7 @@ func demoContracts(r *rand.Rand, firms []demoFirm) DemoList {
 			serial++
 			seller := firms[r.IntN(len(firms))]
 			b := buyers[r.IntN(len(buyers))]
-			amount := float64(30+r.IntN(600)) + float64(r.IntN(100))/100
+			amount := float64(30+r.IntN(1000)) + float64(r.IntN(100))/100
 			date := fmt.Sprintf("2022-%02d-%02d", month, 1+r.IntN(28))
 			rows = append(rows, []string{
 				fmt.Sprintf("2022360104%06d", serial), seller.name[len("江西"):] + "技术" + contractTypes[serial%5][len("技术"):] + "项目",
@@ -267,7 +267,7 @@ func demoContracts(r *rand.Rand, firms []demoFirm) DemoList {
 
 func demoPatents(r *rand.Rand, firms []demoFirm) DemoList {
 	var rows [][]string
-	for i := range 1150 {
+	for i := range 1400 {
 		f := firms[r.IntN(len(firms))]
 		year := 2012 + r.IntN(11)
 		granted := fmt.Sprintf("%d-%02d-%02d", year, 1+r.IntN(12), 1+r.IntN(28))
@@ -284,8 +284,8 @@ func demoPatents(r *rand.Rand, firms []demoFirm) DemoList {
 			holders += "；南昌大学"
 		}
 		status, lapsed := "有效", ""
-		if i%19 == 3 {
-			status, lapsed = "未缴年费专利权终止", fmt.Sprintf("2021-%02d-%02d", 1+r.IntN(12), 1+r.IntN(28))
+		if i%19 == 3 && year < 2021 { // lapsed for unpaid fees a year or two after grant
+			status, lapsed = "未缴年费专利权终止", fmt.Sprintf("%d-%02d-%02d", year+1+r.IntN(2), 1+r.IntN(12), 1+r.IntN(28))
 		}
 		rows = append(rows, []string{number, f.name[len("江西"):] + "的一种装置及方法", kind, holders, granted, lapsed, status})
 	}

@@ -294,6 +294,10 @@ func computedValues(ctx context.Context, q queryer, doc *plan.Document, r *plan.
 	if len(dates) == 0 || dates[len(dates)-1] != r.AsOf {
 		dates = append(dates, r.AsOf)
 	}
+	places := map[int64]int{}
+	for _, g := range doc.Goals {
+		places[g.ID] = plan.GoalPlaces(g)
+	}
 	var out []plan.Computed
 	for _, d := range dates {
 		actuals, err := DefinitionValues(ctx, q, bindings, doc.Year, d)
@@ -301,11 +305,25 @@ func computedValues(ctx context.Context, q queryer, doc *plan.Document, r *plan.
 			return nil, err
 		}
 		for _, a := range actuals {
+			// Figures are kept to the goal's precision (2.4323亿元, 27.35件),
+			// as every page and the bulletin show them.
+			p := places[a.GoalID]
+			for i := range a.Units {
+				a.Units[i].Value = a.Units[i].Value.Round(p)
+			}
 			out = append(out, plan.Computed{
 				GoalID: a.GoalID, AsOf: a.AsOf, Definition: a.Definition.Describe(),
-				Total: a.Total, Previous: a.Previous, PreviousYear: a.PreviousYear, Units: a.Units,
+				Total: roundPtr(a.Total, p), Previous: roundPtr(a.Previous, p), PreviousYear: a.PreviousYear, Units: a.Units,
 			})
 		}
 	}
 	return out, nil
+}
+
+func roundPtr(d *plan.Decimal, places int) *plan.Decimal {
+	if d == nil {
+		return nil
+	}
+	r := d.Round(places)
+	return &r
 }
