@@ -10,9 +10,8 @@ import (
 	"kechuang/internal/plan"
 )
 
-// DemoPrefix starts the file name of every generated demo list, so that the
-// pages showing their records can say they are demo data (演示数据).
-const DemoPrefix = "演示数据-"
+// DemoPrefix starts the file name of every generated demo list.
+const DemoPrefix = plan.DemoFilePrefix
 
 // DemoList is one generated register list: a CSV file as a bureau receives
 // it, to be read and imported like any other.

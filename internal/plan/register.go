@@ -11,6 +11,11 @@ import "strings"
 // Money is exact: Decimal in 万元 (the unit lists use most; a national sum
 // in 万元 stays far inside Decimal's range).
 
+// DemoFilePrefix starts the file name of every generated demo list, so
+// that the pages showing figures computed from them say they are demo data
+// (演示数据).
+const DemoFilePrefix = "演示数据-"
+
 // RegisterKind names a register.
 type RegisterKind string
 

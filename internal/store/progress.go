@@ -51,10 +51,11 @@ type ProgressSource struct {
 	Units       []plan.Unit           `json:"units"`
 	Allocations []plan.Allocation     `json:"allocations"`
 	Settings    plan.ProgressSettings `json:"settings"`
-	Values      []plan.UnitValue      `json:"values"`   // oldest first
-	Computed    []plan.Computed       `json:"computed"` // bound goals from registers, at this and earlier rounds' dates
-	Reports     []plan.TaskReport     `json:"reports"`  // newest first
-	Forms       []FormSummary         `json:"forms"`    // the round's
+	Values      []plan.UnitValue      `json:"values"`    // oldest first
+	Computed    []plan.Computed       `json:"computed"`  // bound goals from registers, at this and earlier rounds' dates
+	DemoData    bool                  `json:"demo_data"` // the registers hold generated demo lists (演示数据)
+	Reports     []plan.TaskReport     `json:"reports"`   // newest first
+	Forms       []FormSummary         `json:"forms"`     // the round's
 }
 
 // Frozen says which issue of a closed round's figures a source is: 1 when
@@ -150,6 +151,12 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	}
 	if src.Computed, err = computedValues(ctx, q, src.Doc, round); err != nil {
 		return nil, err
+	}
+	if len(src.Computed) > 0 {
+		if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM import_batches WHERE file_name LIKE $1)`,
+			plan.DemoFilePrefix+"%").Scan(&src.DemoData); err != nil {
+			return nil, wrap(err, "look for demo registers")
+		}
 	}
 	if src.Reports, err = taskReports(ctx, q, round); err != nil {
 		return nil, err
