@@ -14,6 +14,7 @@ import (
 
 	"kechuang/examples"
 	"kechuang/internal/plan"
+	"kechuang/internal/progress"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
 )
@@ -279,4 +280,46 @@ func TestDemoInstancesStartedTogether(t *testing.T) {
 			t.Errorf("the printed demo password: %v", err)
 		}
 	})
+}
+
+// TestDemoRegistersFeedTheGoals: on first start the demo's registers give
+// five of the six goals a computed figure as of the July round, and
+// R&D/GDP shows 2021's figure as 上年 beside its 不可评估 for 2022.
+func TestDemoRegistersFeedTheGoals(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, storetest.SQLiteDSN(t))
+	if _, err := loadDemo(ctx, s, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	plans, _ := s.Plans(ctx)
+	d, err := progress.Load(ctx, s, plans[0].ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	computed := 0
+	for _, c := range d.Overview.Cards {
+		if c.Computed == nil {
+			t.Errorf("%s is not computed from registers", c.Goal.Indicator)
+			continue
+		}
+		if c.Actual != nil {
+			computed++
+		}
+		if c.Goal.Kind == plan.KindRatio {
+			if c.Actual != nil || c.Computed.Previous == nil || c.Computed.Previous.String() != "0.54" || c.Computed.PreviousYear != 2021 {
+				t.Errorf("R&D/GDP: actual %v, 上年 %v (%d); want none, 0.54 (2021)", c.Actual, c.Computed.Previous, c.Computed.PreviousYear)
+			}
+		}
+	}
+	if computed != 5 {
+		t.Errorf("%d goal cards show computed figures, want 5", computed)
+	}
+	// Each sub-district has its part of the split goals.
+	for _, row := range d.Overview.Rows {
+		for _, c := range row.Cells {
+			if c.Actual == nil || !c.Computed {
+				t.Errorf("%s: a cell without a computed figure", row.Unit.Label())
+			}
+		}
+	}
 }

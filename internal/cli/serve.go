@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,8 +15,10 @@ import (
 
 	"kechuang/examples"
 	"kechuang/internal/auth"
+	"kechuang/internal/metrics"
 	"kechuang/internal/notify"
 	"kechuang/internal/plan"
+	"kechuang/internal/register"
 	"kechuang/internal/store"
 	"kechuang/internal/web"
 )
@@ -48,8 +53,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		log.Warn("数据库中还没有用户；请先创建管理员：echo '密码' | kechuang user add admin --role admin --password-stdin")
 	}
 
+	reg := metrics.New()
 	notifier := notify.New(s, log)
-	srv, err := web.New(s, log, web.Options{SecureCookies: *secure, Version: Version, Reminder: notifier, Chromium: findChromium(e.getenv)})
+	notifier.Instrument(reg)
+	srv, err := web.New(s, log, web.Options{SecureCookies: *secure, Version: Version, Reminder: notifier, Chromium: findChromium(e.getenv), Metrics: reg})
 	if err != nil {
 		return err
 	}
@@ -150,6 +157,9 @@ func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) (string, er
 		if err != nil {
 			return "", err
 		}
+		if err := loadDemoRegisters(ctx, s); err != nil {
+			return "", err
+		}
 	}
 	password := demoPassword()
 	hash, err := auth.HashPassword(password)
@@ -180,6 +190,25 @@ func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) (string, er
 		}
 	}
 	return password, nil
+}
+
+// loadDemoRegisters reads the generated demo lists (examples.DemoRegisters)
+// and imports them as a bureau would its own: the same reader, the same
+// all-or-nothing import.
+func loadDemoRegisters(ctx context.Context, s *store.Store) error {
+	for _, l := range examples.DemoRegisters() {
+		rd, err := register.Open(l.Name, bytes.NewReader(l.Data), int64(len(l.Data)), l.Kind, register.Options{})
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(l.Data)
+		_, err = s.ImportRegister(ctx, store.ImportMeta{Kind: l.Kind, File: l.Name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(l.Data))}, rd.Rows(), nil, nil)
+		rd.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", l.Name, err)
+		}
+	}
+	return nil
 }
 
 // demoPassword is easy to read aloud (no 0/O, 1/l) and passes the password rule.

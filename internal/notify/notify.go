@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"kechuang/internal/metrics"
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
 )
@@ -40,6 +41,25 @@ type Notifier struct {
 
 	client    *http.Client
 	tlsConfig *tls.Config // base TLS configuration for SMTP; nil: the system's roots
+
+	sent, failed *metrics.Counter // by channel; nil until Instrument
+}
+
+// Instrument counts the reminders sent and failed, by channel (app, email,
+// webhook), in reg.
+func (n *Notifier) Instrument(reg *metrics.Registry) {
+	n.sent = reg.NewCounter("kechuang_reminders_sent_total", "Reminders (催报) sent, by channel.", "channel")
+	n.failed = reg.NewCounter("kechuang_reminder_failures_total", "Reminders (催报) that failed, by channel.", "channel")
+}
+
+// count records a send on a channel, failed when err is not nil.
+func (n *Notifier) count(channel string, err error) {
+	switch {
+	case err != nil && n.failed != nil:
+		n.failed.Inc(channel)
+	case err == nil && n.sent != nil:
+		n.sent.Inc(channel)
+	}
 }
 
 // New returns a notifier sending through the settings saved in st.
@@ -121,7 +141,9 @@ func (n *Notifier) Remind(ctx context.Context, roundID int64, unitIDs []int64, k
 		}
 		reminded = append(reminded, p)
 		text := unitMessage(kind, p, settings.FormLink(p.FormPublicID))
-		if err := n.store.AddNotification(ctx, p.UnitID, roundID, text); err != nil {
+		err = n.store.AddNotification(ctx, p.UnitID, roundID, text)
+		n.count("app", err)
+		if err != nil {
 			return len(reminded), errors.Join(err, sendError(failures))
 		}
 		if !settings.SMTPOn() || len(p.Emails) == 0 {
@@ -132,6 +154,7 @@ func (n *Notifier) Remind(ctx context.Context, roundID int64, unitIDs []int64, k
 			continue
 		}
 		err = sendMail(ctx, settings, n.tlsConfig, p.Emails, mailSubject(p), text+msgMailFooter, now)
+		n.count("email", err)
 		if err != nil {
 			n.log.Warn("reminder e-mail failed", "round", roundID, "unit", p.UnitName, "err", err)
 			failures = append(failures, fmt.Sprintf(msgChannelError, fmt.Sprintf(msgMailUnit, msgMail, p.UnitName), describe(err)))
@@ -144,7 +167,9 @@ func (n *Notifier) Remind(ctx context.Context, roundID int64, unitIDs []int64, k
 	}
 	if settings.WebhookOn() {
 		for _, text := range groupMessages(kind, reminded, settings.BaseURL) {
-			if err := postWebhook(ctx, n.client, settings, text, now); err != nil {
+			err := postWebhook(ctx, n.client, settings, text, now)
+			n.count("webhook", err)
+			if err != nil {
 				n.log.Warn("reminder webhook failed", "round", roundID, "kind", settings.WebhookKind, "err", err)
 				failures = append(failures, fmt.Sprintf(msgChannelError, settings.WebhookLabel(), describe(err)))
 				break

@@ -166,6 +166,25 @@ func (d Decimal) Cmp(e Decimal) int {
 	return 0
 }
 
+// Round rounds d to places decimals (0 to 6), half away from zero.
+func (d Decimal) Round(places int) Decimal {
+	if places >= decimalScale || places < 0 {
+		return d
+	}
+	step := int64(1)
+	for range decimalScale - places {
+		step *= 10
+	}
+	q, r := d.micros/step, d.micros%step
+	switch {
+	case r*2 >= step:
+		q++
+	case r*2 <= -step:
+		q--
+	}
+	return Decimal{micros: q * step}
+}
+
 // Float64 returns an approximation for ratios and charts, never for sums.
 func (d Decimal) Float64() float64 { return float64(d.micros) / decimalUnit }
 

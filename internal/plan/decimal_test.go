@@ -122,3 +122,18 @@ func TestFormatTarget(t *testing.T) {
 		}
 	}
 }
+
+func TestRound(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		places int
+		want   string
+	}{
+		{"2.432322", 4, "2.4323"}, {"2.43235", 4, "2.4324"}, {"23.900054", 2, "23.9"}, {"0.545", 2, "0.55"},
+		{"-0.545", 2, "-0.55"}, {"7", 0, "7"}, {"6.5", 0, "7"}, {"1.234567", 6, "1.234567"}, {"0.000005", 5, "0.00001"},
+	} {
+		if got := MustDecimal(tt.in).Round(tt.places).String(); got != tt.want {
+			t.Errorf("%s to %d places = %s, want %s", tt.in, tt.places, got, tt.want)
+		}
+	}
+}

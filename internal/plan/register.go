@@ -1,5 +1,7 @@
 package plan
 
+import "strings"
+
 // Registers (台账) are the lists the bureau receives or keeps: the third way
 // data enters kechuang, beside the notice and units' reports. A record
 // keeps the list and row it came from (Origin) so that every figure computed
@@ -8,6 +10,11 @@ package plan
 // Dates are civil dates "YYYY-MM-DD" (Asia/Shanghai), "" when not given.
 // Money is exact: Decimal in 万元 (the unit lists use most; a national sum
 // in 万元 stays far inside Decimal's range).
+
+// DemoFilePrefix starts the file name of every generated demo list, so
+// that the pages showing figures computed from them say they are demo data
+// (演示数据).
+const DemoFilePrefix = "演示数据-"
 
 // RegisterKind names a register.
 type RegisterKind string
@@ -113,6 +120,7 @@ type SMERecord struct {
 	Batch   string `json:"batch,omitempty"`
 	Date    string `json:"date"`              // 入库/公示日期
 	Revoked string `json:"revoked,omitempty"` // 撤销日期
+	Status  string `json:"status,omitempty"`  // 状态 as written (已撤销 …), kept even without a 撤销日期
 	Area    string `json:"area,omitempty"`
 	UnitID  int64  `json:"unit_id,omitempty"` // attributed by the store; 0 = 待归属
 	Origin  Origin `json:"origin"`
@@ -128,6 +136,7 @@ type HighTechCert struct {
 	Issued    string `json:"issued"`
 	Expires   string `json:"expires"`
 	Cancelled string `json:"cancelled,omitempty"`
+	Status    string `json:"status,omitempty"` // 状态 as written (已取消 …), kept even without a 取消日期
 	Area      string `json:"area,omitempty"`
 	UnitID    int64  `json:"unit_id,omitempty"` // attributed by the store; 0 = 待归属
 	Origin    Origin `json:"origin"`
@@ -174,7 +183,10 @@ type PatentHolder struct {
 	UnitID   int64  `json:"unit_id,omitempty"` // attributed by the store; 0 = none
 }
 
-// Patent is a granted patent, keyed by its number.
+// Patent is a granted patent, keyed by its number (ZL202210123456.7).
+// Lists often give a 法律状态 (未缴年费专利权终止 …) without the date it
+// lapsed: Lapsed is then "" and Status says it; PatentLapsedStatus tells
+// such a status apart, and definitions decide what an undated lapse means.
 type Patent struct {
 	Number  string         `json:"number"`
 	Title   string         `json:"title"`
@@ -184,6 +196,23 @@ type Patent struct {
 	Lapsed  string         `json:"lapsed,omitempty"` // 失效日期
 	Status  string         `json:"status,omitempty"` // 法律状态 as written
 	Origin  Origin         `json:"origin"`
+}
+
+// PatentLapsedStatus reports whether a 法律状态 as written says the patent
+// is no longer in force: 失效, 权利终止, 未缴年费专利权终止, 期限届满, 放弃,
+// 无效 (but not 有效, 部分无效, or a status of an application).
+func PatentLapsedStatus(status string) bool {
+	s := strings.Join(strings.Fields(status), "")
+	switch {
+	case s == "" || s == "有效" || strings.Contains(s, "部分无效") || strings.Contains(s, "维持"):
+		return false
+	}
+	for _, w := range []string{"失效", "终止", "届满", "放弃", "无效", "撤销"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // Platform levels, lowest first.
@@ -238,6 +267,7 @@ type RegisterRow struct {
 	Record   any          // nil when Problems is not empty
 	Problems []RowProblem // the row is rejected
 	Warnings []RowProblem // the row is kept (e.g. a USCC whose check character fails)
+	Cells    []string     // the row's cells as read, one per column, to give rejected rows back
 }
 
 // RowProblem is what is wrong with one cell of a row: the column as the

@@ -308,6 +308,16 @@ func Precision(unit string) int {
 	return 4
 }
 
+// GoalPlaces is how many decimals a goal's figure is shown and computed
+// to: its unit's precision, and two for ratios and per-capita figures
+// (0.54%, 27.35件/万人).
+func GoalPlaces(g DocGoal) int {
+	if g.Kind == KindRatio || g.Kind == KindPerCapita || g.Unit == "%" {
+		return 2
+	}
+	return Precision(g.Unit)
+}
+
 // places counts the decimal places of d.
 func (d Decimal) places() int {
 	s := d.String()

@@ -83,6 +83,9 @@ func (d *Data) Bulletin(showRanking bool, today time.Time) (*report.Bulletin, er
 		b.Title += fmt.Sprintf("（第%d版）", d.Frozen.Issue)
 		para(report.LevelBody, "（本轮调度经重新打开更正后再次结束，本通报为第%d版，替代此前印发的版本。）", d.Frozen.Issue)
 	}
+	if d.DemoData {
+		para(report.LevelBody, "（演示数据：本通报中由台账计算的指标来自系统生成的演示台账，不是真实数据。）")
+	}
 	para(report.LevelBody, "为推动%s各项目标任务落实，近期开展了%s（数据截至%s），现将有关情况通报如下。", ref, rd.Label, report.FormatDate(rd.AsOf))
 
 	para(report.LevelHeading1, "一、总体情况")

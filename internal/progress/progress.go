@@ -22,6 +22,7 @@ type Data struct {
 	Round       *plan.Round                 // the round judged; nil when the plan has no opened round
 	Rounds      []*plan.Round
 	Frozen      *store.Frozen // the issue of a closed round's figures; nil when computed live
+	DemoData    bool          // figures come from generated demo registers (演示数据)
 	Overview    *plan.Overview
 	Settings    plan.ProgressSettings
 	TaskStatus  map[int64]plan.TaskStatus
@@ -57,7 +58,7 @@ func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, e
 
 // compute puts the overview and the task picture together from a source.
 func compute(src *store.ProgressSource) (*Data, error) {
-	d := &Data{Doc: src.Doc, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, Settings: src.Settings,
+	d := &Data{Doc: src.Doc, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
 		Bindings: map[int64]store.GoalBinding{}}
 	for _, b := range src.Bindings {
 		d.Bindings[b.GoalID] = b

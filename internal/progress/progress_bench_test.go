@@ -28,6 +28,19 @@ var province struct {
 	err    error
 }
 
+// TestMain removes the province database the benchmarks seeded (about
+// 30 MB) when the run ends.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if province.store != nil {
+		province.store.Close()
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(province.path + suffix)
+		}
+	}
+	os.Exit(code)
+}
+
 func seedProvince(b *testing.B) {
 	b.Helper()
 	province.once.Do(func() {

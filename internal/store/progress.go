@@ -52,10 +52,11 @@ type ProgressSource struct {
 	Units       []plan.Unit           `json:"units"`
 	Allocations []plan.Allocation     `json:"allocations"`
 	Settings    plan.ProgressSettings `json:"settings"`
-	Values      []plan.UnitValue      `json:"values"`   // oldest first
-	Computed    []plan.Computed       `json:"computed"` // bound goals from registers, at this and earlier rounds' dates
-	Reports     []plan.TaskReport     `json:"reports"`  // newest first
-	Forms       []FormSummary         `json:"forms"`    // the round's
+	Values      []plan.UnitValue      `json:"values"`    // oldest first
+	Computed    []plan.Computed       `json:"computed"`  // bound goals from registers, at this and earlier rounds' dates
+	DemoData    bool                  `json:"demo_data"` // the registers hold generated demo lists (演示数据)
+	Reports     []plan.TaskReport     `json:"reports"`   // newest first
+	Forms       []FormSummary         `json:"forms"`     // the round's
 }
 
 // Frozen says which issue of a closed round's figures a source is: 1 when
@@ -154,6 +155,12 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	}
 	if src.Computed, err = computedValues(ctx, q, src.Doc, round); err != nil {
 		return nil, err
+	}
+	if len(src.Computed) > 0 {
+		if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM import_batches WHERE file_name LIKE $1)`,
+			plan.DemoFilePrefix+"%").Scan(&src.DemoData); err != nil {
+			return nil, wrap(err, "look for demo registers")
+		}
 	}
 	if src.Reports, err = taskReports(ctx, q, round); err != nil {
 		return nil, err
@@ -298,6 +305,10 @@ func computedValues(ctx context.Context, q queryer, doc *plan.Document, r *plan.
 	if len(dates) == 0 || dates[len(dates)-1] != r.AsOf {
 		dates = append(dates, r.AsOf)
 	}
+	places := map[int64]int{}
+	for _, g := range doc.Goals {
+		places[g.ID] = plan.GoalPlaces(g)
+	}
 	var out []plan.Computed
 	for _, d := range dates {
 		actuals, err := DefinitionValues(ctx, q, bindings, doc.Year, d)
@@ -305,11 +316,25 @@ func computedValues(ctx context.Context, q queryer, doc *plan.Document, r *plan.
 			return nil, err
 		}
 		for _, a := range actuals {
+			// Figures are kept to the goal's precision (2.4323亿元, 27.35件),
+			// as every page and the bulletin show them.
+			p := places[a.GoalID]
+			for i := range a.Units {
+				a.Units[i].Value = a.Units[i].Value.Round(p)
+			}
 			out = append(out, plan.Computed{
 				GoalID: a.GoalID, AsOf: a.AsOf, Definition: a.Definition.Describe(),
-				Total: a.Total, Previous: a.Previous, PreviousYear: a.PreviousYear, Units: a.Units,
+				Total: roundPtr(a.Total, p), Previous: roundPtr(a.Previous, p), PreviousYear: a.PreviousYear, Units: a.Units,
 			})
 		}
 	}
 	return out, nil
+}
+
+func roundPtr(d *plan.Decimal, places int) *plan.Decimal {
+	if d == nil {
+		return nil
+	}
+	r := d.Round(places)
+	return &r
 }

@@ -186,11 +186,9 @@ func (s *Store) TaskListCounts(ctx context.Context, asOf string, unitID int64) (
 }
 
 // Demo reports whether the batch is demonstration data (演示数据): the
-// demo's lists are named so, and every page that shows them says so.
-func (b ImportBatch) Demo() bool { return strings.HasPrefix(b.File, DemoFilePrefix) }
-
-// DemoFilePrefix starts the file name of every demonstration list.
-const DemoFilePrefix = "演示数据"
+// demo's lists are named so (plan.DemoFilePrefix), and every page that
+// shows them says so.
+func (b ImportBatch) Demo() bool { return strings.HasPrefix(b.File, plan.DemoFilePrefix) }
 
 // RegisterSummary is a register at a glance: how many records it holds,
 // how many of them wait for a unit (待归属), its latest imports.

@@ -381,3 +381,31 @@ func addVersion(ctx context.Context, tx *sql.Tx, f *plan.Form, by *auth.User, co
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, f.ID, f.Version, string(f.State), string(snap), userID, username, comment, now)
 	return wrap(err, "keep version %d of form %s", f.Version, f.PublicID)
 }
+
+// FormStateCount is how many forms of an open round stand in a state.
+type FormStateCount struct {
+	RoundID int64
+	Label   string
+	State   plan.FormState
+	Forms   int
+}
+
+// OpenRoundFormCounts counts the forms of every open round by state: how
+// reporting is going, for monitoring.
+func (s *Store) OpenRoundFormCounts(ctx context.Context) ([]FormStateCount, error) {
+	var out []FormStateCount
+	err := eachRow(ctx, s.read, `
+		SELECT r.id, r.label, f.state, COUNT(*) FROM forms f JOIN rounds r ON r.id = f.round_id
+		WHERE r.state = $1 GROUP BY r.id, r.label, f.state ORDER BY r.id, f.state`, func(rows *sql.Rows) error {
+		var c FormStateCount
+		if err := rows.Scan(&c.RoundID, &c.Label, &c.State, &c.Forms); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	}, string(plan.RoundOpen))
+	if err != nil {
+		return nil, wrap(err, "count the forms of open rounds")
+	}
+	return out, nil
+}

@@ -153,3 +153,12 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (s *Store) nowUTC() time.Time {
 	return s.now().UTC().Truncate(time.Microsecond)
 }
+
+// PoolStats are the connection pools' figures for monitoring: "write" and
+// "read" on SQLite, one "pool" on PostgreSQL.
+func (s *Store) PoolStats() map[string]sql.DBStats {
+	if s.read == s.write {
+		return map[string]sql.DBStats{"pool": s.write.Stats()}
+	}
+	return map[string]sql.DBStats{"write": s.write.Stats(), "read": s.read.Stats()}
+}

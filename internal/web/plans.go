@@ -67,6 +67,7 @@ type planView struct {
 	RowsByTask     map[string][]string
 	AsOf           string                       // the data date of the actuals: the latest opened round's
 	TaskStatus     map[int64]plan.TaskStatus    // as of that round
+	DemoData       bool                         // figures come from generated demo registers
 	Actuals        map[int64]string             // goal ID → its actual from approved reports
 	UnitActuals    map[string]map[string]string // split-table unit name → column → actual
 	Bindings       map[int64]store.GoalBinding  // goals computed from registers
@@ -150,6 +151,7 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 		Links:          links,
 		RowsByTask:     map[string][]string{},
 		TaskStatus:     d.TaskStatus,
+		DemoData:       d.DemoData,
 	}
 	for _, row := range doc.TaskTable {
 		v.RowsByTask[row.MapsToTask] = append(v.RowsByTask[row.MapsToTask], row.Number)

@@ -16,6 +16,7 @@ func (s *Server) routes() []route {
 	return []route{
 		{"GET", "/static/", public, http.StripPrefix("/static/", http.FileServerFS(staticFS())).ServeHTTP},
 		{"GET", "/healthz", public, s.healthz},
+		{"GET", "/metrics", admin, s.metricsPage},
 		{"GET", "/login", public, s.loginPage},
 		{"POST", "/login", public, s.login},
 		{"POST", "/logout", view, s.logout},

@@ -50,6 +50,7 @@ var wantPerm = map[string]auth.Perm{
 	"POST /rounds/{round}/open":                      auth.PermAdmin,
 	"POST /rounds/{round}/close":                     auth.PermAdmin,
 	"POST /rounds/{round}/reopen":                    auth.PermAdmin,
+	"GET /metrics":                                   auth.PermAdmin,
 	"POST /rounds/{round}/remind":                    auth.PermAdmin,
 	"GET /rounds/{round}/bulletin":                   auth.PermView,
 	"GET /rounds/{round}/bulletin/{format}":          auth.PermView,

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"kechuang/internal/auth"
+	"kechuang/internal/metrics"
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
 )
@@ -42,6 +43,9 @@ type Options struct {
 	// Now is the clock that decides what is overdue and what a new round
 	// proposes; time.Now unless set.
 	Now func() time.Time
+	// Metrics is where requests are counted and /metrics reads from; a new
+	// registry unless set (the notifier's reminders share the process's).
+	Metrics *metrics.Registry
 }
 
 // Reminder sends reminders for a round: to the given units, or to every
@@ -53,10 +57,12 @@ type Reminder interface {
 
 // Server holds what the handlers need.
 type Server struct {
-	store *store.Store
-	log   *slog.Logger
-	opts  Options
-	pages *pages
+	store    *store.Store
+	log      *slog.Logger
+	opts     Options
+	pages    *pages
+	requests *metrics.Counter
+	latency  *metrics.Histogram
 }
 
 // New parses the templates (a broken template fails here, not in a request)
@@ -72,7 +78,12 @@ func New(st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{store: st, log: log, opts: opts, pages: p}, nil
+	if opts.Metrics == nil {
+		opts.Metrics = metrics.New()
+	}
+	s := &Server{store: st, log: log, opts: opts, pages: p}
+	s.instrument(opts.Metrics)
+	return s, nil
 }
 
 // route is one entry of the routing table: a method and pattern for
@@ -91,9 +102,9 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		key := rt.method + " " + rt.pattern
-		mux.Handle(key, s.authorize(rt.perm, bodyLimit(key), rt.handler))
+		mux.Handle(key, s.measure(key, s.authorize(rt.perm, bodyLimit(key), rt.handler)))
 	}
-	mux.HandleFunc("/", s.notFound)
+	mux.Handle("/", s.measure("other", http.HandlerFunc(s.notFound)))
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, plan.Errorf(plan.EFORBIDDEN, "跨站请求被拒绝：请从本系统页面提交。"))
@@ -306,7 +317,14 @@ func status(code string) int {
 // are logged; users see a generic message.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := plan.ErrorCode(err)
-	if code == plan.EINTERNAL {
+	switch {
+	case code != plan.EINTERNAL:
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client gave up (closed the tab, timed out): nothing went
+		// wrong here, and nobody reads the answer.
+		s.log.Info("client gave up", "method", r.Method, "path", r.URL.Path)
+		return
+	default:
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if isAPI(r) {
