@@ -217,9 +217,9 @@ func (s *Store) ClaimUpload(ctx context.Context, id string, skipInvalid bool) (*
 
 // FinishUpload keeps what an import of the upload did: its result (nil
 // when the file could not be read), and the rejected rows' workbook read
-// from rejected (nil when none). An import that wrote nothing (importErr,
-// the refusal) leaves the upload staged, to be imported again — with
-// 跳过错误行, or after a new mapping.
+// from rejected (nil when none), and why it failed (importErr, nil when
+// it did not). An import that wrote nothing (no batch) leaves the upload
+// staged, to be imported again — with 跳过错误行, or after a new mapping.
 func (s *Store) FinishUpload(ctx context.Context, id string, res *ImportResult, importErr error, rejected io.Reader) error {
 	state, msg, result := UploadDone, "", ""
 	var batch int64
@@ -230,11 +230,11 @@ func (s *Store) FinishUpload(ctx context.Context, id string, res *ImportResult, 
 		}
 		batch, result = res.BatchID, string(b)
 	}
-	if importErr != nil || batch == 0 {
+	if batch == 0 {
 		state = UploadStaged
-		if importErr != nil {
-			msg = plan.ErrorMessage(importErr)
-		}
+	}
+	if importErr != nil {
+		msg = plan.ErrorMessage(importErr)
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM register_upload_parts WHERE upload_id = $1 AND part = $2`, id, PartRejected); err != nil {

@@ -119,6 +119,11 @@ func (s *Server) routes() []route {
 		{"GET", "/registers/{kind}", oversee, s.registerShow},
 		{"GET", "/registers/{kind}/unattributed", oversee, s.unattributedList},
 		{"POST", "/registers/{kind}/unattributed", admin, s.attributionSet},
+		{"POST", "/registers/{kind}/uploads", admin, s.uploadCreate},
+		{"GET", "/registers/{kind}/uploads/{upload}", admin, s.uploadShow},
+		{"POST", "/registers/{kind}/uploads/{upload}/mapping", admin, s.uploadMapping},
+		{"POST", "/registers/{kind}/uploads/{upload}/import", admin, s.uploadImport},
+		{"GET", "/registers/{kind}/uploads/{upload}/rejected.xlsx", admin, s.uploadRejected},
 		{"GET", "/disputes", oversee, s.disputeList},
 		{"POST", "/disputes", report, s.disputeCreate},
 		{"POST", "/disputes/{dispute}/resolve", admin, s.disputeResolve},
@@ -184,6 +189,7 @@ var bodyLimits = map[string]int64{
 	"POST /plans/import/confirm":       4 * notice.DefaultMaxSize,
 	"POST /plans/{plan}/rows/import":   maxExcelUpload,
 	"POST /plans/{plan}/tables/import": maxExcelUpload,
+	"POST /registers/{kind}/uploads":   maxRegisterUpload,
 }
 
 // bodyLimit is the most a request to the route ("METHOD pattern") may send.
