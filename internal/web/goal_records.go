@@ -42,6 +42,11 @@ func (s *Server) recordsQuery(r *http.Request) (*recordsQuery, error) {
 	if _, err := plan.ParseAsOf(q.AsOf); err != nil {
 		return nil, err
 	}
+	// Without a unit, the district's records — or, for a viewer who sees
+	// one unit's only, that unit's.
+	if !q.Sight.All {
+		q.UnitID = q.Sight.Own
+	}
 	if v := r.URL.Query().Get("unit"); v != "" {
 		if q.UnitID, err = strconv.ParseInt(v, 10, 64); err != nil || q.UnitID < 0 {
 			return nil, plan.Errorf(plan.EINVALID, "单位编号“%s”有误", v)
