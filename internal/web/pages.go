@@ -83,6 +83,7 @@ var funcs = template.FuncMap{
 	"oversees":   func(u *auth.User) bool { return auth.Allowed(u, auth.PermOversee) },
 	"recordsURL": recordsURL,
 	"recordRef":  func(k plan.RegisterKind, id int64) store.RecordRef { return store.RecordRef{Kind: k, ID: id} },
+	"byteSize":   byteSize,
 	// whenText writes an RFC 3339 moment (as import batches keep it) in the
 	// district's time zone.
 	"whenText": func(s string) string {
