@@ -131,3 +131,30 @@ func (p *parser) findAttachmentList() {
 		}
 	}
 }
+
+// attachmentListTitle returns the title of the one attachment the body's
+// list names ("附件：8-12月科技型企业培育目标任务分解"), "" when it names
+// none or several.
+func (p *parser) attachmentListTitle() string {
+	title := ""
+	for i, r := range p.role {
+		if r != roleAttachList {
+			continue
+		}
+		s := p.lines[i].clean()
+		if m := attachmentListRe.FindStringIndex(key(s)); m != nil {
+			s = s[m[1]:]
+		}
+		if h, ok := parseHeading(s); ok {
+			s = h.rest
+		}
+		if s == "" {
+			continue
+		}
+		if title != "" {
+			return ""
+		}
+		title = s
+	}
+	return title
+}

@@ -20,6 +20,7 @@ const (
 	roleAttachList             // "附件：1. …" listing attachments at the end of the body
 	roleSignature              // the issuing office, the date, 抄送/印发 lines
 	rolePage                   // a page number left by extraction
+	roleMeta                   // the web page's metadata block and furniture
 )
 
 // parser holds the state of one parse.
@@ -34,6 +35,15 @@ type parser struct {
 	// regions are the names of the area the notice is for (青云谱区), to
 	// tell the total row of a split table.
 	regions []string
+	// meta holds the values of the web page's metadata block (meta.go);
+	// bareDate is the first date standing alone in it.
+	meta     map[metaField]string
+	bareDate string
+	// signedAt is the line of a signature found inside the text (a
+	// covering notice's, above its plan); aloneDate the first date that
+	// stands on a line of its own, when no office signs above it.
+	signedAt  int
+	aloneDate string
 }
 
 // note is a finding of the parser's own, kept with its line so that all
@@ -74,15 +84,20 @@ func parseLines(lines []line) (*plan.Document, error) {
 	// Offsets found in a line's key are used in the line itself, which needs
 	// both to be valid UTF-8 (an invalid byte would become a longer U+FFFD).
 	for i := range lines {
-		lines[i].text = strings.ToValidUTF8(lines[i].text, "\uFFFD")
-		for j, c := range lines[i].cells {
-			lines[i].cells[j] = strings.ToValidUTF8(c, "\uFFFD")
+		l := &lines[i]
+		l.text = repairText(strings.ToValidUTF8(l.text, "\uFFFD"))
+		for j, c := range l.cells {
+			l.cells[j] = repairText(strings.ToValidUTF8(c, "\uFFFD"))
 		}
-		lines[i].cleaned = cleanText(lines[i].text)
+		if l.cells == nil && strings.ContainsRune(l.text, '|') {
+			l.text, l.cells = pipeCells(l.text)
+		}
+		l.cleaned = cleanText(l.text)
 	}
 	p := &parser{
 		lines: lines,
 		role:  make([]role, len(lines)),
+		meta:  map[metaField]string{},
 		doc: &plan.Document{
 			Goals:               []plan.DocGoal{},
 			Sections:            []plan.DocSection{},
@@ -91,6 +106,7 @@ func parseLines(lines []line) (*plan.Document, error) {
 		},
 	}
 	p.findAttachments()
+	p.findMeta()
 	p.findSignature()
 	p.findTables()
 	p.labelTables()
@@ -103,7 +119,13 @@ func parseLines(lines []line) (*plan.Document, error) {
 
 	d := p.doc
 	if len(d.Goals) == 0 && len(d.Sections) == 0 && len(d.TaskTable) == 0 && len(d.DecompositionTables) == 0 {
-		return nil, ErrNoPlan
+		if d.Title == "" && d.DocNumber == "" {
+			return nil, ErrNoPlan
+		}
+		// A covering notice without its plan, or a page cut short: the
+		// header is worth keeping, the rest is to be entered by hand.
+		p.noteAt(0, plan.SeverityWarning, plan.FindingNotRead, "全文",
+			"只识别出文件头（标题、文号、发文机关、日期），没有识别出目标、任务、任务分解表或指标分解表：请对照原文补录")
 	}
 	slices.SortStableFunc(p.notes, func(a, b note) int { return cmp.Compare(a.line, b.line) })
 	d.Findings = make([]plan.Finding, 0, len(p.notes))
