@@ -21,6 +21,8 @@ func (p *parser) buildTables() {
 			p.buildTaskTable(t)
 		case splitTable:
 			p.buildSplitTable(t)
+		case goalTable:
+			p.buildGoalTable(t)
 		}
 	}
 }

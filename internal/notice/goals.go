@@ -20,7 +20,7 @@ import (
 // unitsOfMeasure are the units goals are stated in, longest first: the
 // pattern takes the first that matches.
 var unitsOfMeasure = []string{
-	"万平方米", "平方米", "个百分点", "百分点", "万人次", "人次", "万人", "亿元", "万元", "元",
+	"万平方米", "平方米", "个百分点", "百分点", "万人次", "人次", "万人", "亿元", "万元", "元", "万亩", "万公斤", "公斤", "万吨",
 	"人", "名", "家", "个", "件", "项", "所", "座", "户", "篇", "台", "套", "次", "场", "批",
 	"亩", "公顷", "公里", "千瓦", "吨", "倍", "%", "％", "‰",
 }
@@ -75,7 +75,11 @@ func (p *parser) readGoals(segs []seg) []plan.DocGoal {
 	for _, m := range figureRe.FindAllStringSubmatchIndex(k, -1) {
 		start, end := m[0], m[1]
 		c.advance(start)
-		if c.depth > 0 || !isGoalFigure(k, start, end, offs) {
+		if c.depth > 0 {
+			continue
+		}
+		share := isShare(k, m)
+		if !share && !isGoalFigure(k, start, end, offs) {
 			continue
 		}
 		cs := max(prevEnd, c.clause)
@@ -84,6 +88,9 @@ func (p *parser) readGoals(segs []seg) []plan.DocGoal {
 		}
 		segAt := segs[segIndex(offs, start)].at
 		g, ok := p.goal(text, k, m, cs, goals)
+		if ok && share {
+			g = shareGoal(g, text, k, m)
+		}
 		if !ok {
 			p.note(segAt, plan.SeverityInfo, plan.FindingNotRead, "“%s”没有指标名称，未作为目标", text[start:end])
 			continue
@@ -94,6 +101,28 @@ func (p *parser) readGoals(segs []seg) []plan.DocGoal {
 		prevEnd = end
 	}
 	return goals
+}
+
+// isShare reports whether figure m is the share of something that follows
+// it: "完成75%以上的确权登记".
+func isShare(k string, m []int) bool {
+	return strings.HasPrefix(k[m[1]:], "的") && strings.ContainsAny(k[m[6]:m[7]], "%％")
+}
+
+// shareGoal makes a share's goal: its indicator is the share of the thing
+// that follows the figure ("确权登记完成比例"), its text runs to it.
+func shareGoal(g plan.DocGoal, text, k string, m []int) plan.DocGoal {
+	from := m[1] + len("的")
+	to := clauseEnd(k, from)
+	what := text[from:to]
+	verb := g.Indicator
+	if utf8.RuneCountInString(verb) > 4 {
+		verb = ""
+	}
+	g.Indicator = what + verb + "比例"
+	g.Text = g.Text + text[m[1]:to]
+	g.Kind = plan.KindRatio
+	return g
 }
 
 // goalContext follows the text up to each figure, in order: the bracket

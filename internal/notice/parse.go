@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"kechuang/internal/plan"
 )
@@ -44,6 +45,14 @@ type parser struct {
 	// stands on a line of its own, when no office signs above it.
 	signedAt  int
 	aloneDate string
+	// taskSegs are the text of each task read, for the goals a notice
+	// without a goals part sets in its tasks.
+	taskSegs [][]seg
+	// cutAt is the last line when the text stops short, mid-sentence (a
+	// page copied in part), else -1.
+	cutAt int
+	// form is the task of a project form (form.go), if the notice is one.
+	form *formTask
 }
 
 // note is a finding of the parser's own, kept with its line so that all
@@ -107,6 +116,7 @@ func parseLines(lines []line) (*plan.Document, error) {
 	}
 	p.findAttachments()
 	p.findMeta()
+	p.cutAt = p.cutShort()
 	p.findSignature()
 	p.findTables()
 	p.labelTables()
@@ -116,6 +126,9 @@ func parseLines(lines []line) (*plan.Document, error) {
 	p.buildTables()
 	p.mapRows()
 	p.noteUnplaced()
+	if p.cutAt >= 0 && p.role[p.cutAt] == roleText {
+		p.note(p.cutAt, plan.SeverityInfo, plan.FindingNotRead, "文本在此中断（“…%s”），后面的内容没有读到：请确认粘贴的是通知全文", lastRunes(p.lines[p.cutAt].clean(), 12))
+	}
 
 	d := p.doc
 	if len(d.Goals) == 0 && len(d.Sections) == 0 && len(d.TaskTable) == 0 && len(d.DecompositionTables) == 0 {
@@ -134,6 +147,29 @@ func parseLines(lines []line) (*plan.Document, error) {
 	}
 	d.Findings = append(d.Findings, plan.Lint(d, nil)...)
 	return d, nil
+}
+
+// cutShort returns the last line of a text that stops mid-sentence, or -1:
+// its last line of text ends without a full stop or a closing bracket.
+func (p *parser) cutShort() int {
+	for i := len(p.lines) - 1; i >= 0; i-- {
+		l := p.lines[i]
+		if l.blank() || p.role[i] == roleMeta || isPageNumber(l.text) {
+			continue
+		}
+		if p.role[i] != roleText || l.cells != nil {
+			return -1
+		}
+		r, _ := utf8.DecodeLastRuneInString(l.clean())
+		if strings.ContainsRune("。！？；;!?）)”」》】", r) {
+			return -1
+		}
+		if h, ok := parseHeading(l.clean()); ok && utf8.RuneCountInString(h.rest) <= maxOwnTitle && !strings.ContainsAny(h.rest, "，,") {
+			return -1 // a heading ends no sentence
+		}
+		return i
+	}
+	return -1
 }
 
 // noteUnplaced reports the text in attachments that is neither a table, a
@@ -156,4 +192,10 @@ func (p *parser) noteUnplaced() {
 		}
 	}
 	flush()
+}
+
+// lastRunes returns the last n runes of s.
+func lastRunes(s string, n int) string {
+	r := []rune(s)
+	return string(r[max(0, len(r)-n):])
 }

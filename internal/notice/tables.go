@@ -21,6 +21,7 @@ type tableKind int
 const (
 	taskTable tableKind = iota + 1
 	splitTable
+	goalTable // an indicator table: 指标内容, 指标值 (form.go)
 )
 
 // table is a table as found, before its cells are read into the document.
@@ -33,8 +34,9 @@ type table struct {
 	label   string // the attachment it is: "附件1"
 	rows    []rawRow
 	notes   []note   // findings about its lines, kept if it is a table
-	cols    taskCols // task table
-	unitCol int      // split table: the column naming the unit
+	cols    taskCols  // task table
+	unitCol int       // split table: the column naming the unit
+	goals   []goalRow // goal table
 }
 
 // rawRow is a table row with its cells as written; cells of continuation
@@ -146,6 +148,12 @@ func (p *parser) findTables() {
 			t = p.flatSplitTable(i)
 		}
 		if t == nil {
+			t = p.flatGoalTable(i)
+		}
+		if t == nil {
+			if p.form == nil {
+				p.findForm(i)
+			}
 			continue
 		}
 		p.tables = append(p.tables, t)

@@ -137,6 +137,10 @@ func splitUnits(s string) unitList {
 			}
 		}
 		name := strings.TrimSpace(s[t.start:t.end])
+		if a, b, ok := splitAnd(name); ok {
+			out.names = append(out.names, a)
+			name = b
+		}
 		k := key(name)
 		for _, m := range leadMarks {
 			if strings.HasSuffix(k, m) {
@@ -154,6 +158,10 @@ func splitUnits(s string) unitList {
 	}
 	return out
 }
+
+// dutyRe matches how the units besides the lead are told to act, after
+// their names: "…按职责分工", "…根据各自职责", "…分别".
+var dutyRe = regexp.MustCompile(`(?:按照|按|根据|依据)?(?:各自)?(?:职责分工|职能职责|职责)$|分别$`)
 
 // leadPhraseRe matches "（区科工局牵头，各街道、镇配合）" style units.
 var leadPhraseRe = regexp.MustCompile(`^(.+?)牵头(?:[，,；;]\s*(.+?)(?:配合|参与|协助|协办|负责|落实)?)?$`)
@@ -184,7 +192,11 @@ func extractUnits(text string) (string, []unitSpec) {
 			m := leadPhraseRe.FindStringSubmatchIndex(innerKey)
 			specs = append(specs, unitSpec{kind: specLead, label: "牵头", raw: inner[m[2]:m[3]]})
 			if m[4] >= 0 {
-				specs = append(specs, unitSpec{kind: specResp, label: "配合", raw: inner[m[4]:m[5]]})
+				raw := inner[m[4]:m[5]]
+				if d := dutyRe.FindStringIndex(key(raw)); d != nil {
+					raw = raw[:d[0]]
+				}
+				specs = append(specs, unitSpec{kind: specResp, label: "配合", raw: raw})
 			}
 		default:
 			b.WriteString(text[i:next])
@@ -240,4 +252,18 @@ func parenLen(s string, i int) int {
 	}
 	_, n := utf8.DecodeRuneInString(s[i:])
 	return n
+}
+
+// unitEndRe matches how the name of a unit or a group of units ends.
+var unitEndRe = regexp.MustCompile(`(?:部门|单位|政府|机构|局|委|办|院|会|中心|公司|街道|乡镇|镇|乡)$`)
+
+// splitAnd splits "市级各有关部门及各县市区政府" into its two names: 及
+// joins two units when the name before it ends as a unit's does.
+func splitAnd(name string) (string, string, bool) {
+	k := key(name)
+	i := strings.Index(k, "及")
+	if i < 0 || !unitEndRe.MatchString(k[:i]) || utf8.RuneCountInString(k[i+len("及"):]) < 2 {
+		return "", "", false
+	}
+	return name[:i], name[i+len("及"):], true
 }
