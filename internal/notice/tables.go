@@ -33,7 +33,7 @@ type table struct {
 	title   string
 	label   string // the attachment it is: "附件1"
 	rows    []rawRow
-	notes   []note   // findings about its lines, kept if it is a table
+	notes   []note    // findings about its lines, kept if it is a table
 	cols    taskCols  // task table
 	unitCol int       // split table: the column naming the unit
 	goals   []goalRow // goal table
