@@ -197,9 +197,13 @@ func (p *parser) parseBody() {
 func goalText(segs []seg) []seg {
 	out := segs[:0:0]
 	for _, s := range segs {
-		if !labelAtStart(key(s.text)) {
-			out = append(out, s)
+		if labelAtStart(key(s.text)) {
+			continue
 		}
+		if text, specs := extractUnits(s.text); len(specs) > 0 {
+			s.text = text // "…增长5.5%左右。（市发改委、市统计局）"
+		}
+		out = append(out, s)
 	}
 	return out
 }
@@ -208,7 +212,7 @@ func goalText(segs []seg) []seg {
 // with a label.
 func hasUnits(b block) bool {
 	for _, s := range b.segs {
-		if len(findLabels(key(s.text))) > 0 {
+		if _, specs := extractUnits(s.text); len(specs) > 0 || labelAtStart(key(s.text)) {
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package notice
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -205,6 +206,13 @@ func (p *parser) flatSplitTable(i int) *table {
 		if _, num := numericCell(unit); num {
 			break
 		}
+		if key(unit) == key(header[0]) && p.repeatsHeader(j, header) {
+			// The header again after a page break.
+			for range header {
+				last, j = j, p.nextText(j+1)
+			}
+			continue
+		}
 		cells := []string{unit}
 		k := j
 		for len(cells) <= cols {
@@ -233,6 +241,17 @@ func (p *parser) flatSplitTable(i int) *table {
 	return t
 }
 
+// repeatsHeader reports whether the lines from j repeat a flat header.
+func (p *parser) repeatsHeader(j int, header []string) bool {
+	for _, h := range header {
+		if j >= len(p.lines) || key(p.lines[j].clean()) != key(h) {
+			return false
+		}
+		j = p.nextText(j + 1)
+	}
+	return true
+}
+
 // nextText returns the index of the first non-blank line from j that is
 // still plain text (not a heading of an attachment, a signature …), or
 // len(lines).
@@ -254,4 +273,124 @@ func (p *parser) markTable(t *table) {
 			p.role[j] = roleTable
 		}
 	}
+}
+
+// A table copied from a web page may come with its cells separated by
+// spaces: "序号 乡镇（街道） 科技型企业（家）" / "1 忠州街道 12". Runs of two
+// or more spaces separate cells where there are any; else every space does,
+// and a task row's surplus belongs to its content cell. spacedTable gives
+// such a table's lines their cells, for tabTable to read.
+
+// spacedTable gives the lines of a space-separated table whose header is
+// line i their cells.
+func (p *parser) spacedTable(i int) {
+	l := p.lines[i]
+	if l.cells != nil || !strings.ContainsFunc(strings.TrimFunc(l.text, isSpace), isSpace) {
+		return
+	}
+	header := strings.Fields(l.text)
+	if len(header) < 2 || len(header) > maxFlatColumns {
+		return
+	}
+	for j, h := range header {
+		header[j] = cleanText(h)
+	}
+	cols, isTask := taskColumns(header)
+	unitCol := 0
+	if strings.Contains(key(header[0]), "序号") {
+		unitCol = 1
+	}
+	isSplit := !isTask && unitCol < len(header)-1 && splitUnitLabels[key(header[unitCol])]
+	if isTask {
+		for _, h := range header {
+			if !taskHeaderLabels[key(h)] {
+				return // a sentence with spaces that names some columns
+			}
+		}
+	}
+	if !isTask && !isSplit {
+		return
+	}
+	var rows [][]string
+	var at []int
+	for j := i + 1; j < len(p.lines); j++ {
+		lj := p.lines[j]
+		if lj.blank() || isPageNumber(lj.text) {
+			continue
+		}
+		if p.role[j] != roleText || lj.cells != nil {
+			break
+		}
+		var cells []string
+		if isTask {
+			cells = taskRowCells(lj.text, len(header), cols.content)
+		} else {
+			cells = splitRowCells(lj.text, len(header), unitCol)
+		}
+		if cells == nil {
+			break
+		}
+		rows, at = append(rows, cells), append(at, j)
+	}
+	if len(rows) == 0 {
+		return
+	}
+	p.lines[i].cells = header
+	for n, j := range at {
+		p.lines[j].cells = rows[n]
+	}
+}
+
+// spacedFields splits a row at runs of two or more spaces when it has
+// any, else at every space.
+func spacedFields(s string) []string {
+	s = strings.TrimFunc(s, isSpace)
+	if wide := wideSpaceRe.Split(s, -1); len(wide) > 1 {
+		return wide
+	}
+	return strings.Fields(s)
+}
+
+var wideSpaceRe = regexp.MustCompile(`[ \t\x{3000}\x{a0}]{2,}`)
+
+// taskRowCells reads a task row of n cells: it starts with its number, or
+// is an action's title ("（一）…", "一、…") alone; surplus fields belong to
+// the content cell.
+func taskRowCells(s string, n, content int) []string {
+	f := spacedFields(s)
+	if len(f) == 1 && isSectionTitle(cleanText(f[0])) {
+		return append(f, make([]string, n-1)...)
+	}
+	if len(f) < n-1 || !isRowNumber(cleanText(f[0])) || content < 0 {
+		return nil
+	}
+	for len(f) < n {
+		f = append(f, "") // trailing cells left empty
+	}
+	if extra := len(f) - n; extra > 0 {
+		joined := strings.Join(f[content:content+extra+1], "")
+		f = append(append(f[:content:content], joined), f[content+extra+1:]...)
+	}
+	return f
+}
+
+// splitRowCells reads a split-table row of n cells: a unit's name, then a
+// number per column; a total row may lack the 序号 the others have.
+func splitRowCells(s string, n, unitCol int) []string {
+	f := spacedFields(s)
+	if len(f) == n-1 && unitCol == 1 {
+		f = append([]string{""}, f...)
+	}
+	if len(f) != n {
+		return nil
+	}
+	if _, num := numericCell(f[unitCol]); num {
+		return nil
+	}
+	for _, v := range f[unitCol+1:] {
+		if _, num := numericCell(v); !num {
+			return nil
+		}
+	}
+	return f
 }

@@ -71,10 +71,22 @@ func (p *parser) readGoals(segs []seg) []plan.DocGoal {
 	k := key(text)
 	goals := []plan.DocGoal{}
 	c := &goalContext{k: k, years: yearMarks(k)}
+	// A line that starts an item starts a clause: "1. …增长5.5%左右" /
+	// "2. 研究与试验发展经费…".
+	var items []int
+	for i, s := range segs {
+		if _, ok := parseHeading(s.text); ok && i > 0 {
+			items = append(items, offs[i])
+		}
+	}
 	prevEnd := 0
 	for _, m := range figureRe.FindAllStringSubmatchIndex(k, -1) {
 		start, end := m[0], m[1]
 		c.advance(start)
+		for len(items) > 0 && items[0] <= start {
+			c.clause, c.depth = max(c.clause, items[0]), 0
+			items = items[1:]
+		}
 		if c.depth > 0 {
 			continue
 		}

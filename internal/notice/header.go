@@ -26,6 +26,9 @@ var (
 	// noticeTitleRe matches the notice's own title around the plan's:
 	// 关于印发《…》的通知.
 	noticeTitleRe = regexp.MustCompile(`^(.*?)关于(?:印发|下发|下达|转发|发布|印送)(.+?)的通知$`)
+	// selfTitleRe matches the title of a notice that is itself the plan:
+	// …关于做好2024年烟叶工作的意见.
+	selfTitleRe = regexp.MustCompile(`^(.*?)(关于[^《》。，]+的(?:实施意见|意见|决定|通知|办法|实施方案|方案|规划|计划|要点))$`)
 	// issuedRe matches the plan a notice says it issues: 现将《…》印发给你们,
 	// 《…》已经区政府同意.
 	issuedRe = regexp.MustCompile(`《([^《》]+)》(?:` + reLP + `以下简称[^（）()]*` + reRP + `)?(?:印发|下发|下达|印送|已经|已报经|经)`)
@@ -375,23 +378,27 @@ func (p *parser) planTitleLines() []int {
 // issues (现将《…》印发), else a plan named in 《》, else the page's title,
 // else the one attachment the notice lists.
 func (p *parser) title(front []int) string {
-	var standalone, inNotice, issued, quoted string
+	var standalone, inNotice, self, issued, quoted string
 	for n, i := range front {
 		s := p.lines[i].clean()
 		k := key(s)
 		if strings.Contains(k, "关于") && !strings.HasSuffix(k, "通知") {
 			// A notice title broken over lines.
+			joined := s
 			for _, j := range front[n+1 : min(n+4, len(front))] {
-				s += p.lines[j].clean()
-				if strings.HasSuffix(s, "通知") {
+				joined += p.lines[j].clean()
+				if strings.HasSuffix(key(joined), "通知") {
+					s, k = joined, key(joined)
 					break
 				}
 			}
-			k = key(s)
 		}
 		if t := noticeTitle(s); t != "" {
 			inNotice = cmp.Or(inNotice, t)
 			continue
+		}
+		if m := selfTitleRe.FindStringSubmatchIndex(k); m != nil && self == "" && (m[3] == 0 || isOrg(s[:m[3]])) {
+			self = s[m[4]:m[5]] // the notice is the plan: 关于做好2024年烟叶工作的意见
 		}
 		if isTitleLine(s) {
 			standalone = s
@@ -423,7 +430,7 @@ func (p *parser) title(front []int) string {
 	case standalone != "":
 		return standalone
 	}
-	return cmp.Or(issued, quoted, p.meta[metaTitle], p.attachmentListTitle())
+	return cmp.Or(self, issued, quoted, p.meta[metaTitle], p.attachmentListTitle())
 }
 
 // noticeTitle returns the plan's title inside a notice's own title

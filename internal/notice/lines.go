@@ -41,11 +41,14 @@ func splitLines(text string) []line {
 func pipeCells(s string) (string, []string) {
 	cells := strings.Split(s, "|")
 	trim := func(c string) bool { return strings.TrimFunc(c, isSpace) == "" }
-	for len(cells) > 0 && trim(cells[0]) {
+	if len(cells) > 0 && trim(cells[0]) {
 		cells = cells[1:]
 	}
-	for len(cells) > 0 && trim(cells[len(cells)-1]) {
+	if len(cells) > 0 && trim(cells[len(cells)-1]) {
 		cells = cells[:len(cells)-1]
+	}
+	if nonEmpty(cleanCells(cells)) == 0 {
+		cells = nil
 	}
 	rule := true
 	for _, c := range cells {

@@ -3,6 +3,7 @@ package notice
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -53,6 +54,9 @@ type parser struct {
 	cutAt int
 	// form is the task of a project form (form.go), if the notice is one.
 	form *formTask
+	// firstLeads is the notice's rule that the unit listed first leads
+	// (列第一位的责任单位为牵头单位).
+	firstLeads bool
 }
 
 // note is a finding of the parser's own, kept with its line so that all
@@ -122,9 +126,11 @@ func parseLines(lines []line) (*plan.Document, error) {
 	p.labelTables()
 	p.findAttachmentList()
 	p.parseHeader()
+	p.firstLeads = p.statesFirstLeads()
 	p.parseBody()
 	p.buildTables()
 	p.mapRows()
+	p.applyFirstLeads()
 	p.noteUnplaced()
 	if p.cutAt >= 0 && p.role[p.cutAt] == roleText {
 		p.note(p.cutAt, plan.SeverityInfo, plan.FindingNotRead, "文本在此中断（“…%s”），后面的内容没有读到：请确认粘贴的是通知全文", lastRunes(p.lines[p.cutAt].clean(), 12))
@@ -147,6 +153,41 @@ func parseLines(lines []line) (*plan.Document, error) {
 	}
 	d.Findings = append(d.Findings, plan.Lint(d, nil)...)
 	return d, nil
+}
+
+// firstLeadsRe matches a notice's rule that the unit listed first leads:
+// 列第一位的责任单位为牵头单位, 排在首位的为牵头单位.
+var firstLeadsRe = regexp.MustCompile(`(?:列|排|排在|列在)(?:第一位|首位|第一)的(?:责任)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)`)
+
+func (p *parser) statesFirstLeads() bool {
+	for i, l := range p.lines {
+		if p.role[i] == roleText && firstLeadsRe.MatchString(key(l.clean())) {
+			return true
+		}
+	}
+	return false
+}
+
+// applyFirstLeads makes the first unit of each task and task-table row the
+// lead, when the notice says so and names no lead itself.
+func (p *parser) applyFirstLeads() {
+	if !p.firstLeads {
+		return
+	}
+	for si := range p.doc.Sections {
+		for ti := range p.doc.Sections[si].Tasks {
+			t := &p.doc.Sections[si].Tasks[ti]
+			if len(t.LeadUnits) == 0 && len(t.ResponsibleUnits) > 0 {
+				t.LeadUnits = append(t.LeadUnits, t.ResponsibleUnits[0])
+			}
+		}
+	}
+	for i := range p.doc.TaskTable {
+		r := &p.doc.TaskTable[i]
+		if len(r.LeadUnits) == 0 && len(r.ResponsibleUnits) > 0 {
+			r.LeadUnits = append(r.LeadUnits, r.ResponsibleUnits[0])
+		}
+	}
 }
 
 // cutShort returns the last line of a text that stops mid-sentence, or -1:

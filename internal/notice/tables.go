@@ -37,6 +37,7 @@ type table struct {
 	cols    taskCols  // task table
 	unitCol int       // split table: the column naming the unit
 	goals   []goalRow // goal table
+	caption caption   // split table: units of measure above it
 }
 
 // rawRow is a table row with its cells as written; cells of continuation
@@ -140,6 +141,7 @@ func (p *parser) findTables() {
 		if p.role[i] != roleText {
 			continue
 		}
+		p.spacedTable(i)
 		t := p.tabTable(i)
 		if t == nil {
 			t = p.flatTaskTable(i)

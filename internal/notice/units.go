@@ -95,6 +95,32 @@ func parseSpecs(s string) []unitSpec {
 var groupKinds = setOf("街道", "街办", "镇", "乡", "乡镇", "集聚区", "园区", "开发区", "管委会", "社区", "村",
 	"部门", "单位", "区直部门", "区直单位", "企业", "学校", "街")
 
+// placeGovRe matches the kinds of place a group phrase goes on to:
+// 各区、县（市）政府.
+var placeGovRe = regexp.MustCompile(`^[区县市镇乡]{1,2}(?:` + reLP + `[区县市镇乡]{1,2}` + reRP + `)?(?:人民)?政府$`)
+
+func isGroupKind(k string) bool { return groupKinds[k] || placeGovRe.MatchString(k) }
+
+// maxUnitName bounds a unit's name in a list without a label.
+const maxUnitName = 25
+
+// isUnitList reports whether the text of a parenthesis is a list of units
+// and nothing else: every name ends as a unit's does or is a group.
+func isUnitList(s string) bool {
+	l := splitUnits(s)
+	if len(l.names) == 0 || l.truncated {
+		return false
+	}
+	for _, n := range l.names {
+		k := key(n)
+		if utf8.RuneCountInString(n) > maxUnitName || utf8.RuneCountInString(n) < 2 || strings.ContainsAny(k, "：:。") ||
+			!(unitEndRe.MatchString(k) || strings.HasPrefix(k, "各")) {
+			return false
+		}
+	}
+	return true
+}
+
 // leadMarks mark a unit as leading inside a list: 区科工局（牵头）.
 var leadMarks = []string{"（牵头）", "(牵头)", "（牵头)", "(牵头）"}
 
@@ -131,7 +157,7 @@ func splitUnits(s string) unitList {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if strings.HasPrefix(key(s[t.start:t.end]), "各") {
-			for i+1 < len(toks) && groupKinds[key(s[toks[i+1].start:toks[i+1].end])] {
+			for i+1 < len(toks) && isGroupKind(key(s[toks[i+1].start:toks[i+1].end])) {
 				i++
 				t.end = toks[i].end
 			}
@@ -185,10 +211,14 @@ func extractUnits(text string) (string, []unitSpec) {
 		inner := text[i+size : close]
 		innerKey := k[i+size : close]
 		next := min(close+parenLen(text, close), len(text))
+		final := strings.TrimRight(text[next:], "。；; ") == ""
 		switch {
 		case labelAtStart(innerKey):
 			specs = append(specs, parseSpecs(inner)...)
-		case strings.TrimRight(text[next:], "。；; ") == "" && leadPhraseRe.MatchString(innerKey) && !strings.ContainsAny(innerKey, "（("):
+		case final && isUnitList(inner):
+			// "（市科技局、市统计局）": units without a label.
+			specs = append(specs, unitSpec{kind: specResp, label: "责任单位", raw: inner})
+		case final && leadPhraseRe.MatchString(innerKey) && !strings.ContainsAny(innerKey, "（("):
 			m := leadPhraseRe.FindStringSubmatchIndex(innerKey)
 			specs = append(specs, unitSpec{kind: specLead, label: "牵头", raw: inner[m[2]:m[3]]})
 			if m[4] >= 0 {
