@@ -215,4 +215,3 @@ func (c caption) unitOf(column string) string {
 	}
 	return unit
 }
-
