@@ -206,7 +206,7 @@ func (p *parser) flatSplitTable(i int) *table {
 		if _, num := numericCell(unit); num {
 			break
 		}
-		if key(unit) == key(header[0]) && p.repeatsHeader(j, header) {
+		if len(t.rows) > 0 && key(unit) == key(header[0]) && p.repeatsHeader(j, header) {
 			// The header again after a page break.
 			for range header {
 				last, j = j, p.nextText(j+1)
@@ -287,6 +287,13 @@ func (p *parser) spacedTable(i int) {
 	l := p.lines[i]
 	if l.cells != nil || !strings.ContainsFunc(strings.TrimFunc(l.text, isSpace), isSpace) {
 		return
+	}
+	first := strings.TrimFunc(l.text, isSpace)
+	if i := strings.IndexFunc(first, isSpace); i >= 0 {
+		first = first[:i]
+	}
+	if first = key(first); !taskHeaderLabels[first] && !splitUnitLabels[first] {
+		return // most lines: a header starts with a column's name
 	}
 	header := strings.Fields(l.text)
 	if len(header) < 2 || len(header) > maxFlatColumns {

@@ -92,7 +92,7 @@ func (p *parser) findSignature() {
 // the first date standing alone on its line, which is the date alone.
 func (p *parser) innerSignature() {
 	alone := ""
-	for i := 0; i < p.firstAttachment(); i++ {
+	for i, end := 0, p.firstAttachment(); i < end; i++ {
 		if p.role[i] != roleText || p.lines[i].cells != nil || p.lines[i].blank() {
 			continue
 		}
@@ -359,7 +359,7 @@ func (p *parser) planTitleLines() []int {
 		return nil
 	}
 	var out []int
-	for i := p.signedAt + 1; i < p.firstAttachment(); i++ {
+	for i, end := p.signedAt+1, p.firstAttachment(); i < end; i++ {
 		if p.role[i] != roleText || p.lines[i].blank() {
 			continue
 		}

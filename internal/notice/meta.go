@@ -70,6 +70,13 @@ func metaLine(k string, celled bool) ([]metaValue, bool) {
 		at, end int
 		l       metaLabel
 	}
+	starts := false
+	for _, l := range metaLabels {
+		starts = starts || strings.HasPrefix(k, l.word)
+	}
+	if !starts {
+		return nil, false // most lines: spare them the scan
+	}
 	var hits []hit
 	for i := 0; i < len(k); {
 		found := false

@@ -161,7 +161,7 @@ var firstLeadsRe = regexp.MustCompile(`(?:列|排|排在|列在)(?:第一位|首
 
 func (p *parser) statesFirstLeads() bool {
 	for i, l := range p.lines {
-		if p.role[i] == roleText && firstLeadsRe.MatchString(key(l.clean())) {
+		if p.role[i] == roleText && strings.Contains(key(l.clean()), "牵头") && firstLeadsRe.MatchString(key(l.clean())) {
 			return true
 		}
 	}
