@@ -294,6 +294,7 @@ func (p *parser) readPart(blocks []block, part []int) {
 	if len(part) == 0 {
 		return
 	}
+	part0 := part[0]
 	var head *block
 	if blocks[part[0]].h.level == 1 {
 		head = &blocks[part[0]]
@@ -302,26 +303,49 @@ func (p *parser) readPart(blocks []block, part []int) {
 			head = nil // a paragraph of the covering notice: no part's title
 		}
 	}
-	taskLevel := 0
+	taskLevel, items := 0, false
 	for _, i := range part {
 		switch lv := blocks[i].h.level; {
 		case lv == 3:
 			taskLevel = 3
 		case lv == 2 && taskLevel == 0:
 			taskLevel = 2
+		case lv == 4:
+			items = true
 		}
 	}
-	if taskLevel == 0 {
-		return
+	if taskLevel == 0 && items {
+		taskLevel = 4 // 一、 then （1）（2）: the items are the tasks
 	}
 	var sec *plan.DocSection
 	newSection := func(b *block) {
+		if n := len(p.doc.Sections); b == nil && n > 0 && p.doc.Sections[n-1].Number == "" && n-1 == p.defaultSection {
+			sec = &p.doc.Sections[n-1] // tasks of the parts that have no title go together
+			return
+		}
 		s := plan.DocSection{Title: "重点任务", Tasks: []plan.DocTask{}}
 		if b != nil {
 			s.Number, s.Title, s.Line = b.h.number, headingTitle(b.h.rest), p.lines[b.at].no
 		}
 		p.doc.Sections = append(p.doc.Sections, s)
 		sec = &p.doc.Sections[len(p.doc.Sections)-1]
+		if b == nil {
+			p.defaultSection = len(p.doc.Sections) - 1
+		}
+	}
+	if taskLevel == 0 {
+		// "二、强化企业创新主体地位。…（责任单位：区科技局）": a first-level
+		// item with units of its own is a task.
+		if h := &blocks[part0]; len(part) == 0 && h.h.level == 1 && hasUnits(*h) {
+			newSection(nil)
+			t, warnings := p.readTask(h, h.segs)
+			p.taskSegs = append(p.taskSegs, h.segs)
+			for _, w := range warnings {
+				p.taskNotes = append(p.taskNotes, taskNote{len(p.doc.Sections) - 1, len(sec.Tasks), h.at, w})
+			}
+			sec.Tasks = append(sec.Tasks, t)
+		}
+		return
 	}
 	var task []seg
 	var taskHead *block
@@ -381,6 +405,9 @@ func (p *parser) uniqueTaskNumbers() {
 	}
 	for si := range p.doc.Sections {
 		s := &p.doc.Sections[si]
+		if s.Number == "" {
+			continue
+		}
 		for ti := range s.Tasks {
 			s.Tasks[ti].Number = s.Number + "." + s.Tasks[ti].Number
 		}

@@ -112,7 +112,31 @@ func (p *parser) readGoals(segs []seg) []plan.DocGoal {
 		goals = append(goals, g)
 		prevEnd = end
 	}
+	p.noteFigureless(segs, text, k, offs)
 	return goals
+}
+
+// goalVerbRe matches the words of a target: a clause that has one but no
+// figure states a goal that cannot be measured as written.
+var goalVerbRe = regexp.MustCompile(`达到|保持在?|提高到|提升到|提高至|提升至|突破|超过|不低于|不少于|控制在|增长`)
+
+// noteFigureless reports the clauses of goals text that say a target
+// without a figure: "国家局工商交接合格率达到全州平均水平", or a figure the
+// text stops before.
+func (p *parser) noteFigureless(segs []seg, text, k string, offs []int) {
+	start := 0
+	for i := 0; i <= len(k); {
+		r, n := utf8.DecodeRuneInString(k[i:])
+		if i < len(k) && !strings.ContainsRune("，,；;。！？!?", r) {
+			i += n
+			continue
+		}
+		if c := k[start:i]; goalVerbRe.MatchString(c) && !figureRe.MatchString(c) && !strings.ContainsAny(c, "（()）") {
+			p.note(segs[segIndex(offs, start)].at, plan.SeverityInfo, plan.FindingNotRead, "“%s”没有数值，未作为目标", clip(strings.TrimSpace(text[start:i]), 30))
+		}
+		i += max(n, 1)
+		start = i
+	}
 }
 
 // isShare reports whether figure m is the share of something that follows

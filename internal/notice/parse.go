@@ -54,6 +54,9 @@ type parser struct {
 	cutAt int
 	// form is the task of a project form (form.go), if the notice is one.
 	form *formTask
+	// defaultSection is the index of the section made for tasks of no
+	// titled part, -1 before there is one.
+	defaultSection int
 	// firstLeads is the notice's rule that the unit listed first leads
 	// (列第一位的责任单位为牵头单位).
 	firstLeads bool
@@ -108,9 +111,10 @@ func parseLines(lines []line) (*plan.Document, error) {
 		l.cleaned = cleanText(l.text)
 	}
 	p := &parser{
-		lines: lines,
-		role:  make([]role, len(lines)),
-		meta:  map[metaField]string{},
+		lines:          lines,
+		role:           make([]role, len(lines)),
+		meta:           map[metaField]string{},
+		defaultSection: -1,
 		doc: &plan.Document{
 			Goals:               []plan.DocGoal{},
 			Sections:            []plan.DocSection{},

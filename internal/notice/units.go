@@ -189,6 +189,20 @@ func splitUnits(s string) unitList {
 // their names: "…按职责分工", "…根据各自职责", "…分别".
 var dutyRe = regexp.MustCompile(`(?:按照|按|根据|依据)?(?:各自)?(?:职责分工|职能职责|职责)$|分别$`)
 
+// respVerbRe matches the verb after units that are responsible: 负责,
+// 按职责分工负责, 共同落实.
+var respVerbRe = regexp.MustCompile(`(?:按照|按|根据|依据)?(?:各自)?(?:职责分工|职能职责|职责)?(?:分别|共同)?(?:负责|落实|承办|实施)$`)
+
+// respPhrase returns the units of "区科协负责", "" when the text is no such
+// phrase.
+func respPhrase(s string) string {
+	m := respVerbRe.FindStringIndex(key(s))
+	if m == nil || m[0] == 0 || !isUnitList(s[:m[0]]) {
+		return ""
+	}
+	return s[:m[0]]
+}
+
 // leadPhraseRe matches "（区科工局牵头，各街道、镇配合）" style units.
 var leadPhraseRe = regexp.MustCompile(`^(.+?)牵头(?:[，,；;]\s*(.+?)(?:配合|参与|协助|协办|负责|落实)?)?$`)
 
@@ -218,6 +232,9 @@ func extractUnits(text string) (string, []unitSpec) {
 		case final && isUnitList(inner):
 			// "（市科技局、市统计局）": units without a label.
 			specs = append(specs, unitSpec{kind: specResp, label: "责任单位", raw: inner})
+		case final && !strings.Contains(innerKey, "牵头") && respPhrase(inner) != "":
+			// "（区科协负责）", "（…按职责分工负责）".
+			specs = append(specs, unitSpec{kind: specResp, label: "负责", raw: respPhrase(inner)})
 		case final && leadPhraseRe.MatchString(innerKey) && !strings.ContainsAny(innerKey, "（("):
 			m := leadPhraseRe.FindStringSubmatchIndex(innerKey)
 			specs = append(specs, unitSpec{kind: specLead, label: "牵头", raw: inner[m[2]:m[3]]})
@@ -285,7 +302,7 @@ func parenLen(s string, i int) int {
 }
 
 // unitEndRe matches how the name of a unit or a group of units ends.
-var unitEndRe = regexp.MustCompile(`(?:部门|单位|政府|机构|局|委|办|院|会|中心|公司|街道|乡镇|镇|乡)$`)
+var unitEndRe = regexp.MustCompile(`(?:部门|单位|政府|机构|局|委|办|院|会|厅|部|署|处|科|室|所|站|队|协|联|社|团|校|馆|行|组|中心|公司|集团|街道|乡镇|镇|乡|管委会|园区|开发区)$`)
 
 // splitAnd splits "市级各有关部门及各县市区政府" into its two names: 及
 // joins two units when the name before it ends as a unit's does.
