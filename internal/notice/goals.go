@@ -313,10 +313,8 @@ func yearMarks(k string) []yearMark {
 	var out []yearMark
 	for _, m := range yearMarkRe.FindAllStringSubmatchIndex(k, -1) {
 		before := strings.TrimRightFunc(k[:m[0]], func(r rune) bool { return strings.ContainsRune("-—–－~～至到", r) })
-		if before != k[:m[0]] {
-			if r, _ := utf8.DecodeLastRuneInString(before); r >= '0' && r <= '9' || r >= '０' && r <= '９' {
-				continue
-			}
+		if r, _ := utf8.DecodeLastRuneInString(before); r >= '0' && r <= '9' || r >= '０' && r <= '９' {
+			continue // the end of a period, its dash perhaps lost: 2021-2023年, 20232025年
 		}
 		y := rowNumber(k[m[2]:m[3]])
 		if y >= 1990 && y <= 2100 {

@@ -38,9 +38,12 @@ var (
 	// parentRe matches the plan this one implements: 依据《…》.
 	parentRe = regexp.MustCompile(`(?:依据|根据|按照|落实|对照|围绕|贯彻)《([^《》]+)》`)
 	// periodRe matches a multi-year period: 2021-2023年.
-	periodRe    = regexp.MustCompile(reDigit + `{4}\s*[-—–－~～至到]\s*` + reDigit + `{4}`)
+	periodRe    = regexp.MustCompile(reYears)
 	yearRe      = regexp.MustCompile(`(` + reDigit + `{4})\s*年`)
 	bookTitleRe = regexp.MustCompile(`《([^《》]+)》`)
+	// lostDash matches a title's period whose dash a web page lost:
+	// （20232025） is （2023—2025）.
+	lostDash = regexp.MustCompile(`(` + reLP + `)(20\d\d)(20\d\d)`)
 	// periodLineRe matches a title's period on a line of its own.
 	periodLineRe = regexp.MustCompile(`^` + rePeriod + `$`)
 )
@@ -293,7 +296,7 @@ func (p *parser) parseHeader() {
 			}
 		}
 	}
-	p.doc.Title = p.title(append(front, p.planTitleLines()...))
+	p.doc.Title = lostDash.ReplaceAllString(p.title(append(front, p.planTitleLines()...)), "$1$2—$3")
 	if y := yearRe.FindStringSubmatch(key(p.doc.Title)); y != nil && !periodRe.MatchString(key(p.doc.Title)) {
 		fmt.Sscan(toASCIIDigits(y[1]), &p.doc.Year)
 	}

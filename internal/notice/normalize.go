@@ -24,8 +24,11 @@ const (
 	reDigit = `[0-9０-９]`
 	reNum   = reDigit + `+(?:[.．]` + reDigit + `+)?`
 	reHanNo = `[一二三四五六七八九十百零〇]+` // Chinese numerals as headings use them
+	// reYears is a span of years: 2021-2023, 2011至2015, or with the dash
+	// a web page lost, 20232025.
+	reYears = `(?:` + reDigit + `{4}\s*[-—–－~～至到]\s*` + reDigit + `{4}|20\d\d20\d\d)`
 	// rePeriod is a plan's period in brackets: （2021-2023年）.
-	rePeriod = reLP + reDigit + `{4}\s*[-—–－~～至到]\s*` + reDigit + `{4}年?` + reRP
+	rePeriod = reLP + reYears + `年?` + reRP
 )
 
 // cleanText removes the spaces PDF extraction leaves in Chinese text ("区
