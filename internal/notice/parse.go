@@ -209,7 +209,7 @@ func (p *parser) cutShort() int {
 		if strings.ContainsRune("。！？；;!?）)”」》】", r) {
 			return -1
 		}
-		if h, ok := parseHeading(l.clean()); ok && utf8.RuneCountInString(h.rest) <= maxOwnTitle && !strings.ContainsAny(h.rest, "，,") {
+		if h, ok := parseHeading(l.clean()); ok && utf8.RuneCountInString(h.rest) <= maxOwnTitle && !strings.ContainsAny(h.rest, "，,。；;：:（(") {
 			return -1 // a heading ends no sentence
 		}
 		return i
