@@ -131,6 +131,7 @@ func (p *parser) parseBody() {
 	goalLevel, otherLevel, goalHead := 0, 0, -1
 	headTasked := false
 	var goalSegs []seg
+	var prose []block // text outside any part
 	var taskBlocks []int
 	for i, b := range blocks {
 		lv := b.h.level
@@ -167,7 +168,7 @@ func (p *parser) parseBody() {
 			}
 		case otherLevel > 0:
 		case lv == 0:
-			p.noteFigures(b)
+			prose = append(prose, b)
 		default:
 			taskBlocks = append(taskBlocks, i)
 		}
@@ -176,15 +177,16 @@ func (p *parser) parseBody() {
 	if stated {
 		goalSegs = p.statedGoals(blocks)
 	}
-	p.doc.Goals = p.readGoals(goalSegs)
+	p.doc.Goals = p.readGoals(goalSegs, !stated)
 	p.readTasks(blocks, taskBlocks)
 	p.addFormTask()
 	if stated && len(p.doc.Goals) == 0 {
 		// No goals part: the targets are those the tasks set.
 		for _, segs := range p.taskSegs {
-			p.doc.Goals = append(p.doc.Goals, p.readGoals(segs)...)
+			p.doc.Goals = append(p.doc.Goals, p.readGoals(segs, false)...)
 		}
 	}
+	p.noteFigures(prose)
 	for i := range p.doc.Goals {
 		if g := &p.doc.Goals[i]; g.Year == p.doc.Year {
 			g.Year = 0 // a one-year plan's goals are all for its year
@@ -221,11 +223,23 @@ func hasUnits(b block) bool {
 
 // noteFigures reports a figure with a unit in text outside any part (a
 // baseline, a target in a preamble) that no goal was read from.
-func (p *parser) noteFigures(b block) {
-	for _, s := range b.segs {
-		if m := figureRe.FindStringIndex(key(s.text)); m != nil {
-			p.note(s.at, plan.SeverityInfo, plan.FindingNotRead, "“%s”不在目标或任务中，未作为目标读取：%s", s.text[m[0]:m[1]], clip(s.text, 30))
-			return
+func (p *parser) noteFigures(prose []block) {
+	read := map[int]bool{}
+	for _, g := range p.doc.Goals {
+		read[g.Line] = true
+	}
+	for _, b := range prose {
+		for _, s := range b.segs {
+			if read[p.lines[s.at].no] {
+				continue
+			}
+			k := key(s.text)
+			for _, m := range figureRe.FindAllStringIndex(k, -1) {
+				if !strings.HasSuffix(k[:m[0]], "第") {
+					p.note(s.at, plan.SeverityInfo, plan.FindingNotRead, "“%s”不在目标或任务中，未作为目标读取：%s", s.text[m[0]:m[1]], clip(s.text, 30))
+					break
+				}
+			}
 		}
 	}
 }

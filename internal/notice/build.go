@@ -23,7 +23,7 @@ func (p *parser) buildTables() {
 	}
 	if len(p.doc.Goals) == 0 {
 		// A notice that is only its task table states its goals there.
-		p.doc.Goals = p.readGoals(goalRows)
+		p.doc.Goals = p.readGoals(goalRows, false)
 	}
 	noGoals := len(p.doc.Goals) == 0
 	for _, t := range p.tables {

@@ -65,8 +65,9 @@ var comparatorWords = []struct {
 	{"超", plan.MoreThan}, {"达", plan.AtLeast}, {"为", plan.AtLeast}, {"在", plan.AtLeast},
 }
 
-// readGoals reads the goals stated in segs.
-func (p *parser) readGoals(segs []seg) []plan.DocGoal {
+// readGoals reads the goals stated in segs. In a goals part (part is
+// true), a clause that says a target without a figure is a finding.
+func (p *parser) readGoals(segs []seg, part bool) []plan.DocGoal {
 	text, offs := joinWithOffsets(segs)
 	k := key(text)
 	goals := []plan.DocGoal{}
@@ -112,13 +113,15 @@ func (p *parser) readGoals(segs []seg) []plan.DocGoal {
 		goals = append(goals, g)
 		prevEnd = end
 	}
-	p.noteFigureless(segs, text, k, offs)
+	if part {
+		p.noteFigureless(segs, text, k, offs)
+	}
 	return goals
 }
 
 // goalVerbRe matches the words of a target: a clause that has one but no
 // figure states a goal that cannot be measured as written.
-var goalVerbRe = regexp.MustCompile(`达到|保持在?|提高到|提升到|提高至|提升至|突破|超过|不低于|不少于|控制在|增长`)
+var goalVerbRe = regexp.MustCompile(`达到|保持在|提高到|提升到|提高至|提升至|不低于|不少于|不超过|控制在`)
 
 // noteFigureless reports the clauses of goals text that say a target
 // without a figure: "国家局工商交接合格率达到全州平均水平", or a figure the
@@ -275,8 +278,8 @@ func (p *parser) goal(text, k string, m []int, cs int, before []plan.DocGoal) (p
 // isGoalFigure tells a goal's figure from a qualifier: after it the clause
 // ends (punctuation, a conjunction, the end of a line).
 func isGoalFigure(k string, start, end int, offs []int) bool {
-	if r, _ := utf8.DecodeLastRuneInString(k[:start]); r == '.' || r == '．' || (r >= '0' && r <= '9') {
-		return false
+	if r, _ := utf8.DecodeLastRuneInString(k[:start]); r == '.' || r == '．' || r == '第' || (r >= '0' && r <= '9') {
+		return false // a part of a number, or an ordinal: 第114次
 	}
 	if _, lineEnd := slices.BinarySearch(offs, end); end == len(k) || lineEnd {
 		return true

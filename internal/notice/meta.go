@@ -119,10 +119,9 @@ var (
 	// isoDateRe matches a bare date of a metadata block: "2021-04-01",
 	// "2024-05-15 17:13".
 	isoDateRe = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$`)
-	// furnitureRe matches the page's own lines: links and buttons, a table
-	// of contents' heading, "（此件公开发布）".
-	furnitureRe = regexp.MustCompile(`^(?:返回|无障碍|关怀版|打印|分享|收藏|关闭|全文检索|全文|目录|扫一扫|欢迎|今天是|当前位置|您的位置|所在位置|【字体|\[下载\]|\[打印\]|` +
-		reLP + `此件|有效$|失效$|已废止$)`)
+	// furnitureRe matches the page's own lines that start with a phrase of
+	// the page: where the reader is, a greeting, "（此件公开发布）".
+	furnitureRe = regexp.MustCompile(`^(?:当前位置|您的位置|所在位置|您当前的位置|欢迎|扫一扫|` + reLP + `此件)`)
 	// breadcrumbRe splits a breadcrumb: 首页 > 政务公开 > 规划计划.
 	breadcrumbRe = regexp.MustCompile(`\s*(?:>>|>|»|＞|/)\s*`)
 	// contactRe matches the contact line of a notice: 联系人：…，联系电话：….
@@ -167,6 +166,12 @@ func (p *parser) findMeta() {
 	}
 }
 
+// furnitureWords are the links and buttons of a page, which make up the
+// whole of a furniture line.
+var furnitureWords = setOf("返回", "返回首页", "返回顶部", "无障碍阅读", "无障碍", "关怀版", "长者模式", "打印", "打印本页",
+	"打印整页", "打印内容", "打印文章", "分享", "分享到", "收藏", "关闭", "关闭窗口", "关闭本页", "全文检索", "全文", "目录",
+	"目", "录", "返", "回", "字号", "字体", "大", "中", "小", "下载", "今天是", "有效", "失效", "已废止", "政府信息公开", "信息公开", "首页")
+
 // isFurniture reports whether a line is the page's: a button or link, a
 // breadcrumb, a line of bullets and dashes, a mangled time stamp.
 func isFurniture(text, k string) bool {
@@ -175,6 +180,15 @@ func isFurniture(text, k string) bool {
 	}
 	if furnitureRe.MatchString(k) {
 		return true
+	}
+	if words := strings.FieldsFunc(key(text), func(r rune) bool { return isSpace(r) || strings.ContainsRune("【】[]：:|", r) }); len(words) > 0 {
+		all := true
+		for _, w := range words {
+			all = all && furnitureWords[w]
+		}
+		if all {
+			return true // 字号 打印整页 打印内容 分享; 【字体：大 中 小】
+		}
 	}
 	if strings.Trim(k, "•·▪■◆") == "" {
 		return true // the bullets of a list of links
