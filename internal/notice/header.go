@@ -433,7 +433,18 @@ func (p *parser) title(front []int) string {
 	case standalone != "":
 		return standalone
 	}
-	return cmp.Or(self, issued, quoted, p.meta[metaTitle], p.attachmentListTitle())
+	return cmp.Or(self, issued, quoted, p.meta[metaTitle], p.tableTitle(), p.attachmentListTitle())
+}
+
+// tableTitle returns the title of a notice that is a table and its title:
+// the first table's, when it names a plan ("…责任分解方案").
+func (p *parser) tableTitle() string {
+	for _, t := range p.tables {
+		if planTitleRe.MatchString(key(t.title)) {
+			return t.title
+		}
+	}
+	return ""
 }
 
 // noticeTitle returns the plan's title inside a notice's own title

@@ -63,6 +63,8 @@ func taskColumns(header []string) (taskCols, bool) {
 		case k == "":
 		case strings.Contains(k, "序号") || k == "序" || k == "编号":
 			setOnce(&c.number, i)
+		case strings.Contains(k, "领导") || strings.HasSuffix(k, "责任人") || strings.Contains(k, "联系人"):
+			// 责任领导, 牵头领导: people, not units.
 		case strings.Contains(k, "牵头") || strings.Contains(k, "主责") || strings.Contains(k, "主办"):
 			setOnce(&c.lead, i)
 		case strings.Contains(k, "责任") || strings.Contains(k, "配合") || strings.Contains(k, "参与") || strings.Contains(k, "协办"):
