@@ -283,22 +283,22 @@ func (p *parser) markTable(t *table) {
 // such a table's lines their cells, for tabTable to read.
 
 // spacedTable gives the lines of a space-separated table whose header is
-// line i their cells.
-func (p *parser) spacedTable(i int) {
+// line i their cells, and returns their indices.
+func (p *parser) spacedTable(i int) []int {
 	l := p.lines[i]
 	if l.cells != nil || !strings.ContainsFunc(strings.TrimFunc(l.text, isSpace), isSpace) {
-		return
+		return nil
 	}
 	first := strings.TrimFunc(l.text, isSpace)
 	if i := strings.IndexFunc(first, isSpace); i >= 0 {
 		first = first[:i]
 	}
 	if first = key(first); !taskHeaderLabels[first] && !splitUnitLabels[first] {
-		return // most lines: a header starts with a column's name
+		return nil // most lines: a header starts with a column's name
 	}
 	header := strings.Fields(l.text)
 	if len(header) < 2 || len(header) > maxFlatColumns {
-		return
+		return nil
 	}
 	for j, h := range header {
 		header[j] = cleanText(h)
@@ -312,12 +312,12 @@ func (p *parser) spacedTable(i int) {
 	if isTask {
 		for _, h := range header {
 			if !taskHeaderLabels[key(h)] {
-				return // a sentence with spaces that names some columns
+				return nil // a sentence with spaces that names some columns
 			}
 		}
 	}
 	if !isTask && !isSplit {
-		return
+		return nil
 	}
 	var rows [][]string
 	var at []int
@@ -341,12 +341,13 @@ func (p *parser) spacedTable(i int) {
 		rows, at = append(rows, cells), append(at, j)
 	}
 	if len(rows) == 0 {
-		return
+		return nil
 	}
 	p.lines[i].cells = header
 	for n, j := range at {
 		p.lines[j].cells = rows[n]
 	}
+	return append([]int{i}, at...)
 }
 
 // spacedFields splits a row at runs of two or more spaces when it has

@@ -143,8 +143,13 @@ func (p *parser) findTables() {
 		if p.role[i] != roleText {
 			continue
 		}
-		p.spacedTable(i)
+		spaced := p.spacedTable(i)
 		t := p.tabTable(i)
+		for _, j := range spaced {
+			if t == nil {
+				p.lines[j].cells = nil // spaces, but no table: text again
+			}
+		}
 		if t == nil {
 			t = p.flatTaskTable(i)
 		}
