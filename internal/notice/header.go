@@ -226,6 +226,9 @@ func readDate(k string) (aDate, bool) {
 		}
 		return aDate{}, false
 	}
+	if !strings.Contains(k, "月") {
+		return aDate{}, false // most lines: spare them the pattern
+	}
 	m := dateRe.FindStringSubmatchIndex(k)
 	if m == nil {
 		return aDate{}, false
@@ -396,12 +399,14 @@ func (p *parser) title(front []int) string {
 				}
 			}
 		}
-		if t := noticeTitle(s); t != "" {
-			inNotice = cmp.Or(inNotice, t)
-			continue
-		}
-		if m := selfTitleRe.FindStringSubmatchIndex(k); m != nil && self == "" && (m[3] == 0 || isOrg(s[:m[3]])) {
-			self = s[m[4]:m[5]] // the notice is the plan: 关于做好2024年烟叶工作的意见
+		if strings.Contains(k, "关于") {
+			if t := noticeTitle(s); t != "" {
+				inNotice = cmp.Or(inNotice, t)
+				continue
+			}
+			if m := selfTitleRe.FindStringSubmatchIndex(k); m != nil && self == "" && (m[3] == 0 || isOrg(s[:m[3]])) {
+				self = s[m[4]:m[5]] // the notice is the plan: 关于做好2024年烟叶工作的意见
+			}
 		}
 		if isTitleLine(s) {
 			standalone = s
@@ -411,6 +416,9 @@ func (p *parser) title(front []int) string {
 					standalone += next
 				}
 			}
+		}
+		if !strings.Contains(k, "《") {
+			continue
 		}
 		if m := issuedRe.FindStringSubmatchIndex(k); m != nil && issued == "" {
 			issued = s[m[2]:m[3]]

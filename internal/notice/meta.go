@@ -172,6 +172,9 @@ var furnitureWords = setOf("返回", "返回首页", "返回顶部", "无障碍�
 	"打印整页", "打印内容", "打印文章", "分享", "分享到", "收藏", "关闭", "关闭窗口", "关闭本页", "全文检索", "全文", "目录",
 	"目", "录", "返", "回", "字号", "字体", "大", "中", "小", "下载", "今天是", "有效", "失效", "已废止", "政府信息公开", "信息公开", "首页")
 
+// maxFurniture bounds the words of a line of links and buttons.
+const maxFurniture = 12
+
 // isFurniture reports whether a line is the page's: a button or link, a
 // breadcrumb, a line of bullets and dashes, a mangled time stamp.
 func isFurniture(text, k string) bool {
@@ -181,7 +184,7 @@ func isFurniture(text, k string) bool {
 	if furnitureRe.MatchString(k) {
 		return true
 	}
-	if words := strings.FieldsFunc(key(text), func(r rune) bool { return isSpace(r) || strings.ContainsRune("【】[]：:|", r) }); len(words) > 0 {
+	if words := strings.FieldsFunc(key(text), func(r rune) bool { return isSpace(r) || strings.ContainsRune("【】[]：:|", r) }); len(words) > 0 && len(words) <= maxFurniture {
 		all := true
 		for _, w := range words {
 			all = all && furnitureWords[w]
@@ -195,6 +198,9 @@ func isFurniture(text, k string) bool {
 	}
 	if !strings.ContainsFunc(k, isHan) && strings.ContainsAny(k, "/:") && !strings.ContainsAny(k, "年月日") {
 		return !isPageNumber(text) && !indexNumberRe.MatchString(k) && strings.ContainsRune(k, ':') // "-2023- 11/08 08:20"
+	}
+	if !strings.ContainsAny(text, ">»＞/") {
+		return false
 	}
 	parts := breadcrumbRe.Split(strings.TrimSpace(text), -1)
 	if len(parts) < 3 {
