@@ -187,11 +187,6 @@ func (p *parser) parseBody() {
 		}
 	}
 	p.noteFigures(prose)
-	for i := range p.doc.Goals {
-		if g := &p.doc.Goals[i]; g.Year == p.doc.Year {
-			g.Year = 0 // a one-year plan's goals are all for its year
-		}
-	}
 }
 
 // goalText drops from a goals part's segments the lines that name units:

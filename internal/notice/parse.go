@@ -133,6 +133,11 @@ func parseLines(lines []line) (*plan.Document, error) {
 	p.firstLeads = p.statesFirstLeads()
 	p.parseBody()
 	p.buildTables()
+	for i := range p.doc.Goals {
+		if g := &p.doc.Goals[i]; g.Year == p.doc.Year {
+			g.Year = 0 // a one-year plan's goals are all for its year
+		}
+	}
 	p.mapRows()
 	p.applyFirstLeads()
 	p.noteUnplaced()
