@@ -174,11 +174,18 @@ func TestDemoLoadsOnceAndResetsPasswords(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t, storetest.SQLiteDSN(t))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	pw1, err := loadDemo(ctx, s, log)
+	first, stop := context.WithCancel(ctx)
+	pw1, keep, err := loadDemo(first, s, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pw2, err := loadDemo(ctx, s, log)
+	// While the first instance runs, another keeps its password in force.
+	if pw, _, err := loadDemo(ctx, s, log); err != nil || pw != "" {
+		t.Errorf("a second instance beside the first: %q, %v", pw, err)
+	}
+	stop()
+	keep() // the first instance stops: its lease goes
+	pw2, _, err := loadDemo(ctx, s, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +259,7 @@ func TestDemoInstancesStartedTogether(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				if _, errs[i] = s.Migrate(ctx); errs[i] == nil {
-					passwords[i], errs[i] = loadDemo(ctx, s, log)
+					passwords[i], _, errs[i] = loadDemo(ctx, s, log)
 				}
 			}()
 		}
@@ -288,7 +295,7 @@ func TestDemoInstancesStartedTogether(t *testing.T) {
 func TestDemoRegistersFeedTheGoals(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t, storetest.SQLiteDSN(t))
-	if _, err := loadDemo(ctx, s, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	if _, _, err := loadDemo(ctx, s, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)
 	}
 	plans, _ := s.Plans(ctx)

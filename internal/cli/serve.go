@@ -44,8 +44,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 	var demoPassword string
 	if *demo {
-		if demoPassword, err = loadDemo(ctx, s, log); err != nil {
+		var keep func()
+		if demoPassword, keep, err = loadDemo(ctx, s, log); err != nil {
 			return fmt.Errorf("演示数据: %w", err)
+		}
+		if keep != nil {
+			go keep()
 		}
 	} else if n, err := s.CountUsers(ctx); err != nil {
 		return err
@@ -74,7 +78,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "kechuang 已启动：http://%s/  （数据库 %s）\n", ln.Addr(), s.Dialect())
 	if *demo && demoPassword == "" {
-		fmt.Fprintln(e.stdout, "演示数据已由同时启动的另一实例载入，演示账号密码见该实例的输出（或用 kechuang user passwd 重设）。")
+		fmt.Fprintln(e.stdout, "演示账号的密码由正在运行的另一实例设置，见该实例的输出（或用 kechuang user passwd 重设）。")
 	} else if *demo {
 		fmt.Fprintf(e.stdout, "演示账号（密码均为 %s，仅演示模式）：\n", demoPassword)
 		fmt.Fprintln(e.stdout, "  admin（管理员）、leader（领导）、各单位填报员：用户名即单位简称，如 区科工局、三家店街道")
@@ -97,56 +101,45 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// demoLease keeps instances started together on one empty database from
-// loading the demo twice: one loads it while the others wait.
-const demoLease = "demo.load"
+// Demo leases: demoLease keeps instances started together on one empty
+// database from loading the demo twice (one loads it while the others
+// wait); accountsLease is held, renewed, by the running instance whose
+// demo password is in force, so that another instance started beside it
+// does not replace the password that one printed.
+const (
+	demoLease     = "demo.load"
+	accountsLease = "demo.accounts"
+	accountsTTL   = time.Minute
+)
 
-// loadDemo loads the 2022 Qingyunpu plan when the database has no plan, and
-// gives the demo accounts (admin, leader, one reporter per unit) a fresh
-// random password, which it returns. Instances started together take turns
-// under a lease; one that had to wait for another finds the demo loaded and
-// leaves the passwords that instance printed alone (it returns "").
-func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) (string, error) {
+// loadDemo loads the 2022 Qingyunpu plan (and its demo registers) when the
+// database has no plan, and gives the demo accounts (admin, leader, one
+// reporter per unit) a fresh random password, which it returns — unless a
+// running instance holds the accounts' lease, whose printed password stays
+// in force (it returns ""). keep renews the lease until ctx ends; callers
+// run it beside the server.
+func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) (password string, keep func(), err error) {
 	holder := demoPassword() // any random name will do
-	waited := false
-	for {
-		got, err := s.AcquireLease(ctx, demoLease, holder, 5*time.Minute)
-		if err != nil {
-			return "", err
-		}
-		if got {
-			break
-		}
-		if !waited {
-			log.Info("另一实例正在载入演示数据，等待其完成")
-		}
-		waited = true
-		select {
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
+	if err := waitLease(ctx, s, demoLease, holder, 5*time.Minute, func() { log.Info("另一实例正在载入演示数据，等待其完成") }); err != nil {
+		return "", nil, err
 	}
 	defer s.ReleaseLease(context.WithoutCancel(ctx), demoLease, holder)
 	plans, err := s.Plans(ctx)
 	if err != nil {
-		return "", err
-	}
-	if waited && len(plans) > 0 {
-		return "", nil
+		return "", nil, err
 	}
 	if len(plans) == 0 {
 		ex, err := examples.Qingyunpu2022()
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if err := s.ImportDirectory(ctx, ex.Directory); err != nil {
-			return "", err
+			return "", nil, err
 		}
 		ex.Document.Status = plan.StatusActive
 		planID, err := s.CreatePlan(ctx, ex.Document, ex.Notice)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		// An open round, empty, so that a first look can go straight to
 		// filling a form: 2022年7月调度 as the notice's year had it.
@@ -155,20 +148,35 @@ func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) (string, er
 			err = s.OpenRound(ctx, roundID, nil)
 		}
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		if err := loadDemoRegisters(ctx, s); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
-	password := demoPassword()
+	got, err := s.AcquireLease(ctx, accountsLease, holder, accountsTTL)
+	if err != nil || !got {
+		return "", nil, err
+	}
+	keep = func() {
+		for {
+			select {
+			case <-ctx.Done():
+				s.ReleaseLease(context.WithoutCancel(ctx), accountsLease, holder)
+				return
+			case <-time.After(accountsTTL / 3):
+				s.AcquireLease(ctx, accountsLease, holder, accountsTTL)
+			}
+		}
+	}
+	password = demoPassword()
 	hash, err := auth.HashPassword(password)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	dir, err := s.Directory(ctx)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	accounts := []store.NewUser{
 		{Username: "admin", DisplayName: "区科工局管理员", Role: auth.RoleAdmin},
@@ -186,10 +194,29 @@ func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) (string, er
 			err = s.SetPasswordHash(ctx, a.Username, hash)
 		}
 		if err != nil {
-			return "", fmt.Errorf("账号 %s: %w", a.Username, err)
+			return "", nil, fmt.Errorf("账号 %s: %w", a.Username, err)
 		}
 	}
-	return password, nil
+	return password, keep, nil
+}
+
+// waitLease takes the named lease, waiting while another holder has it
+// (wait is called once, when it first has to).
+func waitLease(ctx context.Context, s *store.Store, name, holder string, ttl time.Duration, wait func()) error {
+	for waited := false; ; waited = true {
+		got, err := s.AcquireLease(ctx, name, holder, ttl)
+		if err != nil || got {
+			return err
+		}
+		if !waited {
+			wait()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // loadDemoRegisters reads the generated demo lists (examples.DemoRegisters)

@@ -65,6 +65,15 @@ func (p *parser) labelTables() {
 	prevEnd := 0
 	for _, t := range p.tables {
 		j := p.prevNonBlank(t.first-1, prevEnd)
+		if j >= 0 && p.role[j] == roleText {
+			if c, ok := readCaption(p.lines[j].clean()); ok {
+				// "面积:万亩 收购量:万公斤" between the title and the header.
+				t.caption = c
+				p.role[j] = roleTableTitle
+				t.first = j
+				j = p.prevNonBlank(j-1, prevEnd)
+			}
+		}
 		if j >= 0 && p.role[j] == roleText && isTableTitle(p.lines[j]) {
 			t.title = p.lines[j].clean()
 			p.role[j] = roleTableTitle
@@ -130,4 +139,79 @@ func (p *parser) findAttachmentList() {
 			p.role[j] = roleAttachList
 		}
 	}
+}
+
+// attachmentListTitle returns the title of the one attachment the body's
+// list names ("附件：8-12月科技型企业培育目标任务分解"), "" when it names
+// none or several.
+func (p *parser) attachmentListTitle() string {
+	title := ""
+	for i, r := range p.role {
+		if r != roleAttachList {
+			continue
+		}
+		s := p.lines[i].clean()
+		if m := attachmentListRe.FindStringIndex(key(s)); m != nil {
+			s = s[m[1]:]
+		}
+		if h, ok := parseHeading(s); ok {
+			s = h.rest
+		}
+		if s == "" {
+			continue
+		}
+		if title != "" {
+			return ""
+		}
+		title = s
+	}
+	return title
+}
+
+// caption is what a line above a table says of its units of measure:
+// "面积:万亩 收购量:万公斤" (a unit per kind of column) or "单位：万元" (one
+// for all).
+type caption struct {
+	names, units []string
+	all          string
+}
+
+var captionPairRe = regexp.MustCompile(`([^\s：:，,；;、]{1,8}?)` + reColon + `\s*(` + unitAlternation + `)`)
+
+// readCaption reads a caption line: nothing but name:unit pairs whose
+// units are units of measure.
+func readCaption(s string) (caption, bool) {
+	var c caption
+	k := key(s)
+	if utf8.RuneCountInString(s) > maxTitle || strings.ContainsAny(k, "。") {
+		return c, false
+	}
+	ms := captionPairRe.FindAllStringSubmatchIndex(k, -1)
+	rest := k
+	for _, m := range ms {
+		name, unit := s[m[2]:m[3]], s[m[4]:m[5]]
+		if strings.TrimLeft(key(name), "（(") == "单位" {
+			c.all = unit
+		} else {
+			c.names, c.units = append(c.names, strings.TrimLeft(name, "（(")), append(c.units, unit)
+		}
+		rest = strings.Replace(rest, k[m[0]:m[1]], "", 1)
+	}
+	if len(ms) == 0 || strings.Trim(rest, " （()）、，,；;") != "" {
+		return c, false
+	}
+	return c, true
+}
+
+// unitOf returns the unit the caption gives a column: the unit of the
+// longest name the column's contains, else the unit for all.
+func (c caption) unitOf(column string) string {
+	best, unit := 0, c.all
+	k := key(column)
+	for i, n := range c.names {
+		if strings.Contains(k, key(n)) && len(n) > best {
+			best, unit = len(n), c.units[i]
+		}
+	}
+	return unit
 }

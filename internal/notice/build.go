@@ -15,17 +15,59 @@ import (
 // into a DocTable. Goals must be read first: split-table columns take
 // their names and units from them.
 func (p *parser) buildTables() {
+	var goalRows []seg
+	for _, t := range p.tables {
+		if t.kind == taskTable {
+			goalRows = append(goalRows, p.buildTaskTable(t)...)
+		}
+	}
+	if len(p.doc.Goals) == 0 {
+		// A notice that is only its task table states its goals there.
+		p.doc.Goals = p.readGoals(goalRows, false)
+	}
+	noGoals := len(p.doc.Goals) == 0
 	for _, t := range p.tables {
 		switch t.kind {
-		case taskTable:
-			p.buildTaskTable(t)
 		case splitTable:
 			p.buildSplitTable(t)
+		case goalTable:
+			p.buildGoalTable(t)
+		}
+	}
+	if noGoals {
+		p.totalGoals()
+	}
+}
+
+// totalGoals makes goals of the total rows of split tables, for a notice
+// that sets its targets only by splitting them: 合计 33 家 is the goal.
+func (p *parser) totalGoals() {
+	for _, t := range p.doc.DecompositionTables {
+		for _, r := range t.Rows {
+			if !r.Total {
+				continue
+			}
+			for _, c := range t.Columns {
+				v, ok := r.Values[c]
+				if !ok {
+					continue
+				}
+				unit := t.UnitsOfMeasure[c]
+				p.doc.Goals = append(p.doc.Goals, plan.DocGoal{
+					Text: r.Unit + "：" + c + v.String() + unit, Indicator: c, Comparator: plan.AtLeast,
+					Target: v, Unit: unit, Kind: goalKind(key(c), key(unit)), Line: r.Line,
+				})
+			}
 		}
 	}
 }
 
-func (p *parser) buildTaskTable(t *table) {
+// buildTaskTable reads a task table into the document. It returns the
+// contents of the rows that may state goals: those under an action titled
+// as goals (一、主要预期目标), else all.
+func (p *parser) buildTaskTable(t *table) []seg {
+	var all, inGoals []seg
+	goals := false
 	if p.doc.TaskTableAttachment == "" {
 		p.doc.TaskTableAttachment = t.label
 	}
@@ -36,9 +78,9 @@ func (p *parser) buildTaskTable(t *table) {
 	section := ""
 	for _, r := range t.rows {
 		if r.section {
-			section = ""
+			section, goals = "", false
 			if h, ok := parseHeading(cleanText(r.cells[0])); ok {
-				section = h.number
+				section, goals = h.number, isGoalHeading(key(headingTitle(h.rest)))
 			}
 			continue
 		}
@@ -72,7 +114,16 @@ func (p *parser) buildTaskTable(t *table) {
 			row.LeadUnits = appendNew(row.LeadUnits, l.leads...)
 		}
 		p.doc.TaskTable = append(p.doc.TaskTable, row)
+		s := seg{r.at, row.Content}
+		all = append(all, s)
+		if goals {
+			inGoals = append(inGoals, s)
+		}
 	}
+	if inGoals != nil {
+		return inGoals
+	}
+	return all
 }
 
 var (
@@ -131,6 +182,9 @@ func (p *parser) buildSplitTable(t *table) {
 			continue
 		}
 		name, unit := p.columnName(t.header[i])
+		if unit == "" {
+			unit = t.caption.unitOf(t.header[i])
+		}
 		if name == "" || slices.Contains(d.Columns, name) {
 			name = cleanText(t.header[i]) // two columns may not share a name
 		}
@@ -169,7 +223,7 @@ var totalNames = setOf("合计", "总计", "全区", "全市", "全县", "全镇
 // the area the issuer governs (青云谱区).
 func (p *parser) isTotal(unit string) bool {
 	k := key(unit)
-	if totalNames[k] {
+	if totalNames[k] || strings.HasSuffix(k, "合计") || strings.HasSuffix(k, "总计") {
 		return true
 	}
 	for _, r := range p.regions {

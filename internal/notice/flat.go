@@ -1,6 +1,7 @@
 package notice
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -17,7 +18,8 @@ import (
 var taskHeaderLabels = setOf("序号", "序", "编号", "工作内容", "工作任务", "主要任务", "重点任务", "任务内容",
 	"具体任务", "工作措施", "具体措施", "主要内容", "重点工作", "工作事项", "任务", "内容", "牵头单位", "牵头部门",
 	"责任单位", "责任部门", "配合单位", "配合部门", "参与单位", "协办单位", "完成时限", "完成时间", "时间节点",
-	"时限", "时间", "备注")
+	"时限", "时间", "备注", "目标任务", "任务名称", "重点事项", "工作目标", "责任领导", "牵头领导", "分管领导", "县领导",
+	"区领导", "市领导", "责任人")
 
 // splitUnitLabels head the unit column of split tables.
 var splitUnitLabels = setOf("县区", "区县", "县（市、区）", "县(市、区)", "县市区", "单位", "单位名称", "责任单位",
@@ -205,6 +207,13 @@ func (p *parser) flatSplitTable(i int) *table {
 		if _, num := numericCell(unit); num {
 			break
 		}
+		if len(t.rows) > 0 && key(unit) == key(header[0]) && p.repeatsHeader(j, header) {
+			// The header again after a page break.
+			for range header {
+				last, j = j, p.nextText(j+1)
+			}
+			continue
+		}
 		cells := []string{unit}
 		k := j
 		for len(cells) <= cols {
@@ -233,6 +242,17 @@ func (p *parser) flatSplitTable(i int) *table {
 	return t
 }
 
+// repeatsHeader reports whether the lines from j repeat a flat header.
+func (p *parser) repeatsHeader(j int, header []string) bool {
+	for _, h := range header {
+		if j >= len(p.lines) || key(p.lines[j].clean()) != key(h) {
+			return false
+		}
+		j = p.nextText(j + 1)
+	}
+	return true
+}
+
 // nextText returns the index of the first non-blank line from j that is
 // still plain text (not a heading of an attachment, a signature …), or
 // len(lines).
@@ -254,4 +274,132 @@ func (p *parser) markTable(t *table) {
 			p.role[j] = roleTable
 		}
 	}
+}
+
+// A table copied from a web page may come with its cells separated by
+// spaces: "序号 乡镇（街道） 科技型企业（家）" / "1 忠州街道 12". Runs of two
+// or more spaces separate cells where there are any; else every space does,
+// and a task row's surplus belongs to its content cell. spacedTable gives
+// such a table's lines their cells, for tabTable to read.
+
+// spacedTable gives the lines of a space-separated table whose header is
+// line i their cells, and returns their indices.
+func (p *parser) spacedTable(i int) []int {
+	l := p.lines[i]
+	if l.cells != nil || !strings.ContainsFunc(strings.TrimFunc(l.text, isSpace), isSpace) {
+		return nil
+	}
+	first := strings.TrimFunc(l.text, isSpace)
+	if i := strings.IndexFunc(first, isSpace); i >= 0 {
+		first = first[:i]
+	}
+	if first = key(first); !taskHeaderLabels[first] && !splitUnitLabels[first] {
+		return nil // most lines: a header starts with a column's name
+	}
+	header := strings.Fields(l.text)
+	if len(header) < 2 || len(header) > maxFlatColumns {
+		return nil
+	}
+	for j, h := range header {
+		header[j] = cleanText(h)
+	}
+	cols, isTask := taskColumns(header)
+	unitCol := 0
+	if strings.Contains(key(header[0]), "序号") {
+		unitCol = 1
+	}
+	isSplit := !isTask && unitCol < len(header)-1 && splitUnitLabels[key(header[unitCol])]
+	if isTask {
+		for _, h := range header {
+			if !taskHeaderLabels[key(h)] {
+				return nil // a sentence with spaces that names some columns
+			}
+		}
+	}
+	if !isTask && !isSplit {
+		return nil
+	}
+	var rows [][]string
+	var at []int
+	for j := i + 1; j < len(p.lines); j++ {
+		lj := p.lines[j]
+		if lj.blank() || isPageNumber(lj.text) {
+			continue
+		}
+		if p.role[j] != roleText || lj.cells != nil {
+			break
+		}
+		var cells []string
+		if isTask {
+			cells = taskRowCells(lj.text, len(header), cols.content)
+		} else {
+			cells = splitRowCells(lj.text, len(header), unitCol)
+		}
+		if cells == nil {
+			break
+		}
+		rows, at = append(rows, cells), append(at, j)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	p.lines[i].cells = header
+	for n, j := range at {
+		p.lines[j].cells = rows[n]
+	}
+	return append([]int{i}, at...)
+}
+
+// spacedFields splits a row at runs of two or more spaces when it has
+// any, else at every space.
+func spacedFields(s string) []string {
+	s = strings.TrimFunc(s, isSpace)
+	if wide := wideSpaceRe.Split(s, -1); len(wide) > 1 {
+		return wide
+	}
+	return strings.Fields(s)
+}
+
+var wideSpaceRe = regexp.MustCompile(`[ \t\x{3000}\x{a0}]{2,}`)
+
+// taskRowCells reads a task row of n cells: it starts with its number, or
+// is an action's title ("（一）…", "一、…") alone; surplus fields belong to
+// the content cell.
+func taskRowCells(s string, n, content int) []string {
+	f := spacedFields(s)
+	if len(f) == 1 && isSectionTitle(cleanText(f[0])) {
+		return append(f, make([]string, n-1)...)
+	}
+	if len(f) < n-1 || !isRowNumber(cleanText(f[0])) || content < 0 {
+		return nil
+	}
+	for len(f) < n {
+		f = append(f, "") // trailing cells left empty
+	}
+	if extra := len(f) - n; extra > 0 {
+		joined := strings.Join(f[content:content+extra+1], "")
+		f = append(append(f[:content:content], joined), f[content+extra+1:]...)
+	}
+	return f
+}
+
+// splitRowCells reads a split-table row of n cells: a unit's name, then a
+// number per column; a total row may lack the 序号 the others have.
+func splitRowCells(s string, n, unitCol int) []string {
+	f := spacedFields(s)
+	if len(f) == n-1 && unitCol == 1 {
+		f = append([]string{""}, f...)
+	}
+	if len(f) != n {
+		return nil
+	}
+	if _, num := numericCell(f[unitCol]); num {
+		return nil
+	}
+	for _, v := range f[unitCol+1:] {
+		if _, num := numericCell(v); !num {
+			return nil
+		}
+	}
+	return f
 }

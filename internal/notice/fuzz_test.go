@@ -15,7 +15,8 @@ import (
 func FuzzParseText(f *testing.F) {
 	f.Add(string(readFile(f, example2022+"notice.txt")))
 	files, _ := filepath.Glob("testdata/*.txt")
-	for _, name := range files {
+	public, _ := filepath.Glob("testdata/public/*.txt")
+	for _, name := range append(files, public...) {
 		f.Add(string(readFile(f, name)))
 	}
 	f.Add("一、工作目标\n科技型中小企业140家\n二、重点工作\n（一）行动\n1. 任务。（责任单位：区科工局、")

@@ -20,7 +20,7 @@ import (
 // unitsOfMeasure are the units goals are stated in, longest first: the
 // pattern takes the first that matches.
 var unitsOfMeasure = []string{
-	"万平方米", "平方米", "个百分点", "百分点", "万人次", "人次", "万人", "亿元", "万元", "元",
+	"万平方米", "平方米", "个百分点", "百分点", "万人次", "人次", "万人", "亿元", "万元", "元", "万亩", "万公斤", "公斤", "万吨",
 	"人", "名", "家", "个", "件", "项", "所", "座", "户", "篇", "台", "套", "次", "场", "批",
 	"亩", "公顷", "公里", "千瓦", "吨", "倍", "%", "％", "‰",
 }
@@ -65,17 +65,34 @@ var comparatorWords = []struct {
 	{"超", plan.MoreThan}, {"达", plan.AtLeast}, {"为", plan.AtLeast}, {"在", plan.AtLeast},
 }
 
-// readGoals reads the goals stated in segs.
-func (p *parser) readGoals(segs []seg) []plan.DocGoal {
+// readGoals reads the goals stated in segs. In a goals part (part is
+// true), a clause that says a target without a figure is a finding.
+func (p *parser) readGoals(segs []seg, part bool) []plan.DocGoal {
 	text, offs := joinWithOffsets(segs)
 	k := key(text)
 	goals := []plan.DocGoal{}
 	c := &goalContext{k: k, years: yearMarks(k)}
+	// A line that starts an item starts a clause: "1. …增长5.5%左右" /
+	// "2. 研究与试验发展经费…".
+	var items []int
+	for i, s := range segs {
+		if _, ok := parseHeading(s.text); ok && i > 0 {
+			items = append(items, offs[i])
+		}
+	}
 	prevEnd := 0
 	for _, m := range figureRe.FindAllStringSubmatchIndex(k, -1) {
 		start, end := m[0], m[1]
 		c.advance(start)
-		if c.depth > 0 || !isGoalFigure(k, start, end, offs) {
+		for len(items) > 0 && items[0] <= start {
+			c.clause, c.depth = max(c.clause, items[0]), 0
+			items = items[1:]
+		}
+		if c.depth > 0 {
+			continue
+		}
+		share := isShare(k, m)
+		if !share && !isGoalFigure(k, start, end, offs) {
 			continue
 		}
 		cs := max(prevEnd, c.clause)
@@ -84,6 +101,9 @@ func (p *parser) readGoals(segs []seg) []plan.DocGoal {
 		}
 		segAt := segs[segIndex(offs, start)].at
 		g, ok := p.goal(text, k, m, cs, goals)
+		if ok && share {
+			g = shareGoal(g, text, k, m)
+		}
 		if !ok {
 			p.note(segAt, plan.SeverityInfo, plan.FindingNotRead, "“%s”没有指标名称，未作为目标", text[start:end])
 			continue
@@ -93,7 +113,55 @@ func (p *parser) readGoals(segs []seg) []plan.DocGoal {
 		goals = append(goals, g)
 		prevEnd = end
 	}
+	if part {
+		p.noteFigureless(segs, text, k, offs)
+	}
 	return goals
+}
+
+// goalVerbRe matches the words of a target: a clause that has one but no
+// figure states a goal that cannot be measured as written.
+var goalVerbRe = regexp.MustCompile(`达到|保持在|提高到|提升到|提高至|提升至|不低于|不少于|不超过|控制在`)
+
+// noteFigureless reports the clauses of goals text that say a target
+// without a figure: "国家局工商交接合格率达到全州平均水平", or a figure the
+// text stops before.
+func (p *parser) noteFigureless(segs []seg, text, k string, offs []int) {
+	start := 0
+	for i := 0; i <= len(k); {
+		r, n := utf8.DecodeRuneInString(k[i:])
+		if i < len(k) && !strings.ContainsRune("，,；;。！？!?", r) {
+			i += n
+			continue
+		}
+		if c := k[start:i]; goalVerbRe.MatchString(c) && !figureRe.MatchString(c) && !strings.ContainsAny(c, "（()）") {
+			p.note(segs[segIndex(offs, start)].at, plan.SeverityInfo, plan.FindingNotRead, "“%s”没有数值，未作为目标", clip(strings.TrimSpace(text[start:i]), 30))
+		}
+		i += max(n, 1)
+		start = i
+	}
+}
+
+// isShare reports whether figure m is the share of something that follows
+// it: "完成75%以上的确权登记".
+func isShare(k string, m []int) bool {
+	return strings.HasPrefix(k[m[1]:], "的") && strings.ContainsAny(k[m[6]:m[7]], "%％")
+}
+
+// shareGoal makes a share's goal: its indicator is the share of the thing
+// that follows the figure ("确权登记完成比例"), its text runs to it.
+func shareGoal(g plan.DocGoal, text, k string, m []int) plan.DocGoal {
+	from := m[1] + len("的")
+	to := clauseEnd(k, from)
+	what := text[from:to]
+	verb := g.Indicator
+	if utf8.RuneCountInString(verb) > 4 {
+		verb = ""
+	}
+	g.Indicator = what + verb + "比例"
+	g.Text = g.Text + text[m[1]:to]
+	g.Kind = plan.KindRatio
+	return g
 }
 
 // goalContext follows the text up to each figure, in order: the bracket
@@ -210,8 +278,8 @@ func (p *parser) goal(text, k string, m []int, cs int, before []plan.DocGoal) (p
 // isGoalFigure tells a goal's figure from a qualifier: after it the clause
 // ends (punctuation, a conjunction, the end of a line).
 func isGoalFigure(k string, start, end int, offs []int) bool {
-	if r, _ := utf8.DecodeLastRuneInString(k[:start]); r == '.' || r == '．' || (r >= '0' && r <= '9') {
-		return false
+	if r, _ := utf8.DecodeLastRuneInString(k[:start]); r == '.' || r == '．' || r == '第' || (r >= '0' && r <= '9') {
+		return false // a part of a number, or an ordinal: 第114次
 	}
 	if _, lineEnd := slices.BinarySearch(offs, end); end == len(k) || lineEnd {
 		return true
@@ -248,10 +316,8 @@ func yearMarks(k string) []yearMark {
 	var out []yearMark
 	for _, m := range yearMarkRe.FindAllStringSubmatchIndex(k, -1) {
 		before := strings.TrimRightFunc(k[:m[0]], func(r rune) bool { return strings.ContainsRune("-—–－~～至到", r) })
-		if before != k[:m[0]] {
-			if r, _ := utf8.DecodeLastRuneInString(before); r >= '0' && r <= '9' || r >= '０' && r <= '９' {
-				continue
-			}
+		if r, _ := utf8.DecodeLastRuneInString(before); r >= '0' && r <= '9' || r >= '０' && r <= '９' {
+			continue // the end of a period, its dash perhaps lost: 2021-2023年, 20232025年
 		}
 		y := rowNumber(k[m[2]:m[3]])
 		if y >= 1990 && y <= 2100 {

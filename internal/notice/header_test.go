@@ -42,6 +42,46 @@ func TestHeader(t *testing.T) {
 			title: "浔阳区科技创新三年行动方案（2023—2025年）",
 		},
 		{
+			name:   "MetadataBlock",
+			in:     "索 引 号 MB1534522/2023-05475 发文日期 2023-01-03\n发布机构 区人民政府办公室 文    号 蔡政办〔2023〕1号\n2023年科技工作要点" + goals,
+			issuer: "区人民政府办公室", date: "2023-01-03", docNumber: "蔡政办〔2023〕1号", title: "2023年科技工作要点", year: 2023,
+		},
+		{
+			name:   "PipeMetadata",
+			in:     "文 号 | 江政办〔2022〕1号 | 发文日期 | 2022-01-30 16:20 |\n---|---|---|---|\n发布机构 | 江汉区人民政府办公室 | 有 效 性 | 有效 |\n区人民政府办公室关于印发2022年科技工作要点的通知" + goals,
+			issuer: "江汉区人民政府办公室", date: "2022-01-30", docNumber: "江政办〔2022〕1号", title: "2022年科技工作要点", year: 2022,
+		},
+		{
+			name:   "JointSignatureCollapsedDate",
+			in:     "关于印发《环县强科技行动实施方案（2023—2025）》的通知\n现印发你们。\n中共环县委办公室\n\n环县人民政府办公室\n\n2023411\n" + goals,
+			issuer: "中共环县委办公室、环县人民政府办公室", date: "2023-04-11", title: "环县强科技行动实施方案（2023—2025）",
+		},
+		{
+			name:   "JointIssuerInTitle",
+			in:     "中共银川市委办公室银川市人民政府办公室关于印发《银川市科技工作要点》的通知" + goals,
+			issuer: "中共银川市委办公室、银川市人民政府办公室", title: "银川市科技工作要点",
+		},
+		{
+			name:   "DateWithoutDay",
+			in:     "金乡县2021年国民经济和社会发展计划\n                金乡县人民政府\n                2021年2月22\n" + goals,
+			issuer: "金乡县人民政府", date: "2021-02-22", title: "金乡县2021年国民经济和社会发展计划", year: 2021,
+		},
+		{
+			name:      "DateInChineseNumeralsAlone",
+			in:        "梧州市人民政府关于印发我市创新计划2011至2015年实施方案的通知\n（梧政发〔2012〕3号）\n现将方案印发给你们。\n二○一二年一月二十九日\n梧州市创新计划（2011至2015年）实施方案" + goals,
+			docNumber: "梧政发〔2012〕3号", issuer: "梧州市人民政府", date: "2012-01-29", title: "梧州市创新计划（2011至2015年）实施方案",
+		},
+		{
+			name:  "BreadcrumbsAndButtons",
+			in:    "首页 >> 下载中心 >> 政策法规\n字号:\n打印整页 打印内容 分享\n关于印发《2023年科技工作要点》的通知\n来源:   作者:   编辑:徐可" + goals,
+			title: "2023年科技工作要点", year: 2023,
+		},
+		{
+			name:  "TitleInBookMarks",
+			in:    "济南市长清区人民政府办公室关于印发《政府工作报告》重点工作任务分工的通知" + goals,
+			title: "《政府工作报告》重点工作任务分工", issuer: "济南市长清区人民政府办公室",
+		},
+		{
 			name:  "InvalidDate",
 			in:    "2023年科技工作要点" + goals + "\n青云谱区科技局\n2023年2月30日\n",
 			title: "2023年科技工作要点", issuer: "青云谱区科技局", year: 2023,
@@ -61,6 +101,30 @@ func TestHeader(t *testing.T) {
 	}
 }
 
+func TestReadDate(t *testing.T) {
+	tests := []struct {
+		in, date string
+		ok       bool
+	}{
+		{"2022年6月16日", "2022-06-16", true},
+		{"2021年2月22", "2021-02-22", true},
+		{"二○一二年一月二十九日", "2012-01-29", true},
+		{"2023411", "2023-04-11", true},
+		{"2024514", "2024-05-14", true},
+		{"20230411", "2023-04-11", true},
+		{"2023111", "", false}, // 1月11日 or 11月1日
+		{"2021年8月", "", false},
+		{"于2023年1月15", "", false}, // a date without 日 only alone
+		{"二〇二二年六月十六", "", false},
+	}
+	for _, tt := range tests {
+		d, ok := readDate(key(tt.in))
+		if ok != tt.ok || d.date != tt.date {
+			t.Errorf("readDate(%q) = %q, %v; want %q, %v", tt.in, d.date, ok, tt.date, tt.ok)
+		}
+	}
+}
+
 func TestCivilDate(t *testing.T) {
 	tests := []struct{ y, m, d, want string }{
 		{"2022", "6", "16", "2022-06-16"},
@@ -69,6 +133,7 @@ func TestCivilDate(t *testing.T) {
 		{"二○二三", "十二", "三十一", "2023-12-31"},
 		{"2023", "2", "30", ""},
 		{"2023", "13", "1", ""},
+		{"2021", "08", "09", "2021-08-09"}, // not octal
 	}
 	for _, tt := range tests {
 		if got := civilDate(tt.y, tt.m, tt.d); got != tt.want {

@@ -34,6 +34,38 @@ func splitLines(text string) []line {
 	return out
 }
 
+// pipeCells reads a line of a table that a web page or a converter wrote
+// with "|" between cells ("序号 | 工作内容 | 牵头单位 |"). The bars at its
+// ends are no cells. A line that is all bars is blank; a line with one
+// cell is text without its bars.
+func pipeCells(s string) (string, []string) {
+	cells := strings.Split(s, "|")
+	trim := func(c string) bool { return strings.TrimFunc(c, isSpace) == "" }
+	if len(cells) > 0 && trim(cells[0]) {
+		cells = cells[1:]
+	}
+	if len(cells) > 0 && trim(cells[len(cells)-1]) {
+		cells = cells[:len(cells)-1]
+	}
+	if nonEmpty(cleanCells(cells)) == 0 {
+		cells = nil
+	}
+	rule := true
+	for _, c := range cells {
+		rule = rule && strings.Trim(c, "-: ") == "" && strings.Contains(c, "---")
+	}
+	switch {
+	case len(cells) == 0 || rule: // the rule under a header: ---|---|
+		return "", nil
+	case len(cells) == 1:
+		return strings.TrimFunc(cells[0], isSpace), nil
+	}
+	for i, c := range cells {
+		cells[i] = strings.TrimFunc(c, isSpace)
+	}
+	return strings.Join(cells, "\t"), cells
+}
+
 // blank reports whether the line holds nothing but spaces and tabs.
 func (l line) blank() bool { return strings.TrimFunc(l.text, isSpace) == "" }
 

@@ -2,6 +2,7 @@ package notice
 
 import (
 	"slices"
+	"strings"
 	"unicode"
 
 	"kechuang/internal/plan"
@@ -41,8 +42,13 @@ func (p *parser) mapRows() {
 		starts[s.Number] = append(starts[s.Number], len(tasks))
 		for ti := range s.Tasks {
 			t := &s.Tasks[ti]
-			// The text begins with the title: its pairs are the task's.
-			tasks = append(tasks, bodyTask{task: t, section: s.Number, pairs: bigrams(t.Text)})
+			// The text begins with the title, or follows it when the title
+			// stands on a line of its own.
+			text := t.Text
+			if !strings.HasPrefix(text, t.Title) {
+				text = t.Title + "。" + text
+			}
+			tasks = append(tasks, bodyTask{task: t, section: s.Number, pairs: bigrams(text)})
 		}
 	}
 	if len(tasks) == 0 {

@@ -1,6 +1,7 @@
 package notice
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,8 +24,11 @@ const (
 	reDigit = `[0-9０-９]`
 	reNum   = reDigit + `+(?:[.．]` + reDigit + `+)?`
 	reHanNo = `[一二三四五六七八九十百零〇]+` // Chinese numerals as headings use them
+	// reYears is a span of years: 2021-2023, 2011至2015, or with the dash
+	// a web page lost, 20232025.
+	reYears = `(?:` + reDigit + `{4}\s*[-—–－~～至到]\s*` + reDigit + `{4}|20\d\d20\d\d)`
 	// rePeriod is a plan's period in brackets: （2021-2023年）.
-	rePeriod = reLP + reDigit + `{4}\s*[-—–－~～至到]\s*` + reDigit + `{4}年?` + reRP
+	rePeriod = reLP + reYears + `年?` + reRP
 )
 
 // cleanText removes the spaces PDF extraction leaves in Chinese text ("区
@@ -122,7 +126,12 @@ const traditionalPairs = "" +
 	"館馆團团隊队師师習习認认識识議议論论語语說说讀读講讲調调結结績绩簽签訂订購购銷销" +
 	"錢钱匯汇準准態态災灾綠绿黨党療疗養养殘残婦妇僑侨臺台獨独龍龙鳳凤陽阳併并週周徵征" +
 	"兩两麼么麗丽黃黄廠厂廢废彙汇狀状況况滿满盡尽壯壮屆届紮扎覽览勝胜揮挥輔辅啟启轄辖" +
-	"戶户載载嚴严獲获幣币競竞間间記记眾众簡简無无細细"
+	"戶户載载嚴严獲获幣币競竞間间記记眾众簡简無无細细國国執执堅坚帶带戰战撐撑斷断晉晋決决" +
+	"濟济礎础種种穩稳納纳給给絲丝絳绛綜综緊紧編编繼继蘇苏見见視视許许話话請请謀谋變变" +
+	"賦赋輪轮違违適适邊边銜衔鍵键階阶際际響响頒颁驅驱並并側侧儘尽從从徑径橋桥礙碍託托" +
+	"訪访縫缝鍛锻頸颈" +
+	// 計畫 is how converters write 计划: 畫 is read as 划, not 画.
+	"畫划"
 
 var simplified = func() map[rune]rune {
 	rs := []rune(traditionalPairs)
@@ -217,3 +226,69 @@ func hanDigit(r rune) int {
 	}
 	return -1
 }
+
+// repairText undoes the damage that web pages and converters leave inside
+// a line, before anything is read: the pinyin a converter glosses after a
+// character (發(fā) → 發, 號(hào) → 號) and stray HTML tags. Unlike cleanText
+// it may shorten the text, so it runs once, on the line as decoded.
+func repairText(s string) string {
+	if strings.ContainsAny(s, "(（") {
+		s = dropGlosses(s)
+	}
+	if strings.Contains(s, "<") {
+		s = htmlTagRe.ReplaceAllString(s, "")
+	}
+	return s
+}
+
+var htmlTagRe = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>`)
+
+// maxGloss bounds a pinyin syllable with its tone mark: zhuàng is six.
+const maxGloss = 7
+
+// dropGlosses removes a bracketed pinyin syllable that directly follows a
+// Chinese character. A syllable has a tone mark, so "(a)" and "(GDP)" stay.
+func dropGlosses(s string) string {
+	var b strings.Builder
+	copied := 0 // s[:copied] is in b
+	var prev rune
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if (r == '(' || r == '（') && isHan(prev) {
+			if end := glossEnd(s, i+n); end > 0 {
+				b.WriteString(s[copied:i])
+				copied, i = end, end
+				continue
+			}
+		}
+		prev = r
+		i += n
+	}
+	if copied == 0 {
+		return s
+	}
+	b.WriteString(s[copied:])
+	return b.String()
+}
+
+// glossEnd returns where a pinyin gloss whose text starts at i ends (after
+// its closing bracket), or 0 when there is none.
+func glossEnd(s string, i int) int {
+	toned := false
+	for n := 0; i < len(s) && n <= maxGloss; n++ {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case (r == ')' || r == '）') && n > 0 && toned:
+			return i + size
+		case r >= 'a' && r <= 'z':
+		case strings.ContainsRune(tonedVowels, r):
+			toned = true
+		default:
+			return 0
+		}
+		i += size
+	}
+	return 0
+}
+
+const tonedVowels = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"

@@ -108,3 +108,21 @@ func TestDecodeText(t *testing.T) {
 		}
 	}
 }
+
+func TestRepairText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"絳政辦發(fā)〔2023〕14號", "絳政辦發〔2023〕14號"},
+		{"專業(yè)鎮(zhèn)高質量發(fā)展", "專業鎮高質量發展"},
+		{"川辦函〔2015〕54號(hào)", "川辦函〔2015〕54號"},
+		{"國內生產總值(GDP)比重", "國內生產總值(GDP)比重"},
+		{"分三步(a)实施", "分三步(a)实施"},
+		{"(fā)开头", "(fā)开头"},
+		{`<nav id="ii8ek"><source id="ii8ek"></source></nav>首页`, "首页"},
+		{"a < b 与 c > d", "a < b 与 c > d"},
+	}
+	for _, tt := range tests {
+		if got := repairText(tt.in); got != tt.want {
+			t.Errorf("repairText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

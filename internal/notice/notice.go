@@ -6,23 +6,35 @@
 // with findings for what a person should check.
 //
 // It is a parser of a genre, not of one file. It relies on the conventions
-// of Chinese official documents (GB/T 9704) and on what PDF extraction does
-// to them: headings numbered 一、 （一） 1. （1）; units in a trailing
-// （责任单位：…） or on 牵头单位：…；责任单位：… lines; tables as
-// tab-separated rows whose cells wrap and whose header repeats on each page,
-// or with every cell on a line of its own; spaces inside words; half- and
-// full-width punctuation mixed; traditional characters.
+// of Chinese official documents (GB/T 9704) and on what PDF extraction and
+// web pages do to them: headings numbered 一、 （一） 1. （1） ①; units in a
+// trailing （责任单位：…）, （…牵头，…按职责分工负责） or bare （…局、…委）,
+// on 牵头单位：…；责任单位：… lines, or by the notice's rule that the unit
+// listed first leads; tables as tab-, pipe- or space-separated rows whose
+// cells wrap and whose header repeats on each page, or with every cell on a
+// line of its own; spaces inside words; half- and full-width punctuation
+// mixed; traditional characters, pinyin glosses and HTML tags left by
+// converters; a page's metadata block (索引号, 文号, 成文日期) and furniture
+// (breadcrumbs, 打印/分享); dates that lost their 日 or their separators;
+// text cut off mid-sentence.
 //
 // Every item carries the 1-based source line it came from (for a .docx, the
 // number of the paragraph or table row), so a review page can show it.
 //
-// The parse runs in passes over the lines (parse.go). Attachments and the
-// signature are found first (attachments.go, header.go), then the tables
-// (tables.go, flat.go), so that what remains is the body: the header above
-// its first heading (header.go), the goals (goals.go), the actions and
-// their tasks (body.go, tasks.go, units.go). Task-table rows are then
-// matched to body tasks (mapping.go), and the parser's own findings are
-// followed by plan.Lint's. Every pass is linear in the input.
+// The parse runs in passes over the lines (parse.go). Attachments, the
+// page's metadata and furniture (meta.go) and the signature are found first
+// (attachments.go, header.go), then the tables (tables.go, flat.go, and
+// form.go for a project's indicator table and form), so that what remains
+// is the body: the header above its first heading (header.go), the goals
+// (goals.go), the actions and their tasks (body.go, tasks.go, units.go).
+// Task-table rows are then matched to body tasks (mapping.go), and the
+// parser's own findings are followed by plan.Lint's. Every pass is linear
+// in the input.
+//
+// A notice of which only the header is recognised (a covering notice whose
+// plan is not in the text) still gives a document, with a finding saying
+// the rest is to be entered by hand; only input with nothing recognisable
+// is ErrNoPlan.
 package notice
 
 import (

@@ -274,3 +274,40 @@ func TestUnplacedAttachmentText(t *testing.T) {
 		t.Errorf("findings = %+v, want %+v", doc.Findings, want)
 	}
 }
+
+// A covering notice without its plan gives its header, with a finding that
+// the rest is to be entered; a text with no header either is no plan.
+func TestHeaderOnly(t *testing.T) {
+	doc, err := ParseText("杭州市人民政府办公厅关于印发2020年政府工作报告重点工作责任分解的通知\n各区、县（市）人民政府：\n现印发给你们。\n杭州市人民政府办公厅\n2020年5月20日\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != "2020年政府工作报告重点工作责任分解" || doc.Date != "2020-05-20" || len(doc.Findings) == 0 ||
+		doc.Findings[0].Code != plan.FindingNotRead || !strings.Contains(doc.Findings[0].Message, "只识别出文件头") {
+		t.Errorf("header-only notice: %+v", doc)
+	}
+	if _, err := ParseText("杭州市人民政府办公厅\n2020年5月20日\n"); !errors.Is(err, ErrNoPlan) {
+		t.Errorf("a signature alone: %v, want ErrNoPlan", err)
+	}
+}
+
+// A text cut off mid-sentence says so, and a unit list it cuts loses its
+// last name, which is only a part.
+func TestCutShort(t *testing.T) {
+	doc, err := ParseText("二、重点任务\n（一）行动\n1.培育企业。（牵头单位：区科技局；责任单位：区财政局、区发")
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := doc.Sections[0].Tasks[0]
+	if strings.Join(task.ResponsibleUnits, "|") != "区财政局" || strings.Join(task.LeadUnits, "|") != "区科技局" {
+		t.Errorf("units %v %v", task.LeadUnits, task.ResponsibleUnits)
+	}
+	var cut, dropped bool
+	for _, f := range doc.Findings {
+		cut = cut || strings.Contains(f.Message, "文本在此中断")
+		dropped = dropped || strings.Contains(f.Message, "“区发”未作为单位读取")
+	}
+	if !cut || !dropped {
+		t.Errorf("findings %+v", doc.Findings)
+	}
+}

@@ -31,6 +31,27 @@ func BenchmarkShapes(b *testing.B) {
 		"Labels":       func(n int) string { return "二、重点任务\n（一）行动\n1.任务" + rep("责任单位：", n) },
 		"Signatures":   func(n int) string { return rep("青云谱区人民政府办公室\n2022年6月16日\n", n) },
 		"NoticeTitles": func(n int) string { return rep("关于\n", n) },
+		// Shapes of web pages (issue 11).
+		"PipeRows": func(n int) string {
+			return "| 序号 | 工作内容 | 牵头单位 | 责任单位 |\n|---|---|---|---|\n" + rep("| 1 | 内容 | 区科工局 | 区科工局、 |\n", n)
+		},
+		"SpacedRows":    func(n int) string { return "序号 乡镇 高新技术企业（家）\n" + rep("1 栋川镇 12\n", n) },
+		"SpacedHeaders": func(n int) string { return rep("序号 工作内容 牵头单位 责任单位\n", n) },
+		"MetaLines": func(n int) string {
+			return rep("索 引 号 MB1534522/2023-05475 发文日期 2023-01-03 文 号 蔡政办〔2023〕1号\n", n)
+		},
+		"GoalTableLabels": func(n int) string { return rep("指标内容\n指标值\n", n) },
+		"FormLabels":      func(n int) string { return rep("项目名称\n实施单位\n", n) },
+		"Glosses":         func(n int) string { return "一、工作目标\n" + rep("發(fā)展", n) },
+		"Captions":        func(n int) string { return rep("面积:万亩\n", n) },
+		"UnitBrackets": func(n int) string {
+			return "二、重点任务\n（一）行动\n1.任务" + rep("（区科技局、区财政局）", n)
+		},
+		"CutTail":    func(n int) string { return "一、工作目标\n" + rep("高新技术企业", n) },
+		"DatesAlone": func(n int) string { return rep("2023411\n", n) },
+		"RepeatedFlatSplit": func(n int) string {
+			return "单位\n高新技术企业\n合计\n1\n" + rep("单位\n高新技术企业\n", n)
+		},
 	}
 	for _, name := range slices.Sorted(maps.Keys(shapes)) {
 		for _, size := range []int{16 << 10, 64 << 10} {

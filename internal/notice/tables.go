@@ -21,6 +21,7 @@ type tableKind int
 const (
 	taskTable tableKind = iota + 1
 	splitTable
+	goalTable // an indicator table: 指标内容, 指标值 (form.go)
 )
 
 // table is a table as found, before its cells are read into the document.
@@ -32,9 +33,11 @@ type table struct {
 	title   string
 	label   string // the attachment it is: "附件1"
 	rows    []rawRow
-	notes   []note   // findings about its lines, kept if it is a table
-	cols    taskCols // task table
-	unitCol int      // split table: the column naming the unit
+	notes   []note    // findings about its lines, kept if it is a table
+	cols    taskCols  // task table
+	unitCol int       // split table: the column naming the unit
+	goals   []goalRow // goal table
+	caption caption   // split table: units of measure above it
 }
 
 // rawRow is a table row with its cells as written; cells of continuation
@@ -60,6 +63,8 @@ func taskColumns(header []string) (taskCols, bool) {
 		case k == "":
 		case strings.Contains(k, "序号") || k == "序" || k == "编号":
 			setOnce(&c.number, i)
+		case strings.Contains(k, "领导") || strings.HasSuffix(k, "责任人") || strings.Contains(k, "联系人"):
+			// 责任领导, 牵头领导: people, not units.
 		case strings.Contains(k, "牵头") || strings.Contains(k, "主责") || strings.Contains(k, "主办"):
 			setOnce(&c.lead, i)
 		case strings.Contains(k, "责任") || strings.Contains(k, "配合") || strings.Contains(k, "参与") || strings.Contains(k, "协办"):
@@ -138,7 +143,13 @@ func (p *parser) findTables() {
 		if p.role[i] != roleText {
 			continue
 		}
+		spaced := p.spacedTable(i)
 		t := p.tabTable(i)
+		for _, j := range spaced {
+			if t == nil {
+				p.lines[j].cells = nil // spaces, but no table: text again
+			}
+		}
 		if t == nil {
 			t = p.flatTaskTable(i)
 		}
@@ -146,6 +157,12 @@ func (p *parser) findTables() {
 			t = p.flatSplitTable(i)
 		}
 		if t == nil {
+			t = p.flatGoalTable(i)
+		}
+		if t == nil {
+			if p.form == nil {
+				p.findForm(i)
+			}
 			continue
 		}
 		p.tables = append(p.tables, t)

@@ -1,6 +1,7 @@
 package notice
 
 import (
+	"strings"
 	"testing"
 
 	"kechuang/internal/plan"
@@ -98,5 +99,71 @@ func TestSplitTableWithTaskWords(t *testing.T) {
 	}
 	if got := doc.DecompositionTables[0].Columns; len(got) != 2 || got[0] != "高新技术企业任务数" {
 		t.Errorf("columns = %q", got)
+	}
+}
+
+func TestPipeCells(t *testing.T) {
+	tests := []struct {
+		in, text string
+		cells    string // joined by /, "" for none
+	}{
+		{"| 序号 | 工作内容 | 牵头单位 |", "序号\t工作内容\t牵头单位", "序号/工作内容/牵头单位"},
+		{"| 一、主要预期目标 | | | |", "一、主要预期目标\t\t\t", "一、主要预期目标///"},
+		{"文 号 | 江政办〔2022〕1号 | 发文日期 |", "文 号\t江政办〔2022〕1号\t发文日期", "文 号/江政办〔2022〕1号/发文日期"},
+		{"---|---|---|---|", "", ""},
+		{"|", "", ""},
+		{"字号 :  | ", "字号 :", ""},
+	}
+	for _, tt := range tests {
+		text, cells := pipeCells(tt.in)
+		if text != tt.text || strings.Join(cells, "/") != tt.cells {
+			t.Errorf("pipeCells(%q) = %q, %q; want %q, %q", tt.in, text, strings.Join(cells, "/"), tt.text, tt.cells)
+		}
+	}
+}
+
+func TestReadCaption(t *testing.T) {
+	tests := []struct {
+		in     string
+		ok     bool
+		column string
+		unit   string
+	}{
+		{"面积:万亩  收购量:万公斤", true, "种植面积", "万亩"},
+		{"面积:万亩  收购量:万公斤", true, "收购量", "万公斤"},
+		{"单位：万元", true, "研发投入", "万元"},
+		{"（单位：家）", true, "高新技术企业", "家"},
+		{"填报说明：各单位于每季度末报送", false, "", ""},
+		{"联系人：张三", false, "", ""},
+	}
+	for _, tt := range tests {
+		c, ok := readCaption(tt.in)
+		if ok != tt.ok || (ok && c.unitOf(tt.column) != tt.unit) {
+			t.Errorf("readCaption(%q) = %+v, %v; want the unit of %s to be %q", tt.in, c, ok, tt.column, tt.unit)
+		}
+	}
+}
+
+// Tables flattened by a web page: cells separated by spaces (single ones,
+// or runs where a cell has spaces of its own), and a split table's total
+// row without its 序号.
+func TestSpacedTables(t *testing.T) {
+	doc, err := ParseText("附件\n目标任务分解表\n序号 乡镇（街道） 科技型企业（家）\n1 忠州街道 12\n2 白公街道 10\n合计 22\n\n" +
+		"任务清单\n序号  工作任务  牵头单位  责任单位\n1  建立培育库，开展 一对一 辅导  县科技局  各乡镇、街道\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.DecompositionTables) != 1 || len(doc.DecompositionTables[0].Rows) != 3 || !doc.DecompositionTables[0].Rows[2].Total {
+		t.Fatalf("split table %+v", doc.DecompositionTables)
+	}
+	if v := doc.DecompositionTables[0].Rows[1].Values["科技型企业"]; v.String() != "10" {
+		t.Errorf("白公街道 = %s", v)
+	}
+	if len(doc.TaskTable) != 1 || doc.TaskTable[0].Content != "建立培育库，开展一对一辅导" || doc.TaskTable[0].LeadUnits[0] != "县科技局" {
+		t.Errorf("task table %+v", doc.TaskTable)
+	}
+	// No goals stated: the total row is the goal.
+	if len(doc.Goals) != 1 || doc.Goals[0].Indicator != "科技型企业" || doc.Goals[0].Target.String() != "22" || doc.Goals[0].Unit != "家" {
+		t.Errorf("goals %+v", doc.Goals)
 	}
 }

@@ -95,6 +95,32 @@ func parseSpecs(s string) []unitSpec {
 var groupKinds = setOf("街道", "街办", "镇", "乡", "乡镇", "集聚区", "园区", "开发区", "管委会", "社区", "村",
 	"部门", "单位", "区直部门", "区直单位", "企业", "学校", "街")
 
+// placeGovRe matches the kinds of place a group phrase goes on to:
+// 各区、县（市）政府.
+var placeGovRe = regexp.MustCompile(`^[区县市镇乡]{1,2}(?:` + reLP + `[区县市镇乡]{1,2}` + reRP + `)?(?:人民)?政府$`)
+
+func isGroupKind(k string) bool { return groupKinds[k] || placeGovRe.MatchString(k) }
+
+// maxUnitName bounds a unit's name in a list without a label.
+const maxUnitName = 25
+
+// isUnitList reports whether the text of a parenthesis is a list of units
+// and nothing else: every name ends as a unit's does or is a group.
+func isUnitList(s string) bool {
+	l := splitUnits(s)
+	if len(l.names) == 0 || l.truncated {
+		return false
+	}
+	for _, n := range l.names {
+		k := key(n)
+		if utf8.RuneCountInString(n) > maxUnitName || utf8.RuneCountInString(n) < 2 || strings.ContainsAny(k, "：:。") ||
+			!(unitEndRe.MatchString(k) || strings.HasPrefix(k, "各")) {
+			return false
+		}
+	}
+	return true
+}
+
 // leadMarks mark a unit as leading inside a list: 区科工局（牵头）.
 var leadMarks = []string{"（牵头）", "(牵头)", "（牵头)", "(牵头）"}
 
@@ -131,12 +157,16 @@ func splitUnits(s string) unitList {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if strings.HasPrefix(key(s[t.start:t.end]), "各") {
-			for i+1 < len(toks) && groupKinds[key(s[toks[i+1].start:toks[i+1].end])] {
+			for i+1 < len(toks) && isGroupKind(key(s[toks[i+1].start:toks[i+1].end])) {
 				i++
 				t.end = toks[i].end
 			}
 		}
 		name := strings.TrimSpace(s[t.start:t.end])
+		if a, b, ok := splitAnd(name); ok {
+			out.names = append(out.names, a)
+			name = b
+		}
 		k := key(name)
 		for _, m := range leadMarks {
 			if strings.HasSuffix(k, m) {
@@ -153,6 +183,24 @@ func splitUnits(s string) unitList {
 		}
 	}
 	return out
+}
+
+// dutyRe matches how the units besides the lead are told to act, after
+// their names: "…按职责分工", "…根据各自职责", "…分别".
+var dutyRe = regexp.MustCompile(`(?:按照|按|根据|依据)?(?:各自)?(?:职责分工|职能职责|职责)$|分别$`)
+
+// respVerbRe matches the verb after units that are responsible: 负责,
+// 按职责分工负责, 共同落实.
+var respVerbRe = regexp.MustCompile(`(?:按照|按|根据|依据)?(?:各自)?(?:职责分工|职能职责|职责)?(?:分别|共同)?(?:负责|落实|承办|实施)$`)
+
+// respPhrase returns the units of "区科协负责", "" when the text is no such
+// phrase.
+func respPhrase(s string) string {
+	m := respVerbRe.FindStringIndex(key(s))
+	if m == nil || m[0] == 0 || !isUnitList(s[:m[0]]) {
+		return ""
+	}
+	return s[:m[0]]
 }
 
 // leadPhraseRe matches "（区科工局牵头，各街道、镇配合）" style units.
@@ -177,14 +225,25 @@ func extractUnits(text string) (string, []unitSpec) {
 		inner := text[i+size : close]
 		innerKey := k[i+size : close]
 		next := min(close+parenLen(text, close), len(text))
+		final := strings.TrimRight(text[next:], "。；; ") == ""
 		switch {
 		case labelAtStart(innerKey):
 			specs = append(specs, parseSpecs(inner)...)
-		case strings.TrimRight(text[next:], "。；; ") == "" && leadPhraseRe.MatchString(innerKey) && !strings.ContainsAny(innerKey, "（("):
+		case final && isUnitList(inner):
+			// "（市科技局、市统计局）": units without a label.
+			specs = append(specs, unitSpec{kind: specResp, label: "责任单位", raw: inner})
+		case final && !strings.Contains(innerKey, "牵头") && respPhrase(inner) != "":
+			// "（区科协负责）", "（…按职责分工负责）".
+			specs = append(specs, unitSpec{kind: specResp, label: "负责", raw: respPhrase(inner)})
+		case final && leadPhraseRe.MatchString(innerKey) && !strings.ContainsAny(innerKey, "（("):
 			m := leadPhraseRe.FindStringSubmatchIndex(innerKey)
 			specs = append(specs, unitSpec{kind: specLead, label: "牵头", raw: inner[m[2]:m[3]]})
 			if m[4] >= 0 {
-				specs = append(specs, unitSpec{kind: specResp, label: "配合", raw: inner[m[4]:m[5]]})
+				raw := inner[m[4]:m[5]]
+				if d := dutyRe.FindStringIndex(key(raw)); d != nil {
+					raw = raw[:d[0]]
+				}
+				specs = append(specs, unitSpec{kind: specResp, label: "配合", raw: raw})
 			}
 		default:
 			b.WriteString(text[i:next])
@@ -240,4 +299,18 @@ func parenLen(s string, i int) int {
 	}
 	_, n := utf8.DecodeRuneInString(s[i:])
 	return n
+}
+
+// unitEndRe matches how the name of a unit or a group of units ends.
+var unitEndRe = regexp.MustCompile(`(?:部门|单位|政府|机构|局|委|办|院|会|厅|部|署|处|科|室|所|站|队|协|联|社|团|校|馆|行|组|中心|公司|集团|街道|乡镇|镇|乡|管委会|园区|开发区)$`)
+
+// splitAnd splits "市级各有关部门及各县市区政府" into its two names: 及
+// joins two units when the name before it ends as a unit's does.
+func splitAnd(name string) (string, string, bool) {
+	k := key(name)
+	i := strings.Index(k, "及")
+	if i < 0 || !unitEndRe.MatchString(k[:i]) || utf8.RuneCountInString(k[i+len("及"):]) < 2 {
+		return "", "", false
+	}
+	return name[:i], name[i+len("及"):], true
 }

@@ -414,3 +414,41 @@ func unbindAll(t *testing.T, s *store.Store, planID int64) {
 		}
 	}
 }
+
+// TestCacheFollowsTheDataVersion: the cache gives the same computation
+// while nothing that moves a figure changed — a draft saved again is such
+// a nothing — and a fresh one after an approval.
+func TestCacheFollowsTheDataVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		h := newHistory(t, s)
+		july := h.round("2022年7月调度", "2022-07-31")
+		c := progress.NewCache(s, 8)
+		first, err := c.Load(ctx, h.planID, july)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := h.form(july, "三家店街道")
+		e := store.FormEdit{Version: f.Version, Tasks: map[int64]plan.FormTask{}, Values: map[int64]plan.FormValue{}}
+		saved, err := s.SaveForm(ctx, f.PublicID, e, h.admin) // 未填 → 草稿: the list of forms changes
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, _ := c.Load(ctx, h.planID, july)
+		if second == first {
+			t.Error("a first save did not renew the cached progress")
+		}
+		e.Version = saved.Version
+		if _, err := s.SaveForm(ctx, f.PublicID, e, h.admin); err != nil { // 草稿 → 草稿
+			t.Fatal(err)
+		}
+		if again, _ := c.Load(ctx, h.planID, july); again != second {
+			t.Error("a draft saved again renewed the cached progress")
+		}
+		h.approve(july, "洪都街道", plan.TaskInProgress, "", hdLate)
+		third, _ := c.Load(ctx, h.planID, july)
+		if third == second || actual(cardOf(third, h.goal("科技型中小企业").ID)) != "9" {
+			t.Errorf("after an approval: %s", actual(cardOf(third, h.goal("科技型中小企业").ID)))
+		}
+	})
+}

@@ -145,7 +145,7 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, action, object string, be
 		e.At, nullID(e.UserID), e.Username, e.Remote, e.Action, e.Object, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("store: unable to append to the audit log: %w", err)
 	}
-	return nil
+	return touchData(ctx, tx, action)
 }
 
 // auditJSON encodes a record for the log: "" for nil (or a nil pointer),

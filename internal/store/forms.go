@@ -200,6 +200,12 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 		action := "form.save"
 		if e.Submit {
 			action = "form.submit"
+		} else if before.State != f.State {
+			// A first save (未填 → 草稿) or one after a return changes what
+			// the round's list of forms says; a draft saved again does not.
+			if err := bumpDataVersion(ctx, tx); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, tx, action, formObject(publicID), before, f)
 	})

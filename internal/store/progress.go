@@ -41,6 +41,7 @@ func (s *Store) inReadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // (Frozen says which issue), so a round's figures and bulletin stay as they
 // were issued whatever is approved, imported or edited later.
 type ProgressSource struct {
+	Version   int64           `json:"-"` // the data version it was read at (DataVersion)
 	Rounds    []*plan.Round   `json:"-"` // the plan's rounds, newest first (live)
 	Round     *plan.Round     `json:"-"` // the round judged; nil when the plan has no opened round
 	Frozen    *Frozen         `json:"-"`
@@ -112,7 +113,10 @@ func (s *Store) ProgressSource(ctx context.Context, planID, roundID int64) (*Pro
 		if src.Bindings, err = goalBindings(ctx, tx, `g.plan_id = $1`, planID); err != nil {
 			return err
 		}
-		src.Directory, err = loadDirectory(ctx, tx)
+		if src.Directory, err = loadDirectory(ctx, tx); err != nil {
+			return err
+		}
+		src.Version, err = dataVersion(ctx, tx)
 		return err
 	})
 	return src, err

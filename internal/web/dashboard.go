@@ -41,7 +41,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 // progressFor loads a plan's progress at a round (0: the latest opened one)
 // as the current user may see it: the one visibility rule, auth.SightOf.
 func (s *Server) progressFor(r *http.Request, planID, roundID int64) (*progress.Data, auth.Sight, error) {
-	d, err := progress.Load(r.Context(), s.store, planID, roundID)
+	d, err := s.progress.Load(r.Context(), planID, roundID)
 	if err != nil {
 		return nil, auth.Sight{}, err
 	}

@@ -77,6 +77,14 @@ func (s *Server) planImportPreview(w http.ResponseWriter, r *http.Request) {
 		s.importError(w, r, "请粘贴通知文本，或选择 .txt / .docx 文件。")
 		return
 	}
+	if errors.Is(err, notice.ErrNoPlan) {
+		// Nothing recognised: the review opens with the text beside an
+		// empty plan, to be entered by hand.
+		doc = &plan.Document{Goals: []plan.DocGoal{}, Sections: []plan.DocSection{}, TaskTable: []plan.DocTaskRow{},
+			DecompositionTables: []plan.DocTable{}, Findings: []plan.Finding{}}
+		s.renderReview(w, r, http.StatusOK, name, source, doc, 0, name+"："+noticeMessage(err))
+		return
+	}
 	if err != nil {
 		s.importError(w, r, name+"："+noticeMessage(err))
 		return
@@ -91,7 +99,7 @@ func noticeMessage(err error) string {
 	case errors.Is(err, notice.ErrTooLarge):
 		return fmt.Sprintf("超过 %d MB 上限。", notice.DefaultMaxSize>>20)
 	case errors.Is(err, notice.ErrNoPlan):
-		return "未识别出工作要点：没有找到目标、任务、任务分解表或指标分解表。请确认粘贴的是通知全文。"
+		return "未识别出工作要点：没有找到标题、文号、目标、任务、任务分解表或指标分解表。请确认粘贴的是通知全文；也可以对照原文，在下面逐项录入。"
 	case errors.Is(err, notice.ErrFormat):
 		return "无法直接读取此格式：请另存为 .docx，或复制正文粘贴。"
 	}
@@ -191,8 +199,11 @@ func (s *Server) planImportConfirm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, plan.Errorf(plan.EINVALID, "表单过大或不完整。"))
 		return
 	}
+	// A document that decodes but fails its check (no title yet: a notice
+	// read in part, or a plan being built by hand) is reviewed again; the
+	// check runs once more on the edited document before it is stored.
 	doc, err := plan.DecodeDocument(strings.NewReader(r.PostFormValue("document")))
-	if err != nil {
+	if doc == nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -281,6 +292,11 @@ func applyReviewEdits(r *http.Request, doc *plan.Document, dir *plan.Directory) 
 		}
 		goals = append(goals, g)
 	}
+	if g, err := newGoal(r); err != nil {
+		return err
+	} else if g != nil {
+		goals = append(goals, *g)
+	}
 	doc.Goals = goals
 	for si := range doc.Sections {
 		sec := &doc.Sections[si]
@@ -303,6 +319,7 @@ func applyReviewEdits(r *http.Request, doc *plan.Document, dir *plan.Directory) 
 		}
 		sec.Tasks = tasks
 	}
+	addNewTask(r, doc, dir)
 	var rows []plan.DocTaskRow
 	for i, row := range doc.TaskTable {
 		p := fmt.Sprintf("r%d_", i)
@@ -347,6 +364,61 @@ func applyReviewEdits(r *http.Request, doc *plan.Document, dir *plan.Directory) 
 		}
 	}
 	return nil
+}
+
+// newGoal reads the review's blank goal row: a goal entered by hand, nil
+// when its indicator is left empty.
+func newGoal(r *http.Request) (*plan.DocGoal, error) {
+	ind := strings.TrimSpace(r.PostFormValue("gnew_indicator"))
+	if ind == "" {
+		return nil, nil
+	}
+	g := plan.DocGoal{Text: ind, Indicator: ind, Comparator: plan.Comparator(r.PostFormValue("gnew_comparator")),
+		Unit: strings.TrimSpace(r.PostFormValue("gnew_unit")), Kind: plan.GoalKind(r.PostFormValue("gnew_kind"))}
+	if g.Comparator == "" {
+		g.Comparator = plan.AtLeast
+	}
+	t, err := formDecimal(r, "gnew_target", "新增目标“"+ind+"”的目标值")
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, plan.Errorf(plan.EINVALID, "新增目标“%s”：请填写目标值", ind)
+	}
+	g.Target = *t
+	if g.TargetMax, err = formDecimal(r, "gnew_target_max", "新增目标“"+ind+"”的上限"); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// addNewTask adds the review's blank task row, when its title is filled:
+// to the action of the title given, else a new one (重点任务 by default).
+func addNewTask(r *http.Request, doc *plan.Document, dir *plan.Directory) {
+	title := strings.TrimSpace(r.PostFormValue("tnew_title"))
+	if title == "" {
+		return
+	}
+	t := plan.DocTask{Number: strings.TrimSpace(r.PostFormValue("tnew_number")), Title: title, Text: title,
+		LeadUnits: formUnits(r.PostFormValue("tnew_lead_units"), dir), ResponsibleUnits: formUnits(r.PostFormValue("tnew_responsible_units"), dir)}
+	section := strings.TrimSpace(r.PostFormValue("tnew_section"))
+	if section == "" {
+		section = "重点任务"
+	}
+	n := 0
+	for _, s := range doc.Sections {
+		n += len(s.Tasks)
+	}
+	if t.Number == "" {
+		t.Number = strconv.Itoa(n + 1)
+	}
+	for i := range doc.Sections {
+		if doc.Sections[i].Title == section {
+			doc.Sections[i].Tasks = append(doc.Sections[i].Tasks, t)
+			return
+		}
+	}
+	doc.Sections = append(doc.Sections, plan.DocSection{Title: section, Tasks: []plan.DocTask{t}})
 }
 
 // directoryAdditions reads what the admin decided for each unknown name:

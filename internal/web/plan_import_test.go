@@ -163,7 +163,6 @@ func TestNoticeImportErrors(t *testing.T) {
 		data       []byte
 		want       string
 	}{
-		{"not a notice", "随笔.txt", []byte("今天天气很好。\n我们去公园散步。"), "未识别出工作要点"},
 		{"pdf", "通知.pdf", []byte("%PDF-1.7"), "另存为 .docx"},
 		{"broken docx", "通知.docx", []byte("PK\x03\x04broken"), "通知.docx"},
 	}
@@ -174,6 +173,56 @@ func TestNoticeImportErrors(t *testing.T) {
 				t.Errorf("%d, want 400 naming %s and saying %q", code, tt.file, tt.want)
 			}
 		})
+	}
+}
+
+// A text in which nothing is recognised opens the review beside an empty
+// plan, which is then built by hand: title, a goal, a task.
+func TestNoticeImportByHand(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	c := f.client(t, "admin")
+	code, body, _ := postFile(t, c, f.srv.URL+"/plans/import", "file", "随笔.txt", []byte("今天天气很好。\n我们去公园散步。"))
+	if code != http.StatusOK {
+		t.Fatalf("preview of an unrecognised text: %d", code)
+	}
+	for _, want := range []string{"随笔.txt", "未识别出工作要点", "逐项录入", `<li id="L2">我们去公园散步。</li>`, `name="gnew_indicator"`, `name="tnew_title"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("review page lacks %q", want)
+		}
+	}
+	form := reviewForm(t, body)
+	form.Set("title", "2024年科技工作要点")
+	form.Set("gnew_indicator", "高新技术企业")
+	form.Set("gnew_comparator", ">=")
+	form.Set("gnew_target", "20")
+	form.Set("gnew_unit", "家")
+	form.Set("tnew_title", "培育高新技术企业")
+	form.Set("tnew_responsible_units", "区科工局")
+	form.Set("action", "recheck")
+	_, body, _ = postForm(t, c, f.srv.URL+"/plans/import/confirm", form)
+	for _, want := range []string{`name="g0_indicator" value="高新技术企业"`, `name="t0_0_title" value="培育高新技术企业"`, `name="s0_title" value="重点任务"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("recheck lacks %q", want)
+		}
+	}
+	form = reviewForm(t, body)
+	form.Set("gnew_indicator", "技术合同成交额")
+	form.Set("action", "recheck")
+	if code, body, _ = postForm(t, c, f.srv.URL+"/plans/import/confirm", form); code != http.StatusBadRequest || !strings.Contains(body, "请填写目标值") {
+		t.Errorf("a new goal without a target: %d", code)
+	}
+	form.Del("gnew_indicator")
+	form.Set("action", "confirm")
+	if code, _, _ = postForm(t, c, f.srv.URL+"/plans/import/confirm", form); code != http.StatusSeeOther {
+		t.Fatalf("confirm of a plan built by hand: %d", code)
+	}
+	plans, _ := f.store.Plans(context.Background())
+	found := false
+	for _, p := range plans {
+		found = found || p.Title == "2024年科技工作要点"
+	}
+	if !found {
+		t.Error("the plan built by hand was not created")
 	}
 }
 

@@ -41,7 +41,7 @@ func (s *Server) publicPlan(w http.ResponseWriter, r *http.Request) {
 	// moving. Without one, only the plan itself is shown.
 	var d *progress.Data
 	if closed != 0 {
-		if d, err = progress.Load(r.Context(), s.store, id, closed); err != nil {
+		if d, err = s.progress.Load(r.Context(), id, closed); err != nil {
 			s.fail(w, r, err)
 			return
 		}

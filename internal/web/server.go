@@ -19,6 +19,7 @@ import (
 	"kechuang/internal/auth"
 	"kechuang/internal/metrics"
 	"kechuang/internal/plan"
+	"kechuang/internal/progress"
 	"kechuang/internal/store"
 )
 
@@ -63,6 +64,7 @@ type Server struct {
 	pages    *pages
 	requests *metrics.Counter
 	latency  *metrics.Histogram
+	progress *progress.Cache
 }
 
 // New parses the templates (a broken template fails here, not in a request)
@@ -81,7 +83,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.Metrics == nil {
 		opts.Metrics = metrics.New()
 	}
-	s := &Server{store: st, log: log, opts: opts, pages: p}
+	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64)}
 	s.instrument(opts.Metrics)
 	return s, nil
 }
