@@ -15,8 +15,8 @@ import (
 
 	"kechuang/internal/plan"
 	"kechuang/internal/progress"
-	"kechuang/internal/register"
 	"kechuang/internal/regimport"
+	"kechuang/internal/register"
 	"kechuang/internal/store"
 )
 

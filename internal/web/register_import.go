@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"kechuang/internal/plan"
-	"kechuang/internal/register"
 	"kechuang/internal/regimport"
+	"kechuang/internal/register"
 	"kechuang/internal/store"
 )
 
