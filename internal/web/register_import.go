@@ -324,10 +324,10 @@ func (s *Server) uploadImport(w http.ResponseWriter, r *http.Request) {
 	stream := strings.Contains(r.Header.Get("Accept"), "application/x-ndjson")
 	var enc *json.Encoder
 	rc := http.NewResponseController(w)
+	// A long list outlasts the server's write timeout: this answer comes
+	// when the import is done, or is written as it goes.
+	rc.SetWriteDeadline(time.Now().Add(2 * time.Hour))
 	if stream {
-		// A long list outlasts the server's write timeout: this answer
-		// is written as the import goes.
-		rc.SetWriteDeadline(time.Now().Add(2 * time.Hour))
 		w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Accel-Buffering", "no")
