@@ -11,8 +11,8 @@ import (
 
 	"kechuang/examples"
 	"kechuang/internal/plan"
-	"kechuang/internal/register"
 	"kechuang/internal/regimport"
+	"kechuang/internal/register"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
 )
