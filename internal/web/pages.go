@@ -173,6 +173,14 @@ func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, name, key
 		return
 	}
 	v, err, _ := s.renderGroup.Do(key, func() (any, error) {
+		// At most a few renderings at once, whatever the number of
+		// different viewers: the others wait their turn.
+		select {
+		case s.renders <- struct{}{}:
+			defer func() { <-s.renders }()
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
 		d, err := data()
 		if err != nil {
 			return nil, err

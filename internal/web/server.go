@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -71,6 +72,7 @@ type Server struct {
 	// Rendered dashboard content, by everything it depends on (renderContent).
 	fragments   *lru.Cache[string, prerendered]
 	renderGroup singleflight.Group
+	renders     chan struct{} // bounds how many renderings run at once
 }
 
 // New parses the templates (a broken template fails here, not in a request)
@@ -89,7 +91,8 @@ func New(st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.Metrics == nil {
 		opts.Metrics = metrics.New()
 	}
-	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64), fragments: lru.New[string, prerendered](128)}
+	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64), fragments: lru.New[string, prerendered](128),
+		renders: make(chan struct{}, 2*runtime.NumCPU())}
 	s.instrument(opts.Metrics)
 	return s, nil
 }
