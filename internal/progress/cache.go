@@ -1,14 +1,13 @@
 package progress
 
 import (
-	"container/list"
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
 
+	"kechuang/internal/lru"
 	"kechuang/internal/store"
 )
 
@@ -25,17 +24,13 @@ import (
 // what it cuts).
 type Cache struct {
 	st      *store.Store
-	max     int
-	mu      sync.Mutex
-	entries map[cacheKey]*list.Element
-	order   *list.List // most recently used first
+	entries *lru.Cache[cacheKey, cacheEntry]
 	group   singleflight.Group
 }
 
 type cacheKey struct{ plan, round int64 }
 
 type cacheEntry struct {
-	key     cacheKey
 	version int64
 	data    *Data
 }
@@ -46,7 +41,7 @@ const computeTimeout = 30 * time.Second
 
 // NewCache returns a cache holding at most max computed progresses.
 func NewCache(st *store.Store, max int) *Cache {
-	return &Cache{st: st, max: max, entries: map[cacheKey]*list.Element{}, order: list.New()}
+	return &Cache{st: st, entries: lru.New[cacheKey, cacheEntry](max)}
 }
 
 // Load is progress.Load through the cache.
@@ -56,8 +51,8 @@ func (c *Cache) Load(ctx context.Context, planID, roundID int64) (*Data, error) 
 		return nil, err
 	}
 	k := cacheKey{planID, roundID}
-	if d := c.get(k, v); d != nil {
-		return d, nil
+	if e, ok := c.entries.Get(k); ok && e.version >= v {
+		return e.data, nil
 	}
 	ch := c.group.DoChan(fmt.Sprintf("%d/%d/%d", planID, roundID, v), func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), computeTimeout)
@@ -70,7 +65,7 @@ func (c *Cache) Load(ctx context.Context, planID, roundID int64) (*Data, error) 
 		if err != nil {
 			return nil, err
 		}
-		c.put(k, src.Version, d)
+		c.entries.Put(k, cacheEntry{src.Version, d}, func(old cacheEntry) bool { return old.version > src.Version })
 		return d, nil
 	})
 	select {
@@ -81,38 +76,5 @@ func (c *Cache) Load(ctx context.Context, planID, roundID int64) (*Data, error) 
 			return nil, r.Err
 		}
 		return r.Val.(*Data), nil
-	}
-}
-
-func (c *Cache) get(k cacheKey, version int64) *Data {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.entries[k]
-	if !ok {
-		return nil
-	}
-	e := el.Value.(*cacheEntry)
-	if e.version < version {
-		return nil
-	}
-	c.order.MoveToFront(el)
-	return e.data
-}
-
-func (c *Cache) put(k cacheKey, version int64, d *Data) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.entries[k]; ok {
-		if e := el.Value.(*cacheEntry); e.version <= version {
-			e.version, e.data = version, d
-		}
-		c.order.MoveToFront(el)
-		return
-	}
-	c.entries[k] = c.order.PushFront(&cacheEntry{key: k, version: version, data: d})
-	for c.order.Len() > c.max {
-		last := c.order.Back()
-		delete(c.entries, last.Value.(*cacheEntry).key)
-		c.order.Remove(last)
 	}
 }

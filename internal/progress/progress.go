@@ -21,6 +21,7 @@ type Data struct {
 	Bindings    map[int64]store.GoalBinding // goal ID → its definition (口径), for goals computed from registers
 	Round       *plan.Round                 // the round judged; nil when the plan has no opened round
 	Rounds      []*plan.Round
+	Version     int64         // the data version it was computed at (store.DataVersion)
 	Frozen      *store.Frozen // the issue of a closed round's figures; nil when computed live
 	DemoData    bool          // figures come from generated demo registers (演示数据)
 	Overview    *plan.Overview
@@ -58,7 +59,7 @@ func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, e
 
 // compute puts the overview and the task picture together from a source.
 func compute(src *store.ProgressSource) (*Data, error) {
-	d := &Data{Doc: src.Doc, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
+	d := &Data{Version: src.Version, Doc: src.Doc, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
 		Bindings: map[int64]store.GoalBinding{}}
 	for _, b := range src.Bindings {
 		d.Bindings[b.GoalID] = b
@@ -105,7 +106,18 @@ func compute(src *store.ProgressSource) (*Data, error) {
 // the district's figures whole; of units, only the figures, words and form
 // links of the units s takes in; the ranking only when s allows it.
 func (d *Data) For(s auth.Sight) *Data {
+	if s.All && s.Ranking {
+		return d // nothing to cut: shared, as the cache's entries are
+	}
 	c := *d
+	if s.All { // everything but the ranking
+		if d.Overview != nil {
+			ov := *d.Overview
+			ov.Ranking = nil
+			c.Overview = &ov
+		}
+		return &c
+	}
 	if d.Overview != nil {
 		ov := *d.Overview
 		ov.Rows = keep(d.Overview.Rows, func(r plan.UnitRow) bool { return s.Sees(r.Unit.ID) })

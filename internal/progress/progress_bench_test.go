@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"kechuang/internal/auth"
-	"kechuang/internal/plan"
 	"kechuang/internal/progress"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
@@ -54,7 +52,7 @@ func seedProvince(b *testing.B) {
 			return
 		}
 		province.store = s
-		province.planID, province.last, province.err = seed(s, 100, 50, 12)
+		province.planID, province.last, province.err = storetest.SeedProvince(s, 100, 50, 12)
 		if province.err == nil {
 			rounds, err := s.Rounds(context.Background(), province.planID)
 			province.err, province.closed = err, rounds[1].ID
@@ -63,81 +61,6 @@ func seedProvince(b *testing.B) {
 	if province.err != nil {
 		b.Fatal(province.err)
 	}
-}
-
-func seed(s *store.Store, units, goals, rounds int) (int64, int64, error) {
-	ctx := context.Background()
-	dir := &plan.Directory{Units: []plan.Unit{{Name: "某省", Kind: plan.UnitGovernment}}}
-	for u := 1; u <= units; u++ {
-		dir.Units = append(dir.Units, plan.Unit{Name: fmt.Sprintf("第%03d区", u), Kind: plan.UnitSubdistrict, Parent: "某省"})
-	}
-	if err := s.ImportDirectory(ctx, dir); err != nil {
-		return 0, 0, err
-	}
-	doc := &plan.Document{Title: "全省科技创新工作要点", Year: 2022, Status: plan.StatusActive}
-	table := plan.DocTable{Title: "指标分解表", UnitsOfMeasure: map[string]string{}}
-	for g := 1; g <= goals; g++ {
-		name := fmt.Sprintf("指标%02d", g)
-		kind := plan.KindStock
-		if g%2 == 0 {
-			kind = plan.KindFlow
-		}
-		doc.Goals = append(doc.Goals, plan.DocGoal{Indicator: name, Comparator: plan.AtLeast, Target: plan.NewDecimal(int64(units * 12)), Unit: "家", Kind: kind})
-		table.Columns = append(table.Columns, name)
-	}
-	for u := 1; u <= units; u++ {
-		row := plan.DocTableRow{Unit: fmt.Sprintf("第%03d区", u), Values: map[string]plan.Decimal{}}
-		for _, c := range table.Columns {
-			row.Values[c] = plan.NewDecimal(12)
-		}
-		table.Rows = append(table.Rows, row)
-	}
-	doc.DecompositionTables = []plan.DocTable{table}
-	planID, err := s.CreatePlan(ctx, doc, "")
-	if err != nil {
-		return 0, 0, err
-	}
-	admin := &auth.User{Username: "bench", Role: auth.RoleAdmin}
-	var roundID int64
-	for m := 1; m <= rounds; m++ {
-		asOf := fmt.Sprintf("2022-%02d-28", m)
-		roundID, err = s.CreateRound(ctx, plan.Round{PlanID: planID, Label: fmt.Sprintf("2022年%d月调度", m), AsOf: asOf, OpensOn: asOf, DueOn: asOf})
-		if err == nil {
-			err = s.OpenRound(ctx, roundID, admin)
-		}
-		if err != nil {
-			return 0, 0, err
-		}
-		forms, err := s.RoundForms(ctx, roundID)
-		if err != nil {
-			return 0, 0, err
-		}
-		for i, fs := range forms {
-			f, err := s.Form(ctx, fs.PublicID)
-			if err != nil {
-				return 0, 0, err
-			}
-			e := store.FormEdit{Version: f.Version, Submit: true, Values: map[int64]plan.FormValue{}}
-			for _, v := range f.Values {
-				d := plan.NewDecimal(int64(m * (i%9 + 1) / 8))
-				e.Values[v.GoalID] = plan.FormValue{Value: &d}
-			}
-			saved, err := s.SaveForm(ctx, f.PublicID, e, admin)
-			if err != nil {
-				return 0, 0, err
-			}
-			if err := s.ReviewForm(ctx, f.PublicID, saved.Version, store.Approve, "", admin); err != nil {
-				return 0, 0, err
-			}
-		}
-		if m == rounds { // the current round stays open, as on a working day
-			break
-		}
-		if err := s.CloseRound(ctx, roundID); err != nil {
-			return 0, 0, err
-		}
-	}
-	return planID, roundID, nil
 }
 
 // BenchmarkDashboardProvince is the dashboard's server work for a province
@@ -205,7 +128,7 @@ func BenchmarkBaselineReadValues(b *testing.B) {
 // run, at a small size.
 func TestSeedSmall(t *testing.T) {
 	s := storetest.Open(t, storetest.SQLiteDSN(t))
-	planID, last, err := seed(s, 3, 2, 2)
+	planID, last, err := storetest.SeedProvince(s, 3, 2, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

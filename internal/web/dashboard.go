@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -26,16 +27,77 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	charts, err := dashboardCharts(d)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	// The page is the same for every viewer of the same role and sight at
+	// the same data version: rendered once, a hundred leaders share it.
+	u := currentUser(r)
+	key := fmt.Sprintf("dashboard|%d|%d|%d|%s|%+v|%s", planID, roundID, d.Version, u.Role, sight, r.URL.Query().Encode())
+	s.renderContent(w, r, "dashboard", key, func() (any, error) { return dashboardPage(r, d, sight) })
+}
+
+// dashboardPage is what the dashboard shows of d.
+func dashboardPage(r *http.Request, d *progress.Data, sight auth.Sight) (map[string]any, error) {
+	page := map[string]any{"Statuses": plan.ProgressStatuses, "TaskStatuses": plan.TaskStatuses, "ShowRanking": sight.Ranking}
+	if d.Overview != nil {
+		// A province's 100 units × 50 indicators come as pages of units
+		// and of indicators (and of the ranking and the lagging list), so
+		// a page stays small and every number is a click away.
+		ov := *d.Overview
+		units := windowOf(r, "up", "个单位", len(ov.Rows), unitsPerPage)
+		goals := windowOf(r, "gp", "项指标", len(ov.Goals), goalsPerPage)
+		trends := windowOf(r, "gp", "项指标", len(ov.Cards), goalsPerPage)
+		ranks := windowOf(r, "rp", "个单位", len(ov.Ranking), unitsPerPage)
+		lagging := windowOf(r, "lp", "条", len(d.Lagging), laggingPerPage)
+		ov.Rows, ov.Goals, ov.Ranking = ov.Rows[units.From:units.To], ov.Goals[goals.From:goals.To], ov.Ranking[ranks.From:ranks.To]
+		shown := *d
+		shown.Overview, shown.Lagging = &ov, d.Lagging[lagging.From:lagging.To]
+		d = &shown
+		page["TrendCards"] = ov.Cards[trends.From:trends.To]
+		page["Windows"] = map[string]window{"units": units, "goals": goals, "ranking": ranks, "lagging": lagging}
 	}
-	s.render(w, r, http.StatusOK, "dashboard", map[string]any{
-		"D": d, "ShowRanking": sight.Ranking, "ShowUnits": d.Overview != nil && len(d.Overview.Rows) > 0,
-		"Charts": charts, "Statuses": plan.ProgressStatuses, "TaskStatuses": plan.TaskStatuses,
-		"OwnUnit": sight.Own, "Own": ownComputed(d, sight),
-	})
+	trendCards, _ := page["TrendCards"].([]plan.GoalCard)
+	charts, err := dashboardCharts(d, trendCards)
+	if err != nil {
+		return nil, err
+	}
+	page["D"], page["Charts"] = d, charts
+	page["ShowUnits"] = d.Overview != nil && len(d.Overview.Rows) > 0
+	page["OwnUnit"], page["Own"] = sight.Own, ownComputed(d, sight)
+	return page, nil
+}
+
+// Page sizes of the dashboard's long lists.
+const (
+	unitsPerPage   = 25
+	goalsPerPage   = 8
+	laggingPerPage = 50
+)
+
+// window is one page of a long list: items From to To of Total, with links
+// to the pages before and after (the other lists keep their pages).
+type window struct {
+	Noun                         string // what is counted: 个单位, 项指标
+	Page, Pages, From, To, Total int
+	Prev, Next                   string // URLs; "" at either end
+}
+
+// windowOf reads the page of the list named by param from the request.
+func windowOf(r *http.Request, param, noun string, total, size int) window {
+	pages := max(1, (total+size-1)/size)
+	page, _ := strconv.Atoi(r.URL.Query().Get(param))
+	page = min(max(page, 1), pages)
+	w := window{Noun: noun, Page: page, Pages: pages, From: (page - 1) * size, To: min(page*size, total), Total: total}
+	link := func(p int) string {
+		q := r.URL.Query()
+		q.Set(param, strconv.Itoa(p))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		w.Prev = link(page - 1)
+	}
+	if page < pages {
+		w.Next = link(page + 1)
+	}
+	return w
 }
 
 // progressFor loads a plan's progress at a round (0: the latest opened one)
@@ -51,7 +113,7 @@ func (s *Server) progressFor(r *http.Request, planID, roundID int64) (*progress.
 
 // dashboardCharts is the data of the charts, as JSON blocks the page's
 // script draws with ECharts (no inline script: the CSP allows none).
-func dashboardCharts(d *progress.Data) (map[string]template.JS, error) {
+func dashboardCharts(d *progress.Data, trendCards []plan.GoalCard) (map[string]template.JS, error) {
 	out := map[string]template.JS{}
 	if d.Overview == nil {
 		return out, nil
@@ -78,7 +140,7 @@ func dashboardCharts(d *progress.Data) (map[string]template.JS, error) {
 		}
 		bars = append(bars, b)
 	}
-	for _, c := range d.Overview.Cards {
+	for _, c := range trendCards {
 		if len(c.Trend) == 0 {
 			continue
 		}

@@ -157,6 +157,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		v.Flash = "已保存。"
 	}
 	var buf bytes.Buffer
+	if p, ok := data.(prerendered); ok {
+		buf.Grow(len(p.HTML) + 16<<10) // the layout around kept content, copied once
+	}
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("render failed", "template", name, "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
@@ -166,6 +169,58 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// prerendered is a page's title and content rendered once and kept
+// (renderContent); the layout around it is rendered per request.
+type prerendered struct {
+	Title string
+	HTML  template.HTML
+}
+
+// renderContent renders the content of page name once per key — which must
+// name everything the content depends on: the data's version, the viewer's
+// role and sight, the query — keeps it, and serves it inside the layout.
+// Concurrent requests for a key not yet rendered share one rendering.
+func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, name, key string, data func() (any, error)) {
+	if p, ok := s.fragments.Get(key); ok {
+		s.render(w, r, http.StatusOK, "prerendered", p)
+		return
+	}
+	v, err, _ := s.renderGroup.Do(key, func() (any, error) {
+		// At most a few renderings at once, whatever the number of
+		// different viewers: the others wait their turn.
+		select {
+		case s.renders <- struct{}{}:
+			defer func() { <-s.renders }()
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+		d, err := data()
+		if err != nil {
+			return nil, err
+		}
+		t, ok := s.pages.byName[name]
+		if !ok {
+			return nil, fmt.Errorf("web: no such template %q", name)
+		}
+		page := view{User: currentUser(r), Version: s.opts.Version, Page: d}
+		var title, content bytes.Buffer
+		if err := t.ExecuteTemplate(&title, "title", page); err != nil {
+			return nil, fmt.Errorf("web: render %s: %w", name, err)
+		}
+		if err := t.ExecuteTemplate(&content, "content", page); err != nil {
+			return nil, fmt.Errorf("web: render %s: %w", name, err)
+		}
+		p := prerendered{Title: title.String(), HTML: template.HTML(content.String())}
+		s.fragments.Put(key, p, nil)
+		return p, nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "prerendered", v.(prerendered))
 }
 
 // isAPI reports whether the request is for the JSON API.

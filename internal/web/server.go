@@ -12,11 +12,15 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"kechuang/internal/auth"
+	"kechuang/internal/lru"
 	"kechuang/internal/metrics"
 	"kechuang/internal/plan"
 	"kechuang/internal/progress"
@@ -65,6 +69,10 @@ type Server struct {
 	requests *metrics.Counter
 	latency  *metrics.Histogram
 	progress *progress.Cache
+	// Rendered dashboard content, by everything it depends on (renderContent).
+	fragments   *lru.Cache[string, prerendered]
+	renderGroup singleflight.Group
+	renders     chan struct{} // bounds how many renderings run at once
 }
 
 // New parses the templates (a broken template fails here, not in a request)
@@ -83,7 +91,8 @@ func New(st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.Metrics == nil {
 		opts.Metrics = metrics.New()
 	}
-	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64)}
+	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64), fragments: lru.New[string, prerendered](128),
+		renders: make(chan struct{}, 2*runtime.NumCPU())}
 	s.instrument(opts.Metrics)
 	return s, nil
 }

@@ -1,0 +1,280 @@
+package web
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/store"
+	"kechuang/internal/store/storetest"
+)
+
+// BenchmarkDashboardUnderLoad is the dashboard at province size (100 units
+// × 50 indicators × 12 rounds = 60,000 approved values, on SQLite) under
+// 100 concurrent leaders, beside its anchor in the same run: a bare
+// net/http server on the same driver, pool settings and database file
+// answering one aggregate over the same table. It runs once for
+// KECHUANG_LOAD_SECONDS (default 10) per server and reports requests/s,
+// p50 and p99 latency, errors, the page's size and the heap's peak.
+//
+//	go test -run='^$' -bench DashboardUnderLoad -benchtime=1x ./internal/web
+func BenchmarkDashboardUnderLoad(b *testing.B) {
+	for b.Loop() {
+		dashboardUnderLoad(b)
+	}
+}
+
+func dashboardUnderLoad(b *testing.B) {
+	ctx := context.Background()
+	dir := b.TempDir()
+	path := filepath.Join(dir, "province.db")
+	st, err := store.Open(ctx, "sqlite:"+path)
+	if err == nil {
+		_, err = st.Migrate(ctx)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	planID, _, err := storetest.SeedProvince(st, 100, 50, 12)
+	if err != nil {
+		b.Fatal(err)
+	}
+	hash, _ := auth.HashPassword(testPassword)
+	if _, err := st.CreateUser(ctx, store.NewUser{Username: "leader", Role: auth.RoleLeader, PasswordHash: hash}); err != nil {
+		b.Fatal(err)
+	}
+	token, err := st.CreateAPIToken(ctx, "leader", "load", 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Version: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	app := httptest.NewServer(srv.Handler())
+	defer app.Close()
+
+	// The anchor: the same driver and read-pool settings as the store's.
+	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Opaque: path}).String()+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=query_only(1)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	anchor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rows, err := db.QueryContext(r.Context(), `
+			SELECT fv.goal_id, COUNT(*), SUM(CAST(fv.value AS REAL)) FROM form_values fv
+			JOIN forms f ON f.id = fv.form_id JOIN rounds r ON r.id = f.round_id
+			WHERE r.plan_id = $1 AND f.state = 'approved' GROUP BY fv.goal_id`, planID)
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		defer rows.Close()
+		out := map[int64]float64{}
+		for rows.Next() {
+			var g, n int64
+			var sum float64
+			rows.Scan(&g, &n, &sum)
+			out[g] = sum
+		}
+		json.NewEncoder(w).Encode(out)
+	}))
+	defer anchor.Close()
+
+	seconds, _ := strconv.Atoi(os.Getenv("KECHUANG_LOAD_SECONDS"))
+	if seconds <= 0 {
+		seconds = 10
+	}
+	d := time.Duration(seconds) * time.Second
+	page := fmt.Sprintf("%s/plans/%d/dashboard", app.URL, planID)
+	a := load(b, anchor.URL, "", 100, d)
+	k := load(b, page, token, 100, d)
+	b.ReportMetric(k.rate, "req/s")
+	b.ReportMetric(k.p50.Seconds()*1000, "p50-ms")
+	b.ReportMetric(k.p99.Seconds()*1000, "p99-ms")
+	b.ReportMetric(float64(k.errors), "errors")
+	b.ReportMetric(float64(k.bytes)/1024, "page-KB")
+	b.ReportMetric(float64(k.peakHeap)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(a.rate, "anchor-req/s")
+	b.ReportMetric(a.p99.Seconds()*1000, "anchor-p99-ms")
+	b.ReportMetric(k.rate/a.rate, "ratio")
+}
+
+type loadResult struct {
+	rate          float64
+	p50, p99      time.Duration
+	errors, bytes int
+	peakHeap      uint64
+}
+
+// load has clients concurrent clients GET u for d and measures them.
+func load(b *testing.B, u, token string, clients int, d time.Duration) loadResult {
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		errors    atomic.Int64
+		size      atomic.Int64
+		peak      atomic.Uint64
+	)
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	stop := time.Now().Add(d)
+	done := make(chan struct{})
+	go func() { // the heap's peak while the load runs
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(100 * time.Millisecond):
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > peak.Load() {
+					peak.Store(ms.HeapInuse)
+				}
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for time.Now().Before(stop) {
+				req, _ := http.NewRequest(http.MethodGet, u, nil)
+				if token != "" {
+					req.Header.Set("Authorization", "Bearer "+token)
+				}
+				start := time.Now()
+				res, err := client.Do(req)
+				if err != nil {
+					errors.Add(1)
+					continue
+				}
+				n, _ := io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					errors.Add(1)
+					continue
+				}
+				size.Store(n)
+				mine = append(mine, time.Since(start))
+			}
+			mu.Lock()
+			latencies = append(latencies, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	close(done)
+	if len(latencies) == 0 {
+		b.Fatalf("%s: no request answered (%d errors)", u, errors.Load())
+	}
+	slices.Sort(latencies)
+	return loadResult{
+		rate: float64(len(latencies)) / d.Seconds(),
+		p50:  latencies[len(latencies)/2], p99: latencies[len(latencies)*99/100],
+		errors: int(errors.Load()), bytes: int(size.Load()), peakHeap: peak.Load(),
+	}
+}
+
+// BenchmarkDashboardPage is one leader's dashboard request at province
+// size, the cache warm: what each request costs on its own.
+func BenchmarkDashboardPage(b *testing.B) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(b.TempDir(), "province.db"))
+	if err == nil {
+		_, err = st.Migrate(ctx)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	planID, _, err := storetest.SeedProvince(st, 100, 50, 12)
+	if err != nil {
+		b.Fatal(err)
+	}
+	hash, _ := auth.HashPassword(testPassword)
+	st.CreateUser(ctx, store.NewUser{Username: "leader", Role: auth.RoleLeader, PasswordHash: hash})
+	token, _ := st.CreateAPIToken(ctx, "leader", "load", 0)
+	srv, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Version: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	u := fmt.Sprintf("/plans/%d/dashboard", planID)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, u, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatal(w.Code)
+		}
+	}
+}
+
+// TestDashboardPagesAProvince: at province size (100 units × 50
+// indicators) the dashboard stays under 300 KB, in pages of units and
+// indicators whose links reach every number.
+func TestDashboardPagesAProvince(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t, storetest.SQLiteDSN(t))
+	planID, _, err := storetest.SeedProvince(st, 100, 50, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := auth.HashPassword(testPassword)
+	st.CreateUser(ctx, store.NewUser{Username: "leader", Role: auth.RoleLeader, PasswordHash: hash})
+	token, _ := st.CreateAPIToken(ctx, "leader", "load", 0)
+	srv, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	getPage := func(u string) string {
+		req := httptest.NewRequest(http.MethodGet, u, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		w := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d", u, w.Code)
+		}
+		return w.Body.String()
+	}
+	base := fmt.Sprintf("/plans/%d/dashboard", planID)
+	body := getPage(base)
+	if len(body) > 300<<10 {
+		t.Errorf("the dashboard is %d KB, want under 300", len(body)>>10)
+	}
+	for _, want := range []string{"共 100 个单位，本页第 1–25", "共 50 项指标，本页第 1–8", "up=2", "gp=2"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page 1 lacks %q", want)
+		}
+	}
+	last := getPage(base + "?up=4&gp=7")
+	for _, want := range []string{"第100区", "指标50", "本页第 76–100", "本页第 49–50"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("the last page lacks %q", want)
+		}
+	}
+}
