@@ -67,6 +67,9 @@ const (
 	PermFormRead    // admins, leaders, the form's unit, and units leading a task on it
 	PermFormWrite   // the form's unit (its reporters), and admins on its behalf
 	PermFormComment // admins, and units leading a task on it (牵头单位 reviewers)
+
+	PermOversee // admins and leaders: every unit's data, such as the registers and their 待归属 and 异议 lists
+	PermReport  // reporters of a unit (填报员): what a unit does in its own name, such as disputing a register record
 )
 
 // Resource is what an object-level permission is decided on: whose form it
@@ -104,6 +107,10 @@ func (p Perm) String() string {
 		return "form-write"
 	case PermFormComment:
 		return "form-comment"
+	case PermOversee:
+		return "oversee"
+	case PermReport:
+		return "report"
 	}
 	return "unknown"
 }
@@ -132,6 +139,10 @@ func Can(u *User, p Perm, res *Resource) bool {
 		return true
 	case PermAdmin:
 		return u.Role == RoleAdmin
+	case PermOversee:
+		return u.Role == RoleAdmin || u.Role == RoleLeader
+	case PermReport:
+		return u.Role == RoleReporter && u.UnitID != 0
 	}
 	if res == nil || !p.ObjectLevel() {
 		return false
@@ -182,6 +193,18 @@ func SightOf(u *User, hideRanking bool) Sight {
 
 // Sees reports whether the sight takes in the unit's figures and words.
 func (s Sight) Sees(unitID int64) bool { return s.All || s.Own != 0 && s.Own == unitID }
+
+// Records reports whether the sight takes in the register records behind a
+// computed figure: a unit's (unitID), or the district's (0). The district's
+// records are every unit's and those attributed to none, so only a sight
+// of all units takes them in: a reporter drills into its own unit's
+// records, though it sees the district's figure; the public into none.
+func (s Sight) Records(unitID int64) bool {
+	if unitID == 0 {
+		return s.All
+	}
+	return s.Sees(unitID)
+}
 
 // FormSight is what a user who may read a form sees of it.
 type FormSight struct {

@@ -205,3 +205,50 @@ func TestDummyHashCosts(t *testing.T) {
 		t.Error("a 12 KB password matched")
 	}
 }
+
+func TestOverseeAndReport(t *testing.T) {
+	admin := &User{Role: RoleAdmin}
+	leader := &User{Role: RoleLeader}
+	reporter := &User{Role: RoleReporter, UnitID: 3}
+	unbound := &User{Role: RoleReporter}
+	tests := []struct {
+		user *User
+		perm Perm
+		want bool
+	}{
+		{admin, PermOversee, true}, {leader, PermOversee, true}, {reporter, PermOversee, false}, {nil, PermOversee, false},
+		{admin, PermReport, false}, {leader, PermReport, false}, {reporter, PermReport, true}, {unbound, PermReport, false}, {nil, PermReport, false},
+		{&User{Role: RoleLeader, Disabled: true}, PermOversee, false},
+	}
+	for _, tt := range tests {
+		if got := Allowed(tt.user, tt.perm); got != tt.want {
+			t.Errorf("Allowed(%+v, %v) = %v, want %v", tt.user, tt.perm, got, tt.want)
+		}
+	}
+}
+
+// TestSightOfRecords: the records behind a figure are seen as the figure's
+// units are, and the district's records only by a sight of all units.
+func TestSightOfRecords(t *testing.T) {
+	tests := []struct {
+		user *User
+		unit int64
+		want bool
+	}{
+		{&User{Role: RoleAdmin}, 0, true},
+		{&User{Role: RoleAdmin}, 4, true},
+		{&User{Role: RoleLeader}, 0, true},
+		{&User{Role: RoleLeader}, 4, true},
+		{&User{Role: RoleReporter, UnitID: 3}, 3, true},
+		{&User{Role: RoleReporter, UnitID: 3}, 4, false},
+		{&User{Role: RoleReporter, UnitID: 3}, 0, false},
+		{&User{Role: RoleReporter}, 0, false},
+		{nil, 0, false},
+		{nil, 3, false},
+	}
+	for _, tt := range tests {
+		if got := SightOf(tt.user, true).Records(tt.unit); got != tt.want {
+			t.Errorf("SightOf(%+v).Records(%d) = %v, want %v", tt.user, tt.unit, got, tt.want)
+		}
+	}
+}

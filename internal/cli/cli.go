@@ -50,6 +50,8 @@ func commands() []command {
 		{"user disable", "NAME", "停用用户（立即退出登录）", runUserDisable},
 		{"bulletin", "ROUND --format docx|xlsx|pdf [-o FILE]", "生成已结束调度的调度通报", runBulletin},
 		{"user unlock", "NAME", "解除登录锁定", runUserUnlock},
+		{"register import", "KIND FILE [--skip-invalid] [--map '表头=字段,…'] [--rejected OUT.xlsx]", "导入台账名单（.xlsx/.csv，默认全有或全无）", runRegisterImport},
+		{"actuals", "PLAN_ID [--as-of YYYY-MM-DD] [--json]", "按台账口径计算目标完成数（全区及各单位）", runActuals},
 		{"token create", "USERNAME [--label TEXT] [--expires 90d]", "为用户生成 API 令牌（默认 90 天有效）", runTokenCreate},
 		{"token list", "[USERNAME]", "列出 API 令牌", runTokenList},
 		{"token revoke", "ID", "作废 API 令牌", runTokenRevoke},

@@ -15,10 +15,11 @@ import (
 // Data is a plan's progress at a round, with what the dashboard,
 // the bulletin and the public page show beside the overview.
 type Data struct {
-	Doc         *plan.Document  // the plan as of the round (as it was when a closed round closed)
-	Plan        *plan.Document  // the plan as it stands now
-	Directory   *plan.Directory // the directory as it stands now
-	Round       *plan.Round     // the round judged; nil when the plan has no opened round
+	Doc         *plan.Document              // the plan as of the round (as it was when a closed round closed)
+	Plan        *plan.Document              // the plan as it stands now
+	Directory   *plan.Directory             // the directory as it stands now
+	Bindings    map[int64]store.GoalBinding // goal ID → its definition (口径), for goals computed from registers
+	Round       *plan.Round                 // the round judged; nil when the plan has no opened round
 	Rounds      []*plan.Round
 	Version     int64         // the data version it was computed at (store.DataVersion)
 	Frozen      *store.Frozen // the issue of a closed round's figures; nil when computed live
@@ -58,7 +59,11 @@ func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, e
 
 // compute puts the overview and the task picture together from a source.
 func compute(src *store.ProgressSource) (*Data, error) {
-	d := &Data{Version: src.Version, Doc: src.Doc, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings}
+	d := &Data{Version: src.Version, Doc: src.Doc, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
+		Bindings: map[int64]store.GoalBinding{}}
+	for _, b := range src.Bindings {
+		d.Bindings[b.GoalID] = b
+	}
 	if d.Round == nil {
 		return d, nil
 	}
@@ -116,6 +121,16 @@ func (d *Data) For(s auth.Sight) *Data {
 	if d.Overview != nil {
 		ov := *d.Overview
 		ov.Rows = keep(d.Overview.Rows, func(r plan.UnitRow) bool { return s.Sees(r.Unit.ID) })
+		// A computed figure carries every unit's part: keep the parts the
+		// viewer sees, the district's total whole.
+		ov.Cards = append([]plan.GoalCard(nil), d.Overview.Cards...)
+		for i, card := range ov.Cards {
+			if card.Computed != nil {
+				c := *card.Computed
+				c.Units = keep(c.Units, func(v plan.UnitValue) bool { return s.Sees(v.UnitID) })
+				ov.Cards[i].Computed = &c
+			}
+		}
 		if !s.Ranking {
 			ov.Ranking = nil
 		}

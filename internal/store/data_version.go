@@ -15,11 +15,12 @@ import (
 // database.
 
 // unchanging lists the audited actions that move no figure: people and
-// their ways in, remarks, evidence, header mappings, disputes (which change
+// their ways in, remarks, evidence, header mappings, uploads waiting to be
+// imported (the import itself is register.import), disputes (which change
 // no figure until resolved by an attribution), notification settings, and
 // draft saves (SaveForm touches the version itself when a form's state
 // changes).
-var unchanging = []string{"user.", "form.comment", "form.attachment.", "form.save", "register.mapping.", "register.dispute.", "settings.update"}
+var unchanging = []string{"user.", "form.comment", "form.attachment.", "form.save", "register.mapping.", "register.dispute.", "register.upload", "settings.update"}
 
 func touchData(ctx context.Context, tx *sql.Tx, action string) error {
 	for _, p := range unchanging {

@@ -26,6 +26,9 @@ type FormPage struct {
 	Comments          []FormComment
 	Attachments       []Attachment
 	Versions          []FormVersionInfo
+	// The goals computed from the registers allocated to the unit, at the
+	// round's date: read-only on the form, for viewers who see its values.
+	Computed []FormComputed
 }
 
 // reportedState reports whether a version in this state holds what the
@@ -85,6 +88,11 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 		default:
 			p.Hidden = true
 			p.Form = &plan.Form{PublicID: publicID, RoundID: cur.RoundID, UnitID: cur.UnitID, UnitName: cur.UnitName, State: cur.State, Version: cur.Version}
+		}
+		if p.Sight.Whole {
+			if p.Computed, err = formComputed(ctx, tx, p.Round, cur.UnitID); err != nil {
+				return err
+			}
 		}
 		comments, err := formComments(ctx, tx, publicID)
 		if err != nil {

@@ -47,6 +47,7 @@ type ProgressSource struct {
 	Frozen    *Frozen         `json:"-"`
 	Plan      *plan.Document  `json:"-"` // the plan as it stands now (Doc is as of the round)
 	Directory *plan.Directory `json:"-"` // the directory as it stands now
+	Bindings  []GoalBinding   `json:"-"` // the plan's goals computed from registers, as they stand now
 
 	Doc         *plan.Document        `json:"doc"`
 	Units       []plan.Unit           `json:"units"`
@@ -109,6 +110,9 @@ func (s *Store) ProgressSource(ctx context.Context, planID, roundID int64) (*Pro
 			return err
 		}
 		src.Rounds, src.Round = rounds, round
+		if src.Bindings, err = goalBindings(ctx, tx, `g.plan_id = $1`, planID); err != nil {
+			return err
+		}
 		if src.Directory, err = loadDirectory(ctx, tx); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"html"
 	"io"
@@ -26,6 +27,7 @@ type crawlFixture struct {
 	*fixture
 	june, august int64             // the closed and the draft round (f.roundID is open)
 	juneForms    map[string]string // unit → form in the closed round
+	upload       string            // an imported list with rejected rows (another is left staged)
 }
 
 func newCrawlFixture(t *testing.T, dsn string) *crawlFixture {
@@ -102,7 +104,41 @@ func newCrawlFixture(t *testing.T, dsn string) *crawlFixture {
 	for range 5 {
 		f.store.Authenticate(ctx, store.Login{Username: "leader", Password: "guess", Address: "192.0.2.66"})
 	}
-	return &crawlFixture{fixture: f, june: june, august: august, juneForms: juneForms}
+
+	// Registers: the goals bound again, lists imported (one firm 待归属),
+	// an upload imported with a rejected row and one left staged, an open
+	// and a resolved dispute, an address keyword.
+	rebindDefaults(t, f)
+	importCSV(t, f.store, plan.RegSMEs, "2022年科技型中小企业入库名单.csv", smeList())
+	importCSV(t, f.store, plan.RegStatistics, "2021年统计数据.csv", statisticsList())
+	importCSV(t, f.store, plan.RegEnterprises, "企业名单.csv", enterpriseList())
+	bad := strings.Replace(string(smeList()), ",2022360104A00002,", ",,", 1)
+	up, err := f.store.StageUpload(ctx, plan.RegSMEs, "名单.csv", strings.NewReader(bad), admin)
+	must(err)
+	c := f.client(t, "admin")
+	postForm(t, c, f.srv.URL+uploadURL(up)+"/import", url.Values{"skip_invalid": {"1"}})
+	_, err = f.store.StageUpload(ctx, plan.RegContracts, "技术合同.csv", bytes.NewReader(contractList("2022360104000001", "5000")), admin)
+	must(err)
+	rp, err := f.store.DefinitionRecords(ctx, f.goal(t, "科技型中小企业").ID, sjd.UnitID, "2022-07-31", store.Page{})
+	must(err)
+	for i, reason := range []string{"该企业已迁出", "重复登记"} {
+		id, err := f.store.FlagRecord(ctx, sjd.UnitID, store.RecordRef{Kind: plan.RegSMEs, ID: rp.Records[i].ID}, reason, sjd)
+		must(err)
+		if i == 1 {
+			must(f.store.ResolveDispute(ctx, id, "已核实", admin))
+		}
+	}
+	_, err = f.store.AddAttributionKeyword(ctx, hd.UnitID, "洪都中大道")
+	must(err)
+	return &crawlFixture{fixture: f, june: june, august: august, juneForms: juneForms, upload: up.ID}
+}
+
+func registerKinds() []string {
+	var out []string
+	for _, k := range plan.RegisterKinds {
+		out = append(out, string(k))
+	}
+	return out
 }
 
 var hrefRe = regexp.MustCompile(`href="([^"]*)"`)
@@ -247,6 +283,10 @@ func everyGETRoute(t *testing.T, f *crawlFixture) {
 		"{format}":     {"docx", "xlsx", "pdf", "exe"},
 		"{user}":       {itoa(f.users["admin"].ID), itoa(f.users["sjd"].ID), "999"},
 		"{token}":      {"1", "999"},
+		"{kind}":       append(registerKinds(), "nope"),
+		"{upload}":     {f.upload, "0123456789abcdef0123"},
+		"{dispute}":    {"1", "999"},
+		"{keyword}":    {"1", "999"},
 		"{$}":          {""},
 	}
 	paramRe := regexp.MustCompile(`\{[a-z$]+\}`)

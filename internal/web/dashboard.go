@@ -61,6 +61,7 @@ func dashboardPage(r *http.Request, d *progress.Data, sight auth.Sight) (map[str
 	}
 	page["D"], page["Charts"] = d, charts
 	page["ShowUnits"] = d.Overview != nil && len(d.Overview.Rows) > 0
+	page["OwnUnit"], page["Own"] = sight.Own, ownComputed(d, sight)
 	return page, nil
 }
 
@@ -182,4 +183,24 @@ func decimalOrEmpty(d *plan.Decimal) string {
 		return ""
 	}
 	return d.String()
+}
+
+// ownComputed is, for a viewer who sees one unit (a reporter), that unit's
+// part of each computed figure: goal ID → value. Nil for others.
+func ownComputed(d *progress.Data, sight auth.Sight) map[int64]string {
+	if sight.All || sight.Own == 0 || d.Overview == nil {
+		return nil
+	}
+	out := map[int64]string{}
+	for _, c := range d.Overview.Cards {
+		if c.Computed == nil {
+			continue
+		}
+		for _, v := range c.Computed.Units { // already cut to the viewer's sight
+			if v.UnitID == sight.Own {
+				out[c.Goal.ID] = v.Value.String()
+			}
+		}
+	}
+	return out
 }

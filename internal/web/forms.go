@@ -29,6 +29,7 @@ type formView struct {
 	OldVersion  int
 	Overdue     bool   // not reported and past the due date (plan.Overdue)
 	LateOn      string // the Beijing date of a late first submission (plan.Late)
+	CanDispute  bool   // the viewer reports for the form's unit: it may dispute register records
 }
 
 // resourceOf finds the object an object-level permission is decided on:
@@ -73,6 +74,7 @@ func (s *Server) formView(r *http.Request, publicID string, version int) (*formV
 		Old:        !current,
 		OldVersion: version,
 	}
+	v.CanDispute = auth.Allowed(u, auth.PermReport) && u.UnitID == p.Form.UnitID
 	v.Overdue = plan.Overdue(p.Round.State, p.Round.DueOn, p.State, s.opts.Now())
 	v.LateOn = lateOn(p.State, p.FirstSubmittedAt, p.DueOnAtSubmission)
 	v.Attachments = map[int64][]store.Attachment{}

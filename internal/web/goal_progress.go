@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 )
 
@@ -42,15 +43,20 @@ func (s *Server) goalProgress(w http.ResponseWriter, r *http.Request) {
 		Unit   string
 		AsOf   string
 		Value  plan.Decimal
-		Source string
+		Source string // the form, or plan.ComputedSource
+		UnitID int64
 	}
 	var lines []line
-	for _, v := range d.Values { // already cut to the units the viewer sees
+	values := d.Values // already cut to the units the viewer sees
+	if card.Computed != nil {
+		values = card.Computed.Units // so are these
+	}
+	for _, v := range values {
 		if v.GoalID != goalID {
 			continue
 		}
 		unit, _ := d.Directory.Unit(v.UnitID)
-		lines = append(lines, line{unit.Label(), v.AsOf, v.Value, v.Source})
+		lines = append(lines, line{unit.Label(), v.AsOf, v.Value, v.Source, v.UnitID})
 	}
-	s.render(w, r, http.StatusOK, "goal_progress", map[string]any{"D": d, "Card": card, "Lines": lines})
+	s.render(w, r, http.StatusOK, "goal_progress", map[string]any{"D": d, "Card": card, "Lines": lines, "District": auth.SightOf(currentUser(r), false).Records(0)})
 }

@@ -30,8 +30,8 @@ var funcs = template.FuncMap{
 	"add":   func(a, b int) int { return a + b },
 	"list":  func(s ...string) []string { return s },
 	// taskList hands a unit page's task table its tasks and their statuses.
-	"taskList": func(ts []store.UnitTask, st map[int64]plan.TaskStatus) map[string]any {
-		return map[string]any{"Tasks": ts, "Status": st}
+	"taskList": func(ts []store.UnitTask, st map[int64]plan.TaskStatus, lists map[int64][]taskList) map[string]any {
+		return map[string]any{"Tasks": ts, "Status": st, "Lists": lists}
 	},
 	"kinds": func() []plan.GoalKind {
 		return []plan.GoalKind{plan.KindStock, plan.KindFlow, plan.KindRatio, plan.KindPerCapita}
@@ -78,6 +78,21 @@ var funcs = template.FuncMap{
 		return v.String()
 	},
 	"isAdmin": func(u *auth.User) bool { return auth.Allowed(u, auth.PermAdmin) },
+	// Registers: who oversees them (admins, leaders), the drill-down of a
+	// computed figure, a record's reference.
+	"oversees":   func(u *auth.User) bool { return auth.Allowed(u, auth.PermOversee) },
+	"recordsURL": recordsURL,
+	"recordRef":  func(k plan.RegisterKind, id int64) store.RecordRef { return store.RecordRef{Kind: k, ID: id} },
+	"byteSize":   byteSize,
+	// whenText writes an RFC 3339 moment (as import batches keep it) in the
+	// district's time zone.
+	"whenText": func(s string) string {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return s
+		}
+		return t.In(plan.Zone).Format("2006-01-02 15:04")
+	},
 	// pct writes a ratio as a percentage with one decimal: 0.6316 → 63.2%.
 	"pct": func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
 	// signed writes percentage points with their sign: −16.4.

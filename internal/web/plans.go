@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
@@ -69,6 +70,53 @@ type planView struct {
 	DemoData       bool                         // figures come from generated demo registers
 	Actuals        map[int64]string             // goal ID → its actual from approved reports
 	UnitActuals    map[string]map[string]string // split-table unit name → column → actual
+	Bindings       map[int64]store.GoalBinding  // goals computed from registers
+	Computed       map[int64]*plan.Computed     // their figures as of AsOf
+	RecordsAsOf    string                       // the date their records are drilled at: AsOf, else today
+	CanDrill       bool                         // the viewer may drill into the district's records
+	Lists          map[int64][]taskList         // task ID → the registers' lists it keeps
+}
+
+// taskList is a list a task keeps (plan.TaskLists) and its count.
+type taskList struct {
+	List, Label string
+	store.ListCount
+}
+
+// Share is the part of the covered enterprises that have an R&D
+// institution (研发机构全覆盖), 0 when none are covered.
+func (l taskList) Share() float64 {
+	if l.Of == 0 {
+		return 0
+	}
+	return float64(l.Count) / float64(l.Of)
+}
+
+// taskLists counts the lists the plan's tasks keep at asOf, for the
+// district (unitID 0) or a unit; nil when no task keeps one.
+func (s *Server) taskLists(r *http.Request, doc *plan.Document, asOf string, unitID int64) (map[int64][]taskList, error) {
+	byTask := map[int64][]string{}
+	for _, sec := range doc.Sections {
+		for _, t := range sec.Tasks {
+			if ls := plan.TaskLists(t.Title, t.Text); len(ls) > 0 {
+				byTask[t.ID] = ls
+			}
+		}
+	}
+	if len(byTask) == 0 {
+		return nil, nil
+	}
+	counts, err := s.store.TaskListCounts(r.Context(), asOf, unitID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]taskList{}
+	for id, ls := range byTask {
+		for _, l := range ls {
+			out[id] = append(out[id], taskList{List: l, Label: plan.ListLabel(l), ListCount: counts[l]})
+		}
+	}
+	return out, nil
 }
 
 func (v planView) Names(names []string) namesView { return namesView{names, v.Links} }
@@ -81,7 +129,7 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 	}
 	// The plan, the directory and the figures, as of the latest opened
 	// round, as the viewer may see them — from one read.
-	d, _, err := s.progressFor(r, id, 0)
+	d, sight, err := s.progressFor(r, id, 0)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -111,9 +159,18 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 	for i := range doc.DecompositionTables {
 		v.Sums = append(v.Sums, plan.SumColumns(&doc.DecompositionTables[i], doc.Goals))
 	}
+	v.Bindings, v.Computed, v.CanDrill = d.Bindings, map[int64]*plan.Computed{}, sight.Records(0)
+	v.RecordsAsOf = s.opts.Now().In(plan.Zone).Format(time.DateOnly)
 	if d.Overview != nil {
-		v.AsOf = d.Overview.AsOf
+		v.AsOf, v.RecordsAsOf = d.Overview.AsOf, d.Overview.AsOf
 		v.Actuals, v.UnitActuals = actuals(doc, idx, d.Overview)
+		for _, c := range d.Overview.Cards {
+			v.Computed[c.Goal.ID] = c.Computed
+		}
+	}
+	if v.Lists, err = s.taskLists(r, doc, v.RecordsAsOf, 0); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "plan", v)
 }

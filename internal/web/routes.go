@@ -12,6 +12,7 @@ import (
 func (s *Server) routes() []route {
 	public, view, admin := auth.PermPublic, auth.PermView, auth.PermAdmin
 	formRead, formWrite, formComment := auth.PermFormRead, auth.PermFormWrite, auth.PermFormComment
+	oversee, report := auth.PermOversee, auth.PermReport
 	return []route{
 		{"GET", "/static/", public, http.StripPrefix("/static/", http.FileServerFS(staticFS())).ServeHTTP},
 		{"GET", "/healthz", public, s.healthz},
@@ -69,6 +70,11 @@ func (s *Server) routes() []route {
 
 		{"GET", "/plans/{plan}/dashboard", view, s.dashboard},
 		{"GET", "/plans/{plan}/goals/{goal}/progress", view, s.goalProgress},
+		{"GET", "/plans/{plan}/goals/{goal}/records", view, s.goalRecords},
+		{"GET", "/plans/{plan}/goals/{goal}/records.xlsx", view, s.goalRecordsXLSX},
+		{"GET", "/plans/{plan}/goals/{goal}/definition", admin, s.definitionEdit},
+		{"POST", "/plans/{plan}/goals/{goal}/definition", admin, s.definitionSave},
+		{"POST", "/plans/{plan}/goals/{goal}/definition/unbind", admin, s.definitionUnbind},
 		{"GET", "/plans/{plan}/progress-settings", admin, s.progressSettingsPage},
 		{"POST", "/plans/{plan}/progress-settings", admin, s.progressSettingsSave},
 		{"GET", "/plans/{plan}/rounds", view, s.roundList},
@@ -106,6 +112,22 @@ func (s *Server) routes() []route {
 		{"POST", "/units/{unit}/archive", admin, s.unitArchive},
 		{"POST", "/units/{unit}/unarchive", admin, s.unitUnarchive},
 
+		{"POST", "/units/{unit}/keywords", admin, s.keywordAdd},
+		{"POST", "/units/{unit}/keywords/{keyword}/delete", admin, s.keywordDelete},
+
+		{"GET", "/registers", oversee, s.registerIndex},
+		{"GET", "/registers/{kind}", oversee, s.registerShow},
+		{"GET", "/registers/{kind}/unattributed", oversee, s.unattributedList},
+		{"POST", "/registers/{kind}/unattributed", admin, s.attributionSet},
+		{"POST", "/registers/{kind}/uploads", admin, s.uploadCreate},
+		{"GET", "/registers/{kind}/uploads/{upload}", admin, s.uploadShow},
+		{"POST", "/registers/{kind}/uploads/{upload}/mapping", admin, s.uploadMapping},
+		{"POST", "/registers/{kind}/uploads/{upload}/import", admin, s.uploadImport},
+		{"GET", "/registers/{kind}/uploads/{upload}/rejected.xlsx", admin, s.uploadRejected},
+		{"GET", "/disputes", oversee, s.disputeList},
+		{"POST", "/disputes", report, s.disputeCreate},
+		{"POST", "/disputes/{dispute}/resolve", admin, s.disputeResolve},
+
 		{"GET", "/groups/new", admin, s.groupEdit},
 		{"GET", "/groups/{group}/edit", admin, s.groupEdit},
 		{"POST", "/groups", admin, s.groupSave},
@@ -138,6 +160,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/plans/{plan}", view, s.apiPlan},
 		{"GET", "/api/v1/units", view, s.apiDirectory},
 		{"GET", "/api/v1/plans/{plan}/rounds", view, s.apiRounds},
+		{"GET", "/api/v1/plans/{plan}/actuals", view, s.apiActuals},
 		{"GET", "/api/v1/rounds/{round}", view, s.apiRound},
 		{"GET", "/api/v1/forms/{form}", formRead, s.apiForm},
 		{"POST", "/api/v1/forms/{form}", formWrite, s.apiFormSave},
@@ -166,6 +189,7 @@ var bodyLimits = map[string]int64{
 	"POST /plans/import/confirm":       4 * notice.DefaultMaxSize,
 	"POST /plans/{plan}/rows/import":   maxExcelUpload,
 	"POST /plans/{plan}/tables/import": maxExcelUpload,
+	"POST /registers/{kind}/uploads":   maxRegisterUpload,
 }
 
 // bodyLimit is the most a request to the route ("METHOD pattern") may send.

@@ -131,8 +131,29 @@ var wantPerm = map[string]auth.Perm{
 	"GET /audit.csv":                                 auth.PermAdmin,
 	"GET /notifications":                             auth.PermView,
 	"GET /settings":                                  auth.PermAdmin,
-	"POST /settings":                                 auth.PermAdmin,
-	"POST /settings/test":                            auth.PermAdmin,
+
+	"GET /plans/{plan}/goals/{goal}/records":            auth.PermView,
+	"GET /plans/{plan}/goals/{goal}/records.xlsx":       auth.PermView,
+	"GET /plans/{plan}/goals/{goal}/definition":         auth.PermAdmin,
+	"POST /plans/{plan}/goals/{goal}/definition":        auth.PermAdmin,
+	"POST /plans/{plan}/goals/{goal}/definition/unbind": auth.PermAdmin,
+	"POST /units/{unit}/keywords":                       auth.PermAdmin,
+	"POST /units/{unit}/keywords/{keyword}/delete":      auth.PermAdmin,
+	"GET /registers":                                       auth.PermOversee,
+	"GET /registers/{kind}":                                auth.PermOversee,
+	"GET /registers/{kind}/unattributed":                   auth.PermOversee,
+	"POST /registers/{kind}/unattributed":                  auth.PermAdmin,
+	"POST /registers/{kind}/uploads":                       auth.PermAdmin,
+	"GET /registers/{kind}/uploads/{upload}":               auth.PermAdmin,
+	"POST /registers/{kind}/uploads/{upload}/mapping":      auth.PermAdmin,
+	"POST /registers/{kind}/uploads/{upload}/import":       auth.PermAdmin,
+	"GET /registers/{kind}/uploads/{upload}/rejected.xlsx": auth.PermAdmin,
+	"GET /disputes":                                        auth.PermOversee,
+	"POST /disputes":                                       auth.PermReport,
+	"POST /disputes/{dispute}/resolve":                     auth.PermAdmin,
+	"GET /api/v1/plans/{plan}/actuals":                     auth.PermView,
+	"POST /settings":                                       auth.PermAdmin,
+	"POST /settings/test":                                  auth.PermAdmin,
 }
 
 // TestEveryRouteByRole walks every registered route as every role and
@@ -180,6 +201,10 @@ func TestEveryRouteByRole(t *testing.T) {
 		"{format}":     "docx",
 		"{user}":       "2",
 		"{token}":      "1",
+		"{kind}":       "enterprises",
+		"{upload}":     "0123456789abcdef0123",
+		"{dispute}":    "1",
+		"{keyword}":    "1",
 	}
 	// The form routes are walked on 三家店街道's form: its reporter may
 	// write, 区科工局 (leading tasks on it) may read and comment, 洪都街道 may

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
+	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
 )
@@ -79,6 +81,7 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 	// (when the viewer may see them) and its tasks' consolidated status.
 	status := map[int64]plan.TaskStatus{}
 	actual := map[int64]string{}
+	lists := map[int64][]taskList{}
 	seenPlans := map[int64]bool{}
 	for _, list := range [][]int64{planIDsOfTasks(tasks), planIDsOfAllocations(allocations)} {
 		for _, pid := range list {
@@ -86,13 +89,29 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			seenPlans[pid] = true
-			d, _, err := s.progressFor(r, pid, 0)
+			d, sight, err := s.progressFor(r, pid, 0)
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
 			for id, st := range d.TaskStatus {
 				status[id] = st
+			}
+			// The lists the unit's tasks keep, counted for the unit when
+			// the viewer sees its figures.
+			if sight.Sees(id) {
+				asOf := s.opts.Now().In(plan.Zone).Format(time.DateOnly)
+				if d.Overview != nil {
+					asOf = d.Overview.AsOf
+				}
+				tl, err := s.taskLists(r, d.Plan, asOf, id)
+				if err != nil {
+					s.fail(w, r, err)
+					return
+				}
+				for taskID, l := range tl {
+					lists[taskID] = l
+				}
 			}
 			if d.Overview == nil {
 				continue
@@ -109,7 +128,13 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, "unit", map[string]any{"Unit": u, "Led": led, "Shared": shared, "Allocations": allocations, "Groups": groups, "Status": status, "Actual": actual})
+	keywords, err := s.unitKeywords(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "unit", map[string]any{"Unit": u, "Led": led, "Shared": shared, "Allocations": allocations, "Groups": groups, "Status": status, "Actual": actual,
+		"Lists": lists, "Keywords": keywords, "ShowKeywords": attributable(u.Kind) && auth.Allowed(currentUser(r), auth.PermOversee)})
 }
 
 func (s *Server) unitEdit(w http.ResponseWriter, r *http.Request) {
