@@ -18,6 +18,7 @@ import (
 	"kechuang/internal/metrics"
 	"kechuang/internal/notify"
 	"kechuang/internal/plan"
+	"kechuang/internal/regimport"
 	"kechuang/internal/register"
 	"kechuang/internal/store"
 	"kechuang/internal/web"
@@ -229,7 +230,7 @@ func loadDemoRegisters(ctx context.Context, s *store.Store) error {
 			return err
 		}
 		sum := sha256.Sum256(l.Data)
-		_, err = s.ImportRegister(ctx, store.ImportMeta{Kind: l.Kind, File: l.Name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(l.Data))}, rd.Rows(), nil, nil)
+		_, err = regimport.Import(ctx, s, rd, store.ImportMeta{Kind: l.Kind, File: l.Name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(l.Data))}, regimport.Options{}, nil)
 		rd.Close()
 		if err != nil {
 			return fmt.Errorf("%s: %w", l.Name, err)
