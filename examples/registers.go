@@ -239,7 +239,17 @@ func demoHighTech(r *rand.Rand, firms []demoFirm) DemoList {
 
 var contractTypes = []string{"技术开发", "技术转让", "技术许可", "技术咨询", "技术服务"}
 
+// contractShares weigh where contracts' sellers sit, after the split of
+// 技术合同成交额 in 附件2 (亿元 × 100).
+var contractShares = map[string]int{"三家店街道": 300, "洪都街道": 5, "徐家坊街道": 300, "京山街道": 50, "岱山街道": 15, "青云谱镇": 10, "新经济产业集聚区": 20}
+
 func demoContracts(r *rand.Rand, firms []demoFirm) DemoList {
+	var sellers []demoFirm // each firm as often as its unit's share
+	for _, f := range firms {
+		for range max(1, contractShares[f.unit]/10) {
+			sellers = append(sellers, f)
+		}
+	}
 	buyers := []struct{ name, area string }{
 		{"江西洪都航空工业集团有限责任公司", "青云谱区"}, {"南昌市政公用集团有限公司", "东湖区"}, {"江铃汽车股份有限公司", "青山湖区"},
 		{"上海华谊精细化工有限公司", "上海市"}, {"深圳智联科技有限公司", "深圳市"}, {"江西省交通投资集团有限责任公司", "红谷滩区"},
@@ -250,7 +260,7 @@ func demoContracts(r *rand.Rand, firms []demoFirm) DemoList {
 		n := 9 + r.IntN(7)
 		for range n {
 			serial++
-			seller := firms[r.IntN(len(firms))]
+			seller := sellers[r.IntN(len(sellers))]
 			b := buyers[r.IntN(len(buyers))]
 			amount := float64(30+r.IntN(1000)) + float64(r.IntN(100))/100
 			date := fmt.Sprintf("2022-%02d-%02d", month, 1+r.IntN(28))

@@ -33,8 +33,8 @@
       draw(box(container, s.name), {
         title: { text: s.name + "（" + s.unit + "）", textStyle: { fontSize: 14 } },
         tooltip: { trigger: "axis" },
-        legend: { data: ["分解目标", "完成"], top: 24, right: 0 },
-        grid: { left: 48, right: 16, top: 56, bottom: 70 },
+        legend: { data: ["分解目标", "完成"], bottom: 0 },
+        grid: { left: 48, right: 16, top: 40, bottom: 92 },
         xAxis: { type: "category", data: s.labels, axisLabel: { interval: 0, rotate: 30 } },
         yAxis: { type: "value" },
         series: [
