@@ -79,7 +79,7 @@ func unitMessage(kind string, p store.PendingUnit, link string) string {
 }
 
 // linkLabel comes before a form's address at the end of a message.
-const linkLabel = "填报地址："
+const linkLabel = store.LinkLabel
 
 // SplitLink splits a reminder into its text and the form's address at its
 // end ("" when it has none), so that a page can show the address as a link.
