@@ -111,6 +111,26 @@ func loadRounds(ctx context.Context, q queryer, planID int64) ([]*plan.Round, er
 	if err != nil {
 		return nil, wrap(err, "list the rounds of plan %d", planID)
 	}
+	// Each with the units in its scope, as Round gives them: a list and
+	// its rounds' details agree.
+	byID := map[int64]*plan.Round{}
+	for _, r := range out {
+		byID[r.ID] = r
+	}
+	err = eachRow(ctx, q, `SELECT ru.round_id, ru.unit_id FROM round_units ru JOIN rounds r ON r.id = ru.round_id JOIN units u ON u.id = ru.unit_id
+		WHERE r.plan_id = $1 ORDER BY ru.round_id, u.position, u.id`, func(rows *sql.Rows) error {
+		var rid, uid int64
+		if err := rows.Scan(&rid, &uid); err != nil {
+			return err
+		}
+		if r := byID[rid]; r != nil {
+			r.UnitIDs = append(r.UnitIDs, uid)
+		}
+		return nil
+	}, planID)
+	if err != nil {
+		return nil, wrap(err, "list the units of the rounds of plan %d", planID)
+	}
 	return out, nil
 }
 
