@@ -271,20 +271,20 @@ type Form struct {
 
 // FormTask is a form's entry for one task the unit leads or shares.
 type FormTask struct {
-	TaskID      int64      `json:"task_id"`
-	Number      string     `json:"number"`
-	Title       string     `json:"title"`
-	Lead        bool       `json:"lead"` // the unit leads this task
+	TaskID int64  `json:"task_id"`
+	Number string `json:"number"`
+	Title  string `json:"title"`
+	Lead   bool   `json:"lead"` // the unit leads this task
 	// The task as the plan words it, and the action it belongs to: what
 	// a reporter reads before writing.
 	Text          string     `json:"text,omitempty"`
 	SectionNumber string     `json:"section_number,omitempty"`
 	SectionTitle  string     `json:"section_title,omitempty"`
 	Status        TaskStatus `json:"status"`
-	Progress    string     `json:"progress"`    // 进展情况
-	Problems    string     `json:"problems"`    // 存在问题
-	NextSteps   string     `json:"next_steps"`  // 下步打算
-	Attachments int        `json:"attachments"` // evidence files
+	Progress      string     `json:"progress"`    // 进展情况
+	Problems      string     `json:"problems"`    // 存在问题
+	NextSteps     string     `json:"next_steps"`  // 下步打算
+	Attachments   int        `json:"attachments"` // evidence files
 }
 
 // Role is the unit's part in the task as the notice names it: 牵头 or 责任.
@@ -302,7 +302,7 @@ type FormValue struct {
 	Unit      string   `json:"unit"` // of measure
 	Target    Decimal  `json:"target"`
 	Value     *Decimal `json:"value"`
-	Note      string   `json:"note"` // source and 口径
+	Note      string   `json:"note"`                // source and 口径
 	Kind      GoalKind `json:"kind,omitempty"`      // the goal's kind: what sort of figure is asked for
 	GoalText  string   `json:"goal_text,omitempty"` // the goal as the notice words it
 }

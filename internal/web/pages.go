@@ -105,6 +105,8 @@ var funcs = template.FuncMap{
 	"score": func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
 	// when writes a moment in the district's time zone.
 	"when": func(t time.Time) string { return t.In(plan.Zone).Format("2006-01-02 15:04") },
+	// day writes the date of a moment in the district's time zone.
+	"day": func(t time.Time) string { return t.In(plan.Zone).Format(time.DateOnly) },
 	// tokenTable hands the token table its tokens and where its revoke
 	// buttons post.
 	"tokenTable": func(ts []store.APIToken, action string) map[string]any {
