@@ -134,7 +134,11 @@ func groupMessages(kind string, units []store.PendingUnit, baseURL string) []str
 func message(head string, units []store.PendingUnit, tail string) string {
 	names := make([]string, len(units))
 	for i, u := range units {
+		// The contact named beside the unit: whom the group should chase.
 		names[i] = u.UnitName
+		if c := strings.TrimSpace(u.Contact + " " + u.Phone); c != "" {
+			names[i] += "（" + c + "）"
+		}
 	}
 	return head + strings.Join(names, "、") + tail
 }

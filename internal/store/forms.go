@@ -447,7 +447,16 @@ func (s *Store) ReviewForms(ctx context.Context, items []ReviewItem, decision, c
 	}
 	out := make([]ReviewResult, 0, len(items))
 	for _, it := range items {
-		err := s.ReviewForm(ctx, it.PublicID, it.Version, decision, comment, by)
+		// Each form is authorized as the single review's route is: the
+		// batch reaches only what its reviewer may review one by one.
+		res, err := s.FormResource(ctx, it.PublicID)
+		switch {
+		case err != nil:
+		case !auth.Can(by, auth.PermFormComment, res):
+			err = plan.Errorf(plan.EFORBIDDEN, "无权审核此表。")
+		default:
+			err = s.ReviewForm(ctx, it.PublicID, it.Version, decision, comment, by)
+		}
 		if plan.ErrorCode(err) == plan.EINTERNAL {
 			return out, err
 		}

@@ -302,7 +302,10 @@ type FormSummary struct {
 	UnitID        int64
 	UnitName      string
 	UnitKind      plan.UnitKind
+	Contact       string // the unit's contact person and phone, for chasing it
+	Phone         string
 	State         plan.FormState
+	Version       int
 	TypedFields   int
 	CarriedFields int
 	SecondsSpent  int
@@ -327,13 +330,13 @@ func (s *Store) RoundForms(ctx context.Context, roundID int64) ([]FormSummary, e
 func roundForms(ctx context.Context, q queryer, roundID int64) ([]FormSummary, error) {
 	var out []FormSummary
 	err := eachRow(ctx, q, `
-		SELECT f.public_id, u.id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END, u.kind,
-		       f.state, f.typed_fields, f.carried_fields, f.seconds_spent, f.submitted_at, f.first_submitted_at, f.submitted_due_on
+		SELECT f.public_id, u.id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END, u.kind, u.contact, u.phone,
+		       f.state, f.version, f.typed_fields, f.carried_fields, f.seconds_spent, f.submitted_at, f.first_submitted_at, f.submitted_due_on
 		FROM forms f JOIN units u ON u.id = f.unit_id
 		WHERE f.round_id = $1 ORDER BY u.position, u.id`, func(rows *sql.Rows) error {
 		var f FormSummary
 		var submitted, first sql.NullTime
-		if err := rows.Scan(&f.PublicID, &f.UnitID, &f.UnitName, &f.UnitKind, &f.State, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &submitted, &first, &f.DueOnAtSubmission); err != nil {
+		if err := rows.Scan(&f.PublicID, &f.UnitID, &f.UnitName, &f.UnitKind, &f.Contact, &f.Phone, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &submitted, &first, &f.DueOnAtSubmission); err != nil {
 			return err
 		}
 		if submitted.Valid {

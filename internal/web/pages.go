@@ -142,6 +142,7 @@ type view struct {
 	Flash   string
 	Page    any
 	Unread  int // a reporter's reminders not yet seen: the header's badge
+	Reviews int // forms awaiting the viewer's review (待我审核): the header's badge
 }
 
 // render writes a page. The page is built in memory first so that a
@@ -155,6 +156,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	v := view{User: currentUser(r), Version: s.opts.Version, Page: data}
 	v.Unread = s.unreadCount(r, v.User)
+	v.Reviews = s.reviewCount(r, v.User)
 	if r.URL.Query().Has("saved") {
 		v.Flash = "已保存。"
 	}
