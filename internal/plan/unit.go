@@ -302,3 +302,24 @@ func (d *Directory) unitNames() map[string]bool {
 	}
 	return m
 }
+
+// BulletinIssuer is who issues a plan's bulletins (通报发文机关): the one
+// staff set in the progress settings; else the bureau that runs the rounds,
+// the directory's department for science and technology (科学技术, 科技,
+// 科工 in its name); else the plan's own issuer.
+func BulletinIssuer(settings ProgressSettings, units []Unit, doc *Document) string {
+	if settings.Issuer != "" {
+		return settings.Issuer
+	}
+	for _, word := range []string{"科学技术", "科技", "科工"} {
+		for _, u := range units {
+			if u.Kind == UnitDepartment && !u.Archived && (strings.Contains(u.Name, word) || strings.Contains(u.ShortName, word)) {
+				return u.Name
+			}
+		}
+	}
+	if doc != nil {
+		return doc.Issuer
+	}
+	return ""
+}

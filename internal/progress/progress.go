@@ -16,6 +16,7 @@ import (
 // the bulletin and the public page show beside the overview.
 type Data struct {
 	Doc         *plan.Document              // the plan as of the round (as it was when a closed round closed)
+	Units       []plan.Unit                 // the directory's units as of the round
 	Plan        *plan.Document              // the plan as it stands now
 	Directory   *plan.Directory             // the directory as it stands now
 	Bindings    map[int64]store.GoalBinding // goal ID → its definition (口径), for goals computed from registers
@@ -59,7 +60,7 @@ func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, e
 
 // compute puts the overview and the task picture together from a source.
 func compute(src *store.ProgressSource) (*Data, error) {
-	d := &Data{Version: src.Version, Doc: src.Doc, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
+	d := &Data{Version: src.Version, Doc: src.Doc, Units: src.Units, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
 		Bindings: map[int64]store.GoalBinding{}}
 	for _, b := range src.Bindings {
 		d.Bindings[b.GoalID] = b

@@ -189,7 +189,7 @@ func (s *Server) roundShow(w http.ResponseWriter, r *http.Request) {
 	}
 	data := map[string]any{"Round": rd, "Rows": rows, "Shown": len(rows), "Visible": len(visible), "Query": lq, "States": plan.FormStates,
 		"CanRemind": s.opts.Reminder != nil, "CanPDF": s.opts.Chromium != "",
-		"CanBulk": auth.Allowed(u, auth.PermAdmin) && rd.State == plan.RoundOpen && counts[plan.FormSubmitted] > 0,
+		"CanBulk":   auth.Allowed(u, auth.PermAdmin) && rd.State == plan.RoundOpen && counts[plan.FormSubmitted] > 0,
 		"CanExport": auth.Allowed(u, auth.PermOversee), "CanExportForms": auth.Allowed(u, auth.PermAdmin)}
 	// The data date it was, after an edit moved it: only a date is shown.
 	if old := r.URL.Query().Get("asof_changed"); validDate(old) && old != rd.AsOf {
@@ -201,6 +201,14 @@ func (s *Server) roundShow(w http.ResponseWriter, r *http.Request) {
 			msg += "部分渠道发送失败：" + e
 		}
 		data["Reminded"] = msg
+	}
+	if rd.State == plan.RoundClosed {
+		n, err := s.store.BulletinNumberOf(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data["Number"] = n
 	}
 	if u.Role != auth.RoleReporter {
 		data["Counts"] = counts

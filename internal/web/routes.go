@@ -91,6 +91,7 @@ func (s *Server) routes() []route {
 		{"GET", "/rounds/{round}/status.xlsx", oversee, s.roundStatusXLSX},
 		{"GET", "/rounds/{round}/forms.xlsx", admin, s.roundFormsXLSX},
 		{"GET", "/rounds/{round}/bulletin", view, s.bulletinView},
+		{"POST", "/rounds/{round}/bulletin", admin, s.bulletinNumber},
 		{"GET", "/rounds/{round}/bulletin/{format}", view, s.bulletinDownload},
 		{"GET", "/bulletin.css", public, s.bulletinCSS},
 		{"GET", "/public/plans/{plan}", public, s.publicPlan},

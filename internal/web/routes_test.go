@@ -55,6 +55,7 @@ var wantPerm = map[string]auth.Perm{
 	"GET /rounds/{round}/status.xlsx":                auth.PermOversee,
 	"GET /rounds/{round}/forms.xlsx":                 auth.PermAdmin,
 	"GET /rounds/{round}/bulletin":                   auth.PermView,
+	"POST /rounds/{round}/bulletin":                  auth.PermAdmin,
 	"GET /rounds/{round}/bulletin/{format}":          auth.PermView,
 	"GET /bulletin.css":                              auth.PermPublic,
 	"GET /public/plans/{plan}":                       auth.PermPublic,
