@@ -40,8 +40,11 @@ type Data struct {
 // stand at each status.
 type SectionCount struct {
 	Number, Title string
-	Counts        map[plan.TaskStatus]int
+	Counts        map[plan.TaskStatus]int // tasks, by the status their lead units give them
 	Unreported    int
+	// Units' own reports on the action's tasks, lead and responsible
+	// units alike (each unit's latest entry on each task), by status.
+	Reports map[plan.TaskStatus]int
 }
 
 // Load computes a plan's progress as of a round — the one given, or the
@@ -77,18 +80,28 @@ func compute(src *store.ProgressSource) (*Data, error) {
 	})
 	d.Values = src.Values
 	d.TaskStatus = plan.TaskStatusesOf(src.Reports)
+	d.Reports = plan.LatestReports(src.Reports)
+	reports := map[int64]map[plan.TaskStatus]int{}
+	for _, r := range d.Reports {
+		if reports[r.TaskID] == nil {
+			reports[r.TaskID] = map[plan.TaskStatus]int{}
+		}
+		reports[r.TaskID][r.Status]++
+	}
 	for _, sec := range src.Doc.Sections {
-		sc := SectionCount{Number: sec.Number, Title: sec.Title, Counts: map[plan.TaskStatus]int{}}
+		sc := SectionCount{Number: sec.Number, Title: sec.Title, Counts: map[plan.TaskStatus]int{}, Reports: map[plan.TaskStatus]int{}}
 		for _, t := range sec.Tasks {
 			if st, ok := d.TaskStatus[t.ID]; ok {
 				sc.Counts[st]++
 			} else {
 				sc.Unreported++
 			}
+			for st, n := range reports[t.ID] {
+				sc.Reports[st] += n
+			}
 		}
 		d.Sections = append(d.Sections, sc)
 	}
-	d.Reports = plan.LatestReports(src.Reports)
 	for _, tr := range d.Reports {
 		if tr.Status == plan.TaskLagging {
 			d.Lagging = append(d.Lagging, tr)
