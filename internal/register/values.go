@@ -25,7 +25,6 @@ func cleanCell(s string) string {
 
 func isBlank(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' }
 
-
 // narrow maps full-width ASCII (digits, letters, punctuation) and the
 // ideographic space to their half-width forms.
 func narrow(s string) string {

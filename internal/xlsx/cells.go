@@ -137,7 +137,6 @@ func (g *grid) hasFormula(r, c int) bool {
 	return err == nil && f != ""
 }
 
-
 // key is a header or name with every space removed, so "牵头\n单位" and
 // "县 区" compare as 牵头单位 and 县区.
 func key(s string) string {
