@@ -3,6 +3,7 @@ package plan
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // SplitUnits splits a units cell such as "区科工局、区发改委，各街道、镇、集聚区"
@@ -63,3 +64,34 @@ func joinGroups(parts []string) []string {
 	}
 	return out
 }
+
+// JoinLines undoes the line breaks people type into cells (Alt+Enter) and
+// those pasted from PDF: lines are trimmed and joined without a space
+// between Chinese characters, with one between Latin words. Spaces within a
+// line are kept: "天下英雄城 聚天下英才" is written so.
+func JoinLines(s string) string {
+	s = strings.ReplaceAll(s, "\r", "\n")
+	if !strings.Contains(s, "\n") {
+		return strings.TrimFunc(s, isBlank)
+	}
+	var b strings.Builder
+	var last rune
+	for line := range strings.SplitSeq(s, "\n") {
+		line = strings.TrimFunc(line, isBlank)
+		if line == "" {
+			continue
+		}
+		first, _ := utf8.DecodeRuneInString(line)
+		if isLatin(last) && isLatin(first) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(line)
+		last, _ = utf8.DecodeLastRuneInString(line)
+	}
+	return b.String()
+}
+
+// isBlank is a space, or a zero-width character spreadsheets leave behind.
+func isBlank(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' }
+
+func isLatin(r rune) bool { return r < 0x2E80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }

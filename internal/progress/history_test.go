@@ -41,7 +41,7 @@ func newHistory(t *testing.T, s *store.Store) *history {
 	// These scenarios are about units' reports: the goals the 2022 plan
 	// binds to register definitions are made reported again (the admin's
 	// choice), so typed values count.
-	unbindAll(t, s, id)
+	storetest.UnbindAll(t, s, id)
 	doc, err := s.Plan(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -400,19 +400,6 @@ func unitOf(t *testing.T, d *progress.Data, name string) int64 {
 	}
 	t.Fatalf("no unit %s", name)
 	return 0
-}
-
-func unbindAll(t *testing.T, s *store.Store, planID int64) {
-	t.Helper()
-	bs, err := s.GoalBindings(context.Background(), planID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range bs {
-		if err := s.UnbindGoal(context.Background(), b.GoalID); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // TestCacheFollowsTheDataVersion: the cache gives the same computation

@@ -224,7 +224,7 @@ var aliasIndex = func() map[plan.RegisterKind]map[string]aliasHit {
 // Latin letters upper case, and the marks of a required column (*, ★) and
 // a trailing colon removed. "成交额\n（万元）" and "成交额(万元)" compare equal.
 func normKey(s string) string {
-	s = joinLines(s)
+	s = plan.JoinLines(s)
 	var b strings.Builder
 	for _, r := range s {
 		switch {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"kechuang/internal/plan"
 )
@@ -16,7 +15,7 @@ import (
 // surrounding spaces (full-width and no-break ones too) trimmed, and the
 // ="…" wrapper some exports put around codes removed.
 func cleanCell(s string) string {
-	s = joinLines(s)
+	s = plan.JoinLines(s)
 	s = strings.TrimFunc(s, isBlank)
 	if t, ok := strings.CutPrefix(s, `="`); ok && strings.HasSuffix(t, `"`) {
 		s = strings.TrimFunc(strings.TrimSuffix(t, `"`), isBlank)
@@ -25,32 +24,6 @@ func cleanCell(s string) string {
 }
 
 func isBlank(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' }
-
-// joinLines undoes line breaks typed into cells (Alt+Enter): lines are
-// trimmed and joined without a space between Chinese characters and with
-// one between Latin words.
-func joinLines(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	var b strings.Builder
-	var last rune
-	for line := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == '\n' || r == '\r' }) {
-		line = strings.TrimFunc(line, isBlank)
-		if line == "" {
-			continue
-		}
-		first, _ := utf8.DecodeRuneInString(line)
-		if isLatin(last) && isLatin(first) {
-			b.WriteByte(' ')
-		}
-		b.WriteString(line)
-		last, _ = utf8.DecodeLastRuneInString(line)
-	}
-	return b.String()
-}
-
-func isLatin(r rune) bool { return r < 0x2E80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
 
 // narrow maps full-width ASCII (digits, letters, punctuation) and the
 // ideographic space to their half-width forms.

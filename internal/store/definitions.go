@@ -250,8 +250,10 @@ func (s *Store) Actuals(ctx context.Context, planID int64, asOf string) ([]GoalA
 		if err != nil {
 			return err
 		}
-		out, err = DefinitionValues(ctx, tx, bindings, year, asOf)
-		return err
+		if out, err = DefinitionValues(ctx, tx, bindings, year, asOf); err != nil {
+			return err
+		}
+		return roundActuals(ctx, tx, planID, out)
 	})
 	return out, err
 }

@@ -356,30 +356,49 @@ func computedValues(ctx context.Context, q queryer, doc *plan.Document, r *plan.
 	if len(dates) == 0 || dates[len(dates)-1] != r.AsOf {
 		dates = append(dates, r.AsOf)
 	}
-	places := map[int64]int{}
-	for _, g := range doc.Goals {
-		places[g.ID] = plan.GoalPlaces(g)
-	}
 	var out []plan.Computed
 	for _, d := range dates {
 		actuals, err := DefinitionValues(ctx, q, bindings, doc.Year, d)
 		if err != nil {
 			return nil, err
 		}
+		if err := roundActuals(ctx, q, doc.ID, actuals); err != nil {
+			return nil, err
+		}
 		for _, a := range actuals {
-			// Figures are kept to the goal's precision (2.4323亿元, 27.35件),
-			// as every page and the bulletin show them.
-			p := places[a.GoalID]
-			for i := range a.Units {
-				a.Units[i].Value = a.Units[i].Value.Round(p)
-			}
 			out = append(out, plan.Computed{
 				GoalID: a.GoalID, AsOf: a.AsOf, Definition: a.Definition.Describe(),
-				Total: roundPtr(a.Total, p), Previous: roundPtr(a.Previous, p), PreviousYear: a.PreviousYear, Units: a.Units,
+				Total: a.Total, Previous: a.Previous, PreviousYear: a.PreviousYear, Units: a.Units,
 			})
 		}
 	}
 	return out, nil
+}
+
+// roundActuals keeps computed figures to their goal's precision
+// (2.4323亿元, 27.35件), as every page, the bulletin and the API show them.
+func roundActuals(ctx context.Context, q queryer, planID int64, actuals []GoalActual) error {
+	places := map[int64]int{}
+	err := eachRow(ctx, q, `SELECT id, unit, kind FROM goals WHERE plan_id = $1`, func(rows *sql.Rows) error {
+		var g plan.DocGoal
+		if err := rows.Scan(&g.ID, &g.Unit, &g.Kind); err != nil {
+			return err
+		}
+		places[g.ID] = plan.GoalPlaces(g)
+		return nil
+	}, planID)
+	if err != nil {
+		return wrap(err, "read the goals of plan %d", planID)
+	}
+	for i := range actuals {
+		a := &actuals[i]
+		p := places[a.GoalID]
+		for j := range a.Units {
+			a.Units[j].Value = a.Units[j].Value.Round(p)
+		}
+		a.Total, a.Previous = roundPtr(a.Total, p), roundPtr(a.Previous, p)
+	}
+	return nil
 }
 
 func roundPtr(d *plan.Decimal, places int) *plan.Decimal {

@@ -18,15 +18,7 @@ func openJulyRound(t *testing.T, s *store.Store) (int64, int64) {
 	planID, _ := loadExample(t, s)
 	// The reporting path: the goals the plan binds to register definitions
 	// are made reported again (the admin's choice), so forms ask for them.
-	bs, err := s.GoalBindings(ctx, planID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range bs {
-		if err := s.UnbindGoal(ctx, b.GoalID); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.UnbindAll(t, s, planID)
 	id, err := s.CreateRound(ctx, plan.Round{PlanID: planID, Label: "2022年7月调度", AsOf: "2022-07-31", OpensOn: "2022-08-01", DueOn: "2022-08-05", RemindDays: 2})
 	if err != nil {
 		t.Fatal(err)

@@ -51,7 +51,7 @@ func newFixture(t *testing.T, dsn string) *fixture {
 	// These scenarios are about units' reports: the goals the 2022 plan
 	// binds to register definitions are made reported again (the admin's
 	// choice), so typed values count.
-	unbindAll(t, st, id)
+	storetest.UnbindAll(t, st, id)
 	dir, _ := st.Directory(ctx)
 	hash, _ := auth.HashPassword(testPassword)
 	users := map[string]*auth.User{}
@@ -396,19 +396,6 @@ func hashUser(t *testing.T, f *fixture, username string, unitID int64) {
 		t.Fatal(err)
 	}
 	f.users[username] = u
-}
-
-func unbindAll(t *testing.T, s *store.Store, planID int64) {
-	t.Helper()
-	bs, err := s.GoalBindings(context.Background(), planID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range bs {
-		if err := s.UnbindGoal(context.Background(), b.GoalID); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 // plainText drops the spans a bulletin page marks its figures with, so

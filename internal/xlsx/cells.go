@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -125,7 +124,7 @@ func cellAt(rows [][]string, r, c int) string {
 }
 
 // text is the displayed text of a cell, line breaks joined.
-func (g *grid) text(r, c int) string { return joinLines(cellAt(g.shown, r, c)) }
+func (g *grid) text(r, c int) string { return plan.JoinLines(cellAt(g.shown, r, c)) }
 
 // hasFormula reports whether the cell holds a formula; one without a cached
 // result reads as empty, which must not pass for an absent value.
@@ -137,34 +136,6 @@ func (g *grid) hasFormula(r, c int) bool {
 	f, err := g.wb.f.GetCellFormula(g.sheet, ref)
 	return err == nil && f != ""
 }
-
-// joinLines undoes the line breaks people type into cells (Alt+Enter) and
-// those pasted from PDF: lines are trimmed and joined without a space
-// between Chinese characters, with one between Latin words. Spaces within a
-// line are kept: "天下英雄城 聚天下英才" is written so.
-func joinLines(s string) string {
-	s = strings.ReplaceAll(s, "\r", "\n")
-	if !strings.Contains(s, "\n") {
-		return strings.TrimSpace(s)
-	}
-	var b strings.Builder
-	var last rune
-	for line := range strings.SplitSeq(s, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		first, _ := utf8.DecodeRuneInString(line)
-		if isLatin(last) && isLatin(first) {
-			b.WriteByte(' ')
-		}
-		b.WriteString(line)
-		last, _ = utf8.DecodeLastRuneInString(line)
-	}
-	return b.String()
-}
-
-func isLatin(r rune) bool { return r < 0x2E80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
 
 // key is a header or name with every space removed, so "牵头\n单位" and
 // "县 区" compare as 牵头单位 and 县区.

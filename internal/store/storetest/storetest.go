@@ -97,3 +97,19 @@ func EachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
 		})
 	}
 }
+
+// UnbindAll makes every goal of a plan reported by units again (an admin's
+// choice): for scenarios about units' reports on a plan whose goals are
+// bound to register definitions by default.
+func UnbindAll(tb testing.TB, s *store.Store, planID int64) {
+	tb.Helper()
+	bs, err := s.GoalBindings(context.Background(), planID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, b := range bs {
+		if err := s.UnbindGoal(context.Background(), b.GoalID); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
