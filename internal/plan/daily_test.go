@@ -106,14 +106,16 @@ func TestOverviewFigures(t *testing.T) {
 	doc := &Document{Year: 2022, Goals: []DocGoal{
 		{ID: 1, Indicator: "科技型中小企业", Comparator: AtLeast, Target: MustDecimal("140"), Unit: "家", Kind: KindStock},
 		{ID: 2, Indicator: "技术合同成交额", Comparator: MoreThan, Target: MustDecimal("7"), Unit: "亿元", Kind: KindFlow},
+		{ID: 3, Indicator: "每万人发明专利拥有量", Comparator: MoreThan, Target: MustDecimal("27"), Unit: "件/万人", Kind: KindPerCapita},
 	}}
 	units := []Unit{{ID: 10, Name: "三家店街道", Kind: UnitSubdistrict}}
 	in := OverviewInput{
 		Doc: doc, Units: units,
-		Allocations: []Allocation{{GoalID: 1, UnitID: 10, Target: MustDecimal("21")}, {GoalID: 2, UnitID: 10, Target: MustDecimal("3")}},
+		Allocations: []Allocation{{GoalID: 1, UnitID: 10, Target: MustDecimal("21")}, {GoalID: 2, UnitID: 10, Target: MustDecimal("3")}, {GoalID: 3, UnitID: 10, Target: MustDecimal("27")}},
 		Values: []UnitValue{
 			{GoalID: 1, UnitID: 10, Value: MustDecimal("13"), AsOf: "2022-03-31"}, {GoalID: 1, UnitID: 10, Value: MustDecimal("17"), AsOf: "2022-06-30"},
 			{GoalID: 2, UnitID: 10, Value: MustDecimal("0.3333"), AsOf: "2022-03-31"}, {GoalID: 2, UnitID: 10, Value: MustDecimal("1.2345"), AsOf: "2022-06-30"},
+			{GoalID: 3, UnitID: 10, Value: MustDecimal("27.3456"), AsOf: "2022-06-30"},
 		},
 		AsOf: time.Date(2022, 6, 30, 0, 0, 0, 0, Zone),
 	}
@@ -125,8 +127,12 @@ func TestOverviewFigures(t *testing.T) {
 				t.Errorf("%s: %s has more than %d places", c.Goal.Indicator, d, places)
 			}
 		}
-		if c.Forecast == nil {
+		if c.Forecast == nil && c.Goal.Kind.Additive() {
 			t.Errorf("%s: no forecast", c.Goal.Indicator)
 		}
+	}
+	// A unit's figure of 件/万人 is shown to two places, as the goal is.
+	if got := ov.Rows[0].Cells[3].Actual.String(); got != "27.35" {
+		t.Errorf("per-capita cell %s, want 27.35", got)
 	}
 }
