@@ -122,7 +122,7 @@ func jsonError(data []byte, path string, err error) error {
 		line, col := lineCol(data, syn.Offset)
 		return Errorf(EINVALID, "JSON 格式错误（第%d行第%d列）：请检查该处的引号、逗号和括号", line, col)
 	case errors.As(err, &typ):
-		return at(typ.Field, "应为%s，实为 JSON %s", jsonTypeName(typ.Type.Kind().String()), typ.Value)
+		return at(typ.Field, "应为%s，实为%s", jsonTypeName(typ.Type.Kind().String()), jsonValueName(typ.Value))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return at("", "未知字段 %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	case errors.Is(err, ErrDecimal):
@@ -159,6 +159,23 @@ func jsonTypeName(kind string) string {
 		return "布尔值"
 	}
 	return "数字"
+}
+
+// jsonValueName names the sort of JSON value the decoder found.
+func jsonValueName(v string) string {
+	switch {
+	case v == "string":
+		return "字符串"
+	case v == "bool":
+		return "布尔值"
+	case v == "array":
+		return "数组"
+	case v == "object":
+		return "对象"
+	case strings.HasPrefix(v, "number"):
+		return "数字 " + strings.TrimSpace(strings.TrimPrefix(v, "number"))
+	}
+	return v
 }
 
 func lineCol(data []byte, offset int64) (int, int) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"kechuang/internal/plan"
@@ -133,7 +134,11 @@ func (s *Server) apiFormSave(w http.ResponseWriter, r *http.Request) {
 		e.Values[v.GoalID] = plan.FormValue{Value: v.Value, Note: v.Note}
 	}
 	if len(unknown) > 0 {
-		err := plan.Errorf(plan.EINVALID, "请求中有 %d 项不属于此表。", len(unknown))
+		msgs := make([]string, len(unknown))
+		for i, u := range unknown {
+			msgs[i] = u.Message
+		}
+		err := plan.Errorf(plan.EINVALID, "请求中有 %d 项不属于此表：%s。", len(unknown), strings.Join(msgs, "；"))
 		err.Fields = unknown
 		s.fail(w, r, err)
 		return
