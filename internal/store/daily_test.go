@@ -12,7 +12,6 @@ import (
 	"kechuang/internal/store/storetest"
 )
 
-
 // fillAll answers every entry, whatever the indicators are called.
 func fillAll(f *plan.Form) store.FormEdit {
 	values := map[string]string{}
