@@ -37,7 +37,7 @@
         title: { text: s.name + "（" + s.unit + "）", textStyle: { fontSize: 14 } },
         tooltip: { trigger: "axis" },
         legend: { data: ["分解目标", "完成"], bottom: 0 },
-        grid: { left: 48, right: 16, top: 40, bottom: 92 },
+        grid: { left: 48, right: 16, top: 48, bottom: 92 },
         xAxis: { type: "category", data: s.labels, axisLabel: { interval: 0, rotate: 30 } },
         yAxis: { type: "value" },
         series: [
@@ -54,9 +54,10 @@
         title: { text: s.name + "（" + s.unit + "）", textStyle: { fontSize: 14 } },
         tooltip: { trigger: "axis" },
         legend: { data: ["全区合计"], bottom: 0 },
-        grid: { left: 48, right: 56, top: 40, bottom: 56 },
+        grid: { left: 48, right: 56, top: 48, bottom: 56 },
         xAxis: { type: "category", data: s.labels },
-        yAxis: { type: "value" },
+        // Up to the target at least, so that its line shows.
+        yAxis: { type: "value", max: s.target ? function (v) { return Math.max(v.max, Number(s.target)); } : null },
         series: [{
           name: "全区合计", type: "line", data: s.actuals.map(num), itemStyle: { color: actualColor },
           markLine: s.target ? { symbol: "none", lineStyle: { color: targetColor, type: "dashed" }, data: [{ yAxis: Number(s.target), name: "目标" }], label: { formatter: "目标 " + s.target, position: "insideEndTop" } } : undefined
@@ -68,12 +69,12 @@
   function tasks(container, t) {
     if (!t || !t.sections || t.sections.length === 0) { return; }
     draw(box(container, "各单位报告的任务状态"), {
-      title: { text: "各单位报告的任务状态（牵头和责任单位）", textStyle: { fontSize: 14 } },
+      title: { text: "各单位报告的任务状态（单位次）", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
       legend: { data: t.statuses, bottom: 0 },
-      grid: { left: 48, right: 16, top: 40, bottom: 56 },
+      grid: { left: 48, right: 16, top: 48, bottom: 56 },
       xAxis: { type: "category", data: t.sections },
-      yAxis: { type: "value", minInterval: 1, name: "单位次" },
+      yAxis: { type: "value", minInterval: 1 },
       series: t.statuses.map(function (name, i) {
         return { name: name, type: "bar", stack: "tasks", data: t.counts[name], itemStyle: { color: taskColors[t.keys[i]] } };
       })
