@@ -245,12 +245,21 @@ func (d *Data) nextSteps(late []LateUnit) []report.Para {
 		for _, c := range behind {
 			a := c.Assessment
 			gap := (a.Expected - a.Completion.Ratio) * 100
-			units := d.unitsBehind(c.Goal.ID)
-			who := "各有关单位"
-			if len(units) > 0 {
-				who = strings.Join(units, "、")
+			lagging, missing := d.unitsBehind(c.Goal.ID)
+			var who []string
+			if len(lagging) > 0 {
+				who = append(who, strings.Join(lagging, "、")+"进度滞后")
 			}
-			body("%s完成率%s，低于序时进度%.1f个百分点。请%s对照分解目标，分析原因、挂图作战，确保下一轮调度前赶上序时进度。", c.Goal.Indicator, pct(a.Completion.Ratio), gap, who)
+			if len(missing) > 0 {
+				who = append(who, strings.Join(missing, "、")+"尚无审核通过的数据")
+			}
+			text := fmt.Sprintf("%s完成率%s，低于序时进度%.1f个百分点。", c.Goal.Indicator, pct(a.Completion.Ratio), gap)
+			if len(who) > 0 {
+				text += "其中" + strings.Join(who, "，") + "。请上述单位"
+			} else {
+				text += "请各有关单位"
+			}
+			body("%s对照分解目标，分析原因、挂图作战，确保下一轮调度前赶上序时进度。", text)
 		}
 	}
 	if len(d.Lagging) > 0 {
@@ -274,11 +283,29 @@ func (d *Data) nextSteps(late []LateUnit) []report.Para {
 				t.problems = append(t.problems, p)
 			}
 		}
+		// Tasks that the same units report lagging for the same reasons
+		// are asked of once.
+		type ask struct {
+			names           []string
+			units, problems string
+		}
+		var asks []*ask
+		byKey := map[string]*ask{}
 		for _, t := range tasks {
-			if len(t.problems) > 0 {
-				body("任务%s“%s”：请%s针对“%s”的问题，明确解决措施和完成时限，按期推进。", t.number, t.title, strings.Join(t.units, "、"), strings.Join(t.problems, "；"))
+			a := &ask{units: strings.Join(t.units, "、"), problems: strings.Join(t.problems, "；")}
+			if prev := byKey[a.units+"|"+a.problems]; prev != nil {
+				a = prev
 			} else {
-				body("任务%s“%s”：请%s说明滞后原因，明确解决措施和完成时限。", t.number, t.title, strings.Join(t.units, "、"))
+				byKey[a.units+"|"+a.problems] = a
+				asks = append(asks, a)
+			}
+			a.names = append(a.names, fmt.Sprintf("任务%s“%s”", t.number, t.title))
+		}
+		for _, a := range asks {
+			if a.problems != "" {
+				body("%s：请%s针对“%s”的问题，明确解决措施和完成时限，按期推进。", strings.Join(a.names, "、"), a.units, a.problems)
+			} else {
+				body("%s：请%s说明滞后原因，明确解决措施和完成时限。", strings.Join(a.names, "、"), a.units)
 			}
 		}
 	}
@@ -294,17 +321,20 @@ func (d *Data) nextSteps(late []LateUnit) []report.Para {
 	return out
 }
 
-// unitsBehind names the units whose part of a goal lags behind 序时.
-func (d *Data) unitsBehind(goalID int64) []string {
-	var out []string
+// unitsBehind names the units whose part of a goal lags behind 序时, and
+// those allocated a part who have no approved figure for it.
+func (d *Data) unitsBehind(goalID int64) (lagging, missing []string) {
 	for _, row := range d.Overview.Rows {
-		if c, ok := row.Cells[goalID]; ok && c.Actual != nil {
-			if st := c.Assessment.Status; st == plan.ProgressLagging || st == plan.ProgressSeriousLag {
-				out = append(out, row.Unit.Label())
-			}
+		c, ok := row.Cells[goalID]
+		switch {
+		case !ok:
+		case c.Actual == nil:
+			missing = append(missing, row.Unit.Label())
+		case c.Assessment.Status == plan.ProgressLagging || c.Assessment.Status == plan.ProgressSeriousLag:
+			lagging = append(lagging, row.Unit.Label())
 		}
 	}
-	return out
+	return lagging, missing
 }
 
 // chineseNumber writes 1 to 10 as 一 to 十, the numbering of （一）.

@@ -157,8 +157,9 @@ type textPart struct {
 }
 
 // figures splits text into runs, marking each figure — digits with their
-// decimal point, thousands commas, a percent sign or a unit of measure
-// right after — so that a line never breaks inside 2.4323亿元 or 63.2%.
+// decimal point, thousands commas, a percent sign or a short unit of
+// measure right after — so that a line never breaks inside 2.4323亿元 or
+// 63.2%.
 func figures(text string) []textPart {
 	var out []textPart
 	rs := []rune(text)
@@ -192,7 +193,9 @@ func figures(text string) []textPart {
 
 // figureUnits are what stays with a figure: percent signs, units of
 // measure, and the dates' 年月日 (the longest first).
-var figureUnits = []string{"个百分点", "件/万人", "亿元", "万元", "％", "%", "家", "个", "件", "项", "人", "年", "月", "日", "分", "元"}
+// Long units (个百分点, 件/万人) are left to break after the number: a long
+// unbreakable run would stretch a justified line.
+var figureUnits = []string{"亿元", "万元", "％", "%", "家", "个", "件", "项", "人", "年", "月", "日", "分", "元"}
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 

@@ -53,7 +53,7 @@ func TestHTMLFiguresDraftAndBanji(t *testing.T) {
 	}
 	s := string(page)
 	for _, want := range []string{
-		`完成<span class="fig">2.4323亿元</span>，完成率<span class="fig">63.2%</span>，较上轮提高<span class="fig">5.5个百分点</span>。`,
+		`完成<span class="fig">2.4323亿元</span>，完成率<span class="fig">63.2%</span>，较上轮提高<span class="fig">5.5个</span>百分点。`,
 		`<p class="draft-mark">草稿（未结束）</p>`,
 		`<p class="copy-to">抄送：区委办，区政府办。</p>`,
 		`<span class="printed-by">青云谱区科学技术和工业信息化局</span><span class="printed-on">2022年8月11日印发</span>`,

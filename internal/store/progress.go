@@ -253,9 +253,11 @@ func taskReports(ctx context.Context, q queryer, r *plan.Round) ([]plan.TaskRepo
 		       EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ft.task_id AND a.unit_id = f.unit_id AND a.role = 'lead'),
 		       ft.status, ft.problems, f.public_id, f.state, r.id, r.as_of
 		FROM form_tasks ft JOIN forms f ON f.id = ft.form_id JOIN rounds r ON r.id = f.round_id
-		JOIN tasks t ON t.id = ft.task_id JOIN units u ON u.id = f.unit_id
+		JOIN tasks t ON t.id = ft.task_id JOIN sections s ON s.id = t.section_id JOIN units u ON u.id = f.unit_id
 		WHERE r.plan_id = $1 AND `+upTo+` AND f.state IN ($4, $5) AND ft.status <> ''
-		ORDER BY r.as_of DESC, r.id DESC, t.position, u.position, u.id`, func(rows *sql.Rows) error {
+		ORDER BY r.as_of DESC, r.id DESC, s.position, s.id, t.position, t.id, u.position, u.id`, func(rows *sql.Rows) error {
+		// Tasks in plan order: by action, then within it (a task's
+		// position counts within its action).
 		var tr plan.TaskReport
 		var state plan.FormState
 		if err := rows.Scan(&tr.TaskID, &tr.Number, &tr.Title, &tr.UnitID, &tr.Unit, &tr.Lead, &tr.Status, &tr.Problems, &tr.Form, &state, &tr.RoundID, &tr.AsOf); err != nil {

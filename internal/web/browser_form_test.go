@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"kechuang/internal/plan"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
 )
@@ -145,4 +146,43 @@ func reachable(t *testing.T, ctx context.Context, sel string, width int64) {
 	if len(box) != 4 || box[2] == 0 || box[3] == 0 || box[0] < 0 || box[1] > float64(width)+1 {
 		t.Errorf("%s is out of reach on a %d px screen: %v", sel, width, box)
 	}
+}
+
+// TestBrowserBulletin reads an issued, numbered bulletin as a page: no
+// figure is broken across lines, the 版记 closes it; a screenshot to look
+// at.
+func TestBrowserBulletin(t *testing.T) {
+	ctx := browser(t)
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	f.approve(t, "徐家坊街道", map[string]string{"科技型中小企业": "30", "高新技术企业": "12", "技术合同成交额": "2.4323"}, plan.TaskInProgress, "")
+	f.approve(t, "三家店街道", map[string]string{"科技型中小企业": "15", "高新技术企业": "10", "技术合同成交额": "1.25"}, plan.TaskLagging, "企业技术合同登记意识不强")
+	c := context.Background()
+	if err := f.store.CloseRound(c, f.roundID); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.NumberBulletin(c, f.roundID, store.BulletinNumber{DocNumber: "青科工信字〔2022〕12号", CopyTo: "区委办，区政府办", PrintedBy: "青云谱区科学技术和工业信息化局办公室", PrintedOn: "2022-08-11"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(f.srv.URL+"/login"),
+		chromedp.WaitVisible(`input[name=username]`),
+		chromedp.SendKeys(`input[name=username]`, "admin"),
+		chromedp.SendKeys(`input[name=password]`, testPassword),
+		chromedp.Click(`form button[type=submit]`),
+		chromedp.WaitVisible(`#nav-reviews`), // logged in: the login page has no top bar links
+		chromedp.Navigate(f.srv.URL+"/rounds/"+itoa(f.roundID)+"/bulletin"),
+		chromedp.WaitVisible(`.banji`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	figures := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('.fig').length`))
+	broken := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.fig')].filter(e => e.getClientRects().length > 1).map(e => e.textContent)`))
+	if figures < 20 || len(broken) > 0 {
+		t.Errorf("%d figures marked, broken across lines: %v", figures, broken)
+	}
+	if got := run(t, ctx, chromedp.Text(`.banji .printed-on`)); got != "2022年8月11日印发" {
+		t.Errorf("版记 says %q", got)
+	}
+	screenshot(t, ctx, "bulletin")
 }
