@@ -35,7 +35,7 @@ type FormPage struct {
 	// entry on the task (task ID → change).
 	Notices      []Notice
 	Instructions []Instruction
-	Changes      map[int64]TaskChange
+	Changes      map[int64]*TaskChange
 }
 
 // TaskChange is a task entry against the unit's previous reported entry on
@@ -154,9 +154,9 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 		p.Form.Tasks, p.Form.Values = led, nil
 	}
 	if prev != nil {
-		p.Changes = map[int64]TaskChange{}
+		p.Changes = map[int64]*TaskChange{}
 		for _, t := range p.Form.Tasks {
-			c := TaskChange{}
+			c := &TaskChange{}
 			if e, ok := prev[t.TaskID]; ok {
 				c.EntryChange = plan.CompareEntry(&e.FormTask, t)
 				c.RoundLabel, c.AsOf, c.Form = e.roundLabel, e.asOf, e.form
