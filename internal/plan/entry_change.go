@@ -67,7 +67,8 @@ const maxDiffCells = 1 << 16
 // DiffText compares two texts sentence by sentence (a sentence ends at 。
 // ；！？, their ASCII forms, or a line break): the sentences both keep, in
 // order, are the longest common sequence; the rest of before was removed
-// and the rest of after added. Adjacent parts of one kind are joined.
+// and the rest of after added; a sentence edited shows only what changed
+// in it (refine). Adjacent parts of one kind are joined.
 func DiffText(before, after string) []DiffPart {
 	a, b := sentences(before), sentences(after)
 	var parts []DiffPart
@@ -120,7 +121,45 @@ func DiffText(before, after string) []DiffPart {
 	for ; j < len(b); j++ {
 		add(DiffAdded, b[j])
 	}
-	return parts
+	return refine(parts)
+}
+
+// refine narrows each removal followed by an addition (a sentence edited)
+// to what differs between them: the text they begin and end with is kept,
+// so a sentence with words appended shows the words alone as added.
+func refine(parts []DiffPart) []DiffPart {
+	var out []DiffPart
+	add := func(op DiffOp, text string) {
+		if text == "" {
+			return
+		}
+		if n := len(out); n > 0 && out[n-1].Op == op {
+			out[n-1].Text += text
+			return
+		}
+		out = append(out, DiffPart{Op: op, Text: text})
+	}
+	for i := 0; i < len(parts); i++ {
+		if parts[i].Op != DiffRemoved || i+1 == len(parts) || parts[i+1].Op != DiffAdded {
+			add(parts[i].Op, parts[i].Text)
+			continue
+		}
+		a, b := []rune(parts[i].Text), []rune(parts[i+1].Text)
+		pre := 0
+		for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+			pre++
+		}
+		suf := 0
+		for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+			suf++
+		}
+		add(DiffSame, string(a[:pre]))
+		add(DiffRemoved, string(a[pre:len(a)-suf]))
+		add(DiffAdded, string(b[pre:len(b)-suf]))
+		add(DiffSame, string(a[len(a)-suf:]))
+		i++
+	}
+	return out
 }
 
 // sentences splits a text after each sentence end, keeping every character.

@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -190,8 +191,8 @@ func TestCompareEntry(t *testing.T) {
 	if len(c.Fields) != 1 || c.Fields[0].Label != "进展情况" {
 		t.Fatalf("changed fields: %+v", c.Fields)
 	}
-	want := []plan.DiffPart{{Op: plan.DiffSame, Text: "已完成摸底。"}, {Op: plan.DiffRemoved, Text: "正在起草方案。"}, {Op: plan.DiffAdded, Text: "方案已报区政府审定。"}}
-	if got := c.Fields[0].Parts; len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+	want := []plan.DiffPart{{Op: plan.DiffSame, Text: "已完成摸底。"}, {Op: plan.DiffRemoved, Text: "正在起草方案"}, {Op: plan.DiffAdded, Text: "方案已报区政府审定"}, {Op: plan.DiffSame, Text: "。"}}
+	if got := c.Fields[0].Parts; !slices.Equal(got, want) {
 		t.Errorf("parts %+v, want %+v", got, want)
 	}
 	if c := plan.CompareEntry(&prev, prev); !c.Unchanged() {
@@ -210,8 +211,10 @@ func TestDiffText(t *testing.T) {
 		{"", "新增内容。", "+新增内容。"},
 		{"旧内容。", "", "-旧内容。"},
 		{"甲。乙。丙。", "甲。丙。丁。", "=甲。-乙。=丙。+丁。"},
-		{"第一句；第二句", "第一句；第二句（已完成）", "=第一句；-第二句+第二句（已完成）"},
-		{"一行\n二行\n", "一行\n三行\n", "=一行\n-二行\n+三行\n"},
+		{"第一句；第二句", "第一句；第二句（已完成）", "=第一句；第二句+（已完成）"},
+		{"一行\n二行\n", "一行\n三行\n", "=一行\n-二+三=行\n"},
+		{"按计划推进，已走访企业", "按计划推进，已走访企业新增12家。", "=按计划推进，已走访企业+新增12家。"},
+		{"已完成", "未完成", "-已+未=完成"},
 	} {
 		var b strings.Builder
 		for _, p := range plan.DiffText(c.before, c.after) {
