@@ -17,7 +17,7 @@ import (
 type supervisionView struct {
 	D        *progress.Data
 	Grid     *plan.Grid
-	Forms    map[int64]string       // unit ID → its form in the round, as the viewer may see it
+	Forms    map[int64]string        // unit ID → its form in the round, as the viewer may see it
 	Notices  map[[2]int64]noticeMark // task and unit → the notices open on them
 	Overdue  []store.Notice          // notices past their reply-by date, unanswered
 	WarnDays int
@@ -32,7 +32,9 @@ type noticeMark struct {
 }
 
 // Mark is the cell's notices, for the template (zero when none).
-func (v supervisionView) Mark(taskID, unitID int64) noticeMark { return v.Notices[[2]int64{taskID, unitID}] }
+func (v supervisionView) Mark(taskID, unitID int64) noticeMark {
+	return v.Notices[[2]int64{taskID, unitID}]
+}
 
 // warnDays reads the window of days a near milestone turns yellow in
 // (?days=, 1 to 90), plan.DefaultWarnDays when absent or out of range.
