@@ -205,12 +205,14 @@ func (s *Server) instructionList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "instructions", map[string]any{"List": list, "Open": open, "Answered": answered, "Unanswered": len(list) - answered})
 }
 
-// unitInstructions are the instructions on a unit as a whole, for its page:
-// shown to admins, leaders and the unit's reporters (auth.PermUnitRead).
-func (s *Server) unitInstructions(r *http.Request, unitID int64) ([]store.Instruction, bool, error) {
-	if !auth.Can(currentUser(r), auth.PermUnitRead, &auth.Resource{UnitID: unitID}) {
-		return nil, false, nil
+// unitInstructions are the instructions on a unit as a whole, for its
+// page: shown to admins, leaders and the unit's reporters
+// (auth.PermUnitRead), answered by the latter.
+func (s *Server) unitInstructions(r *http.Request, unitID int64) (map[string]any, error) {
+	u, res := currentUser(r), &auth.Resource{UnitID: unitID}
+	if !auth.Can(u, auth.PermUnitRead, res) {
+		return nil, nil
 	}
 	list, err := s.store.Instructions(r.Context(), store.InstructionFilter{UnitID: unitID, OnUnit: true})
-	return list, true, err
+	return map[string]any{"List": list, "CanAnswer": auth.Can(u, auth.PermUnitReply, res), "UnitID": unitID}, err
 }

@@ -370,17 +370,29 @@ type planSupervision struct {
 	Year       int
 	Milestones map[int64][]plan.Milestone
 	Closures   map[int64]plan.TaskClosure
+	Rows       map[string][]rowDeadline // task number → the time limits of the 附件1 rows detailing it
 }
+
+// rowDeadline is a task-table row's time limit as written and the date it
+// comes to.
+type rowDeadline struct{ Number, Text, Date string }
 
 // Task is the part of one task, for the partial beside it.
 func (v *planSupervision) Task(t plan.DocTask) map[string]any {
 	c, closed := v.Closures[t.ID]
 	deadline, _ := plan.ParseDeadline(t.Deadline, v.Year)
-	return map[string]any{"PlanID": v.PlanID, "Task": t, "Deadline": deadline, "Milestones": v.Milestones[t.ID], "Closed": closed, "Closure": c}
+	return map[string]any{"PlanID": v.PlanID, "Task": t, "Deadline": deadline, "Milestones": v.Milestones[t.ID], "Closed": closed, "Closure": c,
+		"Rows": v.Rows[t.Number]}
 }
 
 func (s *Server) planSupervision(r *http.Request, doc *plan.Document) (*planSupervision, error) {
-	v := &planSupervision{PlanID: doc.ID, Year: doc.Year, Milestones: map[int64][]plan.Milestone{}, Closures: map[int64]plan.TaskClosure{}}
+	v := &planSupervision{PlanID: doc.ID, Year: doc.Year, Milestones: map[int64][]plan.Milestone{}, Closures: map[int64]plan.TaskClosure{}, Rows: map[string][]rowDeadline{}}
+	for _, row := range doc.TaskTable {
+		if row.Deadline != "" && row.MapsToTask != "" {
+			d, _ := plan.ParseDeadline(row.Deadline, doc.Year)
+			v.Rows[row.MapsToTask] = append(v.Rows[row.MapsToTask], rowDeadline{Number: row.Number, Text: row.Deadline, Date: d})
+		}
+	}
 	ms, err := s.store.Milestones(r.Context(), doc.ID)
 	if err != nil {
 		return nil, err

@@ -390,3 +390,39 @@ func TestMilestonesOnTheTaskEditPage(t *testing.T) {
 		t.Errorf("a leader edits milestones: %d", code)
 	}
 }
+
+// TestPlanPageShowsDeadlines: a task's 完成时限 and its 附件1 rows' are shown
+// as written with the date they come to in the plan's year.
+func TestPlanPageShowsDeadlines(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	ctx := context.Background()
+	task := f.task(t, "7")
+	task.Deadline = "年底前"
+	var sectionID int64
+	for _, sec := range f.doc.Sections {
+		for _, tk := range sec.Tasks {
+			if tk.ID == task.ID {
+				sectionID = sec.ID
+			}
+		}
+	}
+	if _, err := f.store.SaveTask(ctx, f.planID, sectionID, task); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range f.doc.TaskTable {
+		if row.MapsToTask == "7" {
+			row.Deadline = "9月底前"
+			if _, err := f.store.SaveTaskRow(ctx, f.planID, row); err != nil {
+				t.Fatal(err)
+			}
+			_, body := get(t, f.client(t, "leader"), f.srv.URL+"/plans/"+itoa(f.planID))
+			for _, want := range []string{"年底前（2022-12-31）", "第" + row.Number + "行 9月底前（2022-09-30）"} {
+				if !strings.Contains(body, want) {
+					t.Errorf("the plan page lacks %q", want)
+				}
+			}
+			return
+		}
+	}
+	t.Fatal("no 附件1 row details task 7")
+}
