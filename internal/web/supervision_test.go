@@ -332,6 +332,10 @@ func TestFormShowsChangesToReviewers(t *testing.T) {
 			id = s.PublicID
 		}
 	}
+	// Before it reports in August, the grid carries its July entries, marked.
+	if _, body := get(t, f.client(t, "admin"), f.srv.URL+"/plans/"+itoa(f.planID)+"/supervision"); !strings.Contains(body, `<span title="沿用 2022-07-31 的填报">＊</span>`) {
+		t.Error("the August grid does not mark July's entries as carried")
+	}
 	form, _ := f.store.Form(ctx, id)
 	e := store.FormEdit{Version: form.Version, Submit: true, Tasks: map[int64]plan.FormTask{}, Values: map[int64]plan.FormValue{}}
 	for _, tk := range form.Tasks {
