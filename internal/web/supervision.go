@@ -19,7 +19,7 @@ type supervisionView struct {
 	Grid     *plan.Grid
 	Forms    map[int64]string        // unit ID → its form in the round, as the viewer may see it
 	Notices  map[[2]int64]noticeMark // task and unit → the notices open on them
-	Overdue  []store.Notice          // notices past their reply-by date, unanswered
+	Late     []store.Notice          // notices past their reply-by date, unanswered (督办逾期)
 	WarnDays int
 	Today    string
 	Now      time.Time
@@ -83,7 +83,7 @@ func (s *Server) supervision(r *http.Request, planID int64) (*supervisionView, a
 		}
 		if n.Overdue(now) {
 			m.Overdue++
-			v.Overdue = append(v.Overdue, n)
+			v.Late = append(v.Late, n)
 		}
 		v.Notices[k] = m
 	}
@@ -159,38 +159,33 @@ func (s *Server) renderTaskSupervision(w http.ResponseWriter, r *http.Request, s
 	found := false
 	for _, row := range sv.Grid.Rows {
 		if row.Task.ID == taskID {
-			v.Row, v.Closed, found = row, row.Closure != nil, true
+			v.Row, found = row, true
 		}
 	}
 	if !found {
-		s.fail(w, r, plan.Errorf(plan.ENOTFOUND, "任务不存在。"))
+		s.fail(w, r, plan.Errorf(plan.ENOTFOUND, "任务不存在或已归档。"))
 		return
 	}
 	ctx := r.Context()
-	if v.Milestones, err = s.store.TaskMilestones(ctx, planID, taskID); err == nil {
-		if v.Notices, err = s.store.Notices(ctx, store.NoticeFilter{PlanID: planID, TaskID: taskID}); err == nil {
-			if v.Instructions, err = s.store.Instructions(ctx, store.InstructionFilter{PlanID: planID, TaskID: taskID}); err == nil {
-				v.Closures, err = s.store.ClosureHistory(ctx, planID, taskID)
-			}
-		}
-	}
-	if err != nil {
+	if v.Milestones, err = s.store.TaskMilestones(ctx, planID, taskID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	// The dossier reads closures live, so that a 销号 just made shows even
-	// on a closed round's grid.
-	closures, err := s.store.TaskClosures(ctx, planID)
-	if err != nil {
+	if v.Notices, err = s.store.Notices(ctx, store.NoticeFilter{PlanID: planID, TaskID: taskID}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v.Closed = false
-	for _, c := range closures {
-		if c.TaskID == taskID {
-			v.Closed = true
-		}
+	if v.Instructions, err = s.store.Instructions(ctx, store.InstructionFilter{PlanID: planID, TaskID: taskID}); err != nil {
+		s.fail(w, r, err)
+		return
 	}
+	if v.Closures, err = s.store.ClosureHistory(ctx, planID, taskID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Whether the task stands closed is read live (the newest closure, not
+	// reopened), so that a 销号 just made shows whichever round is viewed.
+	v.Closed = len(v.Closures) > 0 && v.Closures[0].ReopenedAt == nil
 	if v.Form == nil {
 		v.Form = map[string]string{"reply_by": plan.CivilDate(s.opts.Now().AddDate(0, 0, 7))}
 	}
