@@ -302,6 +302,18 @@ func TestSupervisionFrozenWithTheRound(t *testing.T) {
 		if ms, _ := s.Milestones(ctx, planID); len(ms) != 2 {
 			t.Errorf("as it stands now: %+v", ms)
 		}
+		// A round closed before supervision was kept is judged by what
+		// stands now.
+		if err := s.ExecForTest(ctx, `UPDATE round_snapshots SET data = REPLACE(data, '"milestones":', '"kept_before":') WHERE round_id = $1`, july); err != nil {
+			t.Fatal(err)
+		}
+		src, err = s.ProgressSource(ctx, planID, july)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(src.Milestones) != 2 || len(src.Closures) != 1 || src.Frozen == nil {
+			t.Errorf("an older snapshot's supervision: %+v %+v", src.Milestones, src.Closures)
+		}
 	})
 }
 
