@@ -78,11 +78,10 @@ var funcs = template.FuncMap{
 		return v.String()
 	},
 	"isAdmin": func(u *auth.User) bool { return auth.Allowed(u, auth.PermAdmin) },
-	// Supervision: who instructs (leaders, admins), and the date a time
-	// limit as written comes to in the plan's year.
-	"instructs":    func(u *auth.User) bool { return auth.Allowed(u, auth.PermInstruct) },
-	"deadlineDate": func(text string, year int) string { d, _ := plan.ParseDeadline(text, year); return d },
-	"signals":      func() []plan.Signal { return plan.Signals },
+	// Supervision: who instructs (leaders, admins), and the lights of the
+	// grid's legend.
+	"instructs": func(u *auth.User) bool { return auth.Allowed(u, auth.PermInstruct) },
+	"signals":   func() []plan.Signal { return plan.Signals },
 	// dict hands a partial several values: dict "I" x "Next" "/my".
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}

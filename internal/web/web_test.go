@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -369,11 +370,15 @@ func TestPagesHaveNoInlineScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	files, _ := fs.Glob(assets, "templates/partials/*.html")
 	for name := range p.byName {
-		b, _ := assets.ReadFile("templates/" + name + ".html")
+		files = append(files, "templates/"+name+".html")
+	}
+	for _, file := range files {
+		b, _ := assets.ReadFile(file)
 		s := string(b)
 		if strings.Contains(s, "<script>") || strings.Contains(s, " onclick=") || strings.Contains(s, " onsubmit=") || strings.Contains(s, "style=") {
-			t.Errorf("template %s has inline script or style", name)
+			t.Errorf("template %s has inline script or style", file)
 		}
 	}
 }
