@@ -188,13 +188,17 @@ type Notification struct {
 
 // AddNotification adds an in-app reminder for a unit; roundID may be 0.
 func (s *Store) AddNotification(ctx context.Context, unitID, roundID int64, message string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (unit_id, round_id, message, created_at) VALUES ($1, $2, $3, $4)`,
-			unitID, nullID(roundID), message, s.nowUTC()); err != nil {
-			return fmt.Errorf("store: unable to add a notification for unit %d: %w", unitID, err)
-		}
-		return nil
-	})
+	return s.inTx(ctx, func(tx *sql.Tx) error { return addNotification(ctx, tx, unitID, roundID, message, s.nowUTC()) })
+}
+
+// addNotification adds an in-app reminder in the caller's transaction, so
+// that what it announces and the reminder land together.
+func addNotification(ctx context.Context, tx *sql.Tx, unitID, roundID int64, message string, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (unit_id, round_id, message, created_at) VALUES ($1, $2, $3, $4)`,
+		unitID, nullID(roundID), message, now); err != nil {
+		return fmt.Errorf("store: unable to add a notification for unit %d: %w", unitID, err)
+	}
+	return nil
 }
 
 // Notifications returns a unit's latest in-app reminders, newest first.
