@@ -70,6 +70,13 @@ const (
 
 	PermOversee // admins and leaders: every unit's data, such as the registers and their 待归属 and 异议 lists
 	PermReport  // reporters of a unit (填报员): what a unit does in its own name, such as disputing a register record
+
+	PermInstruct // admins and leaders: instruct (领导批示) on a task, a unit or a report, editing nothing
+
+	// Permissions on what is addressed to one unit (督办单, 领导批示),
+	// decided against a Resource whose UnitID is that unit.
+	PermUnitRead  // admins, leaders, and the unit's reporters
+	PermUnitReply // the unit's reporters: its reply or answer, in its own name
 )
 
 // Resource is what an object-level permission is decided on: whose form it
@@ -111,13 +118,19 @@ func (p Perm) String() string {
 		return "oversee"
 	case PermReport:
 		return "report"
+	case PermInstruct:
+		return "instruct"
+	case PermUnitRead:
+		return "unit-read"
+	case PermUnitReply:
+		return "unit-reply"
 	}
 	return "unknown"
 }
 
 // ObjectLevel reports whether the permission is decided on a Resource.
 func (p Perm) ObjectLevel() bool {
-	return p == PermFormRead || p == PermFormWrite || p == PermFormComment
+	return p == PermFormRead || p == PermFormWrite || p == PermFormComment || p == PermUnitRead || p == PermUnitReply
 }
 
 // Allowed reports whether u (nil when not logged in) has permission p, for
@@ -143,6 +156,8 @@ func Can(u *User, p Perm, res *Resource) bool {
 		return u.Role == RoleAdmin || u.Role == RoleLeader
 	case PermReport:
 		return u.Role == RoleReporter && u.UnitID != 0
+	case PermInstruct:
+		return u.Role == RoleAdmin || u.Role == RoleLeader
 	}
 	if res == nil || !p.ObjectLevel() {
 		return false
@@ -159,6 +174,10 @@ func Can(u *User, p Perm, res *Resource) bool {
 		return u.Role == RoleAdmin || own
 	case PermFormComment:
 		return u.Role == RoleAdmin || leads
+	case PermUnitRead:
+		return u.Role == RoleAdmin || u.Role == RoleLeader || own
+	case PermUnitReply:
+		return own
 	}
 	return false
 }

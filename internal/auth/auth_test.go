@@ -252,3 +252,34 @@ func TestSightOfRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestSupervisionPermissions: admins and leaders instruct; what is
+// addressed to a unit is read by admins, leaders and the unit's reporters,
+// and answered by the unit's reporters only — not by a unit that leads
+// tasks of its forms, nor by an admin.
+func TestSupervisionPermissions(t *testing.T) {
+	admin := &User{Role: RoleAdmin}
+	leader := &User{Role: RoleLeader}
+	own := &User{Role: RoleReporter, UnitID: 3}
+	lead := &User{Role: RoleReporter, UnitID: 2}
+	other := &User{Role: RoleReporter, UnitID: 4}
+	res := &Resource{UnitID: 3, Leads: map[int64][]int64{2: {10}}}
+	tests := []struct {
+		user *User
+		perm Perm
+		res  *Resource
+		want bool
+	}{
+		{admin, PermInstruct, nil, true}, {leader, PermInstruct, nil, true}, {own, PermInstruct, nil, false}, {nil, PermInstruct, nil, false},
+		{admin, PermUnitRead, res, true}, {leader, PermUnitRead, res, true}, {own, PermUnitRead, res, true},
+		{lead, PermUnitRead, res, false}, {other, PermUnitRead, res, false}, {nil, PermUnitRead, res, false},
+		{own, PermUnitReply, res, true}, {admin, PermUnitReply, res, false}, {leader, PermUnitReply, res, false}, {lead, PermUnitReply, res, false},
+		{own, PermUnitRead, nil, false}, // no resource, no access
+		{&User{Role: RoleReporter, UnitID: 3, Disabled: true}, PermUnitReply, res, false},
+	}
+	for _, tt := range tests {
+		if got := Can(tt.user, tt.perm, tt.res); got != tt.want {
+			t.Errorf("Can(%+v, %v) = %v, want %v", tt.user, tt.perm, got, tt.want)
+		}
+	}
+}

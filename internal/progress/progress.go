@@ -34,6 +34,8 @@ type Data struct {
 	Forms       []store.FormSummary // the round's forms
 	NotReported []store.FormSummary
 	Sections    []SectionCount
+	Milestones  []plan.Milestone   // the plan's milestones (节点), as of the round
+	Closures    []plan.TaskClosure // the tasks closed (销号), as of the round
 }
 
 // SectionCount is task status by action: how many of an action's tasks
@@ -64,7 +66,7 @@ func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, e
 // compute puts the overview and the task picture together from a source.
 func compute(src *store.ProgressSource) (*Data, error) {
 	d := &Data{Version: src.Version, Doc: src.Doc, Units: src.Units, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
-		Bindings: map[int64]store.GoalBinding{}}
+		Bindings: map[int64]store.GoalBinding{}, Milestones: src.Milestones, Closures: src.Closures}
 	for _, b := range src.Bindings {
 		d.Bindings[b.GoalID] = b
 	}

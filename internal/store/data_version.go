@@ -19,8 +19,11 @@ import (
 // imported (the import itself is register.import), disputes (which change
 // no figure until resolved by an attribution), notification settings, and
 // draft saves (SaveForm touches the version itself when a form's state
-// changes).
-var unchanging = []string{"user.", "form.comment", "form.attachment.", "form.save", "register.mapping.", "register.dispute.", "register.upload", "settings.update"}
+// changes), leaders' instructions and their answers (shown on forms and
+// pages read live, never on the dashboard). Supervision notices do count:
+// the dashboard lists those overdue.
+var unchanging = []string{"user.", "form.comment", "form.attachment.", "form.save", "register.mapping.", "register.dispute.", "register.upload", "settings.update",
+	"supervision.instruction."}
 
 func touchData(ctx context.Context, tx *sql.Tx, action string) error {
 	for _, p := range unchanging {

@@ -31,6 +31,22 @@ type FormPage struct {
 	// The goals computed from the registers allocated to the unit, at the
 	// round's date: read-only on the form, for viewers who see its values.
 	Computed []FormComputed
+	// Supervision: the 督办单 to the unit on the form's tasks and the 领导批示
+	// on the form, its tasks or the unit, as the viewer may see them; and,
+	// for reviewers, each task entry against the unit's previous reported
+	// entry on the task (task ID → change).
+	Notices      []Notice
+	Instructions []Instruction
+	Changes      map[int64]*TaskChange
+}
+
+// TaskChange is a task entry against the unit's previous reported entry on
+// the task, in an earlier round.
+type TaskChange struct {
+	plan.EntryChange
+	RoundLabel string // where the previous entry was reported; "" for a first report
+	AsOf       string
+	Form       string
 }
 
 // reportedState reports whether a version in this state holds what the
@@ -47,6 +63,7 @@ func reportedState(s plan.FormState) bool {
 // it leads only, and no values.
 func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *auth.User) (*FormPage, error) {
 	p := &FormPage{Shown: version}
+	var prev map[int64]previousEntry
 	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
 		cur, err := loadForm(ctx, tx, publicID)
 		if err != nil {
@@ -117,6 +134,16 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 				p.Attachments = append(p.Attachments, a)
 			}
 		}
+		if err := formSupervision(ctx, tx, p, cur); err != nil {
+			return err
+		}
+		// Reviewers — administrators and lead units' — see what moved since
+		// the unit last reported on each task.
+		if u != nil && (u.Role == auth.RoleAdmin || !p.Sight.Whole) {
+			if prev, err = previousEntries(ctx, tx, cur.UnitID, p.Round); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -130,6 +157,19 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 			}
 		}
 		p.Form.Tasks, p.Form.Values = led, nil
+	}
+	if prev != nil {
+		p.Changes = map[int64]*TaskChange{}
+		for _, t := range p.Form.Tasks {
+			c := &TaskChange{}
+			if e, ok := prev[t.TaskID]; ok {
+				c.EntryChange = plan.CompareEntry(&e.FormTask, t)
+				c.RoundLabel, c.AsOf, c.Form = e.roundLabel, e.asOf, e.form
+			} else {
+				c.EntryChange = plan.CompareEntry(nil, t)
+			}
+			p.Changes[t.TaskID] = c
+		}
 	}
 	return p, nil
 }
@@ -164,6 +204,67 @@ func wording(f, cur *plan.Form) {
 			f.Values[i].Kind, f.Values[i].GoalText = c.Kind, c.GoalText
 		}
 	}
+}
+
+// formSupervision reads the notices and instructions a form shows: the
+// notices to its unit on its tasks, and the instructions on the form, or
+// not on any report but on one of its tasks or on the unit. A lead unit's
+// reviewer sees those on the tasks it leads only.
+func formSupervision(ctx context.Context, tx *sql.Tx, p *FormPage, cur *plan.Form) error {
+	onForm := map[int64]bool{}
+	for _, t := range cur.Tasks {
+		onForm[t.TaskID] = true
+	}
+	notices, err := loadNotices(ctx, tx, NoticeFilter{PlanID: p.Round.PlanID, UnitID: cur.UnitID})
+	if err != nil {
+		return err
+	}
+	for _, n := range notices {
+		if onForm[n.TaskID] && p.Sight.Task(n.TaskID) {
+			p.Notices = append(p.Notices, n)
+		}
+	}
+	instructions, err := loadInstructions(ctx, tx, InstructionFilter{UnitID: cur.UnitID})
+	if err != nil {
+		return err
+	}
+	for _, in := range instructions {
+		mine := in.FormID == cur.PublicID ||
+			in.FormID == "" && (in.PlanID == 0 || in.PlanID == p.Round.PlanID) && (in.TaskID == 0 || onForm[in.TaskID])
+		if mine && (p.Sight.Whole || in.TaskID != 0 && p.Sight.Tasks[in.TaskID]) {
+			p.Instructions = append(p.Instructions, in)
+		}
+	}
+	return nil
+}
+
+// previousEntry is a unit's latest reported entry on a task before a round.
+type previousEntry struct {
+	plan.FormTask
+	roundLabel, asOf, form string
+}
+
+// previousEntries reads the unit's latest reported (submitted or approved)
+// entry on each task in the plan's rounds before r (an earlier data date,
+// or the same and created before).
+func previousEntries(ctx context.Context, tx *sql.Tx, unitID int64, r *plan.Round) (map[int64]previousEntry, error) {
+	out := map[int64]previousEntry{}
+	err := eachRow(ctx, tx, `
+		SELECT ft.task_id, ft.status, ft.progress, ft.problems, ft.next_steps, r.label, r.as_of, f.public_id
+		FROM form_tasks ft JOIN forms f ON f.id = ft.form_id JOIN rounds r ON r.id = f.round_id
+		WHERE f.unit_id = $1 AND r.plan_id = $2 AND (r.as_of < $3 OR (r.as_of = $3 AND r.id < $4))
+		  AND f.state IN ($5, $6) AND ft.status <> ''
+		ORDER BY r.as_of DESC, r.id DESC`, func(rows *sql.Rows) error {
+		var e previousEntry
+		if err := rows.Scan(&e.TaskID, &e.Status, &e.Progress, &e.Problems, &e.NextSteps, &e.roundLabel, &e.asOf, &e.form); err != nil {
+			return err
+		}
+		if _, ok := out[e.TaskID]; !ok {
+			out[e.TaskID] = e
+		}
+		return nil
+	}, unitID, r.PlanID, r.AsOf, r.ID, string(plan.FormSubmitted), string(plan.FormApproved))
+	return out, wrap(err, "read the previous entries of unit %d", unitID)
 }
 
 func listed(vs []FormVersionInfo, version int) bool {

@@ -59,6 +59,10 @@ type ProgressSource struct {
 	DemoData    bool                  `json:"demo_data"` // the registers hold generated demo lists (演示数据)
 	Reports     []plan.TaskReport     `json:"reports"`   // newest first
 	Forms       []FormSummary         `json:"forms"`     // the round's
+	// Supervision: the plan's milestones and the closures (销号) in force,
+	// what the task × unit grid judges with the reports.
+	Milestones []plan.Milestone   `json:"milestones"`
+	Closures   []plan.TaskClosure `json:"closures"`
 }
 
 // Frozen says which issue of a closed round's figures a source is: 1 when
@@ -150,6 +154,11 @@ func (s *Store) ProgressSource(ctx context.Context, planID, roundID int64) (*Pro
 			src.Plan = src.Doc
 		} else if src.Plan, err = loadPlan(ctx, tx, planID); err != nil {
 			return err
+		} else if src.Milestones == nil {
+			// Closed before supervision was kept: judged by what stands now.
+			if err := readSupervision(ctx, tx, src, planID); err != nil {
+				return err
+			}
 		}
 		src.Rounds, src.Round = rounds, round
 		if src.Bindings, err = goalBindings(ctx, tx, `g.plan_id = $1`, planID); err != nil {
@@ -193,6 +202,9 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	}, planID); err != nil {
 		return nil, wrap(err, "read the allocations of plan %d", planID)
 	}
+	if err := readSupervision(ctx, q, src, planID); err != nil {
+		return nil, err
+	}
 	if round == nil {
 		return src, nil
 	}
@@ -215,6 +227,17 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 		return nil, err
 	}
 	return src, nil
+}
+
+// readSupervision reads a plan's milestones and closures in force into src
+// (never nil, so that a snapshot tells "none" from "not kept").
+func readSupervision(ctx context.Context, q queryer, src *ProgressSource, planID int64) error {
+	var err error
+	if src.Milestones, err = loadMilestones(ctx, q, `t.plan_id = $1`, planID); err != nil {
+		return err
+	}
+	src.Closures, err = loadClosures(ctx, q, planID)
+	return err
 }
 
 // upTo is the condition that keeps a plan's rounds to those up to round r:

@@ -190,15 +190,11 @@ type Notification struct {
 
 // AddNotification adds an in-app reminder for a unit; roundID may be 0.
 func (s *Store) AddNotification(ctx context.Context, unitID, roundID int64, message string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return addNotification(ctx, tx, unitID, roundID, message, s.nowUTC())
-	})
+	return s.inTx(ctx, func(tx *sql.Tx) error { return addNotification(ctx, tx, unitID, roundID, message, s.nowUTC()) })
 }
 
-// LinkLabel comes before a form's address at the end of a reminder's text
-// (notify.SplitLink finds it there).
-const LinkLabel = "填报地址："
-
+// addNotification adds an in-app reminder in the caller's transaction, so
+// that what it announces and the reminder land together.
 func addNotification(ctx context.Context, tx *sql.Tx, unitID, roundID int64, message string, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (unit_id, round_id, message, created_at) VALUES ($1, $2, $3, $4)`,
 		unitID, nullID(roundID), message, now); err != nil {
@@ -206,6 +202,10 @@ func addNotification(ctx context.Context, tx *sql.Tx, unitID, roundID int64, mes
 	}
 	return nil
 }
+
+// LinkLabel comes before a form's address at the end of a reminder's text
+// (notify.SplitLink finds it there).
+const LinkLabel = "填报地址："
 
 // Notifications returns a unit's latest in-app reminders, newest first.
 func (s *Store) Notifications(ctx context.Context, unitID int64, limit int) ([]Notification, error) {

@@ -25,8 +25,8 @@ func newPublicID() string {
 
 // CreateRound sets up a round in the draft state. With no units given, the
 // scope is every unit that leads or shares a task of the plan or has a
-// target allocated in it; archived units, tasks and goals do not count, and
-// an archived unit given is refused.
+// target allocated in it; archived units, tasks and goals, and tasks
+// closed by 销号, do not count, and an archived unit given is refused.
 func (s *Store) CreateRound(ctx context.Context, r plan.Round) (int64, error) {
 	if r.State == "" {
 		r.State = plan.RoundDraft
@@ -54,6 +54,7 @@ func (s *Store) CreateRound(ctx context.Context, r plan.Round) (int64, error) {
 			if err := eachRow(ctx, tx, `
 				SELECT a.unit_id FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id
 				WHERE a.plan_id = $1 AND t.archived_at IS NULL AND u.archived_at IS NULL
+				  AND NOT EXISTS (SELECT 1 FROM task_closures c WHERE c.task_id = t.id AND c.reopened_at IS NULL)
 				UNION SELECT al.unit_id FROM allocations al JOIN goals g ON g.id = al.goal_id JOIN units u ON u.id = al.unit_id
 				WHERE al.plan_id = $1 AND g.archived_at IS NULL AND u.archived_at IS NULL`, func(rows *sql.Rows) error {
 				var u int64
@@ -244,7 +245,8 @@ func (s *Store) ReopenRound(ctx context.Context, id int64, reason string) error 
 }
 
 // createForm makes a unit's form for a round: one entry per task it leads
-// or shares, one per target allocated to it (archived ones aside), prefilled from its last
+// or shares, one per target allocated to it (archived ones and tasks closed
+// by 销号 before the round opens aside), prefilled from its last
 // approved form in the same plan. The prefilled form is kept as version 0,
 // the base the reporting burden is counted against.
 func createForm(ctx context.Context, tx *sql.Tx, r *plan.Round, unitID int64, by *auth.User, now time.Time) error {
@@ -269,7 +271,8 @@ func createForm(ctx context.Context, tx *sql.Tx, r *plan.Round, unitID int64, by
 		       COALESCE(prev.status, ''), COALESCE(prev.progress, ''), COALESCE(prev.problems, ''), COALESCE(prev.next_steps, '')
 		FROM tasks t
 		LEFT JOIN form_tasks prev ON prev.form_id = $2 AND prev.task_id = t.id
-		WHERE t.plan_id = $3 AND t.archived_at IS NULL AND t.id IN (SELECT task_id FROM assignments WHERE unit_id = $4 AND plan_id = $3)`,
+		WHERE t.plan_id = $3 AND t.archived_at IS NULL AND t.id IN (SELECT task_id FROM assignments WHERE unit_id = $4 AND plan_id = $3)
+		  AND NOT EXISTS (SELECT 1 FROM task_closures c WHERE c.task_id = t.id AND c.reopened_at IS NULL)`,
 		formID, lastForm.Int64, r.PlanID, unitID); err != nil {
 		return wrap(err, "prefill the tasks of unit %d", unitID)
 	}

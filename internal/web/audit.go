@@ -94,6 +94,14 @@ var auditActions = map[string]string{
 	"form.comment":                "填报意见",
 	"form.attachment.add":         "上传佐证材料",
 	"form.attachment.delete":      "删除佐证材料",
+
+	"plan.task.milestones":           "修改任务节点",
+	"plan.task.close":                "任务销号",
+	"plan.task.reopen":               "撤销任务销号",
+	"supervision.notice.issue":       "下发督办单",
+	"supervision.notice.reply":       "反馈督办单",
+	"supervision.instruction.create": "领导批示",
+	"supervision.instruction.answer": "答复领导批示",
 }
 
 func actionLabel(action string) string {

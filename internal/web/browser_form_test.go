@@ -14,9 +14,9 @@ import (
 	"kechuang/internal/store/storetest"
 )
 
-// screenshot saves a full-page PNG under the test's temporary folder and,
+// keepShot saves a full-page PNG under the test's temporary folder and,
 // when KECHUANG_SCREENSHOTS names a folder, there too (to look at).
-func screenshot(t *testing.T, ctx context.Context, name string) {
+func keepShot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	png := run(t, ctx, chromedp.FullScreenshot(100))
 	dirs := []string{t.TempDir()}
@@ -73,7 +73,7 @@ func TestBrowserFormWidths(t *testing.T) {
 				t.Fatal(err)
 			}
 			fits(t, ctx, "inbox", screen.width)
-			screenshot(t, ctx, "inbox-"+screen.name)
+			keepShot(t, ctx, "inbox-"+screen.name)
 
 			if err := chromedp.Do(ctx,
 				chromedp.Navigate(f.srv.URL+"/forms/"+form.PublicID),
@@ -88,7 +88,7 @@ func TestBrowserFormWidths(t *testing.T) {
 			for _, sel := range []string{`header.top .brand`, `header.top a[href="/my"]`, `header.top .who button`, `select[name=status_` + first + `]`, `textarea[name=progress_` + first + `]`, `button[value=submit]`, `button[value=save]`} {
 				reachable(t, ctx, sel, screen.width)
 			}
-			screenshot(t, ctx, "form-"+screen.name)
+			keepShot(t, ctx, "form-"+screen.name)
 
 			// Submit with a status cleared and a value that is not a number.
 			run(t, ctx, chromedp.Evaluate[bool](`(() => { document.querySelector('select[name=status_`+first+`]').value = ''; document.querySelector('input[name=value_`+value+`]').value = ''; return true; })()`))
@@ -108,7 +108,7 @@ func TestBrowserFormWidths(t *testing.T) {
 			}
 			fits(t, ctx, "refused form", screen.width)
 			reachable(t, ctx, `#value_`+value+`-error`, screen.width)
-			screenshot(t, ctx, "form-refused-"+screen.name)
+			keepShot(t, ctx, "form-refused-"+screen.name)
 
 			// Then the status: its error is at its field.
 			run(t, ctx, chromedp.Evaluate[bool](`(() => { document.querySelector('input[name=value_`+value+`]').value = '20'; return true; })()`))
@@ -122,7 +122,7 @@ func TestBrowserFormWidths(t *testing.T) {
 			if got := run(t, ctx, chromedp.Evaluate[bool](`document.querySelector('#status_`+first+`').classList.contains('invalid')`)); !got {
 				t.Error("the status field is not marked")
 			}
-			screenshot(t, ctx, "form-status-error-"+screen.name)
+			keepShot(t, ctx, "form-status-error-"+screen.name)
 		})
 	}
 }
@@ -184,5 +184,5 @@ func TestBrowserBulletin(t *testing.T) {
 	if got := run(t, ctx, chromedp.Text(`.banji .printed-on`)); got != "2022年8月11日印发" {
 		t.Errorf("版记 says %q", got)
 	}
-	screenshot(t, ctx, "bulletin")
+	keepShot(t, ctx, "bulletin")
 }

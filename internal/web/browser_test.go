@@ -185,5 +185,5 @@ func TestBrowserDashboard(t *testing.T) {
 	// The charts: 分解目标 bars grey (red is for 严重滞后), titles clear of
 	// the legends, which sit below the charts.
 	run(t, ctx, chromedp.ScrollIntoView(`#task-status`))
-	screenshot(t, ctx, "dashboard")
+	keepShot(t, ctx, "dashboard")
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
@@ -28,6 +29,8 @@ type crawlFixture struct {
 	june, august int64             // the closed and the draft round (f.roundID is open)
 	juneForms    map[string]string // unit → form in the closed round
 	upload       string            // an imported list with rejected rows (another is left staged)
+	notices      []string          // 督办单: replied (with a file), overdue, open
+	instructions []string          // 领导批示: on a report, on a task, on a unit (answered)
 }
 
 func newCrawlFixture(t *testing.T, dsn string) *crawlFixture {
@@ -141,7 +144,31 @@ func newCrawlFixture(t *testing.T, dsn string) *crawlFixture {
 	}
 	_, err = f.store.AddAttributionKeyword(ctx, hd.UnitID, "洪都中大道")
 	must(err)
-	return &crawlFixture{fixture: f, june: june, august: august, juneForms: juneForms, upload: up.ID}
+
+	// Supervision: milestones on task 7; a notice answered with evidence,
+	// one overdue (the server's clock runs three days ahead of the reply-by
+	// date), one open; task 8 closed, task 9 closed and reopened;
+	// instructions on a report, a task and a unit, answered and not.
+	t7, t8, t9 := f.task(t, "7"), f.task(t, "8"), f.task(t, "9")
+	must(f.store.SaveMilestones(ctx, f.planID, t7.ID, []plan.Milestone{{Description: "6月底前出台培育方案"}, {Description: "9月底前完成入库", UnitID: sjd.UnitID}}))
+	replied := f.newNotice(t)
+	must(f.store.ReplyNotice(ctx, replied, store.NoticeReply{Text: "已制定整改方案", File: &store.NoticeFile{Name: "整改方案.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}}, sjd))
+	overdue, err := f.store.IssueNotice(ctx, store.NoticeDraft{PlanID: f.planID, TaskID: t7.ID, UnitID: hd.UnitID, Reason: "连续两期滞后", Requirement: "说明原因",
+		ReplyBy: plan.CivilDate(time.Now())}, admin)
+	must(err)
+	f.later.Store(int64(72 * time.Hour))
+	open := f.newNotice(t)
+	must(f.store.CloseTask(ctx, f.planID, t8.ID, "佐证材料齐全", true, admin))
+	must(f.store.CloseTask(ctx, f.planID, t9.ID, "", true, admin))
+	must(f.store.ReopenTask(ctx, f.planID, t9.ID, "复核发现材料不全", admin))
+	onReport, err := f.store.IssueInstruction(ctx, store.InstructionDraft{FormID: hj.PublicID, TaskID: hj.Tasks[0].TaskID, Body: "数据要准"}, f.users["leader"])
+	must(err)
+	onTask, err := f.store.IssueInstruction(ctx, store.InstructionDraft{PlanID: f.planID, TaskID: t7.ID, UnitID: sjd.UnitID, Body: "抓紧培育"}, f.users["leader"])
+	must(err)
+	onUnit := f.newInstruction(t)
+	must(f.store.AnswerInstruction(ctx, onUnit, "已部署", sjd))
+	return &crawlFixture{fixture: f, june: june, august: august, juneForms: juneForms, upload: up.ID,
+		notices: []string{replied, overdue, open}, instructions: []string{onReport, onTask, onUnit}}
 }
 
 func registerKinds() []string {
@@ -307,6 +334,9 @@ func everyGETRoute(t *testing.T, f *crawlFixture) {
 		"{dispute}":    {"1", "999"},
 		"{keyword}":    {"1", "999"},
 		"{$}":          {""},
+
+		"{notice}":      append(append([]string(nil), f.notices...), "0123456789abcdef0123"),
+		"{instruction}": append(append([]string(nil), f.instructions...), "0123456789abcdef0123"),
 	}
 	paramRe := regexp.MustCompile(`\{[a-z$]+\}`)
 	var paths []string

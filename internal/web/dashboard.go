@@ -29,9 +29,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	// The page is the same for every viewer of the same role and sight at
 	// the same data version: rendered once, a hundred leaders share it.
+	// The 督办逾期 list moves with the date as well (notices move the data
+	// version).
 	u := currentUser(r)
-	key := fmt.Sprintf("dashboard|%d|%d|%d|%s|%+v|%s", planID, roundID, d.Version, u.Role, sight, r.URL.Query().Encode())
-	s.renderContent(w, r, "dashboard", key, func() (any, error) { return dashboardPage(r, d, sight) })
+	today := plan.CivilDate(s.opts.Now())
+	key := fmt.Sprintf("dashboard|%d|%d|%d|%s|%+v|%s|%s", planID, roundID, d.Version, u.Role, sight, r.URL.Query().Encode(), today)
+	s.renderContent(w, r, "dashboard", key, func() (any, error) {
+		page, err := dashboardPage(r, d, sight)
+		if err == nil {
+			page["Supervision"], err = s.dashboardSupervision(r, planID, sight)
+		}
+		return page, err
+	})
 }
 
 // dashboardPage is what the dashboard shows of d.

@@ -37,16 +37,32 @@ type formView struct {
 	Overdue     bool   // not reported and past the due date (plan.Overdue)
 	LateOn      string // the Beijing date of a late first submission (plan.Late)
 	CanDispute  bool   // the viewer reports for the form's unit: it may dispute register records
+	// Supervision: the viewer instructs (leaders, admins) or answers for
+	// the unit; an instruction refused, with what was typed.
+	CanInstruct      bool
+	CanAnswer        bool
+	InstructionError string
+	InstructionBody  string
+	now              time.Time
 }
 
+// NoticeOverdue reports whether a notice on the form is past its reply-by
+// date, unanswered.
+func (v *formView) NoticeOverdue(n store.Notice) bool { return n.Overdue(v.now) }
+
 // resourceOf finds the object an object-level permission is decided on:
-// the form (or the attachment's form) named in the path.
+// the form (or the attachment's form) named in the path, or the unit a
+// notice or an instruction is addressed to.
 func (s *Server) resourceOf(r *http.Request) (*auth.Resource, error) {
 	switch {
 	case r.PathValue("form") != "":
 		return s.store.FormResource(r.Context(), r.PathValue("form"))
 	case r.PathValue("attachment") != "":
 		return s.store.AttachmentResource(r.Context(), r.PathValue("attachment"))
+	case r.PathValue("notice") != "":
+		return s.store.NoticeResource(r.Context(), r.PathValue("notice"))
+	case r.PathValue("instruction") != "":
+		return s.store.InstructionResource(r.Context(), r.PathValue("instruction"))
 	}
 	return nil, plan.Errorf(plan.ENOTFOUND, "页面不存在。")
 }
@@ -80,8 +96,11 @@ func (s *Server) formView(r *http.Request, publicID string, version int) (*formV
 		Reported:   current && p.Shown >= 0,
 		Old:        !current,
 		OldVersion: version,
+		now:        s.opts.Now(),
 	}
 	v.CanDispute = auth.Allowed(u, auth.PermReport) && u.UnitID == p.Form.UnitID
+	v.CanInstruct = current && !p.Hidden && p.FirstSubmittedAt != nil && auth.Allowed(u, auth.PermInstruct)
+	v.CanAnswer = auth.Can(u, auth.PermUnitReply, &auth.Resource{UnitID: p.Form.UnitID})
 	v.Overdue = plan.Overdue(p.Round.State, p.Round.DueOn, p.State, s.opts.Now())
 	v.LateOn = lateOn(p.State, p.FirstSubmittedAt, p.DueOnAtSubmission)
 	v.Attachments = map[int64][]store.Attachment{}

@@ -78,6 +78,20 @@ var funcs = template.FuncMap{
 		return v.String()
 	},
 	"isAdmin": func(u *auth.User) bool { return auth.Allowed(u, auth.PermAdmin) },
+	// Supervision: who instructs (leaders, admins), and the lights of the
+	// grid's legend.
+	"instructs": func(u *auth.User) bool { return auth.Allowed(u, auth.PermInstruct) },
+	"signals":   func() []plan.Signal { return plan.Signals },
+	// dict hands a partial several values: dict "I" x "Next" "/my".
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if k, ok := kv[i].(string); ok {
+				m[k] = kv[i+1]
+			}
+		}
+		return m
+	},
 	// Registers: who oversees them (admins, leaders), the drill-down of a
 	// computed figure, a record's reference.
 	"oversees":   func(u *auth.User) bool { return auth.Allowed(u, auth.PermOversee) },
@@ -125,7 +139,7 @@ func parsePages() (*pages, error) {
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", file)
+		t, err := template.New(name).Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", file)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}

@@ -88,6 +88,7 @@ type planView struct {
 	RecordsAsOf    string                       // the date their records are drilled at: AsOf, else today
 	CanDrill       bool                         // the viewer may drill into the district's records
 	Lists          map[int64][]taskList         // task ID → the registers' lists it keeps
+	Supervision    *planSupervision             // milestones and 销号, as they stand now
 }
 
 // taskList is a list a task keeps (plan.TaskLists) and its count.
@@ -182,6 +183,10 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if v.Lists, err = s.taskLists(r, doc, v.RecordsAsOf, 0); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if v.Supervision, err = s.planSupervision(r, doc); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -305,7 +305,12 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	for i, f := range forms {
 		rows[i] = inboxRow{UnitForm: f, Overdue: plan.Overdue(f.RoundState, f.DueOn, f.State, now)}
 	}
-	s.render(w, r, http.StatusOK, "inbox", map[string]any{"Forms": rows, "Unit": unit})
+	sup, err := s.inboxSupervision(r, u.UnitID, now)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "inbox", map[string]any{"Forms": rows, "Unit": unit, "Supervision": sup})
 }
 
 // validDate reports whether s is a YYYY-MM-DD date.

@@ -13,6 +13,7 @@ func (s *Server) routes() []route {
 	public, view, admin := auth.PermPublic, auth.PermView, auth.PermAdmin
 	formRead, formWrite, formComment := auth.PermFormRead, auth.PermFormWrite, auth.PermFormComment
 	oversee, report := auth.PermOversee, auth.PermReport
+	instruct, unitRead, unitReply := auth.PermInstruct, auth.PermUnitRead, auth.PermUnitReply
 	return []route{
 		{"GET", "/static/", public, http.StripPrefix("/static/", http.FileServerFS(staticFS())).ServeHTTP},
 		{"GET", "/healthz", public, s.healthz},
@@ -109,6 +110,22 @@ func (s *Server) routes() []route {
 		{"GET", "/attachments/{attachment}", formRead, s.attachmentDownload},
 		{"POST", "/attachments/{attachment}/delete", formWrite, s.attachmentDelete},
 
+		{"GET", "/plans/{plan}/supervision", view, s.supervisionGrid},
+		{"GET", "/plans/{plan}/tasks/{task}/supervision", oversee, s.taskSupervision},
+		{"POST", "/plans/{plan}/tasks/{task}/milestones", admin, s.milestonesSave},
+		{"POST", "/plans/{plan}/tasks/{task}/notices", admin, s.noticeIssue},
+		{"POST", "/plans/{plan}/tasks/{task}/close", admin, s.taskClose},
+		{"POST", "/plans/{plan}/tasks/{task}/reopen", admin, s.taskReopen},
+		{"POST", "/plans/{plan}/tasks/{task}/instructions", instruct, s.instructTask},
+		{"GET", "/notices/{notice}", unitRead, s.noticeShow},
+		{"POST", "/notices/{notice}/reply", unitReply, s.noticeReply},
+		{"GET", "/notices/{notice}/file", unitRead, s.noticeFile},
+		{"POST", "/forms/{form}/instructions", instruct, s.instructForm},
+		{"POST", "/units/{unit}/instructions", instruct, s.instructUnit},
+		{"GET", "/instructions", instruct, s.instructionList},
+		{"GET", "/instructions/{instruction}", unitRead, s.instructionShow},
+		{"POST", "/instructions/{instruction}/answer", unitReply, s.instructionAnswer},
+
 		{"GET", "/units", view, s.unitList},
 		{"GET", "/units/new", admin, s.unitEdit},
 		{"GET", "/units/{unit}", view, s.unitShow},
@@ -197,6 +214,7 @@ var bodyLimits = map[string]int64{
 	"POST /plans/{plan}/rows/import":   maxExcelUpload,
 	"POST /plans/{plan}/tables/import": maxExcelUpload,
 	"POST /registers/{kind}/uploads":   maxRegisterUpload,
+	"POST /notices/{notice}/reply":     MaxAttachment + 1<<20,
 }
 
 // bodyLimit is the most a request to the route ("METHOD pattern") may send.

@@ -161,6 +161,22 @@ var wantPerm = map[string]auth.Perm{
 	"GET /api/v1/plans/{plan}/actuals":                     auth.PermView,
 	"POST /settings":                                       auth.PermAdmin,
 	"POST /settings/test":                                  auth.PermAdmin,
+
+	"GET /plans/{plan}/supervision":                auth.PermView,
+	"GET /plans/{plan}/tasks/{task}/supervision":   auth.PermOversee,
+	"POST /plans/{plan}/tasks/{task}/milestones":   auth.PermAdmin,
+	"POST /plans/{plan}/tasks/{task}/notices":      auth.PermAdmin,
+	"POST /plans/{plan}/tasks/{task}/close":        auth.PermAdmin,
+	"POST /plans/{plan}/tasks/{task}/reopen":       auth.PermAdmin,
+	"POST /plans/{plan}/tasks/{task}/instructions": auth.PermInstruct,
+	"GET /notices/{notice}":                        auth.PermUnitRead,
+	"POST /notices/{notice}/reply":                 auth.PermUnitReply,
+	"GET /notices/{notice}/file":                   auth.PermUnitRead,
+	"POST /forms/{form}/instructions":              auth.PermInstruct,
+	"POST /units/{unit}/instructions":              auth.PermInstruct,
+	"GET /instructions":                            auth.PermInstruct,
+	"GET /instructions/{instruction}":              auth.PermUnitRead,
+	"POST /instructions/{instruction}/answer":      auth.PermUnitReply,
 }
 
 // TestEveryRouteByRole walks every registered route as every role and
@@ -212,6 +228,9 @@ func TestEveryRouteByRole(t *testing.T) {
 		"{upload}":     "0123456789abcdef0123",
 		"{dispute}":    "1",
 		"{keyword}":    "1",
+
+		"{notice}":      f.newNotice(t),
+		"{instruction}": f.newInstruction(t),
 	}
 	// The form routes are walked on 三家店街道's form: its reporter may
 	// write, 区科工局 (leading tasks on it) may read and comment, 洪都街道 may

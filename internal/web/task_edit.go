@@ -8,20 +8,30 @@ import (
 	"kechuang/internal/plan"
 )
 
-// taskEdit shows the form for a task: new under a section, or an existing one.
+// taskEdit shows the form for a task: new under a section, or an existing
+// one with its milestones (节点).
 func (s *Server) taskEdit(w http.ResponseWriter, r *http.Request) {
-	doc, dir, err := s.planAndDirectory(r)
+	data, err := s.taskEditData(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	s.render(w, r, http.StatusOK, "task_edit", data)
+}
+
+// taskEditData is what the task's edit page shows.
+func (s *Server) taskEditData(r *http.Request) (map[string]any, error) {
+	doc, dir, err := s.planAndDirectory(r)
+	if err != nil {
+		return nil, err
+	}
 	var task plan.DocTask
 	var section plan.DocSection
+	data := map[string]any{"Doc": doc, "Names": directoryNames(dir)}
 	if r.PathValue("task") != "" {
 		taskID, err := pathID(r, "task")
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		found := false
 		for _, sec := range doc.Sections {
@@ -32,23 +42,45 @@ func (s *Server) taskEdit(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if !found {
-			s.fail(w, r, plan.Errorf(plan.ENOTFOUND, "任务不存在。"))
-			return
+			return nil, plan.Errorf(plan.ENOTFOUND, "任务不存在。")
 		}
+		ms, err := s.store.TaskMilestones(r.Context(), doc.ID, taskID)
+		if err != nil {
+			return nil, err
+		}
+		data["Milestones"], data["MilestoneUnits"] = ms, taskUnitsOf(doc, dir, taskID)
 	} else {
 		secID, err := pathID(r, "section")
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
 		i := sectionIndex(doc, secID)
 		if i < 0 {
-			s.fail(w, r, plan.Errorf(plan.ENOTFOUND, "行动不存在。"))
-			return
+			return nil, plan.Errorf(plan.ENOTFOUND, "行动不存在。")
 		}
 		section = doc.Sections[i]
 	}
-	s.render(w, r, http.StatusOK, "task_edit", map[string]any{"Doc": doc, "Section": section, "Task": task, "Names": directoryNames(dir)})
+	data["Section"], data["Task"] = section, task
+	return data, nil
+}
+
+// taskUnitsOf lists the units that lead or share a task, in directory
+// order: those a milestone may fall to.
+func taskUnitsOf(doc *plan.Document, dir *plan.Directory, taskID int64) []plan.Unit {
+	as, _ := plan.Resolve(doc, dir)
+	on := map[int64]bool{}
+	for _, a := range as {
+		if a.TaskID == taskID {
+			on[a.UnitID] = true
+		}
+	}
+	var out []plan.Unit
+	for _, u := range dir.Units {
+		if on[u.ID] {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // directoryNames lists the names a units field may use, for the form's

@@ -140,8 +140,14 @@ func (s *Server) unitShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	instructions, err := s.unitInstructions(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "unit", map[string]any{"Unit": u, "Led": led, "Shared": shared, "Allocations": allocations, "Groups": groups, "Status": status, "Actual": actual,
-		"Lists": lists, "Keywords": keywords, "ShowKeywords": attributable(u.Kind) && auth.Allowed(currentUser(r), auth.PermOversee)})
+		"Lists": lists, "Keywords": keywords, "ShowKeywords": attributable(u.Kind) && auth.Allowed(currentUser(r), auth.PermOversee),
+		"Instructions": instructions})
 }
 
 func (s *Server) unitEdit(w http.ResponseWriter, r *http.Request) {

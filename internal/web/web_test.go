@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"kechuang/examples"
 	"kechuang/internal/auth"
@@ -31,6 +34,7 @@ type fixture struct {
 	forms      map[string]string // unit name → its form's public ID in the open round
 	attachment string            // an evidence file on 三家店街道's form
 	users      map[string]*auth.User
+	later      *atomic.Int64 // how far ahead of time.Now the server's clock runs, in nanoseconds
 }
 
 func newFixture(t *testing.T, dsn string) *fixture {
@@ -82,14 +86,16 @@ func newFixture(t *testing.T, dsn string) *fixture {
 		forms[f.UnitName] = f.PublicID
 	}
 
-	s, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Version: "test"})
+	later := new(atomic.Int64)
+	s, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Version: "test",
+		Now: func() time.Time { return time.Now().Add(time.Duration(later.Load())) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	doc, _ := st.Plan(ctx, id)
-	f := &fixture{srv: srv, store: st, planID: id, doc: doc, roundID: roundID, forms: forms, users: users}
+	f := &fixture{srv: srv, store: st, planID: id, doc: doc, roundID: roundID, forms: forms, users: users, later: later}
 	f.attachment = f.newAttachment(t)
 	return f
 }
@@ -364,11 +370,15 @@ func TestPagesHaveNoInlineScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	files, _ := fs.Glob(assets, "templates/partials/*.html")
 	for name := range p.byName {
-		b, _ := assets.ReadFile("templates/" + name + ".html")
+		files = append(files, "templates/"+name+".html")
+	}
+	for _, file := range files {
+		b, _ := assets.ReadFile(file)
 		s := string(b)
 		if strings.Contains(s, "<script>") || strings.Contains(s, " onclick=") || strings.Contains(s, " onsubmit=") || strings.Contains(s, "style=") {
-			t.Errorf("template %s has inline script or style", name)
+			t.Errorf("template %s has inline script or style", file)
 		}
 	}
 }
@@ -402,4 +412,40 @@ func hashUser(t *testing.T, f *fixture, username string, unitID int64) {
 // that tests read its sentences.
 func plainText(page string) string {
 	return strings.NewReplacer(`<span class="fig">`, "", "</span>", "").Replace(page)
+}
+
+// newNotice issues a 督办单 to 三家店街道 on task 7 (which it shares) and
+// returns its ID.
+func (f *fixture) newNotice(t *testing.T) string {
+	t.Helper()
+	id, err := f.store.IssueNotice(context.Background(), store.NoticeDraft{PlanID: f.planID, TaskID: f.task(t, "7").ID, UnitID: f.users["sjd"].UnitID,
+		Reason: "高企培育滞后", Requirement: "报送整改措施", ReplyBy: plan.CivilDate(time.Now().AddDate(0, 0, 7))}, f.users["admin"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// newInstruction records a leader's instruction on 三家店街道 and returns its ID.
+func (f *fixture) newInstruction(t *testing.T) string {
+	t.Helper()
+	id, err := f.store.IssueInstruction(context.Background(), store.InstructionDraft{UnitID: f.users["sjd"].UnitID, Body: "把科技创新摆在突出位置"}, f.users["leader"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// task finds a task of the fixture's plan by its number.
+func (f *fixture) task(t *testing.T, number string) plan.DocTask {
+	t.Helper()
+	for _, sec := range f.doc.Sections {
+		for _, tk := range sec.Tasks {
+			if tk.Number == number {
+				return tk
+			}
+		}
+	}
+	t.Fatalf("no task %s", number)
+	return plan.DocTask{}
 }
