@@ -14,7 +14,7 @@ type ProgressSettings struct {
 	Curves      map[int64]Curve   `json:"curves,omitempty"`  // by goal ID; DefaultCurve when absent
 	Weights     map[int64]float64 `json:"weights,omitempty"` // by goal ID; 1 when absent
 	HideRanking bool              `json:"hide_ranking"`      // from leaders' and public views
-	Issuer      string            `json:"issuer,omitempty"`  // who issues the bulletin (通报发文机关); the plan's issuer when empty
+	Issuer      string            `json:"issuer,omitempty"`  // who issues the bulletin (通报发文机关); BulletinIssuer's default when empty
 	Publish     Publication       `json:"publish"`
 }
 
