@@ -40,8 +40,8 @@ var demoUnits = []struct {
 // demoFirm is a generated enterprise.
 type demoFirm struct {
 	uscc, name, unit, address, area, industry string
-	revenue, rd                                float64 // 2021, 万元
-	rdInstitute                                bool
+	revenue, rd                               float64 // 2021, 万元
+	rdInstitute                               bool
 }
 
 // DemoRegisters generates the 2022 plan's demo registers: a few hundred

@@ -277,7 +277,7 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 			state = "已停用"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, dash(u.DisplayName), u.Role.Label(), dash(units[u.UnitID]),
-			dash(u.Email), state, u.CreatedAt.Format("2006-01-02"))
+			dash(u.Email), state, u.CreatedAt.In(plan.Zone).Format(time.DateOnly))
 	}
 	return tw.Flush()
 }

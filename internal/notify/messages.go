@@ -79,7 +79,7 @@ func unitMessage(kind string, p store.PendingUnit, link string) string {
 }
 
 // linkLabel comes before a form's address at the end of a message.
-const linkLabel = "填报地址："
+const linkLabel = store.LinkLabel
 
 // SplitLink splits a reminder into its text and the form's address at its
 // end ("" when it has none), so that a page can show the address as a link.
@@ -134,7 +134,11 @@ func groupMessages(kind string, units []store.PendingUnit, baseURL string) []str
 func message(head string, units []store.PendingUnit, tail string) string {
 	names := make([]string, len(units))
 	for i, u := range units {
+		// The contact named beside the unit: whom the group should chase.
 		names[i] = u.UnitName
+		if c := strings.TrimSpace(u.Contact + " " + u.Phone); c != "" {
+			names[i] += "（" + c + "）"
+		}
 	}
 	return head + strings.Join(names, "、") + tail
 }

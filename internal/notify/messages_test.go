@@ -45,3 +45,16 @@ func TestNotifyGroupMessagesSplit(t *testing.T) {
 		t.Errorf("%d units named, want 300", named)
 	}
 }
+
+// TestNotifyGroupMessagesContacts: the group is told whom to chase: each
+// unit with its contact and phone where the directory has them.
+func TestNotifyGroupMessagesContacts(t *testing.T) {
+	units := []store.PendingUnit{
+		{RoundLabel: roundLabel, PlanTitle: planTitle, DueOn: "2022-08-05", UnitName: "三家店街道", Contact: "张三", Phone: "0791-88886666"},
+		{RoundLabel: roundLabel, PlanTitle: planTitle, DueOn: "2022-08-05", UnitName: "洪都街道"},
+	}
+	msgs := groupMessages(store.ReminderBeforeDue, units, "")
+	if len(msgs) != 1 || !strings.Contains(msgs[0], "三家店街道（张三 0791-88886666）、洪都街道。") {
+		t.Errorf("group message %q", msgs)
+	}
+}

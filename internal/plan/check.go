@@ -21,7 +21,7 @@ const MaxDocumentSize = 20 << 20
 func DecodeDocument(r io.Reader) (*Document, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentSize+1))
 	if err != nil {
-		return nil, Errorf(EINVALID, "读取失败：%v", err)
+		return nil, Errorf(EINVALID, "读取失败")
 	}
 	if len(data) > MaxDocumentSize {
 		return nil, Errorf(EINVALID, "文件超过 %d MB 上限", MaxDocumentSize>>20)
@@ -86,10 +86,12 @@ func strictUnmarshal(data []byte, v any) error {
 		return err
 	}
 	if dec.More() {
-		return errors.New("JSON 之后还有多余内容")
+		return errTrailing
 	}
 	return nil
 }
+
+var errTrailing = errors.New("plan: more after the JSON value")
 
 // jsonError turns a decoding error into a message naming where it is.
 func jsonError(data []byte, path string, err error) error {
@@ -104,18 +106,45 @@ func jsonError(data []byte, path string, err error) error {
 		}
 		return path + "." + field
 	}
+	// The messages are the decoder's in Chinese: its own words are English.
+	at := func(field, format string, args ...any) error {
+		where := join(field)
+		msg := fmt.Sprintf(format, args...)
+		if where == "" {
+			return Errorf(EINVALID, "%s", msg)
+		}
+		e := Errorf(EINVALID, "%s：%s", where, msg)
+		e.Fields = []FieldError{{Field: where, Message: msg}}
+		return e
+	}
 	switch {
 	case errors.As(err, &syn):
 		line, col := lineCol(data, syn.Offset)
-		return Errorf(EINVALID, "JSON 格式错误（第%d行第%d列）：%v", line, col, syn)
+		return Errorf(EINVALID, "JSON 格式错误（第%d行第%d列）：请检查该处的引号、逗号和括号", line, col)
 	case errors.As(err, &typ):
-		return Errorf(EINVALID, "%s：应为%s，实为 JSON %s", join(typ.Field), jsonTypeName(typ.Type.Kind().String()), typ.Value)
+		return at(typ.Field, "应为%s，实为%s", jsonTypeName(typ.Type.Kind().String()), jsonValueName(typ.Value))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return Errorf(EINVALID, "%s：未知字段 %s", join(""), strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return at("", "未知字段 %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	case errors.Is(err, ErrDecimal):
-		return Errorf(EINVALID, "%s：%v", join(""), err)
+		return at("", "数值无效：应为数字，如 140 或 0.55")
+	case errors.Is(err, io.EOF):
+		return Errorf(EINVALID, "内容为空：应为 JSON 对象")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return Errorf(EINVALID, "JSON 不完整：内容在结束前中断")
+	case errors.Is(err, errTrailing):
+		return at("", "JSON 之后还有多余内容")
 	}
-	return Errorf(EINVALID, "%s：%v", join(""), err)
+	return at("", "JSON 无法读取")
+}
+
+// DecodeJSON reads one JSON value into v, refusing unknown fields, with the
+// errors of DecodeDocument: in Chinese, naming the field (its FieldError)
+// and, for broken JSON, the line and column. The API reads bodies with it.
+func DecodeJSON(data []byte, v any) error {
+	if err := strictUnmarshal(data, v); err != nil {
+		return jsonError(data, "", err)
+	}
+	return nil
 }
 
 func jsonTypeName(kind string) string {
@@ -130,6 +159,23 @@ func jsonTypeName(kind string) string {
 		return "布尔值"
 	}
 	return "数字"
+}
+
+// jsonValueName names the sort of JSON value the decoder found.
+func jsonValueName(v string) string {
+	switch {
+	case v == "string":
+		return "字符串"
+	case v == "bool":
+		return "布尔值"
+	case v == "array":
+		return "数组"
+	case v == "object":
+		return "对象"
+	case strings.HasPrefix(v, "number"):
+		return "数字 " + strings.TrimSpace(strings.TrimPrefix(v, "number"))
+	}
+	return v
 }
 
 func lineCol(data []byte, offset int64) (int, int) {

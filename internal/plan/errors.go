@@ -18,10 +18,30 @@ const (
 )
 
 // Error is an error fit to show a user: Message is Chinese and says what to
-// fix.
+// fix. A check of many fields also says, in Fields, which field each
+// problem is at, so that a page marks each field and the API names it.
 type Error struct {
 	Code    string
 	Message string
+	Fields  []FieldError
+}
+
+// FieldError is one problem at one field of the input. Field is a path the
+// page and the API share: the JSON field of the thing checked, with the IDs
+// of the entries it sits in ("tasks.12.progress", "values.3.value").
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// FieldErrors returns the field problems of the first *Error in err's
+// chain; nil when there are none.
+func FieldErrors(err error) []FieldError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
 }
 
 func (e *Error) Error() string { return e.Message }

@@ -14,7 +14,7 @@ type ProgressSettings struct {
 	Curves      map[int64]Curve   `json:"curves,omitempty"`  // by goal ID; DefaultCurve when absent
 	Weights     map[int64]float64 `json:"weights,omitempty"` // by goal ID; 1 when absent
 	HideRanking bool              `json:"hide_ranking"`      // from leaders' and public views
-	Issuer      string            `json:"issuer,omitempty"`  // who issues the bulletin (通报发文机关); the plan's issuer when empty
+	Issuer      string            `json:"issuer,omitempty"`  // who issues the bulletin (通报发文机关); BulletinIssuer's default when empty
 	Publish     Publication       `json:"publish"`
 }
 
@@ -335,7 +335,36 @@ func BuildOverview(in OverviewInput) *Overview {
 		}
 	}
 	ov.Ranking = Rank(ranks, in.Settings.Weights)
+	ov.roundFigures(goalIdx)
 	return ov
+}
+
+// roundFigures puts every figure of the overview to its goal's precision
+// (GoalPlaces), as pages and the bulletin show them: sums of reported
+// values, forecasts and their gaps, trends. The assessments were made on
+// the exact figures.
+func (ov *Overview) roundFigures(goals map[int64]DocGoal) {
+	for i := range ov.Cards {
+		c := &ov.Cards[i]
+		p := GoalPlaces(c.Goal)
+		c.Actual, c.Forecast, c.Gap = roundedPtr(c.Actual, p), roundedPtr(c.Forecast, p), roundedPtr(c.Gap, p)
+		for j := range c.Trend {
+			c.Trend[j].Value = c.Trend[j].Value.Round(p)
+		}
+	}
+	for _, row := range ov.Rows {
+		for id, cell := range row.Cells {
+			cell.Actual = roundedPtr(cell.Actual, GoalPlaces(goals[id]))
+		}
+	}
+}
+
+func roundedPtr(d *Decimal, places int) *Decimal {
+	if d == nil {
+		return nil
+	}
+	r := d.Round(places)
+	return &r
 }
 
 func sortedKeys[V any](m map[string]V) []string {

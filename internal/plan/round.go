@@ -271,15 +271,28 @@ type Form struct {
 
 // FormTask is a form's entry for one task the unit leads or shares.
 type FormTask struct {
-	TaskID      int64      `json:"task_id"`
-	Number      string     `json:"number"`
-	Title       string     `json:"title"`
-	Lead        bool       `json:"lead"` // the unit leads this task
-	Status      TaskStatus `json:"status"`
-	Progress    string     `json:"progress"`    // 进展情况
-	Problems    string     `json:"problems"`    // 存在问题
-	NextSteps   string     `json:"next_steps"`  // 下步打算
-	Attachments int        `json:"attachments"` // evidence files
+	TaskID int64  `json:"task_id"`
+	Number string `json:"number"`
+	Title  string `json:"title"`
+	Lead   bool   `json:"lead"` // the unit leads this task
+	// The task as the plan words it, and the action it belongs to: what
+	// a reporter reads before writing.
+	Text          string     `json:"text,omitempty"`
+	SectionNumber string     `json:"section_number,omitempty"`
+	SectionTitle  string     `json:"section_title,omitempty"`
+	Status        TaskStatus `json:"status"`
+	Progress      string     `json:"progress"`    // 进展情况
+	Problems      string     `json:"problems"`    // 存在问题
+	NextSteps     string     `json:"next_steps"`  // 下步打算
+	Attachments   int        `json:"attachments"` // evidence files
+}
+
+// Role is the unit's part in the task as the notice names it: 牵头 or 责任.
+func (t FormTask) Role() string {
+	if t.Lead {
+		return "牵头"
+	}
+	return "责任"
 }
 
 // FormValue is a form's entry for one target allocated to the unit.
@@ -289,7 +302,62 @@ type FormValue struct {
 	Unit      string   `json:"unit"` // of measure
 	Target    Decimal  `json:"target"`
 	Value     *Decimal `json:"value"`
-	Note      string   `json:"note"` // source and 口径
+	Note      string   `json:"note"`                // source and 口径
+	Kind      GoalKind `json:"kind,omitempty"`      // the goal's kind: what sort of figure is asked for
+	GoalText  string   `json:"goal_text,omitempty"` // the goal as the notice words it
+}
+
+// Hint says what figure a value asks for, from its goal's kind and unit of
+// measure: a count at the date, a sum since the start of the year, a
+// share; whole or to how many decimals. asOf is the round's data date.
+func (v FormValue) Hint(asOf string) string {
+	var what string
+	switch v.Kind {
+	case KindStock:
+		what = "截至 " + asOf + " 的总数（存量，不是本年新增）"
+	case KindFlow:
+		year := asOf
+		if len(asOf) >= 4 {
+			year = asOf[:4]
+		}
+		what = year + "年1月1日至 " + asOf + " 的累计数"
+	case KindRatio:
+		what = "截至 " + asOf + " 的比率"
+	case KindPerCapita:
+		what = "截至 " + asOf + " 的每万人数值"
+	default:
+		what = "截至 " + asOf + " 的数值"
+	}
+	unit := "以“" + v.Unit + "”计"
+	if v.Unit == "" {
+		unit = "不带单位"
+	}
+	if p := Precision(v.Unit); p == 0 {
+		unit += "，填整数"
+	} else {
+		unit += fmt.Sprintf("，最多 %d 位小数", p)
+	}
+	return "填" + what + "，" + unit + "。"
+}
+
+// NotePlaceholder suggests, for a value's note, the source its indicator
+// is usually counted from.
+func (v FormValue) NotePlaceholder() string {
+	switch {
+	case strings.Contains(v.Indicator, "科技型中小企业"):
+		return "如：科技型中小企业评价服务平台入库名单"
+	case strings.Contains(v.Indicator, "高新技术企业"):
+		return "如：高新技术企业认定名单（有效期内）"
+	case strings.Contains(v.Indicator, "技术合同"):
+		return "如：技术合同登记系统登记数"
+	case strings.Contains(v.Indicator, "专利"):
+		return "如：知识产权部门专利统计"
+	case strings.Contains(v.Indicator, "研发") || strings.Contains(v.Indicator, "R&D"):
+		return "如：统计部门研发投入统计"
+	case strings.Contains(v.Indicator, "平台") || strings.Contains(v.Indicator, "机构"):
+		return "如：认定文件或平台名单"
+	}
+	return "如：" + v.Indicator + "的名单、台账或统计来源"
 }
 
 // Precision is how many decimal places a value in this unit of measure may
@@ -331,36 +399,38 @@ func (d Decimal) places() int {
 // needs a status and progress; 已完成 needs evidence or a note in its
 // progress; every target needs a value, not negative and in its unit's
 // precision; no text is over its limit. Each problem names the task or the
-// indicator.
+// indicator, and is given at its field (FieldError: tasks.ID.status,
+// values.ID.value …).
 func CheckSubmit(f *Form) error {
 	probs := formLengths(f)
 	for _, t := range f.Tasks {
-		where := "任务" + t.Number
+		where := "任务" + t.Number + "："
 		switch {
 		case !t.Status.Valid():
-			probs = append(probs, where+"：请选择推进状态")
+			probs = append(probs, taskProblem(t, "status", where+"请选择推进状态"))
 		case strings.TrimSpace(t.Progress) == "":
-			probs = append(probs, where+"：请填写进展情况")
+			probs = append(probs, taskProblem(t, "progress", where+"请填写进展情况"))
 		case t.Status == TaskDone && t.Attachments == 0 && len([]rune(strings.TrimSpace(t.Progress))) < 10:
-			probs = append(probs, where+"：标为“已完成”需上传佐证材料，或在进展情况中写明完成情况（至少10字）")
+			probs = append(probs, taskProblem(t, "progress", where+"标为“已完成”需上传佐证材料，或在进展情况中写明完成情况（至少10字）"))
 		}
 	}
 	for _, v := range f.Values {
 		probs = append(probs, checkValue(v)...)
 	}
 	if len(probs) > 0 {
-		return Errorf(EINVALID, "还有 %d 处需要补充：\n%s", len(probs), strings.Join(probs, "\n"))
+		return fieldsError(fmt.Sprintf("还有 %d 处需要补充：", len(probs)), probs)
 	}
 	return nil
 }
 
 // CheckDraft checks what a draft may not hold even before submission:
-// malformed statuses and values, texts over their limits.
+// malformed statuses and values, texts over their limits; at their fields
+// as CheckSubmit.
 func CheckDraft(f *Form) error {
 	probs := formLengths(f)
 	for _, t := range f.Tasks {
 		if t.Status != "" && !t.Status.Valid() {
-			probs = append(probs, "任务"+t.Number+"：推进状态无效")
+			probs = append(probs, taskProblem(t, "status", "任务"+t.Number+"：推进状态无效"))
 		}
 	}
 	for _, v := range f.Values {
@@ -369,44 +439,68 @@ func CheckDraft(f *Form) error {
 		}
 	}
 	if len(probs) > 0 {
-		return Errorf(EINVALID, "%s", strings.Join(probs, "\n"))
+		return fieldsError("草稿未保存：", probs)
 	}
 	return nil
 }
 
+// fieldsError is an EINVALID error listing probs under a heading, one a
+// line, with each at its field.
+func fieldsError(heading string, probs []FieldError) error {
+	lines := make([]string, len(probs))
+	for i, p := range probs {
+		lines[i] = p.Message
+	}
+	e := Errorf(EINVALID, "%s\n%s", heading, strings.Join(lines, "\n"))
+	e.Fields = probs
+	return e
+}
+
+func taskProblem(t FormTask, field, msg string) FieldError {
+	return FieldError{Field: fmt.Sprintf("tasks.%d.%s", t.TaskID, field), Message: msg}
+}
+
+func valueProblem(v FormValue, field, msg string) FieldError {
+	return FieldError{Field: fmt.Sprintf("values.%d.%s", v.GoalID, field), Message: msg}
+}
+
 // formLengths lists the texts of a form over their limits: each task's
 // 进展情况, 存在问题 and 下步打算 (MaxEntry), each value's note (MaxComment).
-func formLengths(f *Form) []string {
-	var probs []string
+func formLengths(f *Form) []FieldError {
+	var probs []FieldError
 	for _, t := range f.Tasks {
-		for _, e := range []struct{ field, text string }{{"进展情况", t.Progress}, {"存在问题", t.Problems}, {"下步打算", t.NextSteps}} {
+		for _, e := range []struct{ key, field, text string }{{"progress", "进展情况", t.Progress}, {"problems", "存在问题", t.Problems}, {"next_steps", "下步打算", t.NextSteps}} {
 			if p := tooLong(e.field, e.text, MaxEntry); p != "" {
-				probs = append(probs, "任务"+t.Number+"："+p)
+				probs = append(probs, taskProblem(t, e.key, "任务"+t.Number+"："+p))
 			}
 		}
 	}
 	for _, v := range f.Values {
 		if p := tooLong("数据来源与口径", v.Note, MaxComment); p != "" {
-			probs = append(probs, "“"+v.Indicator+"”："+p)
+			probs = append(probs, valueProblem(v, "note", "“"+v.Indicator+"”："+p))
 		}
 	}
 	return probs
 }
 
-func checkValue(v FormValue) []string {
+func checkValue(v FormValue) []FieldError {
 	where := "“" + v.Indicator + "”"
+	var msg string
 	switch {
 	case v.Value == nil:
-		return []string{where + "：请填写截至数据日期的数值"}
+		msg = where + "：请填写截至数据日期的数值"
 	case v.Value.Sign() < 0:
-		return []string{where + "：数值不能为负"}
+		msg = where + "：数值不能为负"
 	case v.Value.places() > Precision(v.Unit):
 		if Precision(v.Unit) == 0 {
-			return []string{fmt.Sprintf("%s：以“%s”计，应为整数", where, v.Unit)}
+			msg = fmt.Sprintf("%s：以“%s”计，应为整数", where, v.Unit)
+		} else {
+			msg = fmt.Sprintf("%s：以“%s”计，最多 %d 位小数", where, v.Unit, Precision(v.Unit))
 		}
-		return []string{fmt.Sprintf("%s：以“%s”计，最多 %d 位小数", where, v.Unit, Precision(v.Unit))}
+	default:
+		return nil
 	}
-	return nil
+	return []FieldError{valueProblem(v, "value", msg)}
 }
 
 // CountFields counts the fields of a form that hold something, and of

@@ -57,10 +57,41 @@ type Unit struct {
 	Parent    string   `json:"parent,omitempty"` // name of the unit above it (the district)
 	ParentID  int64    `json:"-"`
 	Aliases   []string `json:"aliases,omitempty"`
+	// The person who reports for the unit and how to reach them: what
+	// staff chasing a late report need at hand.
+	Contact string `json:"contact,omitempty"`
+	Phone   string `json:"phone,omitempty"`
 	// Archived (已归档): the unit stays in the directory, so plans and
 	// history still resolve its names, but new rounds leave it out. Set
 	// by archiving only; imports and edits leave it as it is.
 	Archived bool `json:"archived,omitempty"`
+}
+
+// MaxPhone is the longest phone field: a few numbers with an extension.
+const MaxPhone = 40
+
+// CheckContact checks a unit's contact person and phone: a name of at most
+// MaxName characters; a phone of digits, spaces, + - ( ) , ， / 、 and 转 (an
+// extension), at most MaxPhone characters.
+func CheckContact(u Unit) error {
+	if p := tooLong("联系人", u.Contact, MaxName); p != "" {
+		return Errorf(EINVALID, "%s", p)
+	}
+	if p := tooLong("联系电话", u.Phone, MaxPhone); p != "" {
+		return Errorf(EINVALID, "%s", p)
+	}
+	for _, r := range u.Phone {
+		if !(r >= '0' && r <= '9' || strings.ContainsRune(" +-()（）,，/、转", r)) {
+			return Errorf(EINVALID, "“联系电话”只能填数字，多个号码用“、”分开，分机用“转”（不能含“%c”）", r)
+		}
+	}
+	return nil
+}
+
+// ContactLine is how a unit's contact is written beside its name where it
+// is chased: "张三 0791-88888888", "" when none is kept.
+func (u Unit) ContactLine() string {
+	return strings.TrimSpace(u.Contact + " " + u.Phone)
 }
 
 // Label is the name to show: the short name documents use when there is one.
@@ -204,6 +235,9 @@ func (d *Directory) Validate() error {
 		if !u.Kind.Valid() {
 			return fmt.Errorf("%s：类型“%s”无效", owner, u.Kind)
 		}
+		if err := CheckContact(u); err != nil {
+			return fmt.Errorf("%s：%s", owner, ErrorMessage(err))
+		}
 		for _, n := range u.names() {
 			if err := claim(n, owner); err != nil {
 				return err
@@ -267,4 +301,25 @@ func (d *Directory) unitNames() map[string]bool {
 		}
 	}
 	return m
+}
+
+// BulletinIssuer is who issues a plan's bulletins (通报发文机关): the one
+// staff set in the progress settings; else the bureau that runs the rounds,
+// the directory's department for science and technology (科学技术, 科技,
+// 科工 in its name); else the plan's own issuer.
+func BulletinIssuer(settings ProgressSettings, units []Unit, doc *Document) string {
+	if settings.Issuer != "" {
+		return settings.Issuer
+	}
+	for _, word := range []string{"科学技术", "科技", "科工"} {
+		for _, u := range units {
+			if u.Kind == UnitDepartment && !u.Archived && (strings.Contains(u.Name, word) || strings.Contains(u.ShortName, word)) {
+				return u.Name
+			}
+		}
+	}
+	if doc != nil {
+		return doc.Issuer
+	}
+	return ""
 }

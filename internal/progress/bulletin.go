@@ -34,9 +34,12 @@ func pct(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
 
 // LateUnits are the units that did not report on time: not reported at
 // all, or first submitted after the due date then in force (plan.Late).
+// Units with no figures to report in the round (no target allocated but
+// ones computed from registers, as most departments) are not chased for
+// figures, and are not listed.
 func (d *Data) LateUnits() []LateUnit {
 	var out []LateUnit
-	for _, f := range d.Forms {
+	for _, f := range d.DueForms() {
 		switch {
 		case !f.State.Reported() && f.State != plan.FormReturned:
 			out = append(out, LateUnit{Unit: f.UnitName, Note: "未报送（" + f.State.Label() + "）"})
@@ -49,22 +52,51 @@ func (d *Data) LateUnits() []LateUnit {
 	return out
 }
 
+// DueForms are the forms of units with figures to report in the round: a
+// target allocated of a goal that units report (not one computed from
+// registers).
+func (d *Data) DueForms() []store.FormSummary {
+	if d.Overview == nil {
+		return nil
+	}
+	computed := map[int64]bool{}
+	for _, c := range d.Overview.Cards {
+		if c.Computed != nil || d.Bindings[c.Goal.ID].GoalID != 0 {
+			computed[c.Goal.ID] = true
+		}
+	}
+	reports := map[int64]bool{}
+	for _, row := range d.Overview.Rows {
+		for id := range row.Cells {
+			if !computed[id] {
+				reports[row.Unit.ID] = true
+			}
+		}
+	}
+	var out []store.FormSummary
+	for _, f := range d.Forms {
+		if reports[f.UnitID] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // LateUnit is a unit that did not report on time, and how.
 type LateUnit struct{ Unit, Note string }
 
 // Bulletin drafts the round's bulletin (调度通报): the overall picture, each
-// indicator against 序时, the sub-districts' ranking (when shown), the
-// lagging tasks in the units' own words, and the units that did not report
-// on time — as text staff edit before issuing, with the tables attached.
-func (d *Data) Bulletin(showRanking bool, today time.Time) (*report.Bulletin, error) {
+// indicator against 序时, the sub-districts' ranking with the best and the
+// most improved since prev (the round before; nil when none), the lagging
+// tasks in the units' own words, the units that did not report on time, and
+// next steps drawn from what lags — as text staff edit before issuing, with
+// the tables attached.
+func (d *Data) Bulletin(showRanking bool, today time.Time, prev *Data) (*report.Bulletin, error) {
 	if d.Round == nil || d.Overview == nil {
 		return nil, plan.Errorf(plan.ECONFLICT, "本方案还没有调度，无法生成通报。")
 	}
 	ov, doc, rd := d.Overview, d.Doc, d.Round
-	issuer := d.Settings.Issuer
-	if issuer == "" {
-		issuer = doc.Issuer
-	}
+	issuer := plan.BulletinIssuer(d.Settings, d.Units, doc)
 	period := strings.TrimSuffix(rd.Label, "调度")
 	b := &report.Bulletin{
 		Issuer:    issuer,
@@ -78,6 +110,10 @@ func (d *Data) Bulletin(showRanking bool, today time.Time) (*report.Bulletin, er
 	ref := "《" + doc.Title + "》"
 	if doc.DocNumber != "" {
 		ref += "（" + doc.DocNumber + "）"
+	}
+	if rd.State == plan.RoundOpen {
+		b.Draft = true
+		para(report.LevelBody, "（本稿为%s尚未结束时的预览，数据截至生成时审核通过的填报，结束后以定格数据为准，不得印发。）", rd.Label)
 	}
 	if d.Frozen != nil && d.Frozen.Issue > 1 {
 		b.Title += fmt.Sprintf("（第%d版）", d.Frozen.Issue)
@@ -104,7 +140,8 @@ func (d *Data) Bulletin(showRanking bool, today time.Time) (*report.Bulletin, er
 
 	para(report.LevelHeading1, "二、各单位推进情况")
 	late := d.LateUnits()
-	para(report.LevelBody, "本轮应报送单位%d个，按时报送%d个。%s", len(d.Forms), len(d.Forms)-len(late), lateSentence(late))
+	due := len(d.DueForms())
+	para(report.LevelBody, "本轮应报送数据的单位%d个，按时报送%d个。%s", due, due-len(late), lateSentence(late))
 	if showRanking && len(ov.Ranking) > 0 {
 		var top []string
 		for _, r := range ov.Ranking {
@@ -113,7 +150,7 @@ func (d *Data) Bulletin(showRanking bool, today time.Time) (*report.Bulletin, er
 			}
 		}
 		if len(top) > 0 {
-			para(report.LevelBody, "按各项指标序时完成率综合排名，位列前三的是%s，排名详见附件。", strings.Join(top, "、"))
+			para(report.LevelBody, "按各项指标序时完成率综合排名，位列前三的是%s，排名详见附件。%s", strings.Join(top, "、"), standouts(ov, prev))
 		}
 	}
 
@@ -130,7 +167,9 @@ func (d *Data) Bulletin(showRanking bool, today time.Time) (*report.Bulletin, er
 	}
 
 	para(report.LevelHeading1, "四、下步工作")
-	para(report.LevelBody, "请各单位对照目标任务和序时进度，加快推进滞后任务，分析原因、明确措施、压实责任，确保完成全年目标任务；未按时报送的单位请于下一轮调度前补报。")
+	for _, p := range d.nextSteps(late) {
+		b.Paragraphs = append(b.Paragraphs, p)
+	}
 
 	b.Tables = append(b.Tables, d.indicatorTable())
 	if showRanking && len(ov.Ranking) > 0 {
@@ -147,6 +186,164 @@ func (d *Data) Bulletin(showRanking bool, today time.Time) (*report.Bulletin, er
 		b.Tables = append(b.Tables, t)
 	}
 	return b, nil
+}
+
+// standouts names the best unit of the ranking and, against the round
+// before (prev), the one whose score rose most; "" when there is nothing
+// to say.
+func standouts(ov *plan.Overview, prev *Data) string {
+	var s string
+	if best := ov.Ranking[0]; best.Rank == 1 {
+		s = fmt.Sprintf("其中%s综合得分最高。", best.Unit)
+	}
+	if prev == nil || prev.Overview == nil || prev.Round == nil {
+		return s
+	}
+	before := map[int64]plan.Ranked{}
+	for _, r := range prev.Overview.Ranking {
+		if r.Rank > 0 {
+			before[r.UnitID] = r
+		}
+	}
+	var up *plan.Ranked
+	var rise float64
+	for i, r := range ov.Ranking {
+		b, ok := before[r.UnitID]
+		if r.Rank == 0 || !ok || r.Score-b.Score <= rise {
+			continue
+		}
+		up, rise = &ov.Ranking[i], r.Score-b.Score
+	}
+	if up != nil && rise >= 0.01 {
+		s += fmt.Sprintf("与%s相比，%s进步最快，得分提高%.2f分（由%.2f分升至%.2f分）。", prev.Round.Label, up.Unit, rise, before[up.UnitID].Score, up.Score)
+	}
+	return s
+}
+
+// nextSteps drafts 四、下步工作 from what lags: each indicator behind 序时
+// with the units behind on it, each lagging task with the units that
+// report it and their problem, the units that did not report on time; then
+// the general requirement.
+func (d *Data) nextSteps(late []LateUnit) []report.Para {
+	var out []report.Para
+	n := 0
+	head := func(title string) {
+		n++
+		out = append(out, report.Para{Level: report.LevelHeading2, Text: fmt.Sprintf("（%s）%s", chineseNumber(n), title)})
+	}
+	body := func(format string, args ...any) {
+		out = append(out, report.Para{Level: report.LevelBody, Text: fmt.Sprintf(format, args...)})
+	}
+	var behind []plan.GoalCard
+	for _, c := range d.Overview.Cards {
+		if st := c.Assessment.Status; st == plan.ProgressLagging || st == plan.ProgressSeriousLag {
+			behind = append(behind, c)
+		}
+	}
+	if len(behind) > 0 {
+		head("加快滞后指标进度")
+		for _, c := range behind {
+			a := c.Assessment
+			gap := (a.Expected - a.Completion.Ratio) * 100
+			lagging, missing := d.unitsBehind(c.Goal.ID)
+			var who []string
+			if len(lagging) > 0 {
+				who = append(who, strings.Join(lagging, "、")+"进度滞后")
+			}
+			if len(missing) > 0 {
+				who = append(who, strings.Join(missing, "、")+"尚无审核通过的数据")
+			}
+			text := fmt.Sprintf("%s完成率%s，低于序时进度%.1f个百分点。", c.Goal.Indicator, pct(a.Completion.Ratio), gap)
+			if len(who) > 0 {
+				text += "其中" + strings.Join(who, "，") + "。请上述单位"
+			} else {
+				text += "请各有关单位"
+			}
+			body("%s对照分解目标，分析原因、挂图作战，确保下一轮调度前赶上序时进度。", text)
+		}
+	}
+	if len(d.Lagging) > 0 {
+		head("推进滞后任务")
+		type task struct {
+			number, title string
+			units         []string
+			problems      []string
+		}
+		var tasks []*task
+		byNumber := map[string]*task{}
+		for _, l := range d.Lagging {
+			t := byNumber[l.Number]
+			if t == nil {
+				t = &task{number: l.Number, title: l.Title}
+				byNumber[l.Number] = t
+				tasks = append(tasks, t)
+			}
+			t.units = append(t.units, l.Unit)
+			if p := strings.TrimRight(strings.TrimSpace(l.Problems), "。"); p != "" {
+				t.problems = append(t.problems, p)
+			}
+		}
+		// Tasks that the same units report lagging for the same reasons
+		// are asked of once.
+		type ask struct {
+			names           []string
+			units, problems string
+		}
+		var asks []*ask
+		byKey := map[string]*ask{}
+		for _, t := range tasks {
+			a := &ask{units: strings.Join(t.units, "、"), problems: strings.Join(t.problems, "；")}
+			if prev := byKey[a.units+"|"+a.problems]; prev != nil {
+				a = prev
+			} else {
+				byKey[a.units+"|"+a.problems] = a
+				asks = append(asks, a)
+			}
+			a.names = append(a.names, fmt.Sprintf("任务%s“%s”", t.number, t.title))
+		}
+		for _, a := range asks {
+			if a.problems != "" {
+				body("%s：请%s针对“%s”的问题，明确解决措施和完成时限，按期推进。", strings.Join(a.names, "、"), a.units, a.problems)
+			} else {
+				body("%s：请%s说明滞后原因，明确解决措施和完成时限。", strings.Join(a.names, "、"), a.units)
+			}
+		}
+	}
+	if len(late) > 0 {
+		head("按时报送调度数据")
+		names := make([]string, len(late))
+		for i, l := range late {
+			names[i] = l.Unit
+		}
+		body("请%s于下一轮调度前补报本轮数据，此后按时报送。", strings.Join(names, "、"))
+	}
+	body("请各单位对照目标任务和序时进度，压实责任、加强调度，确保完成全年目标任务。")
+	return out
+}
+
+// unitsBehind names the units whose part of a goal lags behind 序时, and
+// those allocated a part who have no approved figure for it.
+func (d *Data) unitsBehind(goalID int64) (lagging, missing []string) {
+	for _, row := range d.Overview.Rows {
+		c, ok := row.Cells[goalID]
+		switch {
+		case !ok:
+		case c.Actual == nil:
+			missing = append(missing, row.Unit.Label())
+		case c.Assessment.Status == plan.ProgressLagging || c.Assessment.Status == plan.ProgressSeriousLag:
+			lagging = append(lagging, row.Unit.Label())
+		}
+	}
+	return lagging, missing
+}
+
+// chineseNumber writes 1 to 10 as 一 to 十, the numbering of （一）.
+func chineseNumber(n int) string {
+	digits := []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
+	if n >= 1 && n <= len(digits) {
+		return digits[n-1]
+	}
+	return fmt.Sprint(n)
 }
 
 func notAssessedReason(g plan.DocGoal) string {
@@ -270,18 +467,27 @@ func (d *Data) laggingTable() report.Table {
 // BulletinFormats are the formats a bulletin is written in.
 var BulletinFormats = []string{"docx", "xlsx", "pdf"}
 
-// RoundBulletin loads a closed round's progress and drafts its bulletin.
+// RoundBulletin loads a round's progress and drafts its bulletin: a closed
+// round's as issued (dated the day it was frozen, numbered as staff
+// numbered that issue); an open round's as a draft preview, marked
+// 草稿（未结束）. The round before it gives the most improved unit.
 func RoundBulletin(ctx context.Context, st *store.Store, roundID int64, sight func(plan.ProgressSettings) auth.Sight, today time.Time) (*report.Bulletin, *Data, error) {
 	rd, err := st.Round(ctx, roundID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if rd.State != plan.RoundClosed {
-		return nil, nil, plan.Errorf(plan.ECONFLICT, "“%s”尚未结束：调度结束后才能生成通报。", rd.Label)
+	if rd.State == plan.RoundDraft {
+		return nil, nil, plan.Errorf(plan.ECONFLICT, "“%s”尚未开始填报：开始填报后可预览通报草稿，结束后生成正式通报。", rd.Label)
 	}
 	d, err := Load(ctx, st, rd.PlanID, roundID)
 	if err != nil {
 		return nil, nil, err
+	}
+	var prev *Data
+	if id := previousRound(d.Rounds, rd); id != 0 {
+		if prev, err = Load(ctx, st, rd.PlanID, id); err != nil {
+			return nil, nil, err
+		}
 	}
 	if d.Frozen != nil {
 		// An issued bulletin is dated the day its figures were frozen, so
@@ -290,8 +496,33 @@ func RoundBulletin(ctx context.Context, st *store.Store, roundID int64, sight fu
 	}
 	sg := sight(d.Settings)
 	d = d.For(sg)
-	b, err := d.Bulletin(sg.Ranking, today)
-	return b, d, err
+	if prev != nil {
+		prev = prev.For(sg)
+	}
+	b, err := d.Bulletin(sg.Ranking, today, prev)
+	if err != nil {
+		return nil, nil, err
+	}
+	if d.Frozen != nil {
+		b.DocNumber, b.CopyTo, b.PrintedBy, b.PrintedOn = d.Frozen.DocNumber, d.Frozen.CopyTo, d.Frozen.PrintedBy, d.Frozen.PrintedOn
+	}
+	return b, d, nil
+}
+
+// previousRound is the opened round just before rd by data date (rounds are
+// newest first), 0 when there is none.
+func previousRound(rounds []*plan.Round, rd *plan.Round) int64 {
+	for i, r := range rounds {
+		if r.ID != rd.ID {
+			continue
+		}
+		for _, p := range rounds[i+1:] {
+			if p.State != plan.RoundDraft {
+				return p.ID
+			}
+		}
+	}
+	return 0
 }
 
 // WriteBulletin writes a bulletin in one of BulletinFormats; PDF needs the

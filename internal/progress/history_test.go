@@ -335,7 +335,7 @@ func TestCarriedValuesAreMarkedNotRanked(t *testing.T) {
 		if !notReported {
 			t.Error("洪都街道 should be listed as not reported")
 		}
-		b, err := d.Bulletin(true, time.Now())
+		b, err := d.Bulletin(true, time.Now(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,6 +16,7 @@ import (
 // the bulletin and the public page show beside the overview.
 type Data struct {
 	Doc         *plan.Document              // the plan as of the round (as it was when a closed round closed)
+	Units       []plan.Unit                 // the directory's units as of the round
 	Plan        *plan.Document              // the plan as it stands now
 	Directory   *plan.Directory             // the directory as it stands now
 	Bindings    map[int64]store.GoalBinding // goal ID → its definition (口径), for goals computed from registers
@@ -41,8 +42,11 @@ type Data struct {
 // stand at each status.
 type SectionCount struct {
 	Number, Title string
-	Counts        map[plan.TaskStatus]int
+	Counts        map[plan.TaskStatus]int // tasks, by the status their lead units give them
 	Unreported    int
+	// Units' own reports on the action's tasks, lead and responsible
+	// units alike (each unit's latest entry on each task), by status.
+	Reports map[plan.TaskStatus]int
 }
 
 // Load computes a plan's progress as of a round — the one given, or the
@@ -61,7 +65,7 @@ func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, e
 
 // compute puts the overview and the task picture together from a source.
 func compute(src *store.ProgressSource) (*Data, error) {
-	d := &Data{Version: src.Version, Doc: src.Doc, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
+	d := &Data{Version: src.Version, Doc: src.Doc, Units: src.Units, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
 		Bindings: map[int64]store.GoalBinding{}, Milestones: src.Milestones, Closures: src.Closures}
 	for _, b := range src.Bindings {
 		d.Bindings[b.GoalID] = b
@@ -78,18 +82,28 @@ func compute(src *store.ProgressSource) (*Data, error) {
 	})
 	d.Values = src.Values
 	d.TaskStatus = plan.TaskStatusesOf(src.Reports)
+	d.Reports = plan.LatestReports(src.Reports)
+	reports := map[int64]map[plan.TaskStatus]int{}
+	for _, r := range d.Reports {
+		if reports[r.TaskID] == nil {
+			reports[r.TaskID] = map[plan.TaskStatus]int{}
+		}
+		reports[r.TaskID][r.Status]++
+	}
 	for _, sec := range src.Doc.Sections {
-		sc := SectionCount{Number: sec.Number, Title: sec.Title, Counts: map[plan.TaskStatus]int{}}
+		sc := SectionCount{Number: sec.Number, Title: sec.Title, Counts: map[plan.TaskStatus]int{}, Reports: map[plan.TaskStatus]int{}}
 		for _, t := range sec.Tasks {
 			if st, ok := d.TaskStatus[t.ID]; ok {
 				sc.Counts[st]++
 			} else {
 				sc.Unreported++
 			}
+			for st, n := range reports[t.ID] {
+				sc.Reports[st] += n
+			}
 		}
 		d.Sections = append(d.Sections, sc)
 	}
-	d.Reports = plan.LatestReports(src.Reports)
 	for _, tr := range d.Reports {
 		if tr.Status == plan.TaskLagging {
 			d.Lagging = append(d.Lagging, tr)

@@ -32,7 +32,18 @@ type Bulletin struct {
 	Tables     []Table // printed as attachments 附件1, 附件2, …
 	Signature  string  // 落款 (发文机关署名); empty means Issuer
 	Date       string  // 成文日期 as 2022-08-10, printed 2022年8月10日; other text is printed as given
+	// 版记 (GB/T 9704 7.4), printed at the end when any is given: 抄送机关,
+	// 印发机关 and 印发日期 (a date as Date).
+	CopyTo    string
+	PrintedBy string
+	PrintedOn string
+	// Draft marks a preview that is not to be issued (草稿（未结束）): the
+	// round it is drawn from is still open.
+	Draft bool
 }
+
+// DraftMark is how a draft is marked at the top of every format.
+const DraftMark = "草稿（未结束）"
 
 // Para is one paragraph of the drafted text. A newline in Text starts a new
 // paragraph of the same level.
@@ -123,6 +134,10 @@ type layout struct {
 	signature   string
 	date        string
 	attachments []attachment
+	draft       bool
+	copyTo      string // 版记: 抄送：…。 ("" when none)
+	printedBy   string
+	printedOn   string
 
 	issuerPt  int     // font size of the issuer mark, so that it fits on one line
 	sigRight  float64 // right indent of the signature, in ems of 3号
@@ -159,6 +174,16 @@ func newLayout(b *Bulletin) (*layout, error) {
 		addressee: oneLine(b.Addressee),
 		signature: oneLine(b.Signature),
 		date:      FormatDate(b.Date),
+		draft:     b.Draft,
+		copyTo:    oneLine(b.CopyTo),
+		printedBy: oneLine(b.PrintedBy),
+		printedOn: FormatDate(b.PrintedOn),
+	}
+	if l.copyTo != "" {
+		l.copyTo = "抄送：" + strings.TrimRight(l.copyTo, "。.") + "。"
+	}
+	if l.printedOn != "" {
+		l.printedOn += "印发"
 	}
 	if l.signature == "" {
 		l.signature = l.issuer
@@ -189,6 +214,9 @@ func newLayout(b *Bulletin) (*layout, error) {
 	l.sigRight, l.dateRight = signOff(l.signature, l.date)
 	return l, nil
 }
+
+// hasBanji reports whether the bulletin has a 版记 to print.
+func (l *layout) hasBanji() bool { return l.copyTo != "" || l.printedBy != "" || l.printedOn != "" }
 
 // attachNote is the 附件说明 under the body, two ems in: 附件：1.title, then
 // 2.title on lines of their own, the numbers under one another.

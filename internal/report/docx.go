@@ -153,6 +153,9 @@ func documentXML(l *layout) string {
 	d.WriteString(xml.Header)
 	d.WriteString(`<w:document xmlns:w="` + wNS + `" xmlns:r="` + rNS + `"><w:body>`)
 
+	if l.draft {
+		d.para("Normal", "", run(DraftMark, `<w:b/><w:bCs/><w:color w:val="`+redColor+`"/>`))
+	}
 	// 版头: the issuer mark in red, the document number, the red line.
 	if l.issuer != "" {
 		hp := strconv.Itoa(l.issuerPt * 2)
@@ -174,20 +177,31 @@ func documentXML(l *layout) string {
 	if l.addressee != "" {
 		d.para("Normal", "", run(l.addressee, ""))
 	}
-	for _, p := range l.paras {
-		d.para(paraStyle(p.Level), "", run(p.Text, ""))
+	// The last paragraph, the attachment note and the blank lines keep
+	// with the signature: no page holds only the signature.
+	const keep = keepNext
+	for i, p := range l.paras {
+		ppr := ""
+		if i == len(l.paras)-1 {
+			ppr = keep
+		}
+		d.para(paraStyle(p.Level), ppr, run(p.Text, ""))
 	}
 	if len(l.attachNote) > 0 {
-		d.blank("Normal")
+		d.para("Normal", keep, "")
 		for _, n := range l.attachNote {
 			ind := fmt.Sprintf(`<w:ind w:left="%d" w:hanging="%d"/>`, twips(n.left, emBody), twips(n.hang, emBody))
-			d.para("Normal", ind, run(n.text, ""))
+			d.para("Normal", keep+ind, run(n.text, ""))
 		}
 	}
-	d.blank("Normal")
-	d.blank("Normal")
+	d.para("Normal", keep, "")
+	d.para("Normal", keep, "")
 	if l.signature != "" {
-		d.para("Signature", fmt.Sprintf(`<w:ind w:right="%d"/>`, twips(l.sigRight, emBody)), run(l.signature, ""))
+		ppr := fmt.Sprintf(`<w:ind w:right="%d"/>`, twips(l.sigRight, emBody))
+		if l.date != "" {
+			ppr = keep + ppr
+		}
+		d.para("Signature", ppr, run(l.signature, ""))
 	}
 	if l.date != "" {
 		d.para("Signature", fmt.Sprintf(`<w:ind w:right="%d"/>`, twips(l.dateRight, emBody)), run(l.date, ""))
@@ -221,10 +235,39 @@ func documentXML(l *layout) string {
 			d.para("TableNote", "", "") // a table must not end the section
 		}
 	}
+	if l.hasBanji() {
+		banji(&d, l, wide)
+	}
 	d.WriteString(sectPr(wide))
 	d.WriteString(`</w:body></w:document>`)
 	return d.String()
 }
+
+// banji writes the 版记 (GB/T 9704 7.4) at the end: 抄送 one character in
+// under a thick rule, a thin rule, then 印发机关 at the left and 印发日期 at
+// the right above a thick rule, in 4号.
+func banji(d *docBuilder, l *layout, wide bool) {
+	width := textWidth
+	if wide {
+		width = wideTextWidth
+	}
+	sz := `<w:sz w:val="28"/><w:szCs w:val="28"/>`
+	ind := fmt.Sprintf(`<w:ind w:left="%d" w:right="%d"/>`, emFooter, emFooter)
+	d.para("Normal", keepNext, "")
+	if l.copyTo != "" {
+		d.para("Normal", `<w:keepNext/><w:pBdr><w:top w:val="single" w:sz="8" w:space="1" w:color="000000"/><w:bottom w:val="single" w:sz="4" w:space="1" w:color="000000"/></w:pBdr>`+ind,
+			run(l.copyTo, sz))
+	}
+	top := `<w:top w:val="single" w:sz="8" w:space="1" w:color="000000"/>`
+	if l.copyTo != "" {
+		top = ""
+	}
+	tab := fmt.Sprintf(`<w:tabs><w:tab w:val="right" w:pos="%d"/></w:tabs>`, width-emFooter)
+	d.para("Normal", `<w:keepNext/><w:pBdr>`+top+`<w:bottom w:val="single" w:sz="8" w:space="1" w:color="000000"/></w:pBdr>`+tab+ind,
+		run(l.printedBy+"\t"+l.printedOn, sz))
+}
+
+const keepNext = `<w:keepNext/>`
 
 func paraStyle(level int) string {
 	switch level {

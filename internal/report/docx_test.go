@@ -366,3 +366,39 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+// TestDOCXDraftBanjiAndKeep: a draft is marked at the top; the 版记 ends the
+// document with its rules; the paragraphs before the signature keep with
+// it, so that no page holds only the signature.
+func TestDOCXDraftBanjiAndKeep(t *testing.T) {
+	b := sampleBulletin()
+	b.Draft, b.CopyTo, b.PrintedBy, b.PrintedOn = true, "区委办", "青云谱区科学技术和工业信息化局", "2022-08-11"
+	d := writeDOCX(t, b)
+	ps := d.part(t, "word/document.xml").all("p")
+	if len(ps) == 0 || ps[0].text() != DraftMark {
+		t.Errorf("first paragraph %q, want the draft mark", ps[0].text())
+	}
+	var texts []string
+	sig := -1
+	for i, p := range ps {
+		texts = append(texts, p.text())
+		if p.text() == "青云谱区科学技术和工业信息化局" && p.first("pStyle").attr("val") == "Signature" {
+			sig = i
+		}
+	}
+	if sig < 3 {
+		t.Fatalf("no signature paragraph in %q", texts)
+	}
+	for i := sig - 3; i <= sig; i++ {
+		if ps[i].first("keepNext") == nil {
+			t.Errorf("paragraph %d %q before the date does not keep with the next", i, ps[i].text())
+		}
+	}
+	last := ps[len(ps)-1]
+	if !strings.Contains(last.text(), "2022年8月11日印发") || !strings.Contains(last.text(), "青云谱区科学技术和工业信息化局\t2022") || last.first("pBdr") == nil {
+		t.Errorf("last paragraph %q: want 印发机关 and 印发日期 over a rule", last.text())
+	}
+	if got := ps[len(ps)-2].text(); got != "抄送：区委办。" {
+		t.Errorf("抄送 line %q", got)
+	}
+}

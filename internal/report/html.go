@@ -70,6 +70,15 @@ func HTMLWith(b *Bulletin, opt HTMLOptions) ([]byte, error) {
 		LongSignature: l.sigRight < 4,
 		Stylesheet:    opt.Stylesheet,
 		CSS:           template.CSS(stylesheet),
+		Draft:         l.draft,
+		DraftMark:     DraftMark,
+		Banji:         l.hasBanji(),
+		CopyTo:        l.copyTo,
+		PrintedBy:     l.printedBy,
+		PrintedOn:     l.printedOn,
+	}
+	for _, p := range l.paras {
+		v.Body = append(v.Body, htmlPara{Level: p.Level, Text: p.Text, Parts: figures(p.Text)})
 	}
 	if v.DocTitle == "" {
 		v.DocTitle = "通报"
@@ -83,7 +92,7 @@ func HTMLWith(b *Bulletin, opt HTMLOptions) ([]byte, error) {
 		for _, r := range a.rows {
 			row := make([]htmlCell, len(r))
 			for j, c := range r {
-				row[j] = htmlCell{Text: c.Text, Class: cellClass(c)}
+				row[j] = htmlCell{Text: c.Text, Class: cellClass(c), Parts: figures(c.Text)}
 			}
 			h.Rows = append(h.Rows, row)
 		}
@@ -97,6 +106,7 @@ func HTMLWith(b *Bulletin, opt HTMLOptions) ([]byte, error) {
 		v.Attachments = append(v.Attachments, h)
 	}
 	v.TableCSS = template.CSS(css.String())
+	v.LastAttachment = len(v.Attachments) - 1
 	var buf bytes.Buffer
 	if err := bulletinTmpl.Execute(&buf, v); err != nil {
 		return nil, fmt.Errorf("report: rendering the bulletin page: %w", err)
@@ -120,7 +130,74 @@ type htmlView struct {
 	Stylesheet    string
 	CSS           template.CSS
 	TableCSS      template.CSS
+	Body          []htmlPara
+	Draft         bool
+	DraftMark     string
+	Banji         bool
+	CopyTo        string
+	PrintedBy     string
+	PrintedOn     string
+	// The 版记 goes on the last sheet: the last attachment's, or the main
+	// one's when there is none (-1).
+	LastAttachment int
 }
+
+// htmlPara is a paragraph with its figures marked (figures).
+type htmlPara struct {
+	Level int
+	Text  string
+	Parts []textPart
+}
+
+// textPart is a run of text; Figure marks a number with its unit or
+// percent sign, printed unbroken (white-space: nowrap).
+type textPart struct {
+	Text   string
+	Figure bool
+}
+
+// figures splits text into runs, marking each figure — digits with their
+// decimal point, thousands commas, a percent sign or a short unit of
+// measure right after — so that a line never breaks inside 2.4323亿元 or
+// 63.2%.
+func figures(text string) []textPart {
+	var out []textPart
+	rs := []rune(text)
+	start := 0
+	for i := 0; i < len(rs); {
+		if !isDigit(rs[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && (isDigit(rs[j]) || (rs[j] == '.' || rs[j] == ',') && j+1 < len(rs) && isDigit(rs[j+1])) {
+			j++
+		}
+		for _, u := range figureUnits {
+			if strings.HasPrefix(string(rs[j:]), u) {
+				j += len([]rune(u))
+				break
+			}
+		}
+		if i > start {
+			out = append(out, textPart{Text: string(rs[start:i])})
+		}
+		out = append(out, textPart{Text: string(rs[i:j]), Figure: true})
+		start, i = j, j
+	}
+	if start < len(rs) {
+		out = append(out, textPart{Text: string(rs[start:])})
+	}
+	return out
+}
+
+// figureUnits are what stays with a figure: percent signs, units of
+// measure, and the dates' 年月日 (the longest first).
+// Long units (个百分点, 件/万人) are left to break after the number: a long
+// unbreakable run would stretch a justified line.
+var figureUnits = []string{"亿元", "万元", "％", "%", "家", "个", "件", "项", "人", "年", "月", "日", "分", "元"}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 type htmlNote struct{ Num, Name string }
 
@@ -133,7 +210,10 @@ type htmlAttachment struct {
 	Cols             []float64
 }
 
-type htmlCell struct{ Text, Class string }
+type htmlCell struct {
+	Text, Class string
+	Parts       []textPart
+}
 
 // cellClass is the class of a table cell: its alignment (l, r, c), b for
 // bold, and s-lagging, s-serious … for its status.

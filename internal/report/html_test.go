@@ -25,7 +25,7 @@ func TestHTML(t *testing.T) {
 		`<section class="sheet attachment wide" id="att-1">`,
 		`<section class="sheet attachment" id="att-2">`,
 		`<td class="c s-serious">严重滞后</td>`,
-		`<td class="r b">4.54</td>`,
+		`<td class="r b"><span class="fig">4.54</span></td>`,
 		`&lt;script&gt;`,
 		`"Noto Serif CJK SC"`,
 		`@page wide`,
@@ -37,6 +37,35 @@ func TestHTML(t *testing.T) {
 	}
 	if strings.Contains(s, "<script>") {
 		t.Error("paragraph text was not escaped")
+	}
+}
+
+// TestHTMLFiguresDraftAndBanji: figures in the text stay on one line
+// (unit and percent sign included); a draft says so at the top; the 版记
+// closes the last page.
+func TestHTMLFiguresDraftAndBanji(t *testing.T) {
+	b := sampleBulletin()
+	b.Paragraphs = append(b.Paragraphs, Para{Text: "技术合同成交额完成2.4323亿元，完成率63.2%，较上轮提高5.5个百分点。"})
+	b.Draft, b.CopyTo, b.PrintedBy, b.PrintedOn = true, "区委办，区政府办", "青云谱区科学技术和工业信息化局", "2022-08-11"
+	page, err := HTML(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(page)
+	for _, want := range []string{
+		`完成<span class="fig">2.4323亿元</span>，完成率<span class="fig">63.2%</span>，较上轮提高<span class="fig">5.5个</span>百分点。`,
+		`<p class="draft-mark">草稿（未结束）</p>`,
+		`<p class="copy-to">抄送：区委办，区政府办。</p>`,
+		`<span class="printed-by">青云谱区科学技术和工业信息化局</span><span class="printed-on">2022年8月11日印发</span>`,
+		`.fig { white-space: nowrap; }`,
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	// The 版记 is on the last sheet, once.
+	if n := strings.Count(s, `<footer class="banji">`); n != 1 || strings.LastIndex(s, `<section`) > strings.Index(s, `<footer class="banji">`) {
+		t.Errorf("版记 %d times, or not on the last sheet", n)
 	}
 }
 

@@ -214,6 +214,19 @@ func (x *xlWriter) textSheet(l *layout) error {
 	if l.date != "" {
 		line(l.date, xlStyleKey{align: "right"})
 	}
+	if l.hasBanji() {
+		line("", xlStyleKey{})
+		if l.copyTo != "" {
+			line(l.copyTo, xlStyleKey{})
+		}
+		line(strings.TrimSpace(l.printedBy+"　　"+l.printedOn), xlStyleKey{})
+	}
+	if l.draft {
+		rows = append([]struct {
+			text string
+			k    xlStyleKey
+		}{{DraftMark, xlStyleKey{bold: true, color: redColor}}}, rows...)
+	}
 	for _, r := range rows {
 		if err := add(r.text, r.k); err != nil {
 			return err

@@ -26,10 +26,11 @@ func (s *Store) UnitTasks(ctx context.Context, unitID int64) ([]UnitTask, error)
 		       MAX(CASE WHEN a.role = 'lead' THEN 1 ELSE 0 END)
 		FROM assignments a
 		JOIN tasks t ON t.id = a.task_id
+		JOIN sections s ON s.id = t.section_id
 		JOIN plans p ON p.id = a.plan_id
 		WHERE a.unit_id = $1
-		GROUP BY p.id, p.title, p.year, t.id, t.number, t.title, t.position
-		ORDER BY p.year DESC, p.id DESC, t.position`, func(r *sql.Rows) error {
+		GROUP BY p.id, p.title, p.year, s.position, s.id, t.id, t.number, t.title, t.position
+		ORDER BY p.year DESC, p.id DESC, s.position, s.id, t.position, t.id`, func(r *sql.Rows) error {
 		var t UnitTask
 		var lead int
 		if err := r.Scan(&t.PlanID, &t.PlanTitle, &t.TaskID, &t.Number, &t.Title, &lead); err != nil {

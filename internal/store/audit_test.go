@@ -343,10 +343,58 @@ func TestAuditLoginLock(t *testing.T) {
 		for range 6 {
 			s.Authenticate(ctx, store.Login{Username: "admin", Password: "guess"})
 		}
-		got := auditOf(t, s, store.AuditFilter{Action: "user.login"})
+		got := auditOf(t, s, store.AuditFilter{Action: "user.login.locked"})
 		if len(got) != 1 || got[0].Action != "user.login.locked" || got[0].Object != "login:admin" ||
 			got[0].Username != "anonymous" || got[0].Remote != "192.0.2.9" || decode(t, got[0].After)["failures"] != float64(5) {
 			t.Errorf("lockout recorded %+v", got)
 		}
+		// Every attempt is in the log: five checked and failed, the sixth
+		// refused during the lock.
+		if n := len(auditOf(t, s, store.AuditFilter{Action: "user.login.failed"})); n != 5 {
+			t.Errorf("%d failed logins recorded, want 5", n)
+		}
+		if n := len(auditOf(t, s, store.AuditFilter{Action: "user.login.refused"})); n != 1 {
+			t.Errorf("%d refused logins recorded, want 1", n)
+		}
+	})
+}
+
+// TestAuditLogins: a successful login is recorded as the user's own entry,
+// a failed one as the address's, with why; neither moves the data version.
+func TestAuditLogins(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := store.WithActor(context.Background(), store.Actor{Remote: "192.0.2.10"})
+		hash, _ := auth.HashPassword("right-password-1")
+		u, err := s.CreateUser(ctx, store.NewUser{Username: "ldr", Role: auth.RoleLeader, PasswordHash: hash})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v0, _ := s.DataVersion(ctx)
+		for _, l := range []store.Login{
+			{Username: "ldr", Password: "wrong-password-1", Address: "192.0.2.10"},
+			{Username: "nobody", Password: "x", Address: "192.0.2.10"},
+			{Username: "ldr", Password: "right-password-1", Address: "192.0.2.10"},
+		} {
+			s.Authenticate(ctx, l)
+		}
+		failed := auditOf(t, s, store.AuditFilter{Action: "user.login.failed"})
+		reasons := map[string]string{}
+		for _, e := range failed {
+			reasons[e.Object] = decode(t, e.After)["reason"].(string)
+			if e.Username != "anonymous" || e.Remote != "192.0.2.10" {
+				t.Errorf("failed login by %q from %q", e.Username, e.Remote)
+			}
+		}
+		if reasons["login:ldr"] != "wrong_password" || reasons["login:nobody"] != "unknown_user" {
+			t.Errorf("failed logins recorded %v", reasons)
+		}
+		ok := auditOf(t, s, store.AuditFilter{Action: "user.login.ok"})
+		if len(ok) != 1 || ok[0].UserID != u.ID || ok[0].Username != "ldr" || ok[0].Remote != "192.0.2.10" || ok[0].Object != fmt.Sprintf("user:%d", u.ID) {
+			t.Errorf("successful login recorded %+v", ok)
+		}
+		if v1, _ := s.DataVersion(ctx); v1 != v0 {
+			t.Errorf("logins moved the data version %d → %d", v0, v1)
+		}
+		verifyIntact(t, s)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"kechuang/internal/plan"
 )
@@ -24,7 +25,8 @@ func loadDirectory(ctx context.Context, q queryer) (*plan.Directory, error) {
 	dir := &plan.Directory{}
 	rows, err := q.QueryContext(ctx, `
 		SELECT u.id, u.name, u.short_name, u.kind, COALESCE(u.parent_id, 0),
-		       COALESCE(CASE WHEN p.short_name <> '' THEN p.short_name ELSE p.name END, ''), u.archived_at IS NOT NULL
+		       COALESCE(CASE WHEN p.short_name <> '' THEN p.short_name ELSE p.name END, ''), u.archived_at IS NOT NULL,
+		       u.contact, u.phone
 		FROM units u LEFT JOIN units p ON p.id = u.parent_id
 		ORDER BY u.position, u.id`)
 	if err != nil {
@@ -33,7 +35,7 @@ func loadDirectory(ctx context.Context, q queryer) (*plan.Directory, error) {
 	byID := map[int64]int{}
 	for rows.Next() {
 		var u plan.Unit
-		if err := rows.Scan(&u.ID, &u.Name, &u.ShortName, &u.Kind, &u.ParentID, &u.Parent, &u.Archived); err != nil {
+		if err := rows.Scan(&u.ID, &u.Name, &u.ShortName, &u.Kind, &u.ParentID, &u.Parent, &u.Archived, &u.Contact, &u.Phone); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: unable to read unit: %w", err)
 		}
@@ -133,12 +135,18 @@ func (s *Store) ImportDirectory(ctx context.Context, dir *plan.Directory) error 
 			return err
 		}
 		ids := map[string]int64{}
+		known := map[string]plan.Unit{}
 		for _, u := range cur.Units {
-			ids[u.Name] = u.ID
+			ids[u.Name], known[u.Name] = u.ID, u
 		}
 		for i, u := range dir.Units {
 			u.ID = ids[plan.CleanName(u.Name)]
 			u.Name = plan.CleanName(u.Name)
+			// A file without contacts (the notice's directory) keeps
+			// those staff entered.
+			if k, ok := known[u.Name]; ok && u.Contact == "" && u.Phone == "" {
+				u.Contact, u.Phone = k.Contact, k.Phone
+			}
 			id, err := saveUnit(ctx, tx, u, len(cur.Units)+i)
 			if err != nil {
 				return err
@@ -272,6 +280,10 @@ func saveUnit(ctx context.Context, tx *sql.Tx, u plan.Unit, position int) (int64
 	if !u.Kind.Valid() {
 		return 0, plan.Errorf(plan.EINVALID, "单位“%s”：类型“%s”无效", u.Name, u.Kind)
 	}
+	u.Contact, u.Phone = strings.TrimSpace(u.Contact), strings.TrimSpace(u.Phone)
+	if err := plan.CheckContact(u); err != nil {
+		return 0, err
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE name = $1 AND id <> $2`, u.Name, u.ID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: unable to check unit %q: %w", u.Name, err)
@@ -282,11 +294,11 @@ func saveUnit(ctx context.Context, tx *sql.Tx, u plan.Unit, position int) (int64
 	id := u.ID
 	var err error
 	if id == 0 {
-		err = tx.QueryRowContext(ctx, `INSERT INTO units (name, short_name, kind, position) VALUES ($1, $2, $3, $4) RETURNING id`,
-			u.Name, plan.CleanName(u.ShortName), string(u.Kind), position).Scan(&id)
+		err = tx.QueryRowContext(ctx, `INSERT INTO units (name, short_name, kind, position, contact, phone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			u.Name, plan.CleanName(u.ShortName), string(u.Kind), position, u.Contact, u.Phone).Scan(&id)
 	} else {
-		_, err = tx.ExecContext(ctx, `UPDATE units SET name = $1, short_name = $2, kind = $3 WHERE id = $4`,
-			u.Name, plan.CleanName(u.ShortName), string(u.Kind), id)
+		_, err = tx.ExecContext(ctx, `UPDATE units SET name = $1, short_name = $2, kind = $3, contact = $4, phone = $5 WHERE id = $6`,
+			u.Name, plan.CleanName(u.ShortName), string(u.Kind), u.Contact, u.Phone, id)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to save unit %q: %w", u.Name, err)

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
 	"kechuang/internal/auth"
@@ -106,6 +108,9 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 			p.Hidden = true
 			p.Form = &plan.Form{PublicID: publicID, RoundID: cur.RoundID, UnitID: cur.UnitID, UnitName: cur.UnitName, State: cur.State, Version: cur.Version}
 		}
+		if p.Form != cur {
+			wording(p.Form, cur)
+		}
 		if p.Sight.Whole {
 			if p.Computed, err = formComputed(ctx, tx, p.Round, cur.UnitID); err != nil {
 				return err
@@ -167,6 +172,38 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 		}
 	}
 	return p, nil
+}
+
+// wording gives a kept version the tasks' wording, actions and goals'
+// phrases from the current form, for versions kept before they were, and
+// puts its tasks in the current form's (the plan's) order.
+func wording(f, cur *plan.Form) {
+	tasks := map[int64]plan.FormTask{}
+	order := map[int64]int{}
+	for i, t := range cur.Tasks {
+		tasks[t.TaskID], order[t.TaskID] = t, i
+	}
+	for i, t := range f.Tasks {
+		if c, ok := tasks[t.TaskID]; ok {
+			f.Tasks[i].Text, f.Tasks[i].SectionNumber, f.Tasks[i].SectionTitle = c.Text, c.SectionNumber, c.SectionTitle
+		}
+	}
+	at := func(id int64) int {
+		if i, ok := order[id]; ok {
+			return i
+		}
+		return len(order) // a task no longer on the form: last
+	}
+	slices.SortStableFunc(f.Tasks, func(a, b plan.FormTask) int { return cmp.Compare(at(a.TaskID), at(b.TaskID)) })
+	goals := map[int64]plan.FormValue{}
+	for _, v := range cur.Values {
+		goals[v.GoalID] = v
+	}
+	for i, v := range f.Values {
+		if c, ok := goals[v.GoalID]; ok {
+			f.Values[i].Kind, f.Values[i].GoalText = c.Kind, c.GoalText
+		}
+	}
 }
 
 // formSupervision reads the notices and instructions a form shows: the

@@ -38,14 +38,16 @@ func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, erro
 		return nil, wrap(err, "read form %s", publicID)
 	}
 	err = eachRow(ctx, q, `
-		SELECT ft.task_id, t.number, t.title,
+		SELECT ft.task_id, t.number, t.title, t.body, s.number, s.title,
 		       EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ft.task_id AND a.unit_id = $2 AND a.role = 'lead'),
 		       ft.status, ft.progress, ft.problems, ft.next_steps,
 		       (SELECT COUNT(*) FROM attachments at WHERE at.form_id = ft.form_id AND at.task_id = ft.task_id)
-		FROM form_tasks ft JOIN tasks t ON t.id = ft.task_id
-		WHERE ft.form_id = $1 ORDER BY ft.position, ft.task_id`, func(rows *sql.Rows) error {
+		FROM form_tasks ft JOIN tasks t ON t.id = ft.task_id JOIN sections s ON s.id = t.section_id
+		WHERE ft.form_id = $1 ORDER BY s.position, s.id, t.position, t.id`, func(rows *sql.Rows) error {
+		// In plan order: by action, then by task within it (a task's
+		// position counts within its action).
 		var t plan.FormTask
-		if err := rows.Scan(&t.TaskID, &t.Number, &t.Title, &t.Lead, &t.Status, &t.Progress, &t.Problems, &t.NextSteps, &t.Attachments); err != nil {
+		if err := rows.Scan(&t.TaskID, &t.Number, &t.Title, &t.Text, &t.SectionNumber, &t.SectionTitle, &t.Lead, &t.Status, &t.Progress, &t.Problems, &t.NextSteps, &t.Attachments); err != nil {
 			return err
 		}
 		f.Tasks = append(f.Tasks, t)
@@ -55,12 +57,12 @@ func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, erro
 		return nil, wrap(err, "read the tasks of form %s", publicID)
 	}
 	err = eachRow(ctx, q, `
-		SELECT fv.goal_id, g.indicator, g.unit, fv.target, fv.value, fv.note
+		SELECT fv.goal_id, g.indicator, g.unit, g.kind, g.text, fv.target, fv.value, fv.note
 		FROM form_values fv JOIN goals g ON g.id = fv.goal_id
 		WHERE fv.form_id = $1 ORDER BY fv.position, fv.goal_id`, func(rows *sql.Rows) error {
 		var v plan.FormValue
 		var value sql.NullString
-		if err := rows.Scan(&v.GoalID, &v.Indicator, &v.Unit, &v.Target, &value, &v.Note); err != nil {
+		if err := rows.Scan(&v.GoalID, &v.Indicator, &v.Unit, &v.Kind, &v.GoalText, &v.Target, &value, &v.Note); err != nil {
 			return err
 		}
 		if value.Valid {
@@ -401,9 +403,70 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 		if err := addVersion(ctx, tx, f, by, comment, now); err != nil {
 			return err
 		}
+		if decision == Return {
+			// The unit hears of it where it hears of 催报, with the reason.
+			var label string
+			if err := tx.QueryRowContext(ctx, `SELECT label FROM rounds WHERE id = $1`, f.RoundID).Scan(&label); err != nil {
+				return wrap(err, "read round %d", f.RoundID)
+			}
+			msg := fmt.Sprintf("【退回】“%s”填报已退回修改，原因：%s。请修改后重新提交。%s/forms/%s", label, strings.TrimRight(comment, "。"), LinkLabel, publicID)
+			if err := addNotification(ctx, tx, f.UnitID, f.RoundID, msg, now); err != nil {
+				return err
+			}
+		}
 		return s.audit(ctx, tx, "form."+decision, formObject(publicID), before, map[string]any{"state": f.State, "version": f.Version, "comment": comment})
 	})
 }
+
+// ReviewItem is one form of a bulk review: its public ID and the version
+// the reviewer saw.
+type ReviewItem struct {
+	PublicID string
+	Version  int
+}
+
+// ReviewResult is how one form of a bulk review went: Err is nil when it
+// was approved or returned.
+type ReviewResult struct {
+	PublicID string
+	Err      error
+}
+
+// ReviewForms approves or returns several forms with one comment, each in
+// its own transaction with its own version check (ReviewForm), so that a
+// form changed meanwhile is refused alone and the others go through: the
+// forms are separate units' reports, and one unit's stale version must not
+// hold back the rest or make the reviewer start over. Each review is
+// audited on its own form. Internal errors stop the batch.
+func (s *Store) ReviewForms(ctx context.Context, items []ReviewItem, decision, comment string, by *auth.User) ([]ReviewResult, error) {
+	if len(items) == 0 {
+		return nil, plan.Errorf(plan.EINVALID, "请先勾选要审核的填报表。")
+	}
+	if len(items) > MaxBulkReview {
+		return nil, plan.Errorf(plan.EINVALID, "一次最多审核 %d 张表（现选 %d 张）。", MaxBulkReview, len(items))
+	}
+	out := make([]ReviewResult, 0, len(items))
+	for _, it := range items {
+		// Each form is authorized as the single review's route is: the
+		// batch reaches only what its reviewer may review one by one.
+		res, err := s.FormResource(ctx, it.PublicID)
+		switch {
+		case err != nil:
+		case !auth.Can(by, auth.PermFormComment, res):
+			err = plan.Errorf(plan.EFORBIDDEN, "无权审核此表。")
+		default:
+			err = s.ReviewForm(ctx, it.PublicID, it.Version, decision, comment, by)
+		}
+		if plan.ErrorCode(err) == plan.EINTERNAL {
+			return out, err
+		}
+		out = append(out, ReviewResult{PublicID: it.PublicID, Err: err})
+	}
+	return out, nil
+}
+
+// MaxBulkReview is the most forms one bulk review takes.
+const MaxBulkReview = 500
 
 // FormComment is a remark on a form, or on one task of it.
 type FormComment struct {

@@ -63,6 +63,9 @@ func (s *Store) Authenticate(ctx context.Context, l Login) (*auth.User, error) {
 	}
 	if now.Before(locked) {
 		wait := locked.Sub(now).Round(time.Second)
+		if err := s.auditLogin(ctx, "user.login.refused", "login:"+l.Username, nil, map[string]any{"client": client, "locked_until": locked}); err != nil {
+			return nil, err
+		}
 		return nil, plan.Errorf(plan.EFORBIDDEN, "登录失败次数过多，请 %s 后再试，或请管理员解除锁定。", wait)
 	}
 	var hash string
@@ -81,13 +84,40 @@ func (s *Store) Authenticate(ctx context.Context, l Login) (*auth.User, error) {
 	if !found || u.Disabled {
 		hash = ""
 	}
-	if !auth.VerifyPassword(hash, l.Password) || !found || u.Disabled {
+	if ok := auth.VerifyPassword(hash, l.Password); !ok || !found || u.Disabled {
+		reason := "wrong_password"
+		switch {
+		case !found:
+			reason = "unknown_user"
+		case u.Disabled:
+			reason = "disabled"
+		}
+		if err := s.auditLogin(ctx, "user.login.failed", "login:"+l.Username, nil, map[string]any{"client": client, "reason": reason}); err != nil {
+			return nil, err
+		}
 		return nil, wrong
 	}
-	if _, err := s.write.ExecContext(ctx, `DELETE FROM login_failures WHERE username = $1 AND client = $2`, l.Username, client); err != nil {
-		return nil, wrap(err, "clear the login failures of %q", l.Username)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE username = $1 AND client = $2`, l.Username, client); err != nil {
+			return wrap(err, "clear the login failures of %q", l.Username)
+		}
+		// The entry is the user's own: who logged in, from where.
+		actor, _ := ActorFrom(ctx)
+		actor.UserID, actor.Username = u.ID, u.Username
+		return s.audit(WithActor(ctx, actor), tx, "user.login.ok", userObject(u.ID), nil, map[string]any{"client": client})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return u, nil
+}
+
+// auditLogin records a login that did not get in, in a transaction of its
+// own: the attempt is already counted (countAttempt), and the log says
+// who tried, from where and why it failed. Login entries move no figure
+// (data_version.go's unchanging lists "user.").
+func (s *Store) auditLogin(ctx context.Context, action, object string, before, after any) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.audit(ctx, tx, action, object, before, after) })
 }
 
 // loginClient is what an attempt's failures are counted against: the

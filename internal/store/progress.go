@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"kechuang/internal/plan"
@@ -70,6 +71,47 @@ type Frozen struct {
 	Issue    int       `json:"issue"`
 	At       time.Time `json:"at"`
 	Username string    `json:"username"`
+	// How the bulletin of this issue was numbered (BulletinNumber): its
+	// 文号 and 版记, filled in by staff after closing.
+	BulletinNumber
+}
+
+// BulletinNumber is what staff fill in on an issued bulletin: its document
+// number (文号) and 版记 (抄送, 印发机关, 印发日期 YYYY-MM-DD).
+type BulletinNumber struct {
+	DocNumber string `json:"doc_number"`
+	CopyTo    string `json:"copy_to"`
+	PrintedBy string `json:"printed_by"`
+	PrintedOn string `json:"printed_on"`
+}
+
+// Check validates the fields: lengths, and the date as a date.
+func (n BulletinNumber) Check() error {
+	var probs []plan.FieldError
+	for _, f := range []struct{ key, label, v string }{{"doc_number", "文号", n.DocNumber}, {"copy_to", "抄送", n.CopyTo}, {"printed_by", "印发机关", n.PrintedBy}} {
+		max := plan.MaxName
+		if f.key == "copy_to" {
+			max = plan.MaxComment
+		}
+		if err := plan.CheckLength(f.label, f.v, max); err != nil {
+			probs = append(probs, plan.FieldError{Field: f.key, Message: plan.ErrorMessage(err)})
+		}
+	}
+	if n.PrintedOn != "" {
+		if _, err := time.Parse(time.DateOnly, n.PrintedOn); err != nil {
+			probs = append(probs, plan.FieldError{Field: "printed_on", Message: "“印发日期”应为 YYYY-MM-DD 格式的日期"})
+		}
+	}
+	if len(probs) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(probs))
+	for i, p := range probs {
+		msgs[i] = p.Message
+	}
+	e := plan.Errorf(plan.EINVALID, "%s", strings.Join(msgs, "；"))
+	e.Fields = probs
+	return e
 }
 
 // snapshotFormat is the version of the snapshot encoding; a snapshot of
@@ -234,9 +276,11 @@ func taskReports(ctx context.Context, q queryer, r *plan.Round) ([]plan.TaskRepo
 		       EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = ft.task_id AND a.unit_id = f.unit_id AND a.role = 'lead'),
 		       ft.status, ft.problems, f.public_id, f.state, r.id, r.as_of
 		FROM form_tasks ft JOIN forms f ON f.id = ft.form_id JOIN rounds r ON r.id = f.round_id
-		JOIN tasks t ON t.id = ft.task_id JOIN units u ON u.id = f.unit_id
+		JOIN tasks t ON t.id = ft.task_id JOIN sections s ON s.id = t.section_id JOIN units u ON u.id = f.unit_id
 		WHERE r.plan_id = $1 AND `+upTo+` AND f.state IN ($4, $5) AND ft.status <> ''
-		ORDER BY r.as_of DESC, r.id DESC, t.position, u.position, u.id`, func(rows *sql.Rows) error {
+		ORDER BY r.as_of DESC, r.id DESC, s.position, s.id, t.position, t.id, u.position, u.id`, func(rows *sql.Rows) error {
+		// Tasks in plan order: by action, then within it (a task's
+		// position counts within its action).
 		var tr plan.TaskReport
 		var state plan.FormState
 		if err := rows.Scan(&tr.TaskID, &tr.Number, &tr.Title, &tr.UnitID, &tr.Unit, &tr.Lead, &tr.Status, &tr.Problems, &tr.Form, &state, &tr.RoundID, &tr.AsOf); err != nil {
@@ -258,8 +302,9 @@ func loadSnapshot(ctx context.Context, q queryer, r *plan.Round) (*ProgressSourc
 	var data string
 	fr := &Frozen{}
 	err := q.QueryRowContext(ctx, `
-		SELECT s.issue, s.data, s.created_at, s.username FROM round_snapshots s JOIN rounds r ON r.id = s.round_id
-		WHERE s.round_id = $1 AND s.issue = r.issue`, r.ID).Scan(&fr.Issue, &data, &fr.At, &fr.Username)
+		SELECT s.issue, s.data, s.created_at, s.username, s.doc_number, s.copy_to, s.printed_by, s.printed_on
+		FROM round_snapshots s JOIN rounds r ON r.id = s.round_id
+		WHERE s.round_id = $1 AND s.issue = r.issue`, r.ID).Scan(&fr.Issue, &data, &fr.At, &fr.Username, &fr.DocNumber, &fr.CopyTo, &fr.PrintedBy, &fr.PrintedOn)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -297,8 +342,12 @@ func (s *Store) freezeRound(ctx context.Context, tx *sql.Tx, r *plan.Round, now 
 	if a, ok := ActorFrom(ctx); ok && a.Username != "" {
 		username = a.Username
 	}
+	// A reissue is sent to whom the first issue was, by the same office:
+	// its 抄送 and 印发机关 carry over; its number and date are its own.
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO round_snapshots (round_id, issue, data, created_at, username) VALUES ($1, $2, $3, $4, $5)`,
+		INSERT INTO round_snapshots (round_id, issue, data, created_at, username, copy_to, printed_by)
+		SELECT CAST($1 AS BIGINT), CAST($2 AS INTEGER), $3, $4, $5, COALESCE(MAX(copy_to), ''), COALESCE(MAX(printed_by), '')
+		FROM round_snapshots WHERE round_id = $1 AND issue = $2 - 1`,
 		r.ID, issue, string(b), now, username); err != nil {
 		return 0, wrap(err, "keep the snapshot of round %d", r.ID)
 	}
@@ -383,4 +432,52 @@ func roundPtr(d *plan.Decimal, places int) *plan.Decimal {
 	}
 	r := d.Round(places)
 	return &r
+}
+
+// NumberBulletin records the 文号 and 版记 of a closed round's bulletin, on
+// the issue its figures stand at: a reissue (第2版) is numbered anew.
+// Audited as round.bulletin; the change moves the data version, since the
+// round's figures are read with their issue (Frozen) and kept by it.
+func (s *Store) NumberBulletin(ctx context.Context, roundID int64, n BulletinNumber) error {
+	n = BulletinNumber{strings.TrimSpace(n.DocNumber), strings.TrimSpace(n.CopyTo), strings.TrimSpace(n.PrintedBy), strings.TrimSpace(n.PrintedOn)}
+	if err := n.Check(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := loadRound(ctx, tx, roundID)
+		if err != nil {
+			return err
+		}
+		if r.State != plan.RoundClosed || r.Issue == 0 {
+			return plan.Errorf(plan.ECONFLICT, "“%s”尚未结束：调度结束、数据定格后才能为通报编号。", r.Label)
+		}
+		var before BulletinNumber
+		err = tx.QueryRowContext(ctx, `SELECT doc_number, copy_to, printed_by, printed_on FROM round_snapshots WHERE round_id = $1 AND issue = $2`, roundID, r.Issue).
+			Scan(&before.DocNumber, &before.CopyTo, &before.PrintedBy, &before.PrintedOn)
+		if errors.Is(err, sql.ErrNoRows) {
+			return plan.Errorf(plan.ECONFLICT, "“%s”结束时没有定格数据，不能编号；请重新打开后再次结束。", r.Label)
+		}
+		if err != nil {
+			return wrap(err, "read the bulletin number of round %d", roundID)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE round_snapshots SET doc_number = $1, copy_to = $2, printed_by = $3, printed_on = $4 WHERE round_id = $5 AND issue = $6`,
+			n.DocNumber, n.CopyTo, n.PrintedBy, n.PrintedOn, roundID, r.Issue); err != nil {
+			return wrap(err, "number the bulletin of round %d", roundID)
+		}
+		return s.audit(ctx, tx, "round.bulletin", roundObject(roundID), before, map[string]any{"issue": r.Issue, "doc_number": n.DocNumber, "copy_to": n.CopyTo, "printed_by": n.PrintedBy, "printed_on": n.PrintedOn})
+	})
+}
+
+// BulletinNumberOf is the 文号 and 版记 of the issue a closed round's
+// figures stand at; zero when the round has none (not closed, or not
+// numbered yet).
+func (s *Store) BulletinNumberOf(ctx context.Context, roundID int64) (BulletinNumber, error) {
+	var n BulletinNumber
+	err := s.read.QueryRowContext(ctx, `
+		SELECT s.doc_number, s.copy_to, s.printed_by, s.printed_on FROM round_snapshots s JOIN rounds r ON r.id = s.round_id
+		WHERE s.round_id = $1 AND s.issue = r.issue`, roundID).Scan(&n.DocNumber, &n.CopyTo, &n.PrintedBy, &n.PrintedOn)
+	if errors.Is(err, sql.ErrNoRows) {
+		return n, nil
+	}
+	return n, wrap(err, "read the bulletin number of round %d", roundID)
 }

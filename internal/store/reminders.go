@@ -31,6 +31,8 @@ type PendingUnit struct {
 	DueOn        string // YYYY-MM-DD, Asia/Shanghai
 	UnitID       int64
 	UnitName     string // the short name when the unit has one
+	Contact      string // the unit's contact person and phone
+	Phone        string
 	FormPublicID string // "" when the unit has no form yet
 	FormState    string
 	Emails       []string // of the enabled users bound to the unit
@@ -61,7 +63,7 @@ func (s *Store) PendingUnits(ctx context.Context, roundID int64) ([]PendingUnit,
 			SELECT unit_id FROM forms WHERE round_id = $1
 		)
 		SELECT r.id, r.label, p.title, r.due_on, u.id,
-		       CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END,
+		       CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END, u.contact, u.phone,
 		       COALESCE(f.public_id, ''), COALESCE(f.state, 'empty')
 		FROM scope
 		JOIN units u ON u.id = scope.unit_id
@@ -71,7 +73,7 @@ func (s *Store) PendingUnits(ctx context.Context, roundID int64) ([]PendingUnit,
 		WHERE r.state = 'open' AND COALESCE(f.state, 'empty') IN ('empty', 'draft', 'returned')
 		ORDER BY u.position, u.id`, func(rows *sql.Rows) error {
 		var p PendingUnit
-		if err := rows.Scan(&p.RoundID, &p.RoundLabel, &p.PlanTitle, &p.DueOn, &p.UnitID, &p.UnitName, &p.FormPublicID, &p.FormState); err != nil {
+		if err := rows.Scan(&p.RoundID, &p.RoundLabel, &p.PlanTitle, &p.DueOn, &p.UnitID, &p.UnitName, &p.Contact, &p.Phone, &p.FormPublicID, &p.FormState); err != nil {
 			return err
 		}
 		byUnit[p.UnitID] = len(out)
@@ -200,6 +202,10 @@ func addNotification(ctx context.Context, tx *sql.Tx, unitID, roundID int64, mes
 	}
 	return nil
 }
+
+// LinkLabel comes before a form's address at the end of a reminder's text
+// (notify.SplitLink finds it there).
+const LinkLabel = "填报地址："
 
 // Notifications returns a unit's latest in-app reminders, newest first.
 func (s *Store) Notifications(ctx context.Context, unitID int64, limit int) ([]Notification, error) {

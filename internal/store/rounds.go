@@ -112,6 +112,26 @@ func loadRounds(ctx context.Context, q queryer, planID int64) ([]*plan.Round, er
 	if err != nil {
 		return nil, wrap(err, "list the rounds of plan %d", planID)
 	}
+	// Each with the units in its scope, as Round gives them: a list and
+	// its rounds' details agree.
+	byID := map[int64]*plan.Round{}
+	for _, r := range out {
+		byID[r.ID] = r
+	}
+	err = eachRow(ctx, q, `SELECT ru.round_id, ru.unit_id FROM round_units ru JOIN rounds r ON r.id = ru.round_id JOIN units u ON u.id = ru.unit_id
+		WHERE r.plan_id = $1 ORDER BY ru.round_id, u.position, u.id`, func(rows *sql.Rows) error {
+		var rid, uid int64
+		if err := rows.Scan(&rid, &uid); err != nil {
+			return err
+		}
+		if r := byID[rid]; r != nil {
+			r.UnitIDs = append(r.UnitIDs, uid)
+		}
+		return nil
+	}, planID)
+	if err != nil {
+		return nil, wrap(err, "list the units of the rounds of plan %d", planID)
+	}
 	return out, nil
 }
 
@@ -285,7 +305,10 @@ type FormSummary struct {
 	UnitID        int64
 	UnitName      string
 	UnitKind      plan.UnitKind
+	Contact       string // the unit's contact person and phone, for chasing it
+	Phone         string
 	State         plan.FormState
+	Version       int
 	TypedFields   int
 	CarriedFields int
 	SecondsSpent  int
@@ -310,13 +333,13 @@ func (s *Store) RoundForms(ctx context.Context, roundID int64) ([]FormSummary, e
 func roundForms(ctx context.Context, q queryer, roundID int64) ([]FormSummary, error) {
 	var out []FormSummary
 	err := eachRow(ctx, q, `
-		SELECT f.public_id, u.id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END, u.kind,
-		       f.state, f.typed_fields, f.carried_fields, f.seconds_spent, f.submitted_at, f.first_submitted_at, f.submitted_due_on
+		SELECT f.public_id, u.id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END, u.kind, u.contact, u.phone,
+		       f.state, f.version, f.typed_fields, f.carried_fields, f.seconds_spent, f.submitted_at, f.first_submitted_at, f.submitted_due_on
 		FROM forms f JOIN units u ON u.id = f.unit_id
 		WHERE f.round_id = $1 ORDER BY u.position, u.id`, func(rows *sql.Rows) error {
 		var f FormSummary
 		var submitted, first sql.NullTime
-		if err := rows.Scan(&f.PublicID, &f.UnitID, &f.UnitName, &f.UnitKind, &f.State, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &submitted, &first, &f.DueOnAtSubmission); err != nil {
+		if err := rows.Scan(&f.PublicID, &f.UnitID, &f.UnitName, &f.UnitKind, &f.Contact, &f.Phone, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &submitted, &first, &f.DueOnAtSubmission); err != nil {
 			return err
 		}
 		if submitted.Valid {

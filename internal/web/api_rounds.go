@@ -1,8 +1,11 @@
 package web
 
 import (
-	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"kechuang/internal/plan"
@@ -99,10 +102,8 @@ type formSaveJSON struct {
 // apiFormSave saves or submits a form; entries not sent keep their values.
 func (s *Server) apiFormSave(w http.ResponseWriter, r *http.Request) {
 	var body formSaveJSON
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		s.fail(w, r, plan.Errorf(plan.EINVALID, "请求体不是有效的 JSON：%v", err))
+	if err := decodeBody(r, &body); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	f, err := s.store.Form(r.Context(), r.PathValue("form"))
@@ -117,19 +118,30 @@ func (s *Server) apiFormSave(w http.ResponseWriter, r *http.Request) {
 	for _, v := range f.Values {
 		e.Values[v.GoalID] = v
 	}
+	var unknown []plan.FieldError
 	for _, t := range body.Tasks {
 		if _, ok := e.Tasks[t.TaskID]; !ok {
-			s.fail(w, r, plan.Errorf(plan.EINVALID, "tasks: 此表没有任务 %d", t.TaskID))
-			return
+			unknown = append(unknown, plan.FieldError{Field: fmt.Sprintf("tasks.%d", t.TaskID), Message: fmt.Sprintf("此表没有任务（task_id %d）", t.TaskID)})
+			continue
 		}
 		e.Tasks[t.TaskID] = plan.FormTask{Status: t.Status, Progress: t.Progress, Problems: t.Problems, NextSteps: t.NextSteps}
 	}
 	for _, v := range body.Values {
 		if _, ok := e.Values[v.GoalID]; !ok {
-			s.fail(w, r, plan.Errorf(plan.EINVALID, "values: 此表没有目标 %d", v.GoalID))
-			return
+			unknown = append(unknown, plan.FieldError{Field: fmt.Sprintf("values.%d", v.GoalID), Message: fmt.Sprintf("此表没有该目标（goal_id %d）", v.GoalID)})
+			continue
 		}
 		e.Values[v.GoalID] = plan.FormValue{Value: v.Value, Note: v.Note}
+	}
+	if len(unknown) > 0 {
+		msgs := make([]string, len(unknown))
+		for i, u := range unknown {
+			msgs[i] = u.Message
+		}
+		err := plan.Errorf(plan.EINVALID, "请求中有 %d 项不属于此表：%s。", len(unknown), strings.Join(msgs, "；"))
+		err.Fields = unknown
+		s.fail(w, r, err)
+		return
 	}
 	saved, err := s.store.SaveForm(r.Context(), f.PublicID, e, currentUser(r))
 	if err != nil {
@@ -146,8 +158,8 @@ func (s *Server) apiFormReview(w http.ResponseWriter, r *http.Request) {
 		Decision string `json:"decision"`
 		Comment  string `json:"comment"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
-		s.fail(w, r, plan.Errorf(plan.EINVALID, "请求体不是有效的 JSON：%v", err))
+	if err := decodeBody(r, &body); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if err := s.store.ReviewForm(r.Context(), r.PathValue("form"), body.Version, body.Decision, body.Comment, currentUser(r)); err != nil {
@@ -169,4 +181,18 @@ func nonNilSlice[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// decodeBody reads a JSON request body into v: errors in Chinese naming
+// the field (plan.DecodeJSON), a body over the route's limit ETOOLARGE.
+func decodeBody(r *http.Request, v any) error {
+	data, err := io.ReadAll(r.Body)
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return tooLarge(mbe.Limit)
+	case err != nil:
+		return plan.Errorf(plan.EINVALID, "读取请求体失败，请重新提交。")
+	}
+	return plan.DecodeJSON(data, v)
 }

@@ -34,7 +34,7 @@ func TestAuditPage(t *testing.T) {
 		t.Fatalf("audit page: %d", code)
 	}
 	for _, want := range []string{"审计日志完整：已校验", "新建用户", "user.create", "<td>admin</td>", "<td>127.0.0.1</td>",
-		`"username": "sjd2"`, `"unit": "三家店街道"`, "<th>display_name</th><td class=\"old\"></td><td class=\"new\">李四</td>"} {
+		`"username": "sjd2"`, `"unit": "三家店街道"`, "<th>姓名 <code>display_name</code></th><td class=\"old\"></td><td class=\"new\">李四</td>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("audit page lacks %q", want)
 		}

@@ -11,6 +11,7 @@ import (
 	"kechuang/internal/plan"
 	"kechuang/internal/progress"
 	"kechuang/internal/report"
+	"kechuang/internal/store"
 )
 
 // bulletinFor drafts the bulletin of the round in the path, with the
@@ -65,6 +66,10 @@ func (s *Server) bulletinDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, d, err := s.bulletinFor(r)
+	if err == nil && b.Draft {
+		// A draft is read on the page; only an issued bulletin is a file.
+		err = plan.Errorf(plan.ECONFLICT, "“%s”尚未结束：可在线预览通报草稿，调度结束后再下载正式通报。", d.Round.Label)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -78,4 +83,21 @@ func (s *Server) bulletinDownload(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", "attachment; filename=\"bulletin."+format+"\"; filename*=UTF-8''"+url.PathEscape(name))
 	w.Write(buf.Bytes())
+}
+
+// bulletinNumber records the 文号 and 版记 of a closed round's bulletin
+// (store.NumberBulletin); the round page comes back with them.
+func (s *Server) bulletinNumber(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "round")
+	if err == nil {
+		err = s.store.NumberBulletin(r.Context(), id, store.BulletinNumber{
+			DocNumber: r.PostFormValue("doc_number"), CopyTo: r.PostFormValue("copy_to"),
+			PrintedBy: r.PostFormValue("printed_by"), PrintedOn: r.PostFormValue("printed_on"),
+		})
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/rounds/%d?saved#bulletin", id), http.StatusSeeOther)
 }

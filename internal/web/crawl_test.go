@@ -83,6 +83,7 @@ func newCrawlFixture(t *testing.T, dsn string) *crawlFixture {
 	must(f.store.ReviewForm(ctx, hf.PublicID, hf.Version, store.Return, "数据缺来源", admin))
 	answer(juneForms["区科工局"], true, kgj)
 	must(f.store.CloseRound(ctx, june))
+	must(f.store.NumberBulletin(ctx, june, store.BulletinNumber{DocNumber: "青科工信字〔2022〕9号", CopyTo: "区委办", PrintedBy: "区科工局办公室", PrintedOn: "2022-07-08"}))
 
 	// July, open: 三家店街道 a draft (with the fixture's evidence), 洪都街道
 	// submitted with a lead unit's comment, the rest empty.
@@ -95,6 +96,16 @@ func newCrawlFixture(t *testing.T, dsn string) *crawlFixture {
 	for _, u := range []*auth.User{sjd, hd} {
 		must(f.store.AddNotification(ctx, u.UnitID, f.roundID, "请于8月5日前提交"))
 	}
+
+	// Contacts for the units chased; a login that failed.
+	dir, _ := f.store.Directory(ctx)
+	for _, name := range []string{"三家店街道", "洪都街道"} {
+		u, _ := dir.Unit(dir.Index()[name].UnitID)
+		u.Contact, u.Phone = "联系人"+name, "0791-8888000"+itoa(u.ID%10)
+		_, err := f.store.SaveUnit(ctx, u)
+		must(err)
+	}
+	f.store.Authenticate(ctx, store.Login{Username: "admin", Password: "wrong", Address: "192.0.2.7"})
 
 	// August, a draft round.
 	august, err := f.store.CreateRound(ctx, plan.Round{PlanID: f.planID, Label: "2022年8月调度", AsOf: "2022-08-31", OpensOn: "2022-09-01", DueOn: "2022-09-05", RemindDays: 2})
@@ -170,6 +181,9 @@ func registerKinds() []string {
 
 var hrefRe = regexp.MustCompile(`href="([^"]*)"`)
 
+// goTimeRe is a time.Time as Go prints it ("2022-08-01 02:03:04 +0000 UTC").
+var goTimeRe = regexp.MustCompile(`\d{2}:\d{2}:\d{2}(\.\d+)? [+-]\d{4}( [A-Z]{3,4})?`)
+
 // crawlRoles are the callers the crawl walks as: anonymous, an admin, a
 // leader, a reporter of a unit, of a unit leading tasks on it, of another.
 var crawlRoles = []string{"", "admin", "leader", "sjd", "kgj", "hd"}
@@ -203,7 +217,7 @@ func roleName(role string) string {
 const maxCrawl = 1500
 
 func (f *crawlFixture) crawl(t *testing.T, c *http.Client, role string) {
-	queue := []string{"/", "/my", "/account", "/plans", "/units", "/notifications", "/users", "/audit", "/settings", "/public/plans/" + itoa(f.planID)}
+	queue := []string{"/", "/my", "/reviews", "/rounds", "/dashboard", "/account", "/plans", "/units", "/notifications", "/users", "/audit", "/settings", "/public/plans/" + itoa(f.planID)}
 	from := map[string]string{}
 	seen := map[string]bool{}
 	for len(queue) > 0 && len(seen) < maxCrawl {
@@ -223,6 +237,11 @@ func (f *crawlFixture) crawl(t *testing.T, c *http.Client, role string) {
 		if res.StatusCode >= 500 {
 			t.Errorf("%s: GET %s (linked from %s): %d", role, p, from[p], res.StatusCode)
 			continue
+		}
+		// Every time shown is Beijing time, written by the when/day funcs:
+		// none as Go prints a time.Time.
+		if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && goTimeRe.Match(body) {
+			t.Errorf("%s: GET %s shows a raw time: %s", role, p, goTimeRe.Find(body))
 		}
 		if loc := res.Header.Get("Location"); loc != "" {
 			if next, ok := sameSite(f.srv.URL, p, loc); ok && !seen[next] {

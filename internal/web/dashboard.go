@@ -160,22 +160,24 @@ func dashboardCharts(d *progress.Data, trendCards []plan.GoalCard) (map[string]t
 		}
 		trends = append(trends, t)
 	}
+	// The task chart counts units' reports, lead and responsible units
+	// alike: what every unit says of the action's tasks (the table beside
+	// it also gives the tasks' status from their lead units).
 	type taskSeries struct {
 		Sections []string         `json:"sections"`
 		Statuses []string         `json:"statuses"`
+		Keys     []string         `json:"keys"` // the statuses' codes, for their colours
 		Counts   map[string][]int `json:"counts"`
 	}
 	ts := taskSeries{Counts: map[string][]int{}}
 	for _, st := range plan.TaskStatuses {
-		ts.Statuses = append(ts.Statuses, st.Label())
+		ts.Statuses, ts.Keys = append(ts.Statuses, st.Label()), append(ts.Keys, string(st))
 	}
-	ts.Statuses = append(ts.Statuses, "未报")
 	for _, sec := range d.Sections {
 		ts.Sections = append(ts.Sections, "（"+sec.Number+"）")
 		for _, st := range plan.TaskStatuses {
-			ts.Counts[st.Label()] = append(ts.Counts[st.Label()], sec.Counts[st])
+			ts.Counts[st.Label()] = append(ts.Counts[st.Label()], sec.Reports[st])
 		}
-		ts.Counts["未报"] = append(ts.Counts["未报"], sec.Unreported)
 	}
 	for name, v := range map[string]any{"bars": bars, "trends": trends, "tasks": ts} {
 		b, err := json.Marshal(v)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,7 +26,13 @@ type formView struct {
 	OpenedAt    int64
 	Statuses    []plan.TaskStatus
 	Error       string
-	Old         bool // showing a kept version the viewer asked for, read-only
+	// After a refused save: each problem at its field (by input name), and
+	// the values as typed (by goal), kept even when they are not numbers.
+	FieldErrors map[string]string
+	Problems    []fieldProblem
+	Typed       map[int64]string
+	Returned    *store.FormVersionInfo // the return the unit is answering: its reason, who and when
+	Old         bool                   // showing a kept version the viewer asked for, read-only
 	OldVersion  int
 	Overdue     bool   // not reported and past the due date (plan.Overdue)
 	LateOn      string // the Beijing date of a late first submission (plan.Late)
@@ -100,15 +107,87 @@ func (s *Server) formView(r *http.Request, publicID string, version int) (*formV
 	for _, a := range p.Attachments {
 		v.Attachments[a.TaskID] = append(v.Attachments[a.TaskID], a)
 	}
+	v.Returned = lastReturn(p)
 	return v, nil
+}
+
+// lastReturn is the return a form stands under: while the unit has not
+// handed it in again since it was returned (it is returned, or a draft
+// saved after the return), the returning version with its reason.
+func lastReturn(p *store.FormPage) *store.FormVersionInfo {
+	if p.State != plan.FormReturned && p.State != plan.FormDraft {
+		return nil
+	}
+	for _, ver := range p.Versions { // newest first
+		switch ver.State {
+		case plan.FormDraft:
+			continue
+		case plan.FormReturned:
+			return &ver
+		}
+		return nil
+	}
+	return nil
+}
+
+// fieldProblem is a problem listed at the top of a refused form, linking
+// to its field.
+type fieldProblem struct {
+	Input, Message string
+}
+
+// inputName is the form field a domain field path names: tasks.12.progress
+// is progress_12, values.3.value is value_3.
+func inputName(field string) string {
+	parts := strings.Split(field, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	name := map[string]string{"status": "status", "progress": "progress", "problems": "problems", "next_steps": "next", "value": "value", "note": "note"}[parts[2]]
+	if name == "" || (parts[0] != "tasks" && parts[0] != "values") {
+		return ""
+	}
+	return name + "_" + parts[1]
+}
+
+// refused puts a refused save's problems on the page: at their fields,
+// and listed at the top with links to them.
+func (v *formView) refused(err error, e formEdit) {
+	applyTyped(v.Form, e.FormEdit)
+	v.Typed = e.Typed
+	v.Error = plan.ErrorMessage(err)
+	fields := plan.FieldErrors(err)
+	if len(fields) == 0 {
+		return
+	}
+	v.FieldErrors = map[string]string{}
+	for _, f := range fields {
+		name := inputName(f.Field)
+		if name == "" {
+			continue
+		}
+		if _, dup := v.FieldErrors[name]; !dup {
+			v.Problems = append(v.Problems, fieldProblem{name, f.Message})
+		}
+		v.FieldErrors[name] = f.Message
+	}
+	v.Error = fmt.Sprintf("有 %d 处需要修改，已在下方标出；您填写的内容都已保留，改正后再次提交即可。", len(fields))
+}
+
+// formEdit is a save as the page sent it: the edit, and the values as
+// typed (by goal), kept to show a refused form again even when a value is
+// not a number.
+type formEdit struct {
+	store.FormEdit
+	Typed map[int64]string
 }
 
 // formEditFromRequest reads the form's fields: per task status_ID,
 // progress_ID, problems_ID, next_ID; per goal value_ID and note_ID; the
 // version read and when the page was opened (for the time spent).
-func formEditFromRequest(r *http.Request, f *plan.Form) (store.FormEdit, error) {
+func formEditFromRequest(r *http.Request, f *plan.Form) (formEdit, error) {
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	e := store.FormEdit{Version: version, Tasks: map[int64]plan.FormTask{}, Values: map[int64]plan.FormValue{}}
+	e := formEdit{FormEdit: store.FormEdit{Version: version, Tasks: map[int64]plan.FormTask{}, Values: map[int64]plan.FormValue{}}, Typed: map[int64]string{}}
 	if opened, err := strconv.ParseInt(r.PostFormValue("opened_at"), 10, 64); err == nil {
 		e.Seconds = int(time.Now().Unix() - opened)
 	}
@@ -121,13 +200,22 @@ func formEditFromRequest(r *http.Request, f *plan.Form) (store.FormEdit, error) 
 			NextSteps: strings.TrimSpace(r.PostFormValue("next_" + id)),
 		}
 	}
+	// Every value is read, so that each one that is not a number is marked
+	// and the rest are kept as typed.
+	var bad []plan.FieldError
 	for _, v := range f.Values {
 		id := itoa(v.GoalID)
+		e.Typed[v.GoalID] = strings.TrimSpace(r.PostFormValue("value_" + id))
 		d, err := formDecimal(r, "value_"+id, v.Indicator)
 		if err != nil {
-			return e, err
+			bad = append(bad, plan.FieldError{Field: "values." + id + ".value", Message: plan.ErrorMessage(err)})
 		}
 		e.Values[v.GoalID] = plan.FormValue{Value: d, Note: strings.TrimSpace(r.PostFormValue("note_" + id))}
+	}
+	if len(bad) > 0 {
+		err := plan.Errorf(plan.EINVALID, "有 %d 个数值不是数字。", len(bad))
+		err.Fields = bad
+		return e, err
 	}
 	return e, nil
 }
@@ -144,7 +232,7 @@ func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
 	e, err := formEditFromRequest(r, f)
 	if err == nil {
 		e.Submit = r.PostFormValue("action") == "submit"
-		_, err = s.store.SaveForm(r.Context(), publicID, e, currentUser(r))
+		_, err = s.store.SaveForm(r.Context(), publicID, e.FormEdit, currentUser(r))
 	}
 	if err != nil {
 		code := plan.ErrorCode(err)
@@ -157,8 +245,7 @@ func (s *Server) formSave(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, verr)
 			return
 		}
-		applyTyped(v.Form, e)
-		v.Error = plan.ErrorMessage(err)
+		v.refused(err, e)
 		s.render(w, r, status(code), "form", v)
 		return
 	}

@@ -7,30 +7,42 @@ import (
 	"kechuang/internal/auth"
 )
 
-// home opens a reporter's forms, and for everyone else the plan in force:
-// the newest active plan, else the newest.
+// home opens a reporter's forms, a leader's 总览, and for everyone else
+// the plan in force: the newest active plan, else the newest.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	if u := currentUser(r); u.UnitID != 0 && u.Role == auth.RoleReporter {
+	u := currentUser(r)
+	if u.UnitID != 0 && u.Role == auth.RoleReporter {
 		http.Redirect(w, r, "/my", http.StatusSeeOther)
 		return
 	}
-	plans, err := s.store.Plans(r.Context())
+	id, err := s.planInForce(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if len(plans) == 0 {
+	switch {
+	case id == 0:
 		http.Redirect(w, r, "/plans", http.StatusSeeOther)
-		return
+	case u.Role == auth.RoleLeader:
+		http.Redirect(w, r, "/plans/"+strconv.FormatInt(id, 10)+"/dashboard", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/plans/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	}
-	pick := plans[0]
+}
+
+// planInForce is the plan people work on: the newest active plan, else the
+// newest; 0 when there is none.
+func (s *Server) planInForce(r *http.Request) (int64, error) {
+	plans, err := s.store.Plans(r.Context())
+	if err != nil || len(plans) == 0 {
+		return 0, err
+	}
 	for _, p := range plans {
 		if p.Status == "active" {
-			pick = p
-			break
+			return p.ID, nil
 		}
 	}
-	http.Redirect(w, r, "/plans/"+strconv.FormatInt(pick.ID, 10), http.StatusSeeOther)
+	return plans[0].ID, nil
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

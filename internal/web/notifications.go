@@ -92,3 +92,17 @@ func (s *Server) unreadCount(r *http.Request, u *auth.User) int {
 	}
 	return n
 }
+
+// reviewCount is the header's 待我审核 badge: for administrators and
+// reporters (lead units) only; a failure shows no badge.
+func (s *Server) reviewCount(r *http.Request, u *auth.User) int {
+	if u == nil || (u.Role != auth.RoleAdmin && !hasInbox(u)) {
+		return 0
+	}
+	n, err := s.store.ReviewCount(r.Context(), u)
+	if err != nil {
+		s.log.Warn("review queue count", "user", u.Username, "err", err)
+		return 0
+	}
+	return n
+}

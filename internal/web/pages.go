@@ -119,6 +119,8 @@ var funcs = template.FuncMap{
 	"score": func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
 	// when writes a moment in the district's time zone.
 	"when": func(t time.Time) string { return t.In(plan.Zone).Format("2006-01-02 15:04") },
+	// day writes the date of a moment in the district's time zone.
+	"day": func(t time.Time) string { return t.In(plan.Zone).Format(time.DateOnly) },
 	// tokenTable hands the token table its tokens and where its revoke
 	// buttons post.
 	"tokenTable": func(ts []store.APIToken, action string) map[string]any {
@@ -154,6 +156,7 @@ type view struct {
 	Flash   string
 	Page    any
 	Unread  int // a reporter's reminders not yet seen: the header's badge
+	Reviews int // forms awaiting the viewer's review (待我审核): the header's badge
 }
 
 // render writes a page. The page is built in memory first so that a
@@ -167,6 +170,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	v := view{User: currentUser(r), Version: s.opts.Version, Page: data}
 	v.Unread = s.unreadCount(r, v.User)
+	v.Reviews = s.reviewCount(r, v.User)
 	if r.URL.Query().Has("saved") {
 		v.Flash = "已保存。"
 	}

@@ -80,3 +80,55 @@ func formLines(value string) []string {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// listQuery is the search box and filters of a list page, read from the
+// query string: the lists are filtered on the server, so the page needs no
+// script and a filtered list can be bookmarked.
+type listQuery struct {
+	Q      string            // words typed in the search box
+	Filter map[string]string // the list's own filters (kind, state, …)
+}
+
+// readListQuery reads q and the named filters.
+func readListQuery(r *http.Request, filters ...string) listQuery {
+	q := r.URL.Query()
+	lq := listQuery{Q: strings.TrimSpace(q.Get("q")), Filter: map[string]string{}}
+	for _, f := range filters {
+		lq.Filter[f] = strings.TrimSpace(q.Get(f))
+	}
+	return lq
+}
+
+// Active reports whether anything narrows the list.
+func (lq listQuery) Active() bool {
+	if lq.Q != "" {
+		return true
+	}
+	for _, v := range lq.Filter {
+		if v != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Matches reports whether every word of the search box is in one of the
+// texts (case folded): 三家店 张 finds 三家店街道 with contact 张三.
+func (lq listQuery) Matches(texts ...string) bool {
+	for _, w := range strings.Fields(strings.ToLower(lq.Q)) {
+		found := false
+		for _, t := range texts {
+			if strings.Contains(strings.ToLower(t), w) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// Is reports whether filter f is unset or set to v.
+func (lq listQuery) Is(f, v string) bool { return lq.Filter[f] == "" || lq.Filter[f] == v }

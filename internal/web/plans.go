@@ -18,7 +18,20 @@ func (s *Server) planList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "plans", map[string]any{"Plans": plans})
+	lq := readListQuery(r, "status", "year")
+	var shown []store.PlanSummary
+	years := map[int]bool{}
+	var yearList []int
+	for _, p := range plans {
+		if !years[p.Year] && p.Year != 0 {
+			years[p.Year] = true
+			yearList = append(yearList, p.Year)
+		}
+		if lq.Is("status", string(p.Status)) && lq.Is("year", strconv.Itoa(p.Year)) && lq.Matches(p.Title, p.DocNumber, p.Issuer) {
+			shown = append(shown, p)
+		}
+	}
+	s.render(w, r, http.StatusOK, "plans", map[string]any{"Plans": shown, "Total": len(plans), "Query": lq, "Years": yearList, "Statuses": []plan.Status{plan.StatusDraft, plan.StatusActive, plan.StatusClosed}})
 }
 
 func (s *Server) planNew(w http.ResponseWriter, r *http.Request) {

@@ -28,7 +28,7 @@ type goalSetting struct {
 }
 
 func (s *Server) progressSettingsPage(w http.ResponseWriter, r *http.Request) {
-	doc, _, err := s.planAndDirectory(r)
+	doc, dir, err := s.planAndDirectory(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -38,10 +38,10 @@ func (s *Server) progressSettingsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "progress_settings", settingsView(doc, ps, ""))
+	s.render(w, r, http.StatusOK, "progress_settings", settingsView(doc, dir, ps, ""))
 }
 
-func settingsView(doc *plan.Document, ps plan.ProgressSettings, errMsg string) map[string]any {
+func settingsView(doc *plan.Document, dir *plan.Directory, ps plan.ProgressSettings, errMsg string) map[string]any {
 	var goals []goalSetting
 	for _, g := range doc.Goals {
 		c := ps.Curve(g)
@@ -72,11 +72,13 @@ func settingsView(doc *plan.Document, ps plan.ProgressSettings, errMsg string) m
 		tol = plan.DefaultTolerance
 	}
 	return map[string]any{"Doc": doc, "Goals": goals, "Thresholds": th, "Tolerance": tol * 100, "Hide": ps.HideRanking, "Issuer": ps.Issuer, "Publish": ps.Publish, "TaskStatuses": plan.TaskStatuses,
-		"Curves": plan.CurveKinds, "CurveLabels": curveLabels, "Error": errMsg}
+		"Curves": plan.CurveKinds, "CurveLabels": curveLabels, "Error": errMsg,
+		// Who issues the bulletin when the field is left empty.
+		"DefaultIssuer": plan.BulletinIssuer(plan.ProgressSettings{}, dir.Units, doc)}
 }
 
 func (s *Server) progressSettingsSave(w http.ResponseWriter, r *http.Request) {
-	doc, _, err := s.planAndDirectory(r)
+	doc, dir, err := s.planAndDirectory(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -91,7 +93,7 @@ func (s *Server) progressSettingsSave(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.render(w, r, status(code), "progress_settings", settingsView(doc, ps, plan.ErrorMessage(err)))
+		s.render(w, r, status(code), "progress_settings", settingsView(doc, dir, ps, plan.ErrorMessage(err)))
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/plans/%d/dashboard?saved", doc.ID), http.StatusSeeOther)

@@ -52,8 +52,16 @@ func (s *Server) roundsPage(r *http.Request, doc *plan.Document, rounds []*plan.
 			chosen[id] = true
 		}
 	}
+	lq := readListQuery(r, "state")
+	var shown []*plan.Round
+	for _, rd := range rounds {
+		if lq.Is("state", string(rd.State)) && lq.Matches(rd.Label, rd.AsOf, rd.DueOn) {
+			shown = append(shown, rd)
+		}
+	}
 	return map[string]any{
-		"Doc": doc, "Rounds": rounds, "Units": units, "Chosen": chosen, "New": next,
+		"Doc": doc, "Rounds": shown, "Total": len(rounds), "Query": lq, "Units": units, "Chosen": chosen, "New": next,
+		"RoundStates": []plan.RoundState{plan.RoundDraft, plan.RoundOpen, plan.RoundClosed},
 		"OutsideYear": !plan.AsOfInYear(next.AsOf, doc.Year), "ConfirmLabel": plan.ConfirmOutsideYearLabel,
 	}, nil
 }
@@ -171,10 +179,18 @@ func (s *Server) roundShow(w http.ResponseWriter, r *http.Request) {
 			late++
 		}
 	}
-	for _, f := range visibleForms(u, forms) {
-		rows = append(rows, timeliness(rd, f, now))
+	lq := readListQuery(r, "state")
+	visible := visibleForms(u, forms)
+	for _, f := range visible {
+		row := timeliness(rd, f, now)
+		if lq.Matches(f.UnitName, f.Contact, f.Phone) && (lq.Is("state", string(f.State)) || lq.Filter["state"] == "overdue" && row.Overdue) {
+			rows = append(rows, row)
+		}
 	}
-	data := map[string]any{"Round": rd, "Rows": rows, "States": plan.FormStates, "CanRemind": s.opts.Reminder != nil, "CanPDF": s.opts.Chromium != ""}
+	data := map[string]any{"Round": rd, "Rows": rows, "Shown": len(rows), "Visible": len(visible), "Query": lq, "States": plan.FormStates,
+		"CanRemind": s.opts.Reminder != nil, "CanPDF": s.opts.Chromium != "",
+		"CanBulk":   auth.Allowed(u, auth.PermAdmin) && rd.State == plan.RoundOpen && counts[plan.FormSubmitted] > 0,
+		"CanExport": auth.Allowed(u, auth.PermOversee), "CanExportForms": auth.Allowed(u, auth.PermAdmin)}
 	// The data date it was, after an edit moved it: only a date is shown.
 	if old := r.URL.Query().Get("asof_changed"); validDate(old) && old != rd.AsOf {
 		data["AsOfChanged"] = "数据截至日期已由 " + old + " 改为 " + rd.AsOf + "。已填报的单位是按原日期填写的，请通知其核对数值。"
@@ -185,6 +201,14 @@ func (s *Server) roundShow(w http.ResponseWriter, r *http.Request) {
 			msg += "部分渠道发送失败：" + e
 		}
 		data["Reminded"] = msg
+	}
+	if rd.State == plan.RoundClosed {
+		n, err := s.store.BulletinNumberOf(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data["Number"] = n
 	}
 	if u.Role != auth.RoleReporter {
 		data["Counts"] = counts

@@ -339,7 +339,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if isAPI(r) {
-		writeJSON(w, status(code), map[string]any{"error": map[string]string{"code": code, "message": plan.ErrorMessage(err)}})
+		e := map[string]any{"code": code, "message": plan.ErrorMessage(err)}
+		if fields := plan.FieldErrors(err); len(fields) > 0 {
+			e["fields"] = fields
+		}
+		writeJSON(w, status(code), map[string]any{"error": e})
 		return
 	}
 	if code == plan.EUNAUTHORIZED && r.Method == http.MethodGet && currentUser(r) == nil {

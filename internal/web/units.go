@@ -18,7 +18,14 @@ func (s *Server) unitList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "units", map[string]any{"Dir": dir, "IDs": unitIDsByName(dir)})
+	lq := readListQuery(r, "kind")
+	var units []plan.Unit
+	for _, u := range dir.Units {
+		if lq.Is("kind", string(u.Kind)) && lq.Matches(append([]string{u.Name, u.ShortName, u.Contact, u.Phone}, u.Aliases...)...) {
+			units = append(units, u)
+		}
+	}
+	s.render(w, r, http.StatusOK, "units", map[string]any{"Dir": dir, "Units": units, "Query": lq, "IDs": unitIDsByName(dir)})
 }
 
 // unitIDsByName maps a unit's name (official and short) to its ID, for links.
@@ -178,6 +185,8 @@ func (s *Server) unitSave(w http.ResponseWriter, r *http.Request) {
 		Kind:      plan.UnitKind(r.PostFormValue("kind")),
 		Parent:    strings.TrimSpace(r.PostFormValue("parent")),
 		Aliases:   formLines(r.PostFormValue("aliases")),
+		Contact:   strings.TrimSpace(r.PostFormValue("contact")),
+		Phone:     strings.TrimSpace(r.PostFormValue("phone")),
 	}
 	if plan.CleanName(u.Name) == "" {
 		err = plan.Errorf(plan.EINVALID, "“名称”不能为空")

@@ -32,7 +32,22 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
 	for name, t := range locks {
 		lockedUntil[name] = t.In(plan.Zone).Format("2006-01-02 15:04")
 	}
-	s.render(w, r, http.StatusOK, "users", map[string]any{"Users": users, "UnitNames": unitLabels(dir), "Locks": lockedUntil})
+	lq := readListQuery(r, "role", "state")
+	names := unitLabels(dir)
+	var shown []*auth.User
+	for _, u := range users {
+		state := "active"
+		switch {
+		case u.Disabled:
+			state = "disabled"
+		case lockedUntil[u.Username] != "" && lq.Filter["state"] == "locked":
+			state = "locked"
+		}
+		if lq.Is("role", string(u.Role)) && lq.Is("state", state) && lq.Matches(u.Username, u.DisplayName, u.Email, names[u.UnitID]) {
+			shown = append(shown, u)
+		}
+	}
+	s.render(w, r, http.StatusOK, "users", map[string]any{"Users": shown, "Total": len(users), "Query": lq, "Roles": auth.Roles, "UnitNames": names, "Locks": lockedUntil})
 }
 
 // unitLabels maps unit IDs to the names documents use.

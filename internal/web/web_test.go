@@ -408,6 +408,12 @@ func hashUser(t *testing.T, f *fixture, username string, unitID int64) {
 	f.users[username] = u
 }
 
+// plainText drops the spans a bulletin page marks its figures with, so
+// that tests read its sentences.
+func plainText(page string) string {
+	return strings.NewReplacer(`<span class="fig">`, "", "</span>", "").Replace(page)
+}
+
 // newNotice issues a 督办单 to 三家店街道 on task 7 (which it shares) and
 // returns its ID.
 func (f *fixture) newNotice(t *testing.T) string {

@@ -3,7 +3,10 @@
 // also in a table beside it, so nothing depends on this script.
 (function () {
   "use strict";
-  var colors = ["#a31f24", "#1f4e8c", "#1b7a3a", "#a86200", "#5b6475"];
+  var colors = ["#1f4e8c", "#1b7a3a", "#a86200", "#5b6475", "#a31f24"];
+  // 分解目标 is a neutral grey: red is for 严重滞后 only.
+  var targetColor = "#b7bec9", actualColor = "#1f4e8c";
+  var taskColors = { not_started: "#9aa3b2", in_progress: "#1f4e8c", done: "#1b7a3a", lagging: "#b3261e" };
 
   function data(name) {
     var el = document.getElementById("chart-" + name);
@@ -34,12 +37,12 @@
         title: { text: s.name + "（" + s.unit + "）", textStyle: { fontSize: 14 } },
         tooltip: { trigger: "axis" },
         legend: { data: ["分解目标", "完成"], bottom: 0 },
-        grid: { left: 48, right: 16, top: 40, bottom: 92 },
+        grid: { left: 48, right: 16, top: 48, bottom: 92 },
         xAxis: { type: "category", data: s.labels, axisLabel: { interval: 0, rotate: 30 } },
         yAxis: { type: "value" },
         series: [
-          { name: "分解目标", type: "bar", data: s.targets.map(num) },
-          { name: "完成", type: "bar", data: s.actuals.map(num) }
+          { name: "分解目标", type: "bar", data: s.targets.map(num), itemStyle: { color: targetColor } },
+          { name: "完成", type: "bar", data: s.actuals.map(num), itemStyle: { color: actualColor } }
         ]
       });
     });
@@ -50,12 +53,14 @@
       draw(box(container, s.name), {
         title: { text: s.name + "（" + s.unit + "）", textStyle: { fontSize: 14 } },
         tooltip: { trigger: "axis" },
-        grid: { left: 48, right: 16, bottom: 40 },
+        legend: { data: ["全区合计"], bottom: 0 },
+        grid: { left: 48, right: 56, top: 48, bottom: 56 },
         xAxis: { type: "category", data: s.labels },
-        yAxis: { type: "value" },
+        // Up to the target at least, so that its line shows.
+        yAxis: { type: "value", max: s.target ? function (v) { return Math.max(v.max, Number(s.target)); } : null },
         series: [{
-          name: "全区合计", type: "line", data: s.actuals.map(num),
-          markLine: s.target ? { data: [{ yAxis: Number(s.target), name: "目标" }], label: { formatter: "目标 " + s.target } } : undefined
+          name: "全区合计", type: "line", data: s.actuals.map(num), itemStyle: { color: actualColor },
+          markLine: s.target ? { symbol: "none", lineStyle: { color: targetColor, type: "dashed" }, data: [{ yAxis: Number(s.target), name: "目标" }], label: { formatter: "目标 " + s.target, position: "insideEndTop" } } : undefined
         }]
       });
     });
@@ -63,14 +68,15 @@
 
   function tasks(container, t) {
     if (!t || !t.sections || t.sections.length === 0) { return; }
-    draw(box(container, "任务推进情况"), {
+    draw(box(container, "各单位报告的任务状态"), {
+      title: { text: "各单位报告的任务状态（单位次）", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
-      legend: { data: t.statuses },
-      grid: { left: 48, right: 16, bottom: 30 },
+      legend: { data: t.statuses, bottom: 0 },
+      grid: { left: 48, right: 16, top: 48, bottom: 56 },
       xAxis: { type: "category", data: t.sections },
       yAxis: { type: "value", minInterval: 1 },
-      series: t.statuses.map(function (name) {
-        return { name: name, type: "bar", stack: "tasks", data: t.counts[name] };
+      series: t.statuses.map(function (name, i) {
+        return { name: name, type: "bar", stack: "tasks", data: t.counts[name], itemStyle: { color: taskColors[t.keys[i]] } };
       })
     });
   }
