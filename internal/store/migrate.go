@@ -100,10 +100,13 @@ func (s *Store) migrate(ctx context.Context, upTo int) (int, error) {
 	}
 	applied := 0
 	for _, m := range ms[min(current, len(ms)):] {
-		if err := s.apply(ctx, conn, m); err != nil {
+		done, err := s.apply(ctx, conn, m)
+		if err != nil {
 			return applied, err
 		}
-		applied++
+		if done {
+			applied++
+		}
 	}
 	return applied, nil
 }
@@ -116,38 +119,49 @@ func schemaVersion(ctx context.Context, conn *sql.Conn) (int, error) {
 	return int(v.Int64), nil
 }
 
-func (s *Store) apply(ctx context.Context, conn *sql.Conn, m migration) (err error) {
+// apply runs one migration in its own transaction and records it; it
+// reports false when another process applied it meanwhile. (On PostgreSQL
+// the advisory lock serialises instances; on SQLite the transaction takes
+// the write lock at BEGIN, and the record is read again under it.)
+func (s *Store) apply(ctx context.Context, conn *sql.Conn, m migration) (applied bool, err error) {
 	if s.dialect == SQLite {
 		// SQLite changes a table's foreign keys by rebuilding the table,
 		// which must not cascade: foreign keys go off around the
 		// transaction (the pragma is a no-op inside one) and are checked
 		// as a whole before it commits.
 		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-			return fmt.Errorf("store: migration %s: %w", m.name, err)
+			return false, fmt.Errorf("store: migration %s: %w", m.name, err)
 		}
 		defer func() { err = errors.Join(err, foreignKeysOn(context.WithoutCancel(ctx), conn)) }()
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: migration %s: %w", m.name, err)
+		return false, fmt.Errorf("store: migration %s: %w", m.name, err)
 	}
 	defer tx.Rollback()
+	var already int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&already); err != nil {
+		return false, fmt.Errorf("store: migration %s: %w", m.name, err)
+	}
+	if already > 0 {
+		return false, nil
+	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return fmt.Errorf("store: migration %s: %w", m.name, err)
+		return false, fmt.Errorf("store: migration %s: %w", m.name, err)
 	}
 	if s.dialect == SQLite {
 		if err := foreignKeyCheck(ctx, tx); err != nil {
-			return fmt.Errorf("store: migration %s: %w", m.name, err)
+			return false, fmt.Errorf("store: migration %s: %w", m.name, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 		m.version, m.name, s.nowUTC().Format("2006-01-02T15:04:05Z")); err != nil {
-		return fmt.Errorf("store: migration %s: %w", m.name, err)
+		return false, fmt.Errorf("store: migration %s: %w", m.name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: migration %s: %w", m.name, err)
+		return false, fmt.Errorf("store: migration %s: %w", m.name, err)
 	}
-	return nil
+	return true, nil
 }
 
 // foreignKeyCheck fails when any row's foreign key points at nothing.
