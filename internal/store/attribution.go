@@ -299,6 +299,16 @@ func deriveForEnterprises(ctx context.Context, tx *sql.Tx, batch int64) error {
 	usccs := `SELECT p.key FROM register_pending p WHERE p.batch_id = $1 AND p.what = 'enterprise'`
 	names := `SELECT n.name FROM register_pending p JOIN enterprises e ON e.uscc = p.key JOIN enterprise_names n ON n.enterprise_id = e.id
 		WHERE p.batch_id = $1 AND p.what = 'enterprise'`
+	// A register with no records has none to attribute: the common case
+	// of a 企业库 imported first is then no work.
+	empty := map[string]bool{}
+	for _, t := range []string{"smes", "hightech_certs", "contracts", "patent_holders", "platforms"} {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+t+` LIMIT 1) x`).Scan(&n); err != nil {
+			return wrap(err, "look for records in %s", t)
+		}
+		empty[t] = n == 0
+	}
 	exec := func(qs ...string) error {
 		for _, q := range qs {
 			if _, err := tx.ExecContext(ctx, q, batch); err != nil {
@@ -332,6 +342,9 @@ func deriveForEnterprises(ctx context.Context, tx *sql.Tx, batch int64) error {
 			firmScope = `r.firm_key IN (SELECT 'n:' || x.name FROM (` + names + `) x)`
 		}
 		for _, f := range []struct{ table, metric string }{{"smes", `'sme:' || r.year`}, {"hightech_certs", `'` + metricHighTech + `'`}} {
+			if empty[f.table] {
+				continue
+			}
 			if err := exec(update(f.table, "enterprise_id", "uscc", "name", "own_unit_id", "unit_id", firmScope, byName)...); err != nil {
 				return err
 			}
@@ -341,6 +354,9 @@ func deriveForEnterprises(ctx context.Context, tx *sql.Tx, batch int64) error {
 			}
 		}
 		for _, side := range []string{"seller", "buyer"} {
+			if empty["contracts"] {
+				break
+			}
 			sc := scope("r."+side+"_uscc", "r."+side+"_name")
 			qs := []string{addTallies("", contractEvents(side, sc), "-")}
 			qs = append(qs, update("contracts", side+"_enterprise_id", side+"_uscc", side+"_name", side+"_own_unit_id", side+"_unit_id", sc, byName)...)
@@ -348,13 +364,18 @@ func deriveForEnterprises(ctx context.Context, tx *sql.Tx, batch int64) error {
 				return err
 			}
 		}
-		patents := `r.id IN (SELECT q.patent_id FROM patent_holders q WHERE ` + scope("q.uscc", "q.name") + `)`
-		qs := []string{patentTallies(patents, "-")}
-		qs = append(qs, update("patent_holders", "enterprise_id", "uscc", "name", "own_unit_id", "unit_id", scope("r.uscc", "r.name"), byName)...)
-		qs = append(qs, patentTallies(patents, ""), `UPDATE patents AS r SET attributed = EXISTS (
+		if !empty["patent_holders"] {
+			patents := `r.id IN (SELECT q.patent_id FROM patent_holders q WHERE ` + scope("q.uscc", "q.name") + `)`
+			qs := []string{patentTallies(patents, "-")}
+			qs = append(qs, update("patent_holders", "enterprise_id", "uscc", "name", "own_unit_id", "unit_id", scope("r.uscc", "r.name"), byName)...)
+			qs = append(qs, patentTallies(patents, ""), `UPDATE patents AS r SET attributed = EXISTS (
 			SELECT 1 FROM patent_holders h WHERE h.patent_id = r.id AND h.unit_id IS NOT NULL) WHERE `+patents)
-		if err := exec(qs...); err != nil {
-			return err
+			if err := exec(qs...); err != nil {
+				return err
+			}
+		}
+		if empty["platforms"] {
+			continue
 		}
 		if err := exec(update("platforms", "enterprise_id", "host_uscc", "host_name", "own_unit_id", "unit_id", scope("r.host_uscc", "r.host_name"), byName)...); err != nil {
 			return err

@@ -77,19 +77,28 @@ func (imp *importer) fetchFirms(ctx context.Context, usccs, names map[string]boo
 	if err != nil {
 		return f, err
 	}
+	// Every enterprise bearing each name: a name links when it is one
+	// enterprise's.
+	count := map[string]int{}
 	err = imp.fetch(ctx, "keys", keyCols, keyRows(names), `
-		SELECT x.name, e.id, COALESCE(e.unit_id, 0) FROM (
-			SELECT k.k AS name, MIN(n.enterprise_id) AS id FROM {stage} k JOIN enterprise_names n ON n.name = k.k
-			GROUP BY k.k HAVING COUNT(DISTINCT n.enterprise_id) = 1) x
-		JOIN enterprises e ON e.id = x.id`, func(r *sql.Rows) error {
+		SELECT k.k, n.enterprise_id, COALESCE(e.unit_id, 0) FROM {stage} k JOIN enterprise_names n ON n.name = k.k
+		JOIN enterprises e ON e.id = n.enterprise_id`, func(r *sql.Rows) error {
 		var name string
 		var ref firmRef
 		if err := r.Scan(&name, &ref.id, &ref.unit); err != nil {
 			return err
 		}
+		if old, ok := f.byName[name]; !ok || old.id != ref.id {
+			count[name]++
+		}
 		f.byName[name] = ref
 		return nil
 	})
+	for name, n := range count {
+		if n > 1 {
+			delete(f.byName, name)
+		}
+	}
 	return f, err
 }
 
@@ -367,6 +376,9 @@ func (imp *importer) flushEnterprises(ctx context.Context, b *entBatch) error {
 			SELECT e.id, `+sel+` FROM {stage} s JOIN enterprises e ON e.uscc = s.uscc`); err != nil {
 			return err
 		}
+	}
+	if imp.noRecords {
+		return nil
 	}
 	imp.enterprisesChanged = true
 	return imp.pendingStaged(ctx, pending)

@@ -222,21 +222,41 @@ func talliesThrough(ctx context.Context, q queryer, metric, day string) (map[int
 }
 
 // tallyDeltas are the changes an import makes to contract and patent
-// tallies, gathered in memory and written when there are many (the map
-// holds at most one entry per metric, unit and day, whatever the file's
-// length).
-type tallyDeltas map[tallyKey]tally
+// tallies, gathered in memory by metric, unit and day and written when
+// there are many: the map is bounded by units × days, not by the file.
+type tallyDeltas map[deltaKey]tally
 
-type tallyKey struct {
-	metric string
+type deltaKey struct {
 	unit   int64
-	day    string
+	day    int32 // YYYYMMDD
+	metric uint8 // index in deltaMetrics
 }
 
-const maxTallyDeltas = 100_000
+var deltaMetrics = []string{metricSeller, metricBuyer, metricPatent}
 
-func (d tallyDeltas) add(metric string, unit int64, day string, sign int64, amount, tech int64) {
-	k := tallyKey{metric, unit, day}
+const (
+	deltaSeller = iota
+	deltaBuyer
+	deltaPatent
+)
+
+// maxTallyDeltas is how many days' changes are held before they are
+// written: about 20 MB.
+const maxTallyDeltas = 500_000
+
+// dayNumber reads YYYY-MM-DD as YYYYMMDD.
+func dayNumber(day string) int32 {
+	var n int32
+	for i := 0; i < len(day); i++ {
+		if c := day[i]; c >= '0' && c <= '9' {
+			n = n*10 + int32(c-'0')
+		}
+	}
+	return n
+}
+
+func (d tallyDeltas) add(metric uint8, unit int64, day string, sign int64, amount, tech int64) {
+	k := deltaKey{unit, dayNumber(day), metric}
 	t := d[k]
 	t.n += sign
 	t.amount += sign * amount
@@ -247,9 +267,9 @@ func (d tallyDeltas) add(metric string, unit int64, day string, sign int64, amou
 // contract adds (sign 1) or takes away (−1) a contract's contributions.
 func (d tallyDeltas) contract(c contractTally, sign int64) {
 	for _, s := range []struct {
-		metric string
+		metric uint8
 		p      partyTally
-	}{{metricSeller, c.seller}, {metricBuyer, c.buyer}} {
+	}{{deltaSeller, c.seller}, {deltaBuyer, c.buyer}} {
 		if s.p.unit != 0 || s.p.enterprise != 0 || s.p.local {
 			d.add(s.metric, 0, c.registered, sign, c.amount, c.tech)
 		}
@@ -298,33 +318,50 @@ func (d tallyDeltas) patent(p patentTally, sign int64) {
 		}
 	}
 	for u := range units {
-		d.add(metricPatent, u, p.granted, sign, 0, 0)
+		d.add(deltaPatent, u, p.granted, sign, 0, 0)
 		if p.lapsed != "" {
-			d.add(metricPatent, u, p.lapsed, -sign, 0, 0)
+			d.add(deltaPatent, u, p.lapsed, -sign, 0, 0)
 		}
 	}
 }
 
-// flushTallies writes the gathered deltas through the stage and empties
-// the map.
+// flushTallies writes the gathered deltas at their days, months and years
+// through the stage and empties the map.
 func (imp *importer) flushTallies(ctx context.Context) error {
 	if len(imp.deltas) == 0 {
 		return nil
 	}
-	st, err := imp.stage(ctx, "tally", []stageCol{{"metric", colText}, {"unit_id", colInt}, {"day", colText}, {"n", colInt}, {"amount_fen", colInt}, {"tech_fen", colInt}})
-	if err != nil {
-		return err
+	type coarse struct {
+		unit   int64
+		period int32 // YYYYMM or YYYY
+		metric uint8
 	}
-	rows := make([][]any, 0, len(imp.deltas))
+	months, years := map[coarse]tally{}, map[coarse]tally{}
+	rows := make([][]any, 0, len(imp.deltas)+len(imp.deltas)/16)
+	sum := func(m map[coarse]tally, k coarse, t tally) {
+		c := m[k]
+		c.n, c.amount, c.tech = c.n+t.n, c.amount+t.amount, c.tech+t.tech
+		m[k] = c
+	}
 	for k, t := range imp.deltas {
-		if t != (tally{}) {
-			rows = append(rows, []any{k.metric, k.unit, k.day, t.n, t.amount, t.tech})
+		if t == (tally{}) {
+			continue
 		}
+		rows = append(rows, []any{deltaMetrics[k.metric], k.unit, "D", fmt.Sprintf("%04d-%02d-%02d", k.day/10000, k.day/100%100, k.day%100), t.n, t.amount, t.tech})
+		sum(months, coarse{k.unit, k.day / 100, k.metric}, t)
+		sum(years, coarse{k.unit, k.day / 10000, k.metric}, t)
 	}
 	clear(imp.deltas)
-	if err := st.load(ctx, rows); err != nil {
-		return err
+	for k, t := range months {
+		rows = append(rows, []any{deltaMetrics[k.metric], k.unit, "M", fmt.Sprintf("%04d-%02d", k.period/100, k.period%100), t.n, t.amount, t.tech})
 	}
-	_, err = imp.tx.ExecContext(ctx, addTallies("", `SELECT metric, unit_id, day, n, amount_fen, tech_fen FROM `+st.name, ""))
-	return wrap(err, "write the register tallies")
+	for k, t := range years {
+		rows = append(rows, []any{deltaMetrics[k.metric], k.unit, "Y", fmt.Sprintf("%04d", k.period), t.n, t.amount, t.tech})
+	}
+	return imp.staged(ctx, "tally", []stageCol{{"metric", colText}, {"unit_id", colInt}, {"grain", colText}, {"period", colText},
+		{"n", colInt}, {"amount_fen", colInt}, {"tech_fen", colInt}}, rows, `
+		INSERT INTO register_tallies (metric, unit_id, grain, period, n, amount_fen, tech_fen)
+		SELECT metric, unit_id, grain, period, n, amount_fen, tech_fen FROM {stage} WHERE true
+		ON CONFLICT (metric, grain, period, unit_id) DO UPDATE SET n = register_tallies.n + excluded.n,
+			amount_fen = register_tallies.amount_fen + excluded.amount_fen, tech_fen = register_tallies.tech_fen + excluded.tech_fen`)
 }

@@ -181,6 +181,55 @@ func WritePatents(path string, n, enterprises int, year int) error {
 	})
 }
 
+// WriteSMEs writes the year's 科技型中小企业 入库 list: n of the
+// enterprises, entered in batches over the year, one in twenty revoked.
+func WriteSMEs(path string, n, enterprises, year int) error {
+	return write(path, "统一社会信用代码,企业名称,入库登记编号,年度,入库日期,撤销日期\n", n, func(b []byte, i int) []byte {
+		firm := (i * 7) % enterprises
+		b = append(b, USCC(firm)...)
+		b = append(b, ',')
+		b = firmName(b, firm)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(year), 10)
+		b = append(b, "3601"...)
+		b = appendPadded(b, i, 8)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(year), 10)
+		b = append(b, ',')
+		b = day(b, year, i%4*3)
+		b = append(b, ',')
+		if i%20 == 19 {
+			b = day(b, year, 9+i%3)
+		}
+		return b
+	})
+}
+
+// WriteCerts writes 高新技术企业 certificates issued over the three years
+// up to year: n of the enterprises, some certified twice, one in fifty
+// cancelled.
+func WriteCerts(path string, n, enterprises, year int) error {
+	return write(path, "证书编号,企业名称,统一社会信用代码,发证日期,取消日期\n", n, func(b []byte, i int) []byte {
+		firm := (i * 13) % enterprises
+		issued := year - 2 + i%3
+		b = append(b, "GR"...)
+		b = strconv.AppendInt(b, int64(issued), 10)
+		b = append(b, "36"...)
+		b = appendPadded(b, i, 8)
+		b = append(b, ',')
+		b = firmName(b, firm)
+		b = append(b, ',')
+		b = append(b, USCC(firm)...)
+		b = append(b, ',')
+		b = day(b, issued, 10+i%3)
+		b = append(b, ',')
+		if i%50 == 49 {
+			b = day(b, year, i%12)
+		}
+		return b
+	})
+}
+
 func appendPadded(b []byte, i, width int) []byte {
 	s := strconv.Itoa(i)
 	for k := len(s); k < width; k++ {

@@ -6,48 +6,51 @@
 -- importer and re-attribution compute them, and every change to the
 -- directory re-attributes every record in its transaction (a deleted unit
 -- leaves no id behind), so they carry no foreign key; enterprises are never
--- deleted. Records are found by their keys, by (uscc, name) or firm_key for
--- attribution, and by unit and date for drill-down; the other indexes go.
+-- deleted. batch_id is the import that last listed a record: batches are
+-- never deleted and only the importer writes it, so it carries none
+-- either (PostgreSQL would check it once per row of every bulk insert).
+-- Records are found by their keys, by firm_key for SME and 高新
+-- counts, and by unit and date for drill-down; the other indexes go: an
+-- import that changes enterprises reads the contracts and patent holders
+-- once to attribute them again, rather than every import of contracts or
+-- patents writing two more indexes.
 -- firm_key is plan.FirmKey (USCC, else 'n:' and the name): what firm
 -- counts are distinct by. patents.attributed: a holder has a unit.
 
-ALTER TABLE enterprises DROP CONSTRAINT enterprises_unit_id_fkey;
+ALTER TABLE enterprises DROP CONSTRAINT enterprises_unit_id_fkey, DROP CONSTRAINT enterprises_batch_id_fkey;
 DROP INDEX enterprises_batch;
 
-ALTER TABLE smes DROP CONSTRAINT smes_enterprise_id_fkey, DROP CONSTRAINT smes_own_unit_id_fkey, DROP CONSTRAINT smes_unit_id_fkey,
+ALTER TABLE smes DROP CONSTRAINT smes_batch_id_fkey, DROP CONSTRAINT smes_enterprise_id_fkey, DROP CONSTRAINT smes_own_unit_id_fkey, DROP CONSTRAINT smes_unit_id_fkey,
     ADD COLUMN firm_key TEXT;
 UPDATE smes SET firm_key = CASE WHEN uscc <> '' THEN uscc ELSE 'n:' || name END;
 ALTER TABLE smes ALTER COLUMN firm_key SET NOT NULL;
 DROP INDEX smes_own_unit, smes_enterprise, smes_name, smes_batch;
 CREATE INDEX smes_firm ON smes (firm_key);
 
-ALTER TABLE hightech_certs DROP CONSTRAINT hightech_certs_enterprise_id_fkey, DROP CONSTRAINT hightech_certs_own_unit_id_fkey,
+ALTER TABLE hightech_certs DROP CONSTRAINT hightech_certs_batch_id_fkey, DROP CONSTRAINT hightech_certs_enterprise_id_fkey, DROP CONSTRAINT hightech_certs_own_unit_id_fkey,
     DROP CONSTRAINT hightech_certs_unit_id_fkey, ADD COLUMN firm_key TEXT;
 UPDATE hightech_certs SET firm_key = CASE WHEN uscc <> '' THEN uscc ELSE 'n:' || name END;
 ALTER TABLE hightech_certs ALTER COLUMN firm_key SET NOT NULL;
 DROP INDEX hightech_certs_uscc, hightech_certs_name, hightech_certs_own_unit, hightech_certs_enterprise, hightech_certs_batch;
 CREATE INDEX hightech_certs_firm ON hightech_certs (firm_key);
 
-ALTER TABLE contracts DROP CONSTRAINT contracts_seller_enterprise_id_fkey, DROP CONSTRAINT contracts_seller_own_unit_id_fkey,
+ALTER TABLE contracts DROP CONSTRAINT contracts_batch_id_fkey, DROP CONSTRAINT contracts_seller_enterprise_id_fkey, DROP CONSTRAINT contracts_seller_own_unit_id_fkey,
     DROP CONSTRAINT contracts_seller_unit_id_fkey, DROP CONSTRAINT contracts_buyer_enterprise_id_fkey,
     DROP CONSTRAINT contracts_buyer_own_unit_id_fkey, DROP CONSTRAINT contracts_buyer_unit_id_fkey;
 DROP INDEX contracts_seller_unit, contracts_buyer_unit, contracts_seller_own_unit, contracts_buyer_own_unit, contracts_seller_enterprise,
     contracts_buyer_enterprise, contracts_seller_uscc, contracts_buyer_uscc, contracts_seller_name, contracts_buyer_name, contracts_batch;
 CREATE INDEX contracts_seller_unit ON contracts (seller_unit_id, registered);
 CREATE INDEX contracts_buyer_unit ON contracts (buyer_unit_id, registered);
-CREATE INDEX contracts_seller ON contracts (seller_uscc, seller_name);
-CREATE INDEX contracts_buyer ON contracts (buyer_uscc, buyer_name);
 
-ALTER TABLE patents ADD COLUMN attributed BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE patents DROP CONSTRAINT patents_batch_id_fkey, ADD COLUMN attributed BOOLEAN NOT NULL DEFAULT FALSE;
 DROP INDEX patents_batch;
 ALTER TABLE patent_holders DROP CONSTRAINT patent_holders_enterprise_id_fkey, DROP CONSTRAINT patent_holders_own_unit_id_fkey,
     DROP CONSTRAINT patent_holders_unit_id_fkey;
-DROP INDEX patent_holders_own_unit, patent_holders_enterprise, patent_holders_uscc, patent_holders_name;
-CREATE INDEX patent_holders_party ON patent_holders (uscc, name);
+DROP INDEX patent_holders_unit, patent_holders_own_unit, patent_holders_enterprise, patent_holders_uscc, patent_holders_name;
 UPDATE patents SET attributed = EXISTS (SELECT 1 FROM patent_holders h WHERE h.patent_id = patents.id AND h.unit_id IS NOT NULL);
 CREATE INDEX patents_unattributed ON patents (id) WHERE NOT attributed;
 
-ALTER TABLE platforms DROP CONSTRAINT platforms_enterprise_id_fkey, DROP CONSTRAINT platforms_own_unit_id_fkey, DROP CONSTRAINT platforms_unit_id_fkey;
+ALTER TABLE platforms DROP CONSTRAINT platforms_batch_id_fkey, DROP CONSTRAINT platforms_enterprise_id_fkey, DROP CONSTRAINT platforms_own_unit_id_fkey, DROP CONSTRAINT platforms_unit_id_fkey;
 DROP INDEX platforms_own_unit, platforms_enterprise, platforms_host_uscc, platforms_host_name, platforms_batch;
 CREATE INDEX platforms_host ON platforms (host_uscc, host_name);
 

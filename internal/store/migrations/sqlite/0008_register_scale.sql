@@ -6,8 +6,14 @@
 -- importer and re-attribution compute them, and every change to the
 -- directory re-attributes every record in its transaction (a deleted unit
 -- leaves no id behind), so they carry no foreign key; enterprises are never
--- deleted. Records are found by their keys, by (uscc, name) or firm_key for
--- attribution, and by unit and date for drill-down; the other indexes go.
+-- deleted. batch_id is the import that last listed a record: batches are
+-- never deleted and only the importer writes it, so it carries none
+-- either (PostgreSQL would check it once per row of every bulk insert).
+-- Records are found by their keys, by firm_key for SME and 高新
+-- counts, and by unit and date for drill-down; the other indexes go: an
+-- import that changes enterprises reads the contracts and patent holders
+-- once to attribute them again, rather than every import of contracts or
+-- patents writing two more indexes.
 -- firm_key is plan.FirmKey (USCC, else 'n:' and the name): what firm
 -- counts are distinct by. patents.attributed: a holder has a unit.
 
@@ -26,7 +32,7 @@ CREATE TABLE smes_new (
     own_unit_id   INTEGER,
     unit_id       INTEGER,
     record        TEXT    NOT NULL,
-    batch_id      INTEGER NOT NULL REFERENCES import_batches (id),
+    batch_id      INTEGER NOT NULL,
     sheet         TEXT    NOT NULL DEFAULT '',
     row_no        INTEGER NOT NULL DEFAULT 0
 );
@@ -55,7 +61,7 @@ CREATE TABLE hightech_certs_new (
     own_unit_id   INTEGER,
     unit_id       INTEGER,
     record        TEXT    NOT NULL,
-    batch_id      INTEGER NOT NULL REFERENCES import_batches (id),
+    batch_id      INTEGER NOT NULL,
     sheet         TEXT    NOT NULL DEFAULT '',
     row_no        INTEGER NOT NULL DEFAULT 0
 );
@@ -91,7 +97,7 @@ CREATE TABLE contracts_new (
     tech_amount_fen      BIGINT,
     registered           TEXT    NOT NULL,
     record               TEXT    NOT NULL,
-    batch_id             INTEGER NOT NULL REFERENCES import_batches (id),
+    batch_id             INTEGER NOT NULL,
     sheet                TEXT    NOT NULL DEFAULT '',
     row_no               INTEGER NOT NULL DEFAULT 0
 );
@@ -103,11 +109,27 @@ ALTER TABLE contracts_new RENAME TO contracts;
 CREATE INDEX contracts_registered ON contracts (registered);
 CREATE INDEX contracts_seller_unit ON contracts (seller_unit_id, registered);
 CREATE INDEX contracts_buyer_unit ON contracts (buyer_unit_id, registered);
-CREATE INDEX contracts_seller ON contracts (seller_uscc, seller_name);
-CREATE INDEX contracts_buyer ON contracts (buyer_uscc, buyer_name);
 
-ALTER TABLE patents ADD COLUMN attributed BOOLEAN NOT NULL DEFAULT 0;
-DROP INDEX patents_batch;
+CREATE TABLE patents_new (
+    id            INTEGER PRIMARY KEY,
+    number        TEXT    NOT NULL UNIQUE,
+    title         TEXT    NOT NULL DEFAULT '',
+    type          TEXT    NOT NULL,
+    granted       TEXT    NOT NULL,
+    lapsed        TEXT    NOT NULL DEFAULT '',
+    status        TEXT    NOT NULL DEFAULT '',
+    status_lapsed BOOLEAN NOT NULL DEFAULT 0,
+    attributed    BOOLEAN NOT NULL DEFAULT 0,
+    record        TEXT    NOT NULL,
+    batch_id      INTEGER NOT NULL,
+    sheet         TEXT    NOT NULL DEFAULT '',
+    row_no        INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO patents_new (id, number, title, type, granted, lapsed, status, status_lapsed, record, batch_id, sheet, row_no)
+SELECT id, number, title, type, granted, lapsed, status, status_lapsed, record, batch_id, sheet, row_no FROM patents;
+DROP TABLE patents;
+ALTER TABLE patents_new RENAME TO patents;
+CREATE INDEX patents_granted ON patents (type, granted);
 CREATE TABLE patent_holders_new (
     patent_id     INTEGER NOT NULL REFERENCES patents (id) ON DELETE CASCADE,
     position      INTEGER NOT NULL,
@@ -122,8 +144,6 @@ CREATE TABLE patent_holders_new (
 INSERT INTO patent_holders_new SELECT patent_id, position, name, uscc, domestic, enterprise_id, own_unit_id, unit_id FROM patent_holders;
 DROP TABLE patent_holders;
 ALTER TABLE patent_holders_new RENAME TO patent_holders;
-CREATE INDEX patent_holders_unit ON patent_holders (unit_id);
-CREATE INDEX patent_holders_party ON patent_holders (uscc, name);
 UPDATE patents SET attributed = EXISTS (SELECT 1 FROM patent_holders h WHERE h.patent_id = patents.id AND h.unit_id IS NOT NULL);
 CREATE INDEX patents_unattributed ON patents (id) WHERE NOT attributed;
 
@@ -141,7 +161,7 @@ CREATE TABLE platforms_new (
     own_unit_id   INTEGER,
     unit_id       INTEGER,
     record        TEXT    NOT NULL,
-    batch_id      INTEGER NOT NULL REFERENCES import_batches (id),
+    batch_id      INTEGER NOT NULL,
     sheet         TEXT    NOT NULL DEFAULT '',
     row_no        INTEGER NOT NULL DEFAULT 0,
     UNIQUE (name, kind, level)
@@ -168,7 +188,7 @@ CREATE TABLE enterprises_new (
     attribution  TEXT    NOT NULL DEFAULT '',
     stub         BOOLEAN NOT NULL DEFAULT 0,
     record       TEXT    NOT NULL,
-    batch_id     INTEGER NOT NULL REFERENCES import_batches (id),
+    batch_id     INTEGER NOT NULL,
     sheet        TEXT    NOT NULL DEFAULT '',
     row_no       INTEGER NOT NULL DEFAULT 0
 );
