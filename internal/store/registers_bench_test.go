@@ -66,7 +66,8 @@ func importFile(ctx context.Context, s *store.Store, kind plan.RegisterKind, pat
 	if _, err := io.Copy(h, f); err != nil {
 		return nil, err
 	}
-	rd, err := regreader.Open(filepath.Base(path), f, fi.Size(), kind, regreader.Options{})
+	// A national patent list is beyond the limits set for uploads.
+	rd, err := regreader.Open(filepath.Base(path), f, fi.Size(), kind, regreader.Options{MaxRows: 10_000_000, MaxFileSize: 4 << 30})
 	if err != nil {
 		return nil, err
 	}

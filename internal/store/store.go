@@ -72,12 +72,12 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	u := url.URL{Scheme: "file", Opaque: path}
 	// The writer keeps 64 MB of pages, so that an import of a national
 	// register does not spill its indexes' pages to the WAL over and over.
-	write, err := sql.Open("sqlite", u.String()+"?"+params+"&_pragma=cache_size(-65536)&_txlock=immediate")
+	write, err := openCachingSQLite(u.String() + "?" + params + "&_pragma=cache_size(-65536)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", u.String()+"?"+params+"&_pragma=query_only(1)")
+	read, err := openCachingSQLite(u.String() + "?" + params + "&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
