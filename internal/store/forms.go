@@ -120,6 +120,9 @@ type FormEdit struct {
 	Values  map[int64]plan.FormValue
 	Seconds int
 	Submit  bool
+	// Strict refuses entries the form does not have (the API, where a
+	// client names tasks and goals by ID); otherwise they are passed over.
+	Strict bool
 }
 
 // maxSitting caps the time one sitting adds, so a form left open overnight
@@ -142,6 +145,11 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 		}
 		if err := formOpen(ctx, tx, f); err != nil {
 			return err
+		}
+		if e.Strict {
+			if err := knownEntries(f, e); err != nil {
+				return err
+			}
 		}
 		before := cloneForm(f)
 		if err := claimVersion(ctx, tx, f, e.Version); err != nil {
@@ -210,6 +218,29 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 		return nil, err
 	}
 	return f, nil
+}
+
+// knownEntries refuses an edit naming a task or goal the form does not
+// have.
+func knownEntries(f *plan.Form, e FormEdit) error {
+	tasks, goals := map[int64]bool{}, map[int64]bool{}
+	for _, t := range f.Tasks {
+		tasks[t.TaskID] = true
+	}
+	for _, v := range f.Values {
+		goals[v.GoalID] = true
+	}
+	for id := range e.Tasks {
+		if !tasks[id] {
+			return plan.Errorf(plan.EINVALID, "tasks: 此表没有任务 %d", id)
+		}
+	}
+	for id := range e.Values {
+		if !goals[id] {
+			return plan.Errorf(plan.EINVALID, "values: 此表没有目标 %d", id)
+		}
+	}
+	return nil
 }
 
 // staleVersion refuses, before any write begins, a change made on a

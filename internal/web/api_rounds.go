@@ -105,33 +105,16 @@ func (s *Server) apiFormSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, plan.Errorf(plan.EINVALID, "请求体不是有效的 JSON：%v", err))
 		return
 	}
-	f, err := s.store.Form(r.Context(), r.PathValue("form"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	e := store.FormEdit{Version: body.Version, Submit: body.Submit, Tasks: map[int64]plan.FormTask{}, Values: map[int64]plan.FormValue{}}
-	for _, t := range f.Tasks {
-		e.Tasks[t.TaskID] = t
-	}
-	for _, v := range f.Values {
-		e.Values[v.GoalID] = v
-	}
+	// Only what was sent: SaveForm keeps the rest, and refuses entries the
+	// form does not have.
+	e := store.FormEdit{Version: body.Version, Submit: body.Submit, Tasks: map[int64]plan.FormTask{}, Values: map[int64]plan.FormValue{}, Strict: true}
 	for _, t := range body.Tasks {
-		if _, ok := e.Tasks[t.TaskID]; !ok {
-			s.fail(w, r, plan.Errorf(plan.EINVALID, "tasks: 此表没有任务 %d", t.TaskID))
-			return
-		}
 		e.Tasks[t.TaskID] = plan.FormTask{Status: t.Status, Progress: t.Progress, Problems: t.Problems, NextSteps: t.NextSteps}
 	}
 	for _, v := range body.Values {
-		if _, ok := e.Values[v.GoalID]; !ok {
-			s.fail(w, r, plan.Errorf(plan.EINVALID, "values: 此表没有目标 %d", v.GoalID))
-			return
-		}
 		e.Values[v.GoalID] = plan.FormValue{Value: v.Value, Note: v.Note}
 	}
-	saved, err := s.store.SaveForm(r.Context(), f.PublicID, e, currentUser(r))
+	saved, err := s.store.SaveForm(r.Context(), r.PathValue("form"), e, currentUser(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
