@@ -131,6 +131,9 @@ func BenchmarkImportRegisters(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if _, err := exec.LookPath("sqlite3"); err != nil && os.Getenv(storetest.PostgresEnv) == "" {
+		b.Skip("neither sqlite3 nor " + storetest.PostgresEnv + " for the anchors")
+	}
 	dir := b.TempDir()
 	lists := benchLists(sc)
 	for _, l := range lists {
