@@ -55,6 +55,7 @@ func commands() []command {
 		{"token create", "USERNAME [--label TEXT] [--expires 90d]", "为用户生成 API 令牌（默认 90 天有效）", runTokenCreate},
 		{"token list", "[USERNAME]", "列出 API 令牌", runTokenList},
 		{"token revoke", "ID", "作废 API 令牌", runTokenRevoke},
+		{"loadtest", "--url URL --reporters N --leaders M --duration 30s [--password-stdin | --token-file FILE]", "压力测试：模拟填报、报送与查看，核对已确认的写入", runLoadtest},
 		{"version", "", "显示版本", runVersion},
 	}
 }

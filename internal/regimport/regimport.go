@@ -38,18 +38,6 @@ type Options struct {
 // The result and the error are store.ImportRegister's.
 func Import(ctx context.Context, st *store.Store, rd *register.Reader, meta store.ImportMeta, opts Options, by *auth.User) (*store.ImportResult, error) {
 	meta.SkipInvalid = opts.SkipInvalid
-	// The store rejects a row (the reader's problems, or its own: a
-	// duplicate, an unknown area) while the row is being written, so the
-	// row rejected is the last one the reader yielded: its cells go back.
-	var cur plan.RegisterRow
-	rows := func(yield func(plan.RegisterRow, error) bool) {
-		for row, err := range rd.Rows() {
-			cur = row
-			if !yield(row, err) {
-				return
-			}
-		}
-	}
 	var (
 		rw        *register.RejectedWriter
 		out       = &target{w: io.Discard}
@@ -62,7 +50,7 @@ func Import(ctx context.Context, st *store.Store, rd *register.Reader, meta stor
 		}
 		meta.OnReject = func(r store.Rejection) {
 			if rejectErr == nil {
-				rejectErr = rw.Add(cur.Cells, Reason(r.Problems))
+				rejectErr = rw.Add(r.Cells, Reason(r.Problems))
 			}
 		}
 	}
@@ -76,7 +64,7 @@ func Import(ctx context.Context, st *store.Store, rd *register.Reader, meta stor
 			opts.Progress(rd.Progress(), n)
 		}
 	}
-	res, err := st.ImportRegister(ctx, meta, rows, by, progress)
+	res, err := st.ImportRegister(ctx, meta, rd.Rows(), by, progress)
 	if opts.Progress != nil && res != nil {
 		opts.Progress(rd.Progress(), res.Read)
 	}

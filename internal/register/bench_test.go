@@ -10,10 +10,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"kechuang/internal/plan"
+	"kechuang/internal/register/registertest"
 )
 
 // Generated technology-contract lists: a title, the header, n rows with
@@ -279,6 +281,75 @@ func TestReaderHoldsNoRows(t *testing.T) {
 			if n != rows || grew > 8<<20 {
 				t.Errorf("%d rows; the live heap grew %d bytes while reading", n, grew)
 			}
+		})
+	}
+}
+
+// BenchmarkReadRegisters reads generated lists of the scale
+// KECHUANG_BENCH_SCALE names (national: 500,000 enterprises, 1,000,000
+// contracts, 5,000,000 patents; district when unset) beside encoding/csv
+// reading the same file, with the live heap sampled while reading.
+//
+//	KECHUANG_BENCH_SCALE=national go test -run='^$' -bench ReadRegisters -benchtime=1x ./internal/register
+func BenchmarkReadRegisters(b *testing.B) {
+	sc, err := registertest.ScaleFromEnv()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	for _, l := range []struct {
+		kind plan.RegisterKind
+		name string
+		rows int
+		gen  func(string) error
+	}{
+		{plan.RegEnterprises, "enterprises.csv", sc.Enterprises, func(p string) error { return registertest.WriteEnterprises(p, sc.Enterprises, sc.Units) }},
+		{plan.RegContracts, "contracts.csv", sc.Contracts, func(p string) error {
+			return registertest.WriteContracts(p, sc.Contracts, sc.Enterprises, sc.Units, 2022)
+		}},
+		{plan.RegPatents, "patents.csv", sc.Patents, func(p string) error { return registertest.WritePatents(p, sc.Patents, sc.Enterprises, 2022) }},
+	} {
+		b.Run(l.name, func(b *testing.B) {
+			path := filepath.Join(dir, l.name)
+			must(b, l.gen(path))
+			defer os.Remove(path)
+			f, err := os.Open(path)
+			must(b, err)
+			defer f.Close()
+			fi, _ := f.Stat()
+			var peak uint64
+			start := time.Now()
+			rd, err := Open(l.name, f, fi.Size(), l.kind, Options{MaxRows: 10_000_000, MaxFileSize: 4 << 30})
+			must(b, err)
+			n := 0
+			for row, err := range rd.Rows() {
+				if err != nil || row.Record == nil {
+					b.Fatalf("row %d: %v %s", n, err, issues(row.Problems))
+				}
+				if n++; n%500_000 == 0 {
+					peak = max(peak, liveHeap())
+				}
+			}
+			must(b, rd.Close())
+			took := time.Since(start)
+			start = time.Now()
+			g, err := os.Open(path)
+			must(b, err)
+			cr := csv.NewReader(bufio.NewReaderSize(g, 64<<10))
+			m := 0
+			for _, err := cr.Read(); err == nil; _, err = cr.Read() {
+				m++
+			}
+			g.Close()
+			anchor := time.Since(start)
+			if n != l.rows || m != l.rows+1 {
+				b.Fatalf("%d rows read, %d records", n, m)
+			}
+			b.Logf("%s %s: %d rows, %.0f MB: reader %.0f rows/s, encoding/csv %.0f rows/s (ratio %.2f); live heap %.1f MB",
+				sc.Name, l.name, n, float64(fi.Size())/(1<<20), float64(n)/took.Seconds(), float64(m)/anchor.Seconds(), anchor.Seconds()/took.Seconds(), float64(peak)/(1<<20))
+			b.ReportMetric(float64(n)/took.Seconds(), "rows/s")
+			b.ReportMetric(anchor.Seconds()/took.Seconds(), "ratio")
+			b.ReportMetric(float64(peak)/(1<<20), "live-heap-MB")
 		})
 	}
 }

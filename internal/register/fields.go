@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"kechuang/internal/plan"
 )
@@ -225,6 +226,9 @@ var aliasIndex = func() map[plan.RegisterKind]map[string]aliasHit {
 // a trailing colon removed. "成交额\n（万元）" and "成交额(万元)" compare equal.
 func normKey(s string) string {
 	s = plan.JoinLines(s)
+	if keyAsIs(s) {
+		return strings.Trim(s, "*★※:")
+	}
 	var b strings.Builder
 	for _, r := range s {
 		switch {
@@ -240,6 +244,24 @@ func normKey(s string) string {
 		b.WriteRune(unicode.ToUpper(r))
 	}
 	return strings.Trim(b.String(), "*★※:")
+}
+
+// keyAsIs reports whether normKey would leave s as it is but for the
+// trimming: most cells (every row's first cells pass through it).
+func keyAsIs(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if r <= ' ' || r >= 'a' && r <= 'z' {
+				return false
+			}
+		case unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r >= '！' && r <= '～',
+			r == '【' || r == '〔' || r == '［' || r == '〈' || r == '《' || r == '】' || r == '〕' || r == '］' || r == '〉' || r == '》',
+			unicode.ToUpper(r) != r:
+			return false
+		}
+	}
+	return true
 }
 
 // A header may carry a year in front (2021年营业收入) and a unit behind in

@@ -684,13 +684,22 @@ func domesticName(name string) bool {
 			return false
 		}
 	}
-	for _, p := range foreignPlaces {
-		if strings.HasPrefix(up, p) || strings.Contains(up, "("+p) {
+	for i, p := range foreignPlaces {
+		if strings.HasPrefix(up, p) || strings.Contains(up, bracketedPlaces[i]) {
 			return false
 		}
 	}
 	return true
 }
+
+// bracketedPlaces are the foreign places as a name brackets them: (日本.
+var bracketedPlaces = func() []string {
+	out := make([]string, len(foreignPlaces))
+	for i, p := range foreignPlaces {
+		out[i] = "(" + p
+	}
+	return out
+}()
 
 // domesticCountry reads a 国别 cell: 中国, CN, a province's code (36) or
 // name are domestic; 中国香港, HK, US … are not. ok is false when the cell

@@ -245,7 +245,143 @@ func reattribute(ctx context.Context, tx *sql.Tx) error {
 			}
 		}
 	}
-	return linkAndDerive(ctx, tx)
+	if err := linkAndDerive(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE patents SET attributed = EXISTS (
+		SELECT 1 FROM patent_holders h WHERE h.patent_id = patents.id AND h.unit_id IS NOT NULL)`); err != nil {
+		return wrap(err, "mark attributed patents")
+	}
+	return rebuildTallies(ctx, tx)
+}
+
+// linkPendingFirms links the SME records or certificates of the firms an
+// import marked pending to the enterprise their name is one of (when they
+// give no USCC), and derives their units: what linkAndDerive does, for the
+// records the import may have changed.
+func linkPendingFirms(ctx context.Context, tx *sql.Tx, batch int64, kind plan.RegisterKind) error {
+	table := "smes"
+	if kind == plan.RegHighTech {
+		table = "hightech_certs"
+	}
+	pending := `r.firm_key IN (SELECT p.key FROM register_pending p WHERE p.batch_id = $1 AND p.what <> 'enterprise')`
+	for _, q := range []string{
+		`UPDATE ` + table + ` AS r SET enterprise_id = ` + linkByName("r.name") + `
+		 WHERE ` + pending + ` AND r.enterprise_id IS NULL AND r.uscc = '' AND r.name <> ''`,
+		`UPDATE ` + table + ` AS r SET unit_id = ` + derivedUnit("r.enterprise_id", "r.own_unit_id") + `
+		 WHERE ` + pending + ` AND r.unit_id IS DISTINCT FROM ` + derivedUnit("r.enterprise_id", "r.own_unit_id"),
+	} {
+		if _, err := tx.ExecContext(ctx, q, batch); err != nil {
+			return wrap(err, "attribute %s", table)
+		}
+	}
+	return nil
+}
+
+// linkByName is the enterprise whose current or former name the column
+// holds, when it is one enterprise's (NULL otherwise).
+func linkByName(col string) string {
+	return `(SELECT CASE WHEN COUNT(DISTINCT n.enterprise_id) = 1 THEN MIN(n.enterprise_id) END FROM enterprise_names n WHERE n.name = ` + col + `)`
+}
+
+// derivedUnit is a record's unit: its enterprise's, else its own.
+func derivedUnit(link, own string) string {
+	return `COALESCE((SELECT e.unit_id FROM enterprises e WHERE e.id = ` + link + `), ` + own + `)`
+}
+
+// deriveForEnterprises attributes again the records naming an enterprise
+// the import added or changed: links those that name it and had none, and
+// derives their units from it — linkAndDerive for the records the import
+// can have changed, as every other record is as it was. The tallies follow:
+// contracts and patents are taken out before and put back after, SME
+// records and certificates mark their firms pending.
+func deriveForEnterprises(ctx context.Context, tx *sql.Tx, batch int64) error {
+	usccs := `SELECT p.key FROM register_pending p WHERE p.batch_id = $1 AND p.what = 'enterprise'`
+	names := `SELECT n.name FROM register_pending p JOIN enterprises e ON e.uscc = p.key JOIN enterprise_names n ON n.enterprise_id = e.id
+		WHERE p.batch_id = $1 AND p.what = 'enterprise'`
+	// A register with no records has none to attribute: the common case
+	// of a 企业库 imported first is then no work.
+	empty := map[string]bool{}
+	for _, t := range []string{"smes", "hightech_certs", "contracts", "patent_holders", "platforms"} {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+t+` LIMIT 1) x`).Scan(&n); err != nil {
+			return wrap(err, "look for records in %s", t)
+		}
+		empty[t] = n == 0
+	}
+	exec := func(qs ...string) error {
+		for _, q := range qs {
+			if _, err := tx.ExecContext(ctx, q, batch); err != nil {
+				return wrap(err, "attribute the records of changed enterprises")
+			}
+		}
+		return nil
+	}
+	// update returns the statements linking (by USCC or by name) and
+	// deriving the rows of table (alias r) that scope selects.
+	update := func(table, link, uscc, name, own, unit, scope string, byName bool) []string {
+		set := `(SELECT e.id FROM enterprises e WHERE e.uscc = r.` + uscc + `)`
+		if byName {
+			set = linkByName("r." + name)
+		}
+		derived := derivedUnit("r."+link, "r."+own)
+		return []string{
+			`UPDATE ` + table + ` AS r SET ` + link + ` = ` + set + ` WHERE (` + scope + `) AND r.` + link + ` IS NULL`,
+			`UPDATE ` + table + ` AS r SET ` + unit + ` = ` + derived + ` WHERE (` + scope + `) AND r.` + unit + ` IS DISTINCT FROM ` + derived,
+		}
+	}
+	for _, byName := range []bool{false, true} {
+		scope := func(uscc, name string) string {
+			if byName {
+				return uscc + ` = '' AND ` + name + ` IN (` + names + `)`
+			}
+			return uscc + ` IN (` + usccs + `)`
+		}
+		firmScope := `r.firm_key IN (` + usccs + `)`
+		if byName {
+			firmScope = `r.firm_key IN (SELECT 'n:' || x.name FROM (` + names + `) x)`
+		}
+		for _, f := range []struct{ table, metric string }{{"smes", `'sme:' || r.year`}, {"hightech_certs", `'` + metricHighTech + `'`}} {
+			if empty[f.table] {
+				continue
+			}
+			if err := exec(update(f.table, "enterprise_id", "uscc", "name", "own_unit_id", "unit_id", firmScope, byName)...); err != nil {
+				return err
+			}
+			if err := exec(`INSERT INTO register_pending (batch_id, what, key)
+				SELECT DISTINCT CAST($1 AS BIGINT), ` + f.metric + `, r.firm_key FROM ` + f.table + ` r WHERE ` + firmScope + ` ON CONFLICT DO NOTHING`); err != nil {
+				return err
+			}
+		}
+		for _, side := range []string{"seller", "buyer"} {
+			if empty["contracts"] {
+				break
+			}
+			sc := scope("r."+side+"_uscc", "r."+side+"_name")
+			qs := []string{addTallies("", contractEvents(side, sc), "-")}
+			qs = append(qs, update("contracts", side+"_enterprise_id", side+"_uscc", side+"_name", side+"_own_unit_id", side+"_unit_id", sc, byName)...)
+			if err := exec(append(qs, addTallies("", contractEvents(side, sc), ""))...); err != nil {
+				return err
+			}
+		}
+		if !empty["patent_holders"] {
+			patents := `r.id IN (SELECT q.patent_id FROM patent_holders q WHERE ` + scope("q.uscc", "q.name") + `)`
+			qs := []string{patentTallies(patents, "-")}
+			qs = append(qs, update("patent_holders", "enterprise_id", "uscc", "name", "own_unit_id", "unit_id", scope("r.uscc", "r.name"), byName)...)
+			qs = append(qs, patentTallies(patents, ""), `UPDATE patents AS r SET attributed = EXISTS (
+			SELECT 1 FROM patent_holders h WHERE h.patent_id = r.id AND h.unit_id IS NOT NULL) WHERE `+patents)
+			if err := exec(qs...); err != nil {
+				return err
+			}
+		}
+		if empty["platforms"] {
+			continue
+		}
+		if err := exec(update("platforms", "enterprise_id", "host_uscc", "host_name", "own_unit_id", "unit_id", scope("r.host_uscc", "r.host_name"), byName)...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AttributionKey names what a decision is about: a USCC, or an exact name
@@ -469,8 +605,7 @@ var unattributedQueries = map[plan.RegisterKind]string{
 		WHERE r.buyer_unit_id IS NULL AND (r.buyer_enterprise_id IS NOT NULL OR r.buyer_area_local)`,
 	plan.RegPatents: `SELECT r.id, '专利权人', h.uscc, h.name, '', '', r.batch_id, b.file_name, r.sheet, r.row_no
 		FROM patents r JOIN patent_holders h ON h.patent_id = r.id JOIN import_batches b ON b.id = r.batch_id
-		WHERE h.domestic AND h.unit_id IS NULL
-		  AND NOT EXISTS (SELECT 1 FROM patent_holders o WHERE o.patent_id = r.id AND o.unit_id IS NOT NULL)`,
+		WHERE NOT r.attributed AND h.domestic`,
 	plan.RegPlatforms: `SELECT r.id, '依托单位', r.host_uscc, CASE WHEN r.host_name <> '' THEN r.host_name ELSE r.name END, r.area, '', r.batch_id, b.file_name, r.sheet, r.row_no
 		FROM platforms r JOIN import_batches b ON b.id = r.batch_id WHERE r.unit_id IS NULL`,
 }

@@ -258,12 +258,17 @@ func (s *Store) Actuals(ctx context.Context, planID int64, asOf string) ([]GoalA
 	return out, err
 }
 
-// DefinitionValues computes the bound goals at asOf with SQL aggregates:
-// records are counted and summed by the database (GROUP BY unit), only
-// statistics (a handful of rows) are read into Go for ratios. year is the
-// plan year for bindings that carry none. q is a pool or a transaction, so
-// a page can read everything it shows in one read-only transaction.
+// DefinitionValues computes the bound goals at asOf from the registers'
+// tallies (tallies.go): a count or sum is a few thousand tallied rows
+// summed per unit, whatever the size of the register; platforms, which are
+// few, are counted from their records; ratios read the statistics. year is
+// the plan year for bindings that carry none. q is a pool or a
+// transaction, so a page can read everything it shows in one read-only
+// transaction.
 func DefinitionValues(ctx context.Context, q queryer, bindings []GoalBinding, year int, asOf string) ([]GoalActual, error) {
+	if !plan.IsCivilDate(asOf) {
+		return nil, plan.Errorf(plan.EINVALID, "“数据截至日期”应为 YYYY-MM-DD 格式的日期")
+	}
 	out := make([]GoalActual, 0, len(bindings))
 	for _, b := range bindings {
 		y := b.Year
@@ -306,14 +311,32 @@ func allocatedUnits(ctx context.Context, q queryer, goalID int64) ([]int64, erro
 	return ids, wrap(err, "read the allocations of goal %d", goalID)
 }
 
-// evaluateDefinition is plan.EvaluateDefinition in SQL; the definition is
-// normalized.
+// evaluateDefinition is plan.EvaluateDefinition over the tallies; the
+// definition is normalized.
 func evaluateDefinition(ctx context.Context, q queryer, def plan.Definition, year int, asOf string) (plan.DefinitionResult, error) {
 	switch def.Kind {
+	case plan.DefSMECount:
+		return countTallied(ctx, q, metricSME(year), asOf)
+	case plan.DefHighTechCount:
+		return countTallied(ctx, q, metricHighTech, asOf)
 	case plan.DefContractSum:
-		return contractSums(ctx, q, def.Params, year, asOf)
+		return contractsTallied(ctx, q, def.Params, year, asOf)
 	case plan.DefPatentDensity:
-		return patentDensity(ctx, q, year, asOf)
+		t, err := talliesThrough(ctx, q, metricPatent, asOf)
+		if err != nil {
+			return plan.DefinitionResult{}, err
+		}
+		counts := map[int64]int64{}
+		for u, v := range t {
+			if u != 0 && v.n != 0 {
+				counts[u] = v.n
+			}
+		}
+		stats, err := readStatistics(ctx, q, `indicator = $1 AND year <= $2`, plan.StatPopulation, year)
+		if err != nil {
+			return plan.DefinitionResult{}, err
+		}
+		return plan.PerCapitaResult(counts, t[0].n, stats, year), nil
 	case plan.DefRDIntensity:
 		stats, err := readStatistics(ctx, q, `indicator IN ($1, $2) AND year IN ($3, $4)`, plan.StatRD, plan.StatGDP, year, year-1)
 		if err != nil {
@@ -321,8 +344,66 @@ func evaluateDefinition(ctx context.Context, q queryer, def plan.Definition, yea
 		}
 		return plan.RatioResult(stats, year), nil
 	}
-	f := recordFilter(def, year, asOf)
-	return countByUnit(ctx, q, f)
+	return countByUnit(ctx, q, recordFilter(def, year, asOf))
+}
+
+// countTallied is the firms a metric counts at asOf, in the whole area and
+// in each unit where any counts.
+func countTallied(ctx context.Context, q queryer, metric, asOf string) (plan.DefinitionResult, error) {
+	t, err := talliesThrough(ctx, q, metric, asOf)
+	if err != nil {
+		return plan.DefinitionResult{}, err
+	}
+	res := plan.DefinitionResult{Units: map[int64]plan.Decimal{}}
+	total := plan.NewDecimal(t[0].n)
+	res.Total = &total
+	for u, v := range t {
+		if u != 0 && v.n != 0 {
+			res.Units[u] = plan.NewDecimal(v.n)
+		}
+	}
+	return res, nil
+}
+
+// contractsTallied sums the contracts registered in the plan year up to
+// asOf: the tallies through asOf less those through the year before. A
+// unit has a value when a contract of the period counts for it (its amount
+// may be 0). Sums are in 分, converted once, as the reference does.
+func contractsTallied(ctx context.Context, q queryer, p plan.DefinitionParams, year int, asOf string) (plan.DefinitionResult, error) {
+	res := plan.DefinitionResult{Units: map[int64]plan.Decimal{}}
+	zero := plan.AmountIn(0, p.Unit)
+	res.Total = &zero
+	from, to := plan.Period(year, asOf)
+	if from > to {
+		return res, nil
+	}
+	metric := metricSeller
+	if p.Side == plan.SideBuyer {
+		metric = metricBuyer
+	}
+	through, err := talliesThrough(ctx, q, metric, to)
+	if err != nil {
+		return res, err
+	}
+	before, err := talliesThrough(ctx, q, metric, fmt.Sprintf("%04d-12-31", year-1))
+	if err != nil {
+		return res, err
+	}
+	for u, t := range through {
+		b := before[u]
+		n, fen := t.n-b.n, t.amount-b.amount
+		if p.Amount == plan.AmountTech {
+			fen = t.tech - b.tech
+		}
+		switch {
+		case u == 0:
+			total := plan.AmountIn(fen, p.Unit)
+			res.Total = &total
+		case n != 0:
+			res.Units[u] = plan.AmountIn(fen, p.Unit)
+		}
+	}
+	return res, nil
 }
 
 // filter is the SQL of the records a definition counts: from is "FROM …
@@ -395,60 +476,8 @@ func countByUnit(ctx context.Context, q queryer, f filter) (plan.DefinitionResul
 	return res, wrap(err, "count %s by unit", f.kind)
 }
 
-// contractSums sums amounts in 分 per unit and converts once, as the
-// reference does, so rounding to 亿元 happens on the sum.
-func contractSums(ctx context.Context, q queryer, p plan.DefinitionParams, year int, asOf string) (plan.DefinitionResult, error) {
-	f := recordFilter(plan.Definition{Kind: plan.DefContractSum, Params: p}, year, asOf)
-	res := plan.DefinitionResult{Units: map[int64]plan.Decimal{}}
-	var total int64
-	err := eachRow(ctx, q, `SELECT `+f.unit+`, `+f.measure+` `+f.from+` GROUP BY `+f.unit, func(r *sql.Rows) error {
-		var unit sql.NullInt64
-		var fen int64
-		if err := r.Scan(&unit, &fen); err != nil {
-			return err
-		}
-		total += fen
-		if unit.Valid {
-			res.Units[unit.Int64] = plan.AmountIn(fen, p.Unit)
-		}
-		return nil
-	}, f.args...)
-	if err != nil {
-		return res, wrap(err, "sum contracts")
-	}
-	t := plan.AmountIn(total, p.Unit)
-	res.Total = &t
-	return res, nil
-}
-
 // patentWhere selects the invention patents in force at $2 ($1 is the type).
 const patentWhere = `r.type = $1 AND r.granted <= $2 AND ((r.lapsed = '' AND NOT r.status_lapsed) OR r.lapsed > $2)`
-
-func patentDensity(ctx context.Context, q queryer, year int, asOf string) (plan.DefinitionResult, error) {
-	var total int64
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM patents r WHERE `+patentWhere+`
-		AND EXISTS (SELECT 1 FROM patent_holders h WHERE h.patent_id = r.id AND h.domestic)`, plan.PatentInvention, asOf).Scan(&total); err != nil {
-		return plan.DefinitionResult{}, wrap(err, "count patents")
-	}
-	counts := map[int64]int64{}
-	if err := eachRow(ctx, q, `
-		SELECT h.unit_id, COUNT(DISTINCT r.id) FROM patents r JOIN patent_holders h ON h.patent_id = r.id
-		WHERE `+patentWhere+` AND h.domestic AND h.unit_id IS NOT NULL GROUP BY h.unit_id`, func(r *sql.Rows) error {
-		var unit, n int64
-		if err := r.Scan(&unit, &n); err != nil {
-			return err
-		}
-		counts[unit] = n
-		return nil
-	}, plan.PatentInvention, asOf); err != nil {
-		return plan.DefinitionResult{}, wrap(err, "count patents by unit")
-	}
-	stats, err := readStatistics(ctx, q, `indicator = $1 AND year <= $2`, plan.StatPopulation, year)
-	if err != nil {
-		return plan.DefinitionResult{}, err
-	}
-	return plan.PerCapitaResult(counts, total, stats, year), nil
-}
 
 // readStatistics reads statistics rows; where is a constant of this package.
 func readStatistics(ctx context.Context, q queryer, where string, args ...any) ([]plan.Statistic, error) {

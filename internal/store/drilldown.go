@@ -141,7 +141,7 @@ func (s *Store) drillQuery(ctx context.Context, goalID, unitID int64, asOf strin
 		f := recordFilter(def, year, asOf)
 		from, args := byUnit(f)
 		return b, `SELECT 'hightech', r.id, r.cert_no, r.name, r.uscc, r.issued, CASE WHEN r.cancelled <> '' THEN r.cancelled ELSE r.expires END,
-			CASE WHEN EXISTS (SELECT 1 FROM hightech_certs e WHERE e.uscc = r.uscc AND r.uscc <> '' AND e.issued < r.issued) THEN '重新认定' ELSE '新认定' END,
+			CASE WHEN EXISTS (SELECT 1 FROM hightech_certs e WHERE e.firm_key = r.firm_key AND r.uscc <> '' AND e.issued < r.issued) THEN '重新认定' ELSE '新认定' END,
 			NULL, COALESCE(r.unit_id, 0), ` + unitLabel + `, ` + origin + ` ` + joined(from, "r.unit_id") + ` ORDER BY 6, 2`, args, nil
 	case plan.DefContractSum:
 		f := recordFilter(def, year, asOf)

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,6 +124,9 @@ type FormEdit struct {
 	Values  map[int64]plan.FormValue
 	Seconds int
 	Submit  bool
+	// Strict refuses entries the form does not have (the API, where a
+	// client names tasks and goals by ID); otherwise they are passed over.
+	Strict bool
 }
 
 // maxSitting caps the time one sitting adds, so a form left open overnight
@@ -133,6 +138,9 @@ const maxSitting = 2 * 60 * 60
 // nothing. A save naming an older version than the stored one is refused
 // with ECONFLICT, so two people editing one form never lose an update.
 func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *auth.User) (*plan.Form, error) {
+	if err := s.staleVersion(ctx, publicID, e.Version, true); err != nil {
+		return nil, err
+	}
 	var f *plan.Form
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -141,6 +149,11 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 		}
 		if err := formOpen(ctx, tx, f); err != nil {
 			return err
+		}
+		if e.Strict {
+			if err := knownEntries(f, e); err != nil {
+				return err
+			}
 		}
 		before := cloneForm(f)
 		if err := claimVersion(ctx, tx, f, e.Version); err != nil {
@@ -217,13 +230,72 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 	return f, nil
 }
 
+// knownEntries refuses an edit naming a task or goal the form does not
+// have.
+func knownEntries(f *plan.Form, e FormEdit) error {
+	tasks, goals := map[int64]bool{}, map[int64]bool{}
+	for _, t := range f.Tasks {
+		tasks[t.TaskID] = true
+	}
+	for _, v := range f.Values {
+		goals[v.GoalID] = true
+	}
+	var unknown []plan.FieldError
+	for _, id := range slices.Sorted(maps.Keys(e.Tasks)) {
+		if !tasks[id] {
+			unknown = append(unknown, plan.FieldError{Field: fmt.Sprintf("tasks.%d", id), Message: fmt.Sprintf("此表没有任务（task_id %d）", id)})
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(e.Values)) {
+		if !goals[id] {
+			unknown = append(unknown, plan.FieldError{Field: fmt.Sprintf("values.%d", id), Message: fmt.Sprintf("此表没有该目标（goal_id %d）", id)})
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(unknown))
+	for i, u := range unknown {
+		msgs[i] = u.Message
+	}
+	err := plan.Errorf(plan.EINVALID, "请求中有 %d 项不属于此表：%s。", len(unknown), strings.Join(msgs, "；"))
+	err.Fields = unknown
+	return err
+}
+
+// staleVersion refuses, before any write begins, a change made on a
+// version of the form that is no longer its current one — the common loss
+// when several people save one form at once — so that it costs a read and
+// not a turn of the writer (SQLite has one). It says nothing when the
+// version is current or the change would be refused for another reason
+// first (saves: the round is not open or the form not editable); the
+// transaction checks everything again.
+func (s *Store) staleVersion(ctx context.Context, publicID string, read int, save bool) error {
+	var version int
+	var state plan.FormState
+	var round plan.RoundState
+	err := s.read.QueryRowContext(ctx, `SELECT f.version, f.state, r.state FROM forms f JOIN rounds r ON r.id = f.round_id WHERE f.public_id = $1`,
+		publicID).Scan(&version, &state, &round)
+	switch {
+	case err != nil || version == read:
+		return nil // the transaction answers
+	case save && (round != plan.RoundOpen || !state.Editable()):
+		return nil
+	}
+	return versionConflict(read, version)
+}
+
+func versionConflict(read, current int) error {
+	return plan.Errorf(plan.ECONFLICT, "此表已被他人修改（您打开的是第 %d 版，现为第 %d 版）。请重新打开后再改，您的修改未保存。", read, current)
+}
+
 // claimVersion checks that a change was made on the form's current version
 // and takes the next one in the database, so that of several writers of the
 // same version exactly one goes on and the others get ECONFLICT: on
 // PostgreSQL the UPDATE waits for a concurrent writer's commit and then no
 // longer matches; SQLite has one writer at a time.
 func claimVersion(ctx context.Context, tx *sql.Tx, f *plan.Form, read int) error {
-	conflict := plan.Errorf(plan.ECONFLICT, "此表已被他人修改（您打开的是第 %d 版，现为第 %d 版）。请重新打开后再改，您的修改未保存。", read, f.Version)
+	conflict := versionConflict(read, f.Version)
 	if read != f.Version {
 		return conflict
 	}
@@ -351,6 +423,9 @@ const (
 // leading a task on the form may return it. The version guards against
 // reviewing something that changed meanwhile.
 func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, decision, comment string, by *auth.User) error {
+	if err := s.staleVersion(ctx, publicID, version, false); err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		f, err := loadForm(ctx, tx, publicID)
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -13,23 +12,261 @@ import (
 	"kechuang/internal/plan"
 )
 
-// One writer per register: clean the new record, merge it into the stored
-// one (a cell left empty keeps the stored value), check the merged record,
-// and insert, update or leave it. Attribution columns: own_unit_id is set
-// here; enterprise_id is cleared on every write and, with unit_id,
-// recomputed for the whole import by linkAndDerive.
+// One writer per register, a batch at a time: the batch's stored records
+// are fetched by one query; then, row by row in order, each record is
+// cleaned, merged into the stored one (a cell left empty keeps the stored
+// value), checked, and queued to be inserted, updated or left (only its
+// origin moves); then the queues are written, a statement per table.
+// Records written earlier in the batch are found in the batch's maps, so
+// that a later duplicate is refused as it was before batching.
+//
+// Attribution: contracts, patents and platforms are linked to the
+// enterprises they name as they are written (no import of theirs changes
+// an enterprise); SME records and certificates are linked by USCC as they
+// are inserted and by name when their import ends (their lists add
+// enterprises as they go); an import that adds or changes enterprises
+// attributes the records naming them when it ends (deriveForEnterprises).
 
-func (imp *importer) enterprise(ctx context.Context, e plan.Enterprise, o plan.Origin) (outcome, []plan.RowProblem, error) {
+// firmRef is an enterprise as records name it.
+type firmRef struct{ id, unit int64 }
+
+// firmIndex holds the enterprises a batch's records name: by USCC, and by
+// names that are one enterprise's (current or former).
+type firmIndex struct {
+	byUSCC map[string]firmRef
+	byName map[string]firmRef
+}
+
+// link is the enterprise a party belongs to, as linkAndDerive links: by
+// USCC when it gives one, else by its name when that is one enterprise's.
+func (f firmIndex) link(uscc, name string) (firmRef, bool) {
+	if uscc != "" {
+		r, ok := f.byUSCC[uscc]
+		return r, ok
+	}
+	if name == "" {
+		return firmRef{}, false
+	}
+	r, ok := f.byName[name]
+	return r, ok
+}
+
+// unitOf is a record's unit: its enterprise's, else its own.
+func unitOf(f firmRef, linked bool, own int64) int64 {
+	if linked && f.unit != 0 {
+		return f.unit
+	}
+	return own
+}
+
+var keyCols = []stageCol{{"k", colText}}
+
+// fetchFirms finds the enterprises with the USCCs and names.
+func (imp *importer) fetchFirms(ctx context.Context, usccs, names map[string]bool) (firmIndex, error) {
+	f := firmIndex{byUSCC: map[string]firmRef{}, byName: map[string]firmRef{}}
+	err := imp.fetch(ctx, "keys", keyCols, keyRows(usccs), `
+		SELECT e.uscc, e.id, COALESCE(e.unit_id, 0) FROM {stage} k JOIN enterprises e ON e.uscc = k.k`, func(r *sql.Rows) error {
+		var uscc string
+		var ref firmRef
+		if err := r.Scan(&uscc, &ref.id, &ref.unit); err != nil {
+			return err
+		}
+		f.byUSCC[uscc] = ref
+		return nil
+	})
+	if err != nil {
+		return f, err
+	}
+	// Every enterprise bearing each name: a name links when it is one
+	// enterprise's.
+	count := map[string]int{}
+	err = imp.fetch(ctx, "keys", keyCols, keyRows(names), `
+		SELECT k.k, n.enterprise_id, COALESCE(e.unit_id, 0) FROM {stage} k JOIN enterprise_names n ON n.name = k.k
+		JOIN enterprises e ON e.id = n.enterprise_id`, func(r *sql.Rows) error {
+		var name string
+		var ref firmRef
+		if err := r.Scan(&name, &ref.id, &ref.unit); err != nil {
+			return err
+		}
+		if old, ok := f.byName[name]; !ok || old.id != ref.id {
+			count[name]++
+		}
+		f.byName[name] = ref
+		return nil
+	})
+	for name, n := range count {
+		if n > 1 {
+			delete(f.byName, name)
+		}
+	}
+	return f, err
+}
+
+func keyRows(keys map[string]bool) [][]any {
+	rows := make([][]any, 0, len(keys))
+	for k := range keys {
+		rows = append(rows, []any{k})
+	}
+	return rows
+}
+
+// addParty notes a party's USCC, or its name when it gives none, for
+// fetchFirms.
+func addParty(usccs, names map[string]bool, uscc, name string) {
+	if uscc != "" {
+		usccs[uscc] = true
+	} else if name != "" {
+		names[name] = true
+	}
+}
+
+// names lists the columns for INSERT … SELECT.
+func names(cols []stageCol) string {
+	s := make([]string, len(cols))
+	for i, c := range cols {
+		s[i] = c.name
+	}
+	return strings.Join(s, ", ")
+}
+
+// insertStaged inserts rows (values in the order of cols) into table.
+func (imp *importer) insertStaged(ctx context.Context, table string, cols []stageCol, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	n := names(cols)
+	return imp.staged(ctx, "ins_"+table, cols, rows, `INSERT INTO `+table+` (`+n+`) SELECT `+n+` FROM {stage}`)
+}
+
+// updateStaged sets the columns after the first (id) of table's rows.
+func (imp *importer) updateStaged(ctx context.Context, table string, cols []stageCol, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	var set []string
+	for _, c := range cols[1:] {
+		set = append(set, c.name+" = s."+c.name)
+	}
+	return imp.staged(ctx, "upd_"+table, cols, rows, `UPDATE `+table+` SET `+strings.Join(set, ", ")+` FROM {stage} s WHERE `+table+`.id = s.id`)
+}
+
+var touchCols = []stageCol{{"id", colInt}, {"sheet", colText}, {"row_no", colInt}}
+
+// touchStaged points unchanged records' origins at this list: rows of (id,
+// sheet, row).
+func (imp *importer) touchStaged(ctx context.Context, table string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return imp.staged(ctx, "touch", touchCols, rows, `UPDATE `+table+` SET batch_id = $1, sheet = s.sheet, row_no = s.row_no FROM {stage} s WHERE `+table+`.id = s.id`, imp.batch)
+}
+
+// pendingFirm marks a firm's spans of a metric to be recomputed when the
+// import ends.
+func (imp *importer) pendingStaged(ctx context.Context, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return imp.staged(ctx, "pending", []stageCol{{"what", colText}, {"k", colText}}, rows,
+		`INSERT INTO register_pending (batch_id, what, key) SELECT CAST($1 AS BIGINT), what, k FROM {stage} WHERE true ON CONFLICT DO NOTHING`, imp.batch)
+}
+
+// Enterprises.
+
+type storedFirm struct {
+	stored
+	stub bool
+}
+
+// entWrite is an enterprise to insert (id 0) or update.
+type entWrite struct {
+	id     int64
+	e      plan.Enterprise
+	rec    string
+	stub   bool
+	unit   int64
+	source plan.AttributionSource
+	origin plan.Origin
+}
+
+// entBatch queues a batch's enterprise writes; a stub refreshed twice in a
+// batch is written once, as last refreshed.
+type entBatch struct {
+	order   []*entWrite
+	byUSCC  map[string]*entWrite
+	touches [][]any
+}
+
+func (b *entBatch) put(w *entWrite) {
+	if b.byUSCC == nil {
+		b.byUSCC = map[string]*entWrite{}
+	}
+	if old := b.byUSCC[w.e.USCC]; old != nil {
+		id := old.id
+		*old = *w
+		old.id = id
+		return
+	}
+	b.byUSCC[w.e.USCC] = w
+	b.order = append(b.order, w)
+}
+
+var enterpriseCols = []stageCol{{"uscc", colText}, {"name", colText}, {"address", colText}, {"area", colText}, {"industry", colText},
+	{"rd_institute", colBool}, {"rd_kind", colText}, {"rd_level", colText}, {"unit_id", colInt}, {"attribution", colText}, {"stub", colBool},
+	{"record", colText}, {"batch_id", colInt}, {"sheet", colText}, {"row_no", colInt}}
+
+// fetchEnterprises reads the stored enterprises with the USCCs.
+func (imp *importer) fetchEnterprises(ctx context.Context, usccs map[string]bool) (map[string]storedFirm, error) {
+	out := map[string]storedFirm{}
+	err := imp.fetch(ctx, "keys", keyCols, keyRows(usccs), `
+		SELECT t.uscc, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.stub FROM {stage} k JOIN enterprises t ON t.uscc = k.k`, func(r *sql.Rows) error {
+		var uscc string
+		var f storedFirm
+		if err := r.Scan(&uscc, &f.id, &f.record, &f.batch, &f.sheet, &f.row, &f.stub); err != nil {
+			return err
+		}
+		out[uscc] = f
+		return nil
+	})
+	return out, err
+}
+
+func (imp *importer) enterprises(ctx context.Context, rows []plan.RegisterRow, res *ImportResult) error {
+	usccs := map[string]bool{}
+	for _, row := range rows {
+		if len(row.Problems) == 0 {
+			if u := cleanCode(row.Record.(*plan.Enterprise).USCC); u != "" {
+				usccs[u] = true
+			}
+		}
+	}
+	known, err := imp.fetchEnterprises(ctx, usccs)
+	if err != nil {
+		return err
+	}
+	var b entBatch
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			imp.done(res, row, 0, row.Problems)
+			continue
+		}
+		out, probs, err := imp.enterprise(known, &b, *row.Record.(*plan.Enterprise), row.Origin)
+		if err != nil {
+			return err
+		}
+		imp.done(res, row, out, probs)
+	}
+	return imp.flushEnterprises(ctx, &b)
+}
+
+func (imp *importer) enterprise(known map[string]storedFirm, b *entBatch, e plan.Enterprise, o plan.Origin) (outcome, []plan.RowProblem, error) {
 	e.USCC = cleanCode(e.USCC)
 	if p := required("统一社会信用代码", e.USCC); p != nil {
 		return 0, p, nil
 	}
-	st, stub, found, err := imp.lookupEnterprise(ctx, e.USCC)
-	if err != nil {
-		return 0, nil, err
-	}
-	if found && st.batch == imp.batch && !stub {
-		return 0, imp.duplicate(st, "统一社会信用代码", e.USCC), nil
+	st, found := known[e.USCC]
+	if found && st.batch == imp.batch && !st.stub {
+		return 0, imp.duplicate(st.stored, "统一社会信用代码", e.USCC), nil
 	}
 	var old plan.Enterprise
 	if found {
@@ -58,78 +295,93 @@ func (imp *importer) enterprise(ctx context.Context, e plan.Enterprise, o plan.O
 	if err != nil {
 		return 0, nil, err
 	}
-	if found && !stub && rec == st.record {
-		return outUnchanged, nil, imp.touch(ctx, "enterprises", st.id, o)
+	known[e.USCC] = storedFirm{imp.listed(st.stored, rec, o), false}
+	if found && !st.stub && rec == st.record {
+		b.touches = append(b.touches, []any{st.id, o.Sheet, int64(o.Row)})
+		return outUnchanged, nil, nil
 	}
-	if _, err := imp.writeEnterprise(ctx, st.id, m, rec, false, o); err != nil {
-		return 0, nil, err
-	}
-	if found && !stub {
+	imp.putEnterprise(b, st.id, m, rec, false, o)
+	if found && !st.stub {
 		return outUpdated, nil, nil
 	}
 	return outNew, nil, nil
 }
 
-// lookupEnterprise finds an enterprise by USCC, and whether it is a stub.
-func (imp *importer) lookupEnterprise(ctx context.Context, uscc string) (st stored, stub, found bool, err error) {
-	err = imp.tx.QueryRowContext(ctx, `SELECT id, record, batch_id, sheet, row_no, stub FROM enterprises WHERE uscc = $1`, uscc).
-		Scan(&st.id, &st.record, &st.batch, &st.sheet, &st.row, &stub)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return st, false, false, nil
-	case err != nil:
-		return st, false, false, wrap(err, "look up enterprise %s", uscc)
-	}
-	return st, stub, true, nil
+// putEnterprise queues an enterprise, attributed.
+func (imp *importer) putEnterprise(b *entBatch, id int64, e plan.Enterprise, rec string, stub bool, o plan.Origin) {
+	unit, source := imp.enterpriseUnit(e.USCC, e.Area, e.Address)
+	b.put(&entWrite{id: id, e: e, rec: rec, stub: stub, unit: unit, source: source, origin: o})
 }
 
-// writeEnterprise inserts (id 0) or updates an enterprise with its names,
-// years and memberships, attributing it.
-func (imp *importer) writeEnterprise(ctx context.Context, id int64, e plan.Enterprise, rec string, stub bool, o plan.Origin) (int64, error) {
-	unit, source := imp.enterpriseUnit(e.USCC, e.Area, e.Address)
-	tx := imp.tx
-	var err error
-	if id == 0 {
-		err = tx.QueryRowContext(ctx, `
-			INSERT INTO enterprises (uscc, name, address, area, industry, rd_institute, rd_kind, rd_level, unit_id, attribution, stub, record, batch_id, sheet, row_no)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
-			e.USCC, e.Name, e.Address, e.Area, e.Industry, e.RDInstitute, e.RDKind, e.RDLevel, nullID(unit), string(source), stub, rec, imp.batch, o.Sheet, o.Row).Scan(&id)
-	} else {
-		_, err = tx.ExecContext(ctx, `
-			UPDATE enterprises SET name = $1, address = $2, area = $3, industry = $4, rd_institute = $5, rd_kind = $6, rd_level = $7,
-			       unit_id = $8, attribution = $9, stub = $10, record = $11, batch_id = $12, sheet = $13, row_no = $14
-			WHERE id = $15`,
-			e.Name, e.Address, e.Area, e.Industry, e.RDInstitute, e.RDKind, e.RDLevel, nullID(unit), string(source), stub, rec, imp.batch, o.Sheet, o.Row, id)
+// flushEnterprises writes the queued enterprises with their names, years
+// and memberships, and marks them for re-attribution of their records.
+func (imp *importer) flushEnterprises(ctx context.Context, b *entBatch) error {
+	if err := imp.touchStaged(ctx, "enterprises", b.touches); err != nil {
+		return err
 	}
-	if err != nil {
-		return 0, wrap(err, "save enterprise %s", e.USCC)
+	if len(b.order) == 0 {
+		return nil
 	}
-	for _, q := range []string{`DELETE FROM enterprise_names WHERE enterprise_id = $1`, `DELETE FROM enterprise_years WHERE enterprise_id = $1`, `DELETE FROM memberships WHERE enterprise_id = $1`} {
-		if _, err := tx.ExecContext(ctx, q, id); err != nil {
-			return 0, wrap(err, "replace the details of enterprise %s", e.USCC)
+	var ins, upd, names, years, members, pending [][]any
+	for _, w := range b.order {
+		e := w.e
+		row := []any{e.USCC, e.Name, e.Address, e.Area, e.Industry, e.RDInstitute, e.RDKind, e.RDLevel, stagedID(w.unit), string(w.source), w.stub,
+			w.rec, imp.batch, w.origin.Sheet, int64(w.origin.Row)}
+		if w.id == 0 {
+			ins = append(ins, row)
+		} else {
+			upd = append(upd, append([]any{w.id}, row[1:]...))
+		}
+		names = append(names, []any{e.USCC, e.Name, false})
+		for _, n := range e.FormerNames {
+			names = append(names, []any{e.USCC, n, true})
+		}
+		for _, y := range e.Years {
+			years = append(years, []any{e.USCC, int64(y.Year), stagedMicros(y.Revenue), stagedMicros(y.RD)})
+		}
+		for _, m := range e.Memberships {
+			members = append(members, []any{e.USCC, m.List, m.Entered, m.Left})
+		}
+		pending = append(pending, []any{"enterprise", e.USCC})
+	}
+	if err := imp.insertStaged(ctx, "enterprises", enterpriseCols, ins); err != nil {
+		return err
+	}
+	updCols := append([]stageCol{{"id", colInt}}, enterpriseCols[1:]...)
+	if err := imp.updateStaged(ctx, "enterprises", updCols, upd); err != nil {
+		return err
+	}
+	if len(upd) > 0 {
+		st := imp.stages["upd_enterprises"]
+		for _, t := range []string{"enterprise_names", "enterprise_years", "memberships"} {
+			if _, err := imp.tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE enterprise_id IN (SELECT id FROM `+st.name+`)`); err != nil {
+				return wrap(err, "replace the details of updated enterprises")
+			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_names (enterprise_id, name, former) VALUES ($1, $2, $3)`, id, e.Name, false); err != nil {
-		return 0, wrap(err, "save the name of enterprise %s", e.USCC)
-	}
-	for _, n := range e.FormerNames {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_names (enterprise_id, name, former) VALUES ($1, $2, $3)`, id, n, true); err != nil {
-			return 0, wrap(err, "save a former name of enterprise %s", e.USCC)
+	for _, c := range []struct {
+		table, cols string
+		stage       []stageCol
+		rows        [][]any
+	}{
+		{"enterprise_names", "name, former", []stageCol{{"uscc", colText}, {"name", colText}, {"former", colBool}}, names},
+		{"enterprise_years", "year, revenue, rd", []stageCol{{"uscc", colText}, {"year", colInt}, {"revenue", colInt}, {"rd", colInt}}, years},
+		{"memberships", "list, entered, left_on", []stageCol{{"uscc", colText}, {"list", colText}, {"entered", colText}, {"left_on", colText}}, members},
+	} {
+		if len(c.rows) == 0 {
+			continue
+		}
+		sel := "s." + strings.ReplaceAll(c.cols, ", ", ", s.")
+		if err := imp.staged(ctx, c.table, c.stage, c.rows, `INSERT INTO `+c.table+` (enterprise_id, `+c.cols+`)
+			SELECT e.id, `+sel+` FROM {stage} s JOIN enterprises e ON e.uscc = s.uscc`); err != nil {
+			return err
 		}
 	}
-	for _, y := range e.Years {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO enterprise_years (enterprise_id, year, revenue, rd) VALUES ($1, $2, $3, $4)`,
-			id, y.Year, nullMicros(y.Revenue), nullMicros(y.RD)); err != nil {
-			return 0, wrap(err, "save year %d of enterprise %s", y.Year, e.USCC)
-		}
+	if imp.noRecords {
+		return nil
 	}
-	for _, m := range e.Memberships {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (enterprise_id, list, entered, left_on) VALUES ($1, $2, $3, $4)`,
-			id, m.List, m.Entered, m.Left); err != nil {
-			return 0, wrap(err, "save membership %s of enterprise %s", m.List, e.USCC)
-		}
-	}
-	return id, nil
+	imp.enterprisesChanged = true
+	return imp.pendingStaged(ctx, pending)
 }
 
 // mergeEnterprise fills and changes the stored enterprise with what the
@@ -195,13 +447,13 @@ func mergeEnterprise(old, e plan.Enterprise) plan.Enterprise {
 // ensureEnterprise adds a firm a 科技型中小企业 or 高新技术企业 list names to
 // the 企业库 as a stub, or refreshes the stub; a firm the 企业库 lists is
 // left as it is.
-func (imp *importer) ensureEnterprise(ctx context.Context, uscc, name, area string, o plan.Origin) error {
+func (imp *importer) ensureEnterprise(known map[string]storedFirm, b *entBatch, uscc, name, area string, o plan.Origin) error {
 	if uscc == "" {
 		return nil
 	}
-	st, stub, found, err := imp.lookupEnterprise(ctx, uscc)
-	if err != nil || (found && !stub) {
-		return err
+	st, found := known[uscc]
+	if found && !st.stub {
+		return nil
 	}
 	var old plan.Enterprise
 	if found {
@@ -217,36 +469,112 @@ func (imp *importer) ensureEnterprise(ctx context.Context, uscc, name, area stri
 	if err != nil || (found && rec == st.record) {
 		return err
 	}
-	_, err = imp.writeEnterprise(ctx, st.id, m, rec, true, o)
-	return err
+	known[uscc] = storedFirm{imp.listed(st.stored, rec, o), true}
+	imp.putEnterprise(b, st.id, m, rec, true, o)
+	return nil
 }
 
-func (imp *importer) sme(ctx context.Context, r plan.SMERecord, o plan.Origin) (outcome, []plan.RowProblem, error) {
+// firmRecords are the SME records or certificates of a batch: the writes
+// queued and the firms whose spans change.
+type firmRecords struct {
+	ins, upd, touches, pending [][]any
+}
+
+// SME records.
+
+type smeKey struct {
+	key  string // USCC, or 入库登记编号 without one
+	year int
+}
+
+type storedSME struct {
+	stored
+	year    int
+	firmKey string
+}
+
+var smeCols = []stageCol{{"uscc", colText}, {"name", colText}, {"year", colInt}, {"reg_no", colText}, {"batch_label", colText},
+	{"entered", colText}, {"revoked", colText}, {"area", colText}, {"firm_key", colText}, {"own_unit_id", colInt},
+	{"record", colText}, {"batch_id", colInt}, {"sheet", colText}, {"row_no", colInt}}
+
+func (imp *importer) smes(ctx context.Context, rows []plan.RegisterRow, res *ImportResult) error {
+	var keys [][]any
+	usccs := map[string]bool{}
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			continue
+		}
+		r := row.Record.(*plan.SMERecord)
+		switch u, no := cleanCode(r.USCC), strings.TrimSpace(r.RegNo); {
+		case u != "":
+			keys = append(keys, []any{u, int64(r.Year)})
+			usccs[u] = true
+		case no != "":
+			keys = append(keys, []any{no, int64(0)})
+		}
+	}
+	known := map[smeKey]storedSME{}
+	err := imp.fetch(ctx, "keys2", []stageCol{{"k", colText}, {"y", colInt}}, keys, `
+		SELECT t.uscc, t.reg_no, t.year, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.firm_key
+		FROM {stage} k JOIN smes t ON t.uscc = k.k AND t.year = k.y WHERE t.uscc <> '' AND k.y <> 0
+		UNION ALL
+		SELECT t.uscc, t.reg_no, t.year, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.firm_key
+		FROM {stage} k JOIN smes t ON t.uscc = '' AND t.reg_no = k.k WHERE k.y = 0`, func(r *sql.Rows) error {
+		var uscc, regNo string
+		var s storedSME
+		if err := r.Scan(&uscc, &regNo, &s.year, &s.id, &s.record, &s.batch, &s.sheet, &s.row, &s.firmKey); err != nil {
+			return err
+		}
+		if uscc != "" {
+			known[smeKey{uscc, s.year}] = s
+		} else {
+			known[smeKey{regNo, 0}] = s
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	firms, err := imp.fetchEnterprises(ctx, usccs)
+	if err != nil {
+		return err
+	}
+	var eb entBatch
+	var w firmRecords
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			imp.done(res, row, 0, row.Problems)
+			continue
+		}
+		out, probs, err := imp.sme(known, firms, &eb, &w, *row.Record.(*plan.SMERecord), row.Origin)
+		if err != nil {
+			return err
+		}
+		imp.done(res, row, out, probs)
+	}
+	return imp.flushFirmRecords(ctx, &eb, &w, "smes", smeCols)
+}
+
+func (imp *importer) sme(known map[smeKey]storedSME, firms map[string]storedFirm, eb *entBatch, w *firmRecords, r plan.SMERecord, o plan.Origin) (outcome, []plan.RowProblem, error) {
 	r.USCC, r.RegNo, r.Name = cleanCode(r.USCC), strings.TrimSpace(r.RegNo), strings.TrimSpace(r.Name)
 	if r.Year < 1900 || r.Year > 9999 {
 		return 0, []plan.RowProblem{{Column: "年度", Message: "缺少年度（入库日期或年度列）"}}, nil
 	}
 	var (
-		st          stored
-		found       bool
-		err         error
+		k           smeKey
 		keyCol, key string
 	)
 	switch {
 	case r.USCC != "":
-		keyCol, key = "统一社会信用代码", r.USCC
-		st, found, err = lookup(ctx, imp.tx, "SME record", `SELECT id, record, batch_id, sheet, row_no FROM smes WHERE uscc = $1 AND year = $2`, r.USCC, r.Year)
+		keyCol, key, k = "统一社会信用代码", r.USCC, smeKey{r.USCC, r.Year}
 	case r.RegNo != "":
-		keyCol, key = "入库登记编号", r.RegNo
-		st, found, err = lookup(ctx, imp.tx, "SME record", `SELECT id, record, batch_id, sheet, row_no FROM smes WHERE uscc = '' AND reg_no = $1`, r.RegNo)
+		keyCol, key, k = "入库登记编号", r.RegNo, smeKey{r.RegNo, 0}
 	default:
 		return 0, []plan.RowProblem{{Column: "统一社会信用代码", Message: "统一社会信用代码和入库登记编号不能都为空"}}, nil
 	}
-	if err != nil {
-		return 0, nil, err
-	}
+	st, found := known[k]
 	if found && st.batch == imp.batch {
-		return 0, imp.duplicate(st, keyCol, key), nil
+		return 0, imp.duplicate(st.stored, keyCol, key), nil
 	}
 	var old plan.SMERecord
 	if found {
@@ -268,38 +596,136 @@ func (imp *importer) sme(ctx context.Context, r plan.SMERecord, o plan.Origin) (
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := imp.ensureEnterprise(ctx, m.USCC, m.Name, m.Area, o); err != nil {
+	if err := imp.ensureEnterprise(firms, eb, m.USCC, m.Name, m.Area, o); err != nil {
 		return 0, nil, err
 	}
+	firmKey := plan.FirmKey(m.USCC, m.Name)
+	known[k] = storedSME{imp.listed(st.stored, rec, o), m.Year, firmKey}
 	if found && rec == st.record {
-		return outUnchanged, nil, imp.touch(ctx, "smes", st.id, o)
+		w.touches = append(w.touches, []any{st.id, o.Sheet, int64(o.Row)})
+		return outUnchanged, nil, nil
 	}
-	own := imp.ownUnit(m.USCC, m.Name, m.Area)
+	row := []any{m.USCC, m.Name, int64(m.Year), m.RegNo, m.Batch, m.Date, m.Revoked, m.Area, firmKey, stagedID(imp.ownUnit(m.USCC, m.Name, m.Area)),
+		rec, imp.batch, o.Sheet, int64(o.Row)}
+	w.pending = append(w.pending, []any{metricSME(m.Year), firmKey})
 	if !found {
-		_, err = imp.tx.ExecContext(ctx, `
-			INSERT INTO smes (uscc, name, year, reg_no, batch_label, entered, revoked, area, own_unit_id, record, batch_id, sheet, row_no)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-			m.USCC, m.Name, m.Year, m.RegNo, m.Batch, m.Date, m.Revoked, m.Area, nullID(own), rec, imp.batch, o.Sheet, o.Row)
-		return outNew, nil, wrap(err, "add SME record %s", key)
+		w.ins = append(w.ins, row)
+		return outNew, nil, nil
 	}
-	_, err = imp.tx.ExecContext(ctx, `
-		UPDATE smes SET name = $1, reg_no = $2, batch_label = $3, entered = $4, revoked = $5, area = $6, own_unit_id = $7, enterprise_id = NULL,
-		       record = $8, batch_id = $9, sheet = $10, row_no = $11
-		WHERE id = $12`, m.Name, m.RegNo, m.Batch, m.Date, m.Revoked, m.Area, nullID(own), rec, imp.batch, o.Sheet, o.Row, st.id)
-	return outUpdated, nil, wrap(err, "update SME record %s", key)
+	if st.year != m.Year || st.firmKey != firmKey {
+		w.pending = append(w.pending, []any{metricSME(st.year), st.firmKey})
+	}
+	w.upd = append(w.upd, append([]any{st.id}, row...))
+	return outUpdated, nil, nil
 }
 
-func (imp *importer) cert(ctx context.Context, c plan.HighTechCert, o plan.Origin) (outcome, []plan.RowProblem, error) {
+// flushFirmRecords writes a batch of SME records or certificates after the
+// stubs they added. Each is linked to the enterprise of its USCC as it is
+// written; by name, when its import ends (linkPendingFirms).
+func (imp *importer) flushFirmRecords(ctx context.Context, eb *entBatch, w *firmRecords, table string, cols []stageCol) error {
+	if err := imp.flushEnterprises(ctx, eb); err != nil {
+		return err
+	}
+	if err := imp.touchStaged(ctx, table, w.touches); err != nil {
+		return err
+	}
+	link := `(SELECT e.id FROM enterprises e WHERE e.uscc = s.uscc AND s.uscc <> '')`
+	unit := `COALESCE((SELECT e.unit_id FROM enterprises e WHERE e.uscc = s.uscc AND s.uscc <> ''), s.own_unit_id)`
+	if len(w.ins) > 0 {
+		n := names(cols)
+		if err := imp.staged(ctx, "ins_"+table, cols, w.ins, `INSERT INTO `+table+` (`+n+`, enterprise_id, unit_id)
+			SELECT s.`+strings.ReplaceAll(n, ", ", ", s.")+`, `+link+`, `+unit+` FROM {stage} s`); err != nil {
+			return err
+		}
+	}
+	if len(w.upd) > 0 {
+		var set []string
+		for _, c := range cols {
+			set = append(set, c.name+" = s."+c.name)
+		}
+		if err := imp.staged(ctx, "upd_"+table, append([]stageCol{{"id", colInt}}, cols...), w.upd, `UPDATE `+table+` SET `+strings.Join(set, ", ")+`,
+			enterprise_id = `+link+`, unit_id = `+unit+` FROM {stage} s WHERE `+table+`.id = s.id`); err != nil {
+			return err
+		}
+	}
+	return imp.pendingStaged(ctx, w.pending)
+}
+
+// Certificates.
+
+type storedCert struct {
+	stored
+	firmKey string
+}
+
+var certCols = []stageCol{{"cert_no", colText}, {"uscc", colText}, {"name", colText}, {"issued", colText}, {"expires", colText},
+	{"cancelled", colText}, {"area", colText}, {"firm_key", colText}, {"own_unit_id", colInt},
+	{"record", colText}, {"batch_id", colInt}, {"sheet", colText}, {"row_no", colInt}}
+
+func (imp *importer) certs(ctx context.Context, rows []plan.RegisterRow, res *ImportResult) error {
+	keys, usccs := map[string]bool{}, map[string]bool{}
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			continue
+		}
+		c := row.Record.(*plan.HighTechCert)
+		if no := cleanCode(c.CertNo); no != "" {
+			keys[no] = true
+		}
+		if u := cleanCode(c.USCC); u != "" {
+			usccs[u] = true
+		}
+	}
+	known := map[string]storedCert{}
+	err := imp.fetch(ctx, "keys", keyCols, keyRows(keys), `
+		SELECT t.cert_no, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.firm_key FROM {stage} k JOIN hightech_certs t ON t.cert_no = k.k`, func(r *sql.Rows) error {
+		var no string
+		var c storedCert
+		if err := r.Scan(&no, &c.id, &c.record, &c.batch, &c.sheet, &c.row, &c.firmKey); err != nil {
+			return err
+		}
+		known[no] = c
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// A certificate may name an enterprise by its stored USCC only (a 取消
+	// list): fetch those too.
+	for _, c := range known {
+		var old plan.HighTechCert
+		if json.Unmarshal([]byte(c.record), &old) == nil && old.USCC != "" {
+			usccs[old.USCC] = true
+		}
+	}
+	firms, err := imp.fetchEnterprises(ctx, usccs)
+	if err != nil {
+		return err
+	}
+	var eb entBatch
+	var w firmRecords
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			imp.done(res, row, 0, row.Problems)
+			continue
+		}
+		out, probs, err := imp.cert(known, firms, &eb, &w, *row.Record.(*plan.HighTechCert), row.Origin)
+		if err != nil {
+			return err
+		}
+		imp.done(res, row, out, probs)
+	}
+	return imp.flushFirmRecords(ctx, &eb, &w, "hightech_certs", certCols)
+}
+
+func (imp *importer) cert(known map[string]storedCert, firms map[string]storedFirm, eb *entBatch, w *firmRecords, c plan.HighTechCert, o plan.Origin) (outcome, []plan.RowProblem, error) {
 	c.CertNo, c.USCC, c.Name = cleanCode(c.CertNo), cleanCode(c.USCC), strings.TrimSpace(c.Name)
 	if p := required("证书编号", c.CertNo); p != nil {
 		return 0, p, nil
 	}
-	st, found, err := lookup(ctx, imp.tx, "certificate", `SELECT id, record, batch_id, sheet, row_no FROM hightech_certs WHERE cert_no = $1`, c.CertNo)
-	if err != nil {
-		return 0, nil, err
-	}
+	st, found := known[c.CertNo]
 	if found && st.batch == imp.batch {
-		return 0, imp.duplicate(st, "证书编号", c.CertNo), nil
+		return 0, imp.duplicate(st.stored, "证书编号", c.CertNo), nil
 	}
 	var old plan.HighTechCert
 	if found {
@@ -321,47 +747,142 @@ func (imp *importer) cert(ctx context.Context, c plan.HighTechCert, o plan.Origi
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := imp.ensureEnterprise(ctx, m.USCC, m.Name, m.Area, o); err != nil {
+	if err := imp.ensureEnterprise(firms, eb, m.USCC, m.Name, m.Area, o); err != nil {
 		return 0, nil, err
 	}
+	firmKey := plan.FirmKey(m.USCC, m.Name)
+	known[c.CertNo] = storedCert{imp.listed(st.stored, rec, o), firmKey}
 	if found && rec == st.record {
-		return outUnchanged, nil, imp.touch(ctx, "hightech_certs", st.id, o)
+		w.touches = append(w.touches, []any{st.id, o.Sheet, int64(o.Row)})
+		return outUnchanged, nil, nil
 	}
-	own := imp.ownUnit(m.USCC, m.Name, m.Area)
+	row := []any{m.CertNo, m.USCC, m.Name, m.Issued, m.ExpiresOn(), m.Cancelled, m.Area, firmKey, stagedID(imp.ownUnit(m.USCC, m.Name, m.Area)),
+		rec, imp.batch, o.Sheet, int64(o.Row)}
+	w.pending = append(w.pending, []any{metricHighTech, firmKey})
 	if !found {
-		_, err = imp.tx.ExecContext(ctx, `
-			INSERT INTO hightech_certs (cert_no, uscc, name, issued, expires, cancelled, area, own_unit_id, record, batch_id, sheet, row_no)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			m.CertNo, m.USCC, m.Name, m.Issued, m.ExpiresOn(), m.Cancelled, m.Area, nullID(own), rec, imp.batch, o.Sheet, o.Row)
-		return outNew, nil, wrap(err, "add certificate %s", m.CertNo)
+		w.ins = append(w.ins, row)
+		return outNew, nil, nil
 	}
-	_, err = imp.tx.ExecContext(ctx, `
-		UPDATE hightech_certs SET uscc = $1, name = $2, issued = $3, expires = $4, cancelled = $5, area = $6, own_unit_id = $7, enterprise_id = NULL,
-		       record = $8, batch_id = $9, sheet = $10, row_no = $11
-		WHERE id = $12`, m.USCC, m.Name, m.Issued, m.ExpiresOn(), m.Cancelled, m.Area, nullID(own), rec, imp.batch, o.Sheet, o.Row, st.id)
-	return outUpdated, nil, wrap(err, "update certificate %s", m.CertNo)
+	if st.firmKey != firmKey {
+		w.pending = append(w.pending, []any{metricHighTech, st.firmKey})
+	}
+	w.upd = append(w.upd, append([]any{st.id}, row...))
+	return outUpdated, nil, nil
 }
+
+// Contracts.
+
+type storedContract struct {
+	stored
+	tally contractTally
+}
+
+var contractCols = []stageCol{{"reg_no", colText}, {"project", colText}, {"type", colText},
+	{"seller_name", colText}, {"seller_uscc", colText}, {"seller_area", colText}, {"seller_area_local", colBool},
+	{"seller_enterprise_id", colInt}, {"seller_own_unit_id", colInt}, {"seller_unit_id", colInt},
+	{"buyer_name", colText}, {"buyer_uscc", colText}, {"buyer_area", colText}, {"buyer_area_local", colBool},
+	{"buyer_enterprise_id", colInt}, {"buyer_own_unit_id", colInt}, {"buyer_unit_id", colInt},
+	{"amount_fen", colInt}, {"tech_amount_fen", colInt}, {"registered", colText},
+	{"record", colText}, {"batch_id", colInt}, {"sheet", colText}, {"row_no", colInt}}
 
 func mergeParty(old, p plan.ContractParty) plan.ContractParty {
 	return plan.ContractParty{Name: pick(strings.TrimSpace(p.Name), old.Name), USCC: pick(cleanCode(p.USCC), old.USCC), Area: pick(strings.TrimSpace(p.Area), old.Area)}
 }
 
-func (imp *importer) contract(ctx context.Context, c plan.Contract, o plan.Origin) (outcome, []plan.RowProblem, error) {
+func (imp *importer) contracts(ctx context.Context, rows []plan.RegisterRow, res *ImportResult) error {
+	keys := map[string]bool{}
+	for _, row := range rows {
+		if len(row.Problems) == 0 {
+			if no := cleanCode(row.Record.(*plan.Contract).RegNo); no != "" {
+				keys[no] = true
+			}
+		}
+	}
+	known := map[string]storedContract{}
+	err := imp.fetch(ctx, "keys", keyCols, keyRows(keys), `
+		SELECT t.reg_no, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.registered, t.amount_fen, COALESCE(t.tech_amount_fen, 0),
+		       COALESCE(t.seller_unit_id, 0), COALESCE(t.seller_enterprise_id, 0), t.seller_area_local,
+		       COALESCE(t.buyer_unit_id, 0), COALESCE(t.buyer_enterprise_id, 0), t.buyer_area_local
+		FROM {stage} k JOIN contracts t ON t.reg_no = k.k`, func(r *sql.Rows) error {
+		var no string
+		var c storedContract
+		if err := r.Scan(&no, &c.id, &c.record, &c.batch, &c.sheet, &c.row, &c.tally.registered, &c.tally.amount, &c.tally.tech,
+			&c.tally.seller.unit, &c.tally.seller.enterprise, &c.tally.seller.local, &c.tally.buyer.unit, &c.tally.buyer.enterprise, &c.tally.buyer.local); err != nil {
+			return err
+		}
+		known[no] = c
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// The parties, merged as they will be, name the enterprises to fetch.
+	usccs, pnames := map[string]bool{}, map[string]bool{}
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			continue
+		}
+		c := row.Record.(*plan.Contract)
+		var old plan.Contract
+		if st, ok := known[cleanCode(c.RegNo)]; ok {
+			json.Unmarshal([]byte(st.record), &old)
+		}
+		for _, p := range []plan.ContractParty{mergeParty(old.Seller, c.Seller), mergeParty(old.Buyer, c.Buyer)} {
+			addParty(usccs, pnames, p.USCC, p.Name)
+		}
+	}
+	firms, err := imp.fetchFirms(ctx, usccs, pnames)
+	if err != nil {
+		return err
+	}
+	var ins, upd, touches [][]any
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			imp.done(res, row, 0, row.Problems)
+			continue
+		}
+		out, values, probs, err := imp.contract(known, firms, *row.Record.(*plan.Contract), row.Origin)
+		if err != nil {
+			return err
+		}
+		switch {
+		case len(probs) > 0:
+		case out == outNew:
+			ins = append(ins, values)
+		case out == outUpdated:
+			upd = append(upd, values)
+		default:
+			touches = append(touches, values)
+		}
+		imp.done(res, row, out, probs)
+	}
+	if err := imp.touchStaged(ctx, "contracts", touches); err != nil {
+		return err
+	}
+	if err := imp.insertStaged(ctx, "contracts", contractCols, ins); err != nil {
+		return err
+	}
+	if err := imp.updateStaged(ctx, "contracts", append([]stageCol{{"id", colInt}}, contractCols...), upd); err != nil {
+		return err
+	}
+	return imp.flushTalliesIfFull(ctx)
+}
+
+// contract returns the values to write: the columns of a new contract, id
+// and columns of an updated one, or id, sheet and row of an unchanged one.
+func (imp *importer) contract(known map[string]storedContract, firms firmIndex, c plan.Contract, o plan.Origin) (outcome, []any, []plan.RowProblem, error) {
 	c.RegNo = cleanCode(c.RegNo)
 	if p := required("合同登记号", c.RegNo); p != nil {
-		return 0, p, nil
+		return 0, nil, p, nil
 	}
-	st, found, err := lookup(ctx, imp.tx, "contract", `SELECT id, record, batch_id, sheet, row_no FROM contracts WHERE reg_no = $1`, c.RegNo)
-	if err != nil {
-		return 0, nil, err
-	}
+	st, found := known[c.RegNo]
 	if found && st.batch == imp.batch {
-		return 0, imp.duplicate(st, "合同登记号", c.RegNo), nil
+		return 0, nil, imp.duplicate(st.stored, "合同登记号", c.RegNo), nil
 	}
 	var old plan.Contract
 	if found {
 		if err := json.Unmarshal([]byte(st.record), &old); err != nil {
-			return 0, nil, wrap(err, "decode contract %s", c.RegNo)
+			return 0, nil, nil, wrap(err, "decode contract %s", c.RegNo)
 		}
 	}
 	m := plan.Contract{
@@ -377,50 +898,189 @@ func (imp *importer) contract(ctx context.Context, c plan.Contract, o plan.Origi
 		probs = append(probs, plan.RowProblem{Column: "技术交易额", Message: "不能为负数"})
 	}
 	if len(probs) > 0 {
-		return 0, probs, nil
+		return 0, nil, probs, nil
 	}
 	rec, err := canonical(m)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
+	known[c.RegNo] = storedContract{imp.listed(st.stored, rec, o), st.tally}
 	if found && rec == st.record {
-		return outUnchanged, nil, imp.touch(ctx, "contracts", st.id, o)
+		return outUnchanged, []any{st.id, o.Sheet, int64(o.Row)}, nil, nil
 	}
-	sOwn, bOwn := imp.ownUnit(m.Seller.USCC, m.Seller.Name, m.Seller.Area), imp.ownUnit(m.Buyer.USCC, m.Buyer.Name, m.Buyer.Area)
-	sLocal, bLocal := imp.areaLocal(m.Seller.Area, true), imp.areaLocal(m.Buyer.Area, false)
-	args := []any{m.Project, m.Type, m.Seller.Name, m.Seller.USCC, m.Seller.Area, sLocal, nullID(sOwn), m.Buyer.Name, m.Buyer.USCC, m.Buyer.Area, bLocal, nullID(bOwn),
-		m.Amount.Micros(), nullMicros(m.TechAmount), m.Registered, rec, imp.batch, o.Sheet, o.Row}
+	party := func(p plan.ContractParty, seller bool) (partyTally, []any) {
+		own := imp.ownUnit(p.USCC, p.Name, p.Area)
+		f, linked := firms.link(p.USCC, p.Name)
+		t := partyTally{unit: unitOf(f, linked, own), enterprise: f.id, local: imp.areaLocal(p.Area, seller)}
+		return t, []any{p.Name, p.USCC, p.Area, t.local, stagedID(t.enterprise), stagedID(own), stagedID(t.unit)}
+	}
+	t := contractTally{registered: m.Registered, amount: m.Amount.Micros()}
+	if m.TechAmount != nil {
+		t.tech = m.TechAmount.Micros()
+	}
+	var seller, buyer []any
+	t.seller, seller = party(m.Seller, true)
+	t.buyer, buyer = party(m.Buyer, false)
+	values := []any{m.RegNo, m.Project, m.Type}
+	values = append(values, seller...)
+	values = append(values, buyer...)
+	values = append(values, m.Amount.Micros(), stagedMicros(m.TechAmount), m.Registered, rec, imp.batch, o.Sheet, int64(o.Row))
+	imp.deltas.contract(t, 1)
 	if !found {
-		_, err = imp.tx.ExecContext(ctx, `
-			INSERT INTO contracts (project, type, seller_name, seller_uscc, seller_area, seller_area_local, seller_own_unit_id,
-			       buyer_name, buyer_uscc, buyer_area, buyer_area_local, buyer_own_unit_id, amount_fen, tech_amount_fen, registered, record, batch_id, sheet, row_no, reg_no)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`, append(args, m.RegNo)...)
-		return outNew, nil, wrap(err, "add contract %s", m.RegNo)
+		return outNew, values, nil, nil
 	}
-	_, err = imp.tx.ExecContext(ctx, `
-		UPDATE contracts SET project = $1, type = $2, seller_name = $3, seller_uscc = $4, seller_area = $5, seller_area_local = $6, seller_own_unit_id = $7,
-		       buyer_name = $8, buyer_uscc = $9, buyer_area = $10, buyer_area_local = $11, buyer_own_unit_id = $12, amount_fen = $13, tech_amount_fen = $14,
-		       registered = $15, record = $16, batch_id = $17, sheet = $18, row_no = $19, seller_enterprise_id = NULL, buyer_enterprise_id = NULL
-		WHERE id = $20`, append(args, st.id)...)
-	return outUpdated, nil, wrap(err, "update contract %s", m.RegNo)
+	imp.deltas.contract(st.tally, -1)
+	return outUpdated, append([]any{st.id}, values...), nil, nil
 }
 
-func (imp *importer) patent(ctx context.Context, p plan.Patent, o plan.Origin) (outcome, []plan.RowProblem, error) {
+// flushTalliesIfFull writes the gathered tally changes when they are many.
+func (imp *importer) flushTalliesIfFull(ctx context.Context) error {
+	if len(imp.deltas) < maxTallyDeltas {
+		return nil
+	}
+	return imp.flushTallies(ctx)
+}
+
+// Patents.
+
+type storedPatent struct {
+	stored
+	tally patentTally
+}
+
+var patentCols = []stageCol{{"number", colText}, {"title", colText}, {"type", colText}, {"granted", colText}, {"lapsed", colText},
+	{"status", colText}, {"status_lapsed", colBool}, {"attributed", colBool}, {"record", colText}, {"batch_id", colInt}, {"sheet", colText}, {"row_no", colInt}}
+
+var holderCols = []stageCol{{"number", colText}, {"position", colInt}, {"name", colText}, {"uscc", colText}, {"domestic", colBool},
+	{"enterprise_id", colInt}, {"own_unit_id", colInt}, {"unit_id", colInt}}
+
+func (imp *importer) patents(ctx context.Context, rows []plan.RegisterRow, res *ImportResult) error {
+	keys := map[string]bool{}
+	for _, row := range rows {
+		if len(row.Problems) == 0 {
+			if no := cleanCode(row.Record.(*plan.Patent).Number); no != "" {
+				keys[no] = true
+			}
+		}
+	}
+	known := map[string]*storedPatent{}
+	byID := map[int64]*storedPatent{}
+	err := imp.fetch(ctx, "keys", keyCols, keyRows(keys), `
+		SELECT t.number, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.type, t.granted, t.lapsed, t.status_lapsed
+		FROM {stage} k JOIN patents t ON t.number = k.k`, func(r *sql.Rows) error {
+		var no string
+		p := &storedPatent{}
+		if err := r.Scan(&no, &p.id, &p.record, &p.batch, &p.sheet, &p.row, &p.tally.typ, &p.tally.granted, &p.tally.lapsed, &p.tally.statusLapsed); err != nil {
+			return err
+		}
+		known[no], byID[p.id] = p, p
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(byID) > 0 {
+		err = imp.fetch(ctx, "keys", keyCols, keyRows(keys), `
+			SELECT h.patent_id, h.domestic, COALESCE(h.unit_id, 0) FROM {stage} k JOIN patents t ON t.number = k.k
+			JOIN patent_holders h ON h.patent_id = t.id ORDER BY h.patent_id, h.position`, func(r *sql.Rows) error {
+			var id int64
+			var h holderTally
+			if err := r.Scan(&id, &h.domestic, &h.unit); err != nil {
+				return err
+			}
+			byID[id].tally.holders = append(byID[id].tally.holders, h)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	usccs, hnames := map[string]bool{}, map[string]bool{}
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			continue
+		}
+		p := row.Record.(*plan.Patent)
+		holders := p.Holders
+		if len(holders) == 0 {
+			if st := known[cleanCode(p.Number)]; st != nil {
+				var old plan.Patent
+				json.Unmarshal([]byte(st.record), &old)
+				holders = old.Holders
+			}
+		}
+		for _, h := range holders {
+			addParty(usccs, hnames, cleanCode(h.USCC), strings.TrimSpace(h.Name))
+		}
+	}
+	firms, err := imp.fetchFirms(ctx, usccs, hnames)
+	if err != nil {
+		return err
+	}
+	var ins, upd, touches, holders [][]any
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			imp.done(res, row, 0, row.Problems)
+			continue
+		}
+		out, values, hs, probs, err := imp.patent(known, firms, *row.Record.(*plan.Patent), row.Origin)
+		if err != nil {
+			return err
+		}
+		switch {
+		case len(probs) > 0:
+		case out == outNew:
+			ins = append(ins, values)
+			holders = append(holders, hs...)
+		case out == outUpdated:
+			upd = append(upd, values)
+			holders = append(holders, hs...)
+		default:
+			touches = append(touches, values)
+		}
+		imp.done(res, row, out, probs)
+	}
+	if err := imp.touchStaged(ctx, "patents", touches); err != nil {
+		return err
+	}
+	if err := imp.insertStaged(ctx, "patents", patentCols, ins); err != nil {
+		return err
+	}
+	if err := imp.updateStaged(ctx, "patents", append([]stageCol{{"id", colInt}}, patentCols...), upd); err != nil {
+		return err
+	}
+	if len(upd) > 0 {
+		if _, err := imp.tx.ExecContext(ctx, `DELETE FROM patent_holders WHERE patent_id IN (SELECT id FROM `+imp.stages["upd_patents"].name+`)`); err != nil {
+			return wrap(err, "replace the holders of updated patents")
+		}
+	}
+	if len(holders) > 0 {
+		n := names(holderCols[1:])
+		if err := imp.staged(ctx, "holders", holderCols, holders, `INSERT INTO patent_holders (patent_id, `+n+`)
+			SELECT p.id, s.`+strings.ReplaceAll(n, ", ", ", s.")+` FROM {stage} s JOIN patents p ON p.number = s.number`); err != nil {
+			return err
+		}
+	}
+	return imp.flushTalliesIfFull(ctx)
+}
+
+// patent returns the values to write, as contract does, and the holders'.
+func (imp *importer) patent(known map[string]*storedPatent, firms firmIndex, p plan.Patent, o plan.Origin) (outcome, []any, [][]any, []plan.RowProblem, error) {
 	p.Number = cleanCode(p.Number)
 	if pr := required("专利号", p.Number); pr != nil {
-		return 0, pr, nil
+		return 0, nil, nil, pr, nil
 	}
-	st, found, err := lookup(ctx, imp.tx, "patent", `SELECT id, record, batch_id, sheet, row_no FROM patents WHERE number = $1`, p.Number)
-	if err != nil {
-		return 0, nil, err
+	st, found := known[p.Number]
+	if !found {
+		st = &storedPatent{}
 	}
 	if found && st.batch == imp.batch {
-		return 0, imp.duplicate(st, "专利号", p.Number), nil
+		return 0, nil, nil, imp.duplicate(st.stored, "专利号", p.Number), nil
 	}
 	var old plan.Patent
 	if found {
 		if err := json.Unmarshal([]byte(st.record), &old); err != nil {
-			return 0, nil, wrap(err, "decode patent %s", p.Number)
+			return 0, nil, nil, nil, wrap(err, "decode patent %s", p.Number)
 		}
 	}
 	m := plan.Patent{
@@ -442,66 +1102,133 @@ func (imp *importer) patent(ctx context.Context, p plan.Patent, o plan.Origin) (
 		probs = append(probs, required("专利权人", "")...)
 	}
 	if len(probs) > 0 {
-		return 0, probs, nil
+		return 0, nil, nil, probs, nil
 	}
 	rec, err := canonical(m)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, nil, err
 	}
+	oldTally := st.tally
+	known[p.Number] = &storedPatent{imp.listed(st.stored, rec, o), oldTally}
 	if found && rec == st.record {
-		return outUnchanged, nil, imp.touch(ctx, "patents", st.id, o)
+		return outUnchanged, []any{st.id, o.Sheet, int64(o.Row)}, nil, nil, nil
 	}
-	id := st.id
-	lapsed := plan.PatentStatusLapsed(m.Status)
-	if !found {
-		err = imp.tx.QueryRowContext(ctx, `
-			INSERT INTO patents (number, title, type, granted, lapsed, status, status_lapsed, record, batch_id, sheet, row_no)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			m.Number, m.Title, m.Type, m.Granted, m.Lapsed, m.Status, lapsed, rec, imp.batch, o.Sheet, o.Row).Scan(&id)
-	} else {
-		_, err = imp.tx.ExecContext(ctx, `
-			UPDATE patents SET title = $1, type = $2, granted = $3, lapsed = $4, status = $5, status_lapsed = $6, record = $7, batch_id = $8, sheet = $9, row_no = $10
-			WHERE id = $11`, m.Title, m.Type, m.Granted, m.Lapsed, m.Status, lapsed, rec, imp.batch, o.Sheet, o.Row, id)
-	}
-	if err != nil {
-		return 0, nil, wrap(err, "save patent %s", m.Number)
-	}
-	if _, err := imp.tx.ExecContext(ctx, `DELETE FROM patent_holders WHERE patent_id = $1`, id); err != nil {
-		return 0, nil, wrap(err, "replace the holders of patent %s", m.Number)
-	}
+	t := patentTally{typ: m.Type, granted: m.Granted, lapsed: m.Lapsed, statusLapsed: plan.PatentStatusLapsed(m.Status)}
+	var holders [][]any
+	attributed := false
 	for i, h := range m.Holders {
-		if _, err := imp.tx.ExecContext(ctx, `INSERT INTO patent_holders (patent_id, position, name, uscc, domestic, own_unit_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-			id, i, h.Name, h.USCC, h.Domestic, nullID(imp.ownUnit(h.USCC, h.Name, ""))); err != nil {
-			return 0, nil, wrap(err, "save holder %s of patent %s", h.Name, m.Number)
-		}
+		own := imp.ownUnit(h.USCC, h.Name, "")
+		f, linked := firms.link(h.USCC, h.Name)
+		unit := unitOf(f, linked, own)
+		attributed = attributed || unit != 0
+		t.holders = append(t.holders, holderTally{unit: unit, domestic: h.Domestic})
+		holders = append(holders, []any{m.Number, int64(i), h.Name, h.USCC, h.Domestic, stagedID(f.id), stagedID(own), stagedID(unit)})
 	}
-	if found {
-		return outUpdated, nil, nil
+	values := []any{m.Number, m.Title, m.Type, m.Granted, m.Lapsed, m.Status, t.statusLapsed, attributed, rec, imp.batch, o.Sheet, int64(o.Row)}
+	imp.deltas.patent(t, 1)
+	if !found {
+		return outNew, values, holders, nil, nil
 	}
-	return outNew, nil, nil
+	imp.deltas.patent(oldTally, -1)
+	return outUpdated, append([]any{st.id}, values...), holders, nil, nil
 }
 
-func (imp *importer) platform(ctx context.Context, p plan.Platform, o plan.Origin) (outcome, []plan.RowProblem, error) {
+// Platforms.
+
+var platformCols = []stageCol{{"name", colText}, {"kind", colText}, {"level", colText}, {"mode", colText}, {"decided", colText},
+	{"host_uscc", colText}, {"host_name", colText}, {"area", colText}, {"enterprise_id", colInt}, {"own_unit_id", colInt}, {"unit_id", colInt},
+	{"record", colText}, {"batch_id", colInt}, {"sheet", colText}, {"row_no", colInt}}
+
+type platformKey struct{ name, kind, level string }
+
+func (imp *importer) platforms(ctx context.Context, rows []plan.RegisterRow, res *ImportResult) error {
+	var keys [][]any
+	for _, row := range rows {
+		if len(row.Problems) == 0 {
+			p := row.Record.(*plan.Platform)
+			keys = append(keys, []any{strings.TrimSpace(p.Name), strings.TrimSpace(p.Kind), strings.TrimSpace(p.Level)})
+		}
+	}
+	known := map[platformKey]stored{}
+	err := imp.fetch(ctx, "keys3", []stageCol{{"a", colText}, {"b", colText}, {"c", colText}}, keys, `
+		SELECT t.name, t.kind, t.level, t.id, t.record, t.batch_id, t.sheet, t.row_no
+		FROM {stage} k JOIN platforms t ON t.name = k.a AND t.kind = k.b AND t.level = k.c`, func(r *sql.Rows) error {
+		var k platformKey
+		var st stored
+		if err := r.Scan(&k.name, &k.kind, &k.level, &st.id, &st.record, &st.batch, &st.sheet, &st.row); err != nil {
+			return err
+		}
+		known[k] = st
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	usccs, hnames := map[string]bool{}, map[string]bool{}
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			continue
+		}
+		p := row.Record.(*plan.Platform)
+		var old plan.Platform
+		if st, ok := known[platformKey{strings.TrimSpace(p.Name), strings.TrimSpace(p.Kind), strings.TrimSpace(p.Level)}]; ok {
+			json.Unmarshal([]byte(st.record), &old)
+		}
+		addParty(usccs, hnames, pick(cleanCode(p.HostUSCC), old.HostUSCC), pick(strings.TrimSpace(p.HostName), old.HostName))
+	}
+	firms, err := imp.fetchFirms(ctx, usccs, hnames)
+	if err != nil {
+		return err
+	}
+	var ins, upd, touches [][]any
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			imp.done(res, row, 0, row.Problems)
+			continue
+		}
+		out, values, probs, err := imp.platform(known, firms, *row.Record.(*plan.Platform), row.Origin)
+		if err != nil {
+			return err
+		}
+		switch {
+		case len(probs) > 0:
+		case out == outNew:
+			ins = append(ins, values)
+		case out == outUpdated:
+			upd = append(upd, values)
+		default:
+			touches = append(touches, values)
+		}
+		imp.done(res, row, out, probs)
+	}
+	if err := imp.touchStaged(ctx, "platforms", touches); err != nil {
+		return err
+	}
+	if err := imp.insertStaged(ctx, "platforms", platformCols, ins); err != nil {
+		return err
+	}
+	return imp.updateStaged(ctx, "platforms", append([]stageCol{{"id", colInt}}, platformCols...), upd)
+}
+
+func (imp *importer) platform(known map[platformKey]stored, firms firmIndex, p plan.Platform, o plan.Origin) (outcome, []any, []plan.RowProblem, error) {
 	p.Name, p.Kind, p.Level = strings.TrimSpace(p.Name), strings.TrimSpace(p.Kind), strings.TrimSpace(p.Level)
 	probs := required("平台名称", p.Name)
 	if len(plan.LevelsFrom(p.Level)) == 0 {
 		probs = append(probs, plan.RowProblem{Column: "级别", Message: fmt.Sprintf("“%s”不是区级、市级、省级或国家级", p.Level)})
 	}
 	if len(probs) > 0 {
-		return 0, probs, nil
+		return 0, nil, probs, nil
 	}
 	key := p.Name + "（" + p.Kind + "，" + p.Level + "）"
-	st, found, err := lookup(ctx, imp.tx, "platform", `SELECT id, record, batch_id, sheet, row_no FROM platforms WHERE name = $1 AND kind = $2 AND level = $3`, p.Name, p.Kind, p.Level)
-	if err != nil {
-		return 0, nil, err
-	}
+	k := platformKey{p.Name, p.Kind, p.Level}
+	st, found := known[k]
 	if found && st.batch == imp.batch {
-		return 0, imp.duplicate(st, "平台名称", key), nil
+		return 0, nil, imp.duplicate(st, "平台名称", key), nil
 	}
 	var old plan.Platform
 	if found {
 		if err := json.Unmarshal([]byte(st.record), &old); err != nil {
-			return 0, nil, wrap(err, "decode platform %s", key)
+			return 0, nil, nil, wrap(err, "decode platform %s", key)
 		}
 	}
 	m := plan.Platform{
@@ -509,31 +1236,93 @@ func (imp *importer) platform(ctx context.Context, p plan.Platform, o plan.Origi
 		HostUSCC: pick(cleanCode(p.HostUSCC), old.HostUSCC), HostName: pick(strings.TrimSpace(p.HostName), old.HostName), Area: pick(strings.TrimSpace(p.Area), old.Area),
 	}
 	if pr := dateProblems("认定日期", p.Decided); pr != nil {
-		return 0, pr, nil
+		return 0, nil, pr, nil
 	}
 	rec, err := canonical(m)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
+	known[k] = imp.listed(st, rec, o)
 	if found && rec == st.record {
-		return outUnchanged, nil, imp.touch(ctx, "platforms", st.id, o)
+		return outUnchanged, []any{st.id, o.Sheet, int64(o.Row)}, nil, nil
 	}
 	own := imp.ownUnit(m.HostUSCC, m.HostName, m.Area)
+	f, linked := firms.link(m.HostUSCC, m.HostName)
+	values := []any{m.Name, m.Kind, m.Level, m.Mode, m.Decided, m.HostUSCC, m.HostName, m.Area, stagedID(f.id), stagedID(own), stagedID(unitOf(f, linked, own)),
+		rec, imp.batch, o.Sheet, int64(o.Row)}
 	if !found {
-		_, err = imp.tx.ExecContext(ctx, `
-			INSERT INTO platforms (name, kind, level, mode, decided, host_uscc, host_name, area, own_unit_id, record, batch_id, sheet, row_no)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-			m.Name, m.Kind, m.Level, m.Mode, m.Decided, m.HostUSCC, m.HostName, m.Area, nullID(own), rec, imp.batch, o.Sheet, o.Row)
-		return outNew, nil, wrap(err, "add platform %s", key)
+		return outNew, values, nil, nil
 	}
-	_, err = imp.tx.ExecContext(ctx, `
-		UPDATE platforms SET mode = $1, decided = $2, host_uscc = $3, host_name = $4, area = $5, own_unit_id = $6, enterprise_id = NULL,
-		       record = $7, batch_id = $8, sheet = $9, row_no = $10
-		WHERE id = $11`, m.Mode, m.Decided, m.HostUSCC, m.HostName, m.Area, nullID(own), rec, imp.batch, o.Sheet, o.Row, st.id)
-	return outUpdated, nil, wrap(err, "update platform %s", key)
+	return outUpdated, append([]any{st.id}, values...), nil, nil
 }
 
-func (imp *importer) statistic(ctx context.Context, s plan.Statistic, o plan.Origin) (outcome, []plan.RowProblem, error) {
+// Statistics.
+
+var statisticCols = []stageCol{{"area", colText}, {"unit_id", colInt}, {"indicator", colText}, {"year", colInt}, {"value", colInt},
+	{"source", colText}, {"final", colBool}, {"record", colText}, {"batch_id", colInt}, {"sheet", colText}, {"row_no", colInt}}
+
+type statKey struct {
+	unit      int64
+	indicator string
+	year      int
+}
+
+func (imp *importer) statistics(ctx context.Context, rows []plan.RegisterRow, res *ImportResult) error {
+	var keys [][]any
+	for _, row := range rows {
+		if len(row.Problems) == 0 {
+			s := row.Record.(*plan.Statistic)
+			if unit, ok := imp.statisticArea(strings.TrimSpace(s.Area)); ok {
+				keys = append(keys, []any{unit, strings.TrimSpace(s.Indicator), int64(s.Year)})
+			}
+		}
+	}
+	known := map[statKey]stored{}
+	err := imp.fetch(ctx, "keys_stat", []stageCol{{"u", colInt}, {"ind", colText}, {"y", colInt}}, keys, `
+		SELECT COALESCE(t.unit_id, 0), t.indicator, t.year, t.id, t.record, t.batch_id, t.sheet, t.row_no
+		FROM {stage} k JOIN statistics t ON COALESCE(t.unit_id, 0) = k.u AND t.indicator = k.ind AND t.year = k.y`, func(r *sql.Rows) error {
+		var k statKey
+		var st stored
+		if err := r.Scan(&k.unit, &k.indicator, &k.year, &st.id, &st.record, &st.batch, &st.sheet, &st.row); err != nil {
+			return err
+		}
+		known[k] = st
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var ins, upd, touches [][]any
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			imp.done(res, row, 0, row.Problems)
+			continue
+		}
+		out, values, probs, err := imp.statistic(known, *row.Record.(*plan.Statistic), row.Origin)
+		if err != nil {
+			return err
+		}
+		switch {
+		case len(probs) > 0:
+		case out == outNew:
+			ins = append(ins, values)
+		case out == outUpdated:
+			upd = append(upd, values)
+		default:
+			touches = append(touches, values)
+		}
+		imp.done(res, row, out, probs)
+	}
+	if err := imp.touchStaged(ctx, "statistics", touches); err != nil {
+		return err
+	}
+	if err := imp.insertStaged(ctx, "statistics", statisticCols, ins); err != nil {
+		return err
+	}
+	return imp.updateStaged(ctx, "statistics", append([]stageCol{{"id", colInt}}, statisticCols...), upd)
+}
+
+func (imp *importer) statistic(known map[statKey]stored, s plan.Statistic, o plan.Origin) (outcome, []any, []plan.RowProblem, error) {
 	s.Area, s.Indicator = strings.TrimSpace(s.Area), strings.TrimSpace(s.Indicator)
 	probs := required("指标", s.Indicator)
 	if s.Year < 1900 || s.Year > 9999 {
@@ -544,43 +1333,35 @@ func (imp *importer) statistic(ctx context.Context, s plan.Statistic, o plan.Ori
 		probs = append(probs, plan.RowProblem{Column: "地区", Message: fmt.Sprintf("“%s”不是本区，也不是单位名录中的街道、镇或集聚区", s.Area)})
 	}
 	if len(probs) > 0 {
-		return 0, probs, nil
+		return 0, nil, probs, nil
 	}
 	key := fmt.Sprintf("%s %s %d", pick(s.Area, "全区"), s.Indicator, s.Year)
-	st, found, err := lookup(ctx, imp.tx, "statistic", `SELECT id, record, batch_id, sheet, row_no FROM statistics WHERE COALESCE(unit_id, 0) = $1 AND indicator = $2 AND year = $3`,
-		unit, s.Indicator, s.Year)
-	if err != nil {
-		return 0, nil, err
-	}
+	k := statKey{unit, s.Indicator, s.Year}
+	st, found := known[k]
 	if found && st.batch == imp.batch {
-		return 0, imp.duplicate(st, "指标", key), nil
+		return 0, nil, imp.duplicate(st, "指标", key), nil
 	}
 	var old plan.Statistic
 	if found {
 		if err := json.Unmarshal([]byte(st.record), &old); err != nil {
-			return 0, nil, wrap(err, "decode statistic %s", key)
+			return 0, nil, nil, wrap(err, "decode statistic %s", key)
 		}
 	}
 	m := plan.Statistic{Area: pick(s.Area, old.Area), Indicator: s.Indicator, Year: s.Year, Value: s.Value,
 		Source: pick(strings.TrimSpace(s.Source), old.Source), Final: s.Final || old.Final}
 	rec, err := canonical(m)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
+	known[k] = imp.listed(st, rec, o)
 	if found && rec == st.record {
-		return outUnchanged, nil, imp.touch(ctx, "statistics", st.id, o)
+		return outUnchanged, []any{st.id, o.Sheet, int64(o.Row)}, nil, nil
 	}
+	values := []any{m.Area, stagedID(unit), m.Indicator, int64(m.Year), m.Value.Micros(), m.Source, m.Final, rec, imp.batch, o.Sheet, int64(o.Row)}
 	if !found {
-		_, err = imp.tx.ExecContext(ctx, `
-			INSERT INTO statistics (area, unit_id, indicator, year, value, source, final, record, batch_id, sheet, row_no)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			m.Area, nullID(unit), m.Indicator, m.Year, m.Value.Micros(), m.Source, m.Final, rec, imp.batch, o.Sheet, o.Row)
-		return outNew, nil, wrap(err, "add statistic %s", key)
+		return outNew, values, nil, nil
 	}
-	_, err = imp.tx.ExecContext(ctx, `
-		UPDATE statistics SET area = $1, value = $2, source = $3, final = $4, record = $5, batch_id = $6, sheet = $7, row_no = $8
-		WHERE id = $9`, m.Area, m.Value.Micros(), m.Source, m.Final, rec, imp.batch, o.Sheet, o.Row, st.id)
-	return outUpdated, nil, wrap(err, "update statistic %s", key)
+	return outUpdated, append([]any{st.id}, values...), nil, nil
 }
 
 // cleanCode trims a code (USCC, number) and upper-cases its letters: lists

@@ -9,6 +9,8 @@ import (
 	"iter"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 )
@@ -55,6 +57,10 @@ type ImportMeta struct {
 type Rejection struct {
 	Origin   plan.Origin       `json:"origin"`
 	Problems []plan.RowProblem `json:"problems"`
+	// Cells are the row's cells as read (for OnReject; not kept in the
+	// result): rows are written in batches, so the row rejected is not
+	// the last one the reader yielded.
+	Cells []string `json:"-"`
 }
 
 // String names the file, sheet, row and columns: "企业库.xlsx 工作表“Sheet1”
@@ -99,9 +105,9 @@ type ImportResult struct {
 var errRejected = errors.New("store: rows rejected")
 
 // ImportRegister streams the rows of one list into its register in one
-// transaction. progress, when not nil, is called after each row with the
-// number of rows read so far. An error from rows (the file could not be
-// read) aborts the import whatever the mode.
+// transaction. progress, when not nil, is called after each batch of rows
+// with the number of rows read so far. An error from rows (the file could
+// not be read) aborts the import whatever the mode.
 //
 // All-or-nothing (the default): if any row has problems — the reader's or
 // the store's (a key missing, a date that is no date, a duplicate of an
@@ -109,6 +115,12 @@ var errRejected = errors.New("store: rows rejected")
 // is written and the result, with every rejected row, comes back with an
 // EINVALID error. With SkipInvalid the valid rows are written and the
 // rejected ones returned. One audit entry records the batch and its counts.
+//
+// Rows are read ahead on another goroutine and written a batch at a time
+// (see stage): each batch's stored records are looked up by one query and
+// its records written by one statement per table. Attribution and the
+// definitions' tallies are kept current for what the import changed, not
+// recomputed for the whole register.
 func (s *Store) ImportRegister(ctx context.Context, meta ImportMeta, rows iter.Seq2[plan.RegisterRow, error], by *auth.User, progress func(n int)) (*ImportResult, error) {
 	if !meta.Kind.Valid() {
 		return nil, plan.Errorf(plan.EINVALID, "台账类型“%s”不存在", meta.Kind)
@@ -117,8 +129,8 @@ func (s *Store) ImportRegister(ctx context.Context, meta ImportMeta, rows iter.S
 		return nil, plan.Errorf(plan.EINVALID, "导入的文件没有名称")
 	}
 	res := &ImportResult{Kind: meta.Kind}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		imp, err := s.newImporter(ctx, tx, meta, by)
+	err := s.inConnTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
+		imp, err := s.newImporter(ctx, conn, tx, meta, by)
 		if err != nil {
 			return err
 		}
@@ -126,14 +138,14 @@ func (s *Store) ImportRegister(ctx context.Context, meta ImportMeta, rows iter.S
 			meta.SHA256, string(meta.Kind), imp.batch).Scan(&res.SameFileBatch); err != nil {
 			return wrap(err, "look for earlier imports of %s", meta.File)
 		}
-		for row, err := range rows {
+		for batch, err := range readAhead(ctx, rows, importBatchSize) {
 			if err != nil {
 				return err
 			}
-			res.Read++
-			if err := imp.row(ctx, row, res); err != nil {
+			if err := imp.write(ctx, batch, res); err != nil {
 				return err
 			}
+			res.Read += len(batch)
 			if progress != nil {
 				progress(res.Read)
 			}
@@ -141,7 +153,7 @@ func (s *Store) ImportRegister(ctx context.Context, meta ImportMeta, rows iter.S
 		if res.Rejected > 0 && !meta.SkipInvalid {
 			return errRejected
 		}
-		if err := linkAndDerive(ctx, tx); err != nil {
+		if err := imp.finish(ctx); err != nil {
 			return err
 		}
 		if res.Unattributed, err = countUnattributed(ctx, tx, meta.Kind); err != nil {
@@ -168,20 +180,118 @@ func (s *Store) ImportRegister(ctx context.Context, meta ImportMeta, rows iter.S
 	return res, nil
 }
 
+// importBatchSize is how many rows are written together.
+const importBatchSize = 5000
+
+// readAhead reads rows on a goroutine of its own, so that reading the file
+// and writing the database use a core each, and yields them in batches.
+// At most two batches wait; stopping early stops the reading.
+func readAhead(ctx context.Context, rows iter.Seq2[plan.RegisterRow, error], size int) iter.Seq2[[]plan.RegisterRow, error] {
+	return func(yield func([]plan.RegisterRow, error) bool) {
+		type item struct {
+			rows []plan.RegisterRow
+			err  error
+		}
+		ch := make(chan item, 2)
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			defer close(ch)
+			send := func(it item) bool {
+				select {
+				case ch <- it:
+					return true
+				case <-stop:
+					return false
+				case <-ctx.Done():
+					return false
+				}
+			}
+			batch := make([]plan.RegisterRow, 0, size)
+			for row, err := range rows {
+				if err != nil {
+					send(item{err: err})
+					return
+				}
+				if batch = append(batch, row); len(batch) == size {
+					if !send(item{rows: batch}) {
+						return
+					}
+					batch = make([]plan.RegisterRow, 0, size)
+				}
+			}
+			if len(batch) > 0 {
+				send(item{rows: batch})
+			}
+		}()
+		defer func() {
+			close(stop)
+			<-done
+		}()
+		for {
+			select {
+			case it, ok := <-ch:
+				if !ok {
+					return
+				}
+				if !yield(it.rows, it.err) || it.err != nil {
+					return
+				}
+			case <-ctx.Done():
+				yield(nil, ctx.Err())
+				return
+			}
+		}
+	}
+}
+
+// inConnTx is inTx on a connection of its own, for the bulk loading that
+// works on the connection beside the transaction (PostgreSQL's COPY).
+func (s *Store) inConnTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: unable to connect: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: unable to begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(conn, tx); err != nil {
+		return constraintError(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return constraintError(fmt.Errorf("store: unable to commit: %w", err))
+	}
+	return nil
+}
+
 func batchObject(kind plan.RegisterKind, id int64) string {
 	return fmt.Sprintf("register:%s/batch:%d", kind, id)
 }
 
-// importer holds what one import needs across its rows.
+// importer holds what one import needs across its batches.
 type importer struct {
+	s         *Store
+	conn      *sql.Conn
 	tx        *sql.Tx
 	meta      ImportMeta
 	batch     int64
 	attr      *plan.Attributor
 	decisions decisions
+	stages    map[string]*stage
+	deltas    tallyDeltas
+	// enterprisesChanged: the import added or changed enterprises, whose
+	// records are attributed again when it ends.
+	enterprisesChanged bool
+	// noRecords: when a 企业库 import began, no register held records
+	// naming enterprises, so none need attributing again when it ends.
+	noRecords bool
 }
 
-func (s *Store) newImporter(ctx context.Context, tx *sql.Tx, meta ImportMeta, by *auth.User) (*importer, error) {
+func (s *Store) newImporter(ctx context.Context, conn *sql.Conn, tx *sql.Tx, meta ImportMeta, by *auth.User) (*importer, error) {
 	attr, dec, err := loadAttribution(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -194,7 +304,21 @@ func (s *Store) newImporter(ctx context.Context, tx *sql.Tx, meta ImportMeta, by
 	if by != nil {
 		userID, username = by.ID, by.Username
 	}
-	imp := &importer{tx: tx, meta: meta, attr: attr, decisions: dec}
+	if s.dialect == Postgres {
+		// A batch's records are found through their keys' indexes: priced
+		// at the default cost of a random page (4, a spinning disk's), a
+		// thousand probes look dearer than reading the whole register.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL random_page_cost = 1.1`); err != nil {
+			return nil, wrap(err, "tune the import")
+		}
+	}
+	imp := &importer{s: s, conn: conn, tx: tx, meta: meta, attr: attr, decisions: dec, stages: map[string]*stage{}, deltas: tallyDeltas{}}
+	if meta.Kind == plan.RegEnterprises {
+		if err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM smes) AND NOT EXISTS (SELECT 1 FROM hightech_certs)
+			AND NOT EXISTS (SELECT 1 FROM contracts) AND NOT EXISTS (SELECT 1 FROM patent_holders) AND NOT EXISTS (SELECT 1 FROM platforms)`).Scan(&imp.noRecords); err != nil {
+			return nil, wrap(err, "look for records naming enterprises")
+		}
+	}
 	if err := tx.QueryRowContext(ctx, `
 		INSERT INTO import_batches (kind, file_name, sha256, size, skip_invalid, user_id, username, imported_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -204,58 +328,98 @@ func (s *Store) newImporter(ctx context.Context, tx *sql.Tx, meta ImportMeta, by
 	return imp, nil
 }
 
-// outcome is what writing one record did.
-type outcome int
+// stage returns the import's stage of the layout, creating it the first
+// time.
+func (imp *importer) stage(ctx context.Context, layout string, cols []stageCol) (*stage, error) {
+	if st := imp.stages[layout]; st != nil {
+		return st, nil
+	}
+	st, err := imp.s.newStage(ctx, imp.conn, imp.tx, layout, cols)
+	if err != nil {
+		return nil, err
+	}
+	imp.stages[layout] = st
+	return st, nil
+}
 
-const (
-	outNew outcome = iota
-	outUpdated
-	outUnchanged
-)
-
-// row writes one row, or records its rejection.
-func (imp *importer) row(ctx context.Context, row plan.RegisterRow, res *ImportResult) error {
-	origin := row.Origin
-	if origin.File == "" {
-		origin.File = imp.meta.File
-	}
-	if len(row.Problems) > 0 {
-		imp.reject(res, origin, row.Problems)
-		return nil
-	}
-	if row.Record == nil {
-		return fmt.Errorf("store: row %d of %s has neither a record nor problems", origin.Row, origin.File)
-	}
-	if !recordMatchesKind(row.Record, imp.meta.Kind) {
-		return fmt.Errorf("store: row %d of %s holds a %T, not a record of %s", origin.Row, origin.File, row.Record, imp.meta.Kind)
-	}
-	var (
-		out      outcome
-		problems []plan.RowProblem
-		err      error
-	)
-	switch r := row.Record.(type) {
-	case *plan.Enterprise:
-		out, problems, err = imp.enterprise(ctx, *r, origin)
-	case *plan.SMERecord:
-		out, problems, err = imp.sme(ctx, *r, origin)
-	case *plan.HighTechCert:
-		out, problems, err = imp.cert(ctx, *r, origin)
-	case *plan.Contract:
-		out, problems, err = imp.contract(ctx, *r, origin)
-	case *plan.Patent:
-		out, problems, err = imp.patent(ctx, *r, origin)
-	case *plan.Platform:
-		out, problems, err = imp.platform(ctx, *r, origin)
-	case *plan.Statistic:
-		out, problems, err = imp.statistic(ctx, *r, origin)
-	}
+// staged loads rows into the layout's stage and runs query, in which
+// {stage} names it.
+func (imp *importer) staged(ctx context.Context, layout string, cols []stageCol, rows [][]any, query string, args ...any) error {
+	st, err := imp.stage(ctx, layout, cols)
 	if err != nil {
 		return err
 	}
-	if len(problems) > 0 {
-		imp.reject(res, origin, problems)
+	if err := st.load(ctx, rows); err != nil {
+		return err
+	}
+	_, err = imp.tx.ExecContext(ctx, strings.ReplaceAll(query, "{stage}", st.name), imp.replanned(args)...)
+	return wrap(err, "write staged %s", layout)
+}
+
+// fetch loads keys into the layout's stage and calls fn for each row of
+// query, in which {stage} names it.
+func (imp *importer) fetch(ctx context.Context, layout string, cols []stageCol, keys [][]any, query string, fn func(*sql.Rows) error) error {
+	if len(keys) == 0 {
 		return nil
+	}
+	st, err := imp.stage(ctx, layout, cols)
+	if err != nil {
+		return err
+	}
+	if err := st.load(ctx, keys); err != nil {
+		return err
+	}
+	err = eachRow(ctx, imp.tx, strings.ReplaceAll(query, "{stage}", st.name), fn, imp.replanned(nil)...)
+	return wrap(err, "look up staged %s", layout)
+}
+
+// replanned asks PostgreSQL to plan a statement that reads a stage each
+// time it runs: a plan cached with the first batch, when the register was
+// empty, would read the whole register for every later batch.
+func (imp *importer) replanned(args []any) []any {
+	if imp.s.dialect != Postgres {
+		return args
+	}
+	return append([]any{pgx.QueryExecModeExec}, args...)
+}
+
+// write writes one batch of rows, or records their rejections, in order.
+func (imp *importer) write(ctx context.Context, rows []plan.RegisterRow, res *ImportResult) error {
+	for i := range rows {
+		if rows[i].Origin.File == "" {
+			rows[i].Origin.File = imp.meta.File
+		}
+		if len(rows[i].Problems) == 0 {
+			if rows[i].Record == nil {
+				return fmt.Errorf("store: row %d of %s has neither a record nor problems", rows[i].Origin.Row, rows[i].Origin.File)
+			}
+			if !recordMatchesKind(rows[i].Record, imp.meta.Kind) {
+				return fmt.Errorf("store: row %d of %s holds a %T, not a record of %s", rows[i].Origin.Row, rows[i].Origin.File, rows[i].Record, imp.meta.Kind)
+			}
+		}
+	}
+	switch imp.meta.Kind {
+	case plan.RegEnterprises:
+		return imp.enterprises(ctx, rows, res)
+	case plan.RegSMEs:
+		return imp.smes(ctx, rows, res)
+	case plan.RegHighTech:
+		return imp.certs(ctx, rows, res)
+	case plan.RegContracts:
+		return imp.contracts(ctx, rows, res)
+	case plan.RegPatents:
+		return imp.patents(ctx, rows, res)
+	case plan.RegPlatforms:
+		return imp.platforms(ctx, rows, res)
+	}
+	return imp.statistics(ctx, rows, res)
+}
+
+// done counts a row's outcome, or its rejection, and its warnings.
+func (imp *importer) done(res *ImportResult, row plan.RegisterRow, out outcome, problems []plan.RowProblem) {
+	if len(problems) > 0 {
+		imp.reject(res, row, problems)
+		return
 	}
 	switch out {
 	case outNew:
@@ -268,11 +432,51 @@ func (imp *importer) row(ctx context.Context, row plan.RegisterRow, res *ImportR
 	if len(row.Warnings) > 0 {
 		res.WarningRows++
 		if len(res.Warnings) < MaxReported {
-			res.Warnings = append(res.Warnings, Rejection{Origin: origin, Problems: row.Warnings})
+			res.Warnings = append(res.Warnings, Rejection{Origin: row.Origin, Problems: row.Warnings})
+		}
+	}
+}
+
+// finish brings attribution and the tallies up to date with what the
+// import wrote, and drops its stages.
+func (imp *importer) finish(ctx context.Context) error {
+	if err := imp.flushTallies(ctx); err != nil {
+		return err
+	}
+	switch imp.meta.Kind {
+	case plan.RegSMEs:
+		if err := linkPendingFirms(ctx, imp.tx, imp.batch, plan.RegSMEs); err != nil {
+			return err
+		}
+	case plan.RegHighTech:
+		if err := linkPendingFirms(ctx, imp.tx, imp.batch, plan.RegHighTech); err != nil {
+			return err
+		}
+	}
+	if imp.enterprisesChanged {
+		if err := deriveForEnterprises(ctx, imp.tx, imp.batch); err != nil {
+			return err
+		}
+	}
+	if err := refreshSpans(ctx, imp.tx, imp.batch); err != nil {
+		return err
+	}
+	for _, st := range imp.stages {
+		if err := st.drop(ctx); err != nil {
+			return err
 		}
 	}
 	return nil
 }
+
+// outcome is what writing one record did.
+type outcome int
+
+const (
+	outNew outcome = iota
+	outUpdated
+	outUnchanged
+)
 
 func recordMatchesKind(rec any, kind plan.RegisterKind) bool {
 	switch rec.(type) {
@@ -294,38 +498,27 @@ func recordMatchesKind(rec any, kind plan.RegisterKind) bool {
 	return false
 }
 
-func (imp *importer) reject(res *ImportResult, origin plan.Origin, problems []plan.RowProblem) {
+func (imp *importer) reject(res *ImportResult, row plan.RegisterRow, problems []plan.RowProblem) {
 	res.Rejected++
-	r := Rejection{Origin: origin, Problems: problems}
+	r := Rejection{Origin: row.Origin, Problems: problems}
 	if len(res.Rejections) < MaxReported {
 		res.Rejections = append(res.Rejections, r)
 	}
 	if imp.meta.OnReject != nil {
+		r.Cells = row.Cells
 		imp.meta.OnReject(r)
 	}
 }
 
-// stored is a record as stored: its id, its canonical JSON and where it
-// was last listed.
+// stored is a record as stored: its id (0 for a record written in this
+// batch, not yet inserted), its canonical JSON and where it was last
+// listed.
 type stored struct {
 	id     int64
 	record string
 	batch  int64
 	sheet  string
 	row    int
-}
-
-// lookup finds a stored record by the query (SELECT id, record, batch_id,
-// sheet, row_no …); found is false when there is none.
-func lookup(ctx context.Context, tx *sql.Tx, what, query string, args ...any) (st stored, found bool, err error) {
-	err = tx.QueryRowContext(ctx, query, args...).Scan(&st.id, &st.record, &st.batch, &st.sheet, &st.row)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return st, false, nil
-	case err != nil:
-		return st, false, wrap(err, "look up %s", what)
-	}
-	return st, true, nil
 }
 
 // duplicate is the problem of a row whose record an earlier row of the same
@@ -338,10 +531,9 @@ func (imp *importer) duplicate(st stored, column, key string) []plan.RowProblem 
 	return []plan.RowProblem{{Column: column, Message: fmt.Sprintf("“%s”与本文件%s重复", key, where)}}
 }
 
-// touch points an unchanged record's origin at this list and row.
-func (imp *importer) touch(ctx context.Context, table string, id int64, o plan.Origin) error {
-	_, err := imp.tx.ExecContext(ctx, `UPDATE `+table+` SET batch_id = $1, sheet = $2, row_no = $3 WHERE id = $4`, imp.batch, o.Sheet, o.Row, id)
-	return wrap(err, "mark %s %d as listed", table, id)
+// listed is a stored record now listed by this import at the origin.
+func (imp *importer) listed(st stored, rec string, o plan.Origin) stored {
+	return stored{id: st.id, record: rec, batch: imp.batch, sheet: o.Sheet, row: o.Row}
 }
 
 // canonical is a record's stored content: its JSON with origin and
@@ -386,11 +578,20 @@ func pickDecimal(now, before *plan.Decimal) *plan.Decimal {
 	return before
 }
 
-func nullMicros(d *plan.Decimal) sql.NullInt64 {
+// Staged values: nil for NULL, int64 for integers.
+
+func stagedMicros(d *plan.Decimal) any {
 	if d == nil {
-		return sql.NullInt64{}
+		return nil
 	}
-	return sql.NullInt64{Int64: d.Micros(), Valid: true}
+	return d.Micros()
+}
+
+func stagedID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 // countUnattributed counts the register's records without a unit.
@@ -411,7 +612,7 @@ var unattributedCount = map[plan.RegisterKind]string{
 	plan.RegSMEs:        `SELECT COUNT(*) FROM smes WHERE unit_id IS NULL`,
 	plan.RegHighTech:    `SELECT COUNT(*) FROM hightech_certs WHERE unit_id IS NULL`,
 	plan.RegContracts:   `SELECT COUNT(*) FROM contracts WHERE seller_unit_id IS NULL AND (seller_enterprise_id IS NOT NULL OR seller_area_local)`,
-	plan.RegPatents:     `SELECT COUNT(*) FROM patents p WHERE NOT EXISTS (SELECT 1 FROM patent_holders h WHERE h.patent_id = p.id AND h.unit_id IS NOT NULL)`,
+	plan.RegPatents:     `SELECT COUNT(*) FROM patents WHERE NOT attributed`,
 	plan.RegPlatforms:   `SELECT COUNT(*) FROM platforms WHERE unit_id IS NULL`,
 }
 

@@ -13,6 +13,100 @@ func (s *Store) DefinitionValuesForTest(ctx context.Context, bindings []GoalBind
 	return DefinitionValues(ctx, s.read, bindings, year, asOf)
 }
 
+// NaiveDefinitionValuesForTest computes the goals as DefinitionValues did
+// before tallies: GROUP BY over the records themselves. The benchmarks'
+// anchor, and a second opinion in tests.
+func (s *Store) NaiveDefinitionValuesForTest(ctx context.Context, bindings []GoalBinding, year int, asOf string) ([]GoalActual, error) {
+	var out []GoalActual
+	for _, b := range bindings {
+		y := b.Year
+		if y == 0 {
+			y = year
+		}
+		def := b.Definition.Normalized()
+		var res plan.DefinitionResult
+		var err error
+		switch def.Kind {
+		case plan.DefContractSum:
+			res, err = contractSums(ctx, s.read, def.Params, y, asOf)
+		case plan.DefPatentDensity:
+			res, err = patentDensity(ctx, s.read, y, asOf)
+		case plan.DefSMECount, plan.DefHighTechCount, plan.DefNewPlatforms:
+			res, err = countByUnit(ctx, s.read, recordFilter(def, y, asOf))
+		default:
+			res, err = evaluateDefinition(ctx, s.read, def, y, asOf)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if def.Kind.Additive() {
+			units, err := allocatedUnits(ctx, s.read, b.GoalID)
+			if err != nil {
+				return nil, err
+			}
+			res.FillZeros(units)
+		}
+		a := GoalActual{GoalID: b.GoalID, Definition: def, AsOf: asOf, Total: res.Total, Previous: res.Previous, PreviousYear: res.PreviousYear}
+		for _, u := range res.SortedUnits() {
+			a.Units = append(a.Units, plan.UnitValue{GoalID: b.GoalID, UnitID: u, Value: res.Units[u], AsOf: asOf, Source: RegisterSource})
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// contractSums sums amounts in 分 per unit and converts once, as the
+// reference does, so rounding to 亿元 happens on the sum.
+func contractSums(ctx context.Context, q queryer, p plan.DefinitionParams, year int, asOf string) (plan.DefinitionResult, error) {
+	f := recordFilter(plan.Definition{Kind: plan.DefContractSum, Params: p}, year, asOf)
+	res := plan.DefinitionResult{Units: map[int64]plan.Decimal{}}
+	var total int64
+	err := eachRow(ctx, q, `SELECT `+f.unit+`, `+f.measure+` `+f.from+` GROUP BY `+f.unit, func(r *sql.Rows) error {
+		var unit sql.NullInt64
+		var fen int64
+		if err := r.Scan(&unit, &fen); err != nil {
+			return err
+		}
+		total += fen
+		if unit.Valid {
+			res.Units[unit.Int64] = plan.AmountIn(fen, p.Unit)
+		}
+		return nil
+	}, f.args...)
+	if err != nil {
+		return res, wrap(err, "sum contracts")
+	}
+	t := plan.AmountIn(total, p.Unit)
+	res.Total = &t
+	return res, nil
+}
+
+func patentDensity(ctx context.Context, q queryer, year int, asOf string) (plan.DefinitionResult, error) {
+	var total int64
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM patents r WHERE `+patentWhere+`
+		AND EXISTS (SELECT 1 FROM patent_holders h WHERE h.patent_id = r.id AND h.domestic)`, plan.PatentInvention, asOf).Scan(&total); err != nil {
+		return plan.DefinitionResult{}, wrap(err, "count patents")
+	}
+	counts := map[int64]int64{}
+	if err := eachRow(ctx, q, `
+		SELECT h.unit_id, COUNT(DISTINCT r.id) FROM patents r JOIN patent_holders h ON h.patent_id = r.id
+		WHERE `+patentWhere+` AND h.domestic AND h.unit_id IS NOT NULL GROUP BY h.unit_id`, func(r *sql.Rows) error {
+		var unit, n int64
+		if err := r.Scan(&unit, &n); err != nil {
+			return err
+		}
+		counts[unit] = n
+		return nil
+	}, plan.PatentInvention, asOf); err != nil {
+		return plan.DefinitionResult{}, wrap(err, "count patents by unit")
+	}
+	stats, err := readStatistics(ctx, q, `indicator = $1 AND year <= $2`, plan.StatPopulation, year)
+	if err != nil {
+		return plan.DefinitionResult{}, err
+	}
+	return plan.PerCapitaResult(counts, total, stats, year), nil
+}
+
 // LoadRegistersForTest reads every record with its attribution, the input
 // of plan.EvaluateDefinition that the SQL aggregates must match.
 func (s *Store) LoadRegistersForTest(ctx context.Context) (*plan.RegisterSet, error) {

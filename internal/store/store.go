@@ -70,12 +70,14 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// failing.
 	params := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
 	u := url.URL{Scheme: "file", Opaque: path}
-	write, err := sql.Open("sqlite", u.String()+"?"+params+"&_txlock=immediate")
+	// The writer keeps 64 MB of pages, so that an import of a national
+	// register does not spill its indexes' pages to the WAL over and over.
+	write, err := openCachingSQLite(u.String() + "?" + params + "&_pragma=cache_size(-65536)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", u.String()+"?"+params+"&_pragma=query_only(1)")
+	read, err := openCachingSQLite(u.String() + "?" + params + "&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)

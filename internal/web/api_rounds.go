@@ -2,10 +2,8 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"kechuang/internal/plan"
@@ -106,44 +104,16 @@ func (s *Server) apiFormSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	f, err := s.store.Form(r.Context(), r.PathValue("form"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	e := store.FormEdit{Version: body.Version, Submit: body.Submit, Tasks: map[int64]plan.FormTask{}, Values: map[int64]plan.FormValue{}}
-	for _, t := range f.Tasks {
-		e.Tasks[t.TaskID] = t
-	}
-	for _, v := range f.Values {
-		e.Values[v.GoalID] = v
-	}
-	var unknown []plan.FieldError
+	// Only what was sent: SaveForm keeps the rest, and refuses entries the
+	// form does not have.
+	e := store.FormEdit{Version: body.Version, Submit: body.Submit, Tasks: map[int64]plan.FormTask{}, Values: map[int64]plan.FormValue{}, Strict: true}
 	for _, t := range body.Tasks {
-		if _, ok := e.Tasks[t.TaskID]; !ok {
-			unknown = append(unknown, plan.FieldError{Field: fmt.Sprintf("tasks.%d", t.TaskID), Message: fmt.Sprintf("此表没有任务（task_id %d）", t.TaskID)})
-			continue
-		}
 		e.Tasks[t.TaskID] = plan.FormTask{Status: t.Status, Progress: t.Progress, Problems: t.Problems, NextSteps: t.NextSteps}
 	}
 	for _, v := range body.Values {
-		if _, ok := e.Values[v.GoalID]; !ok {
-			unknown = append(unknown, plan.FieldError{Field: fmt.Sprintf("values.%d", v.GoalID), Message: fmt.Sprintf("此表没有该目标（goal_id %d）", v.GoalID)})
-			continue
-		}
 		e.Values[v.GoalID] = plan.FormValue{Value: v.Value, Note: v.Note}
 	}
-	if len(unknown) > 0 {
-		msgs := make([]string, len(unknown))
-		for i, u := range unknown {
-			msgs[i] = u.Message
-		}
-		err := plan.Errorf(plan.EINVALID, "请求中有 %d 项不属于此表：%s。", len(unknown), strings.Join(msgs, "；"))
-		err.Fields = unknown
-		s.fail(w, r, err)
-		return
-	}
-	saved, err := s.store.SaveForm(r.Context(), f.PublicID, e, currentUser(r))
+	saved, err := s.store.SaveForm(r.Context(), r.PathValue("form"), e, currentUser(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return

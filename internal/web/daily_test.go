@@ -369,12 +369,13 @@ func TestFormFieldErrors(t *testing.T) {
 		t.Errorf("API refusal: %d, fields %v", code, byField)
 	}
 	english := regexp.MustCompile(`[A-Za-z]{4,}`)
+	v := itoa(int64(form.Version))
 	for _, tt := range []struct{ body, want, field string }{
 		{`{"version":1,`, "JSON 不完整", ""},
 		{`{"version":"一"}`, "version：应为数字", "version"},
 		{`{"versio":1}`, "未知字段", ""},
-		{`{"version":1,"tasks":[{"task_id":999999}]}`, "此表没有任务", "tasks.999999"},
-		{`{"version":1,"values":[{"goal_id":` + goal("高新技术企业") + `,"value":"x"}]}`, "数值无效", ""},
+		{`{"version":` + v + `,"tasks":[{"task_id":999999}]}`, "此表没有任务", "tasks.999999"},
+		{`{"version":` + v + `,"values":[{"goal_id":` + goal("高新技术企业") + `,"value":"x"}]}`, "数值无效", ""},
 	} {
 		code, e := call(tt.body)
 		msg, _ := e["message"].(string)
