@@ -82,3 +82,61 @@ func checkOneWins(t *testing.T, what string, errs []error) {
 		t.Errorf("%s: %d succeeded, want exactly 1", what, wins)
 	}
 }
+
+// TestFirstSavesBesideReviews: first saves (which count a change of the
+// round's list themselves) and reviews (counted by the audit log) of
+// different forms at once all go through — found by the load test as a
+// PostgreSQL deadlock when the two took the data version's row and the
+// audit lock in opposite orders.
+func TestFirstSavesBesideReviews(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		_, roundID := openJulyRound(t, s)
+		admin := &auth.User{Username: "admin", Role: auth.RoleAdmin}
+		summaries, err := s.RoundForms(ctx, roundID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var forms []*plan.Form
+		for _, sum := range summaries {
+			f, err := s.Form(ctx, sum.PublicID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			forms = append(forms, f)
+		}
+		for trial := 0; trial < 3; trial++ {
+			// Even forms are submitted and wait for review; odd ones are
+			// untouched (or were returned): their save changes their state.
+			for i, f := range forms {
+				if i%2 == 0 {
+					if f.State != plan.FormSubmitted {
+						e := fillAll(f)
+						e.Submit = true
+						if forms[i], err = s.SaveForm(ctx, f.PublicID, e, admin); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+			}
+			errs := race(len(forms), func(i int) error {
+				f := forms[i]
+				if i%2 == 0 {
+					return s.ReviewForm(ctx, f.PublicID, f.Version, store.Return, "请补充", admin)
+				}
+				_, err := s.SaveForm(ctx, f.PublicID, fillAll(f), admin)
+				return err
+			})
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("trial %d, form %d: %v", trial, i, err)
+				}
+			}
+			for i := range forms {
+				if forms[i], err = s.Form(ctx, forms[i].PublicID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+}
