@@ -152,6 +152,49 @@ func (imp *importer) updateStaged(ctx context.Context, table string, cols []stag
 
 var touchCols = []stageCol{{"id", colInt}, {"sheet", colText}, {"row_no", colInt}}
 
+// writes are a batch's rows sorted by the statement that writes them: the
+// columns of new records, id and columns of updated ones, id, sheet and row
+// of unchanged ones.
+type writes struct{ ins, upd, touches [][]any }
+
+// sorted runs every valid row of a batch through record and counts every
+// row's outcome (a row the reader or record rejected is written nowhere).
+func (imp *importer) sorted(res *ImportResult, rows []plan.RegisterRow, record func(plan.RegisterRow) (outcome, []any, []plan.RowProblem, error)) (writes, error) {
+	var w writes
+	for _, row := range rows {
+		if len(row.Problems) > 0 {
+			imp.done(res, row, 0, row.Problems)
+			continue
+		}
+		out, values, probs, err := record(row)
+		if err != nil {
+			return w, err
+		}
+		switch {
+		case len(probs) > 0:
+		case out == outNew:
+			w.ins = append(w.ins, values)
+		case out == outUpdated:
+			w.upd = append(w.upd, values)
+		default:
+			w.touches = append(w.touches, values)
+		}
+		imp.done(res, row, out, probs)
+	}
+	return w, nil
+}
+
+// writeRows stores a batch's writes into table, whose columns are cols.
+func (imp *importer) writeRows(ctx context.Context, table string, cols []stageCol, w writes) error {
+	if err := imp.touchStaged(ctx, table, w.touches); err != nil {
+		return err
+	}
+	if err := imp.insertStaged(ctx, table, cols, w.ins); err != nil {
+		return err
+	}
+	return imp.updateStaged(ctx, table, append([]stageCol{{"id", colInt}}, cols...), w.upd)
+}
+
 // touchStaged points unchanged records' origins at this list: rows of (id,
 // sheet, row).
 func (imp *importer) touchStaged(ctx context.Context, table string, rows [][]any) error {
@@ -835,34 +878,13 @@ func (imp *importer) contracts(ctx context.Context, rows []plan.RegisterRow, res
 	if err != nil {
 		return err
 	}
-	var ins, upd, touches [][]any
-	for _, row := range rows {
-		if len(row.Problems) > 0 {
-			imp.done(res, row, 0, row.Problems)
-			continue
-		}
-		out, values, probs, err := imp.contract(known, firms, *row.Record.(*plan.Contract), row.Origin)
-		if err != nil {
-			return err
-		}
-		switch {
-		case len(probs) > 0:
-		case out == outNew:
-			ins = append(ins, values)
-		case out == outUpdated:
-			upd = append(upd, values)
-		default:
-			touches = append(touches, values)
-		}
-		imp.done(res, row, out, probs)
-	}
-	if err := imp.touchStaged(ctx, "contracts", touches); err != nil {
+	w, err := imp.sorted(res, rows, func(row plan.RegisterRow) (outcome, []any, []plan.RowProblem, error) {
+		return imp.contract(known, firms, *row.Record.(*plan.Contract), row.Origin)
+	})
+	if err != nil {
 		return err
 	}
-	if err := imp.insertStaged(ctx, "contracts", contractCols, ins); err != nil {
-		return err
-	}
-	if err := imp.updateStaged(ctx, "contracts", append([]stageCol{{"id", colInt}}, contractCols...), upd); err != nil {
+	if err := imp.writeRows(ctx, "contracts", contractCols, w); err != nil {
 		return err
 	}
 	return imp.flushTalliesIfFull(ctx)
@@ -1017,39 +1039,21 @@ func (imp *importer) patents(ctx context.Context, rows []plan.RegisterRow, res *
 	if err != nil {
 		return err
 	}
-	var ins, upd, touches, holders [][]any
-	for _, row := range rows {
-		if len(row.Problems) > 0 {
-			imp.done(res, row, 0, row.Problems)
-			continue
-		}
+	var holders [][]any
+	w, err := imp.sorted(res, rows, func(row plan.RegisterRow) (outcome, []any, []plan.RowProblem, error) {
 		out, values, hs, probs, err := imp.patent(known, firms, *row.Record.(*plan.Patent), row.Origin)
-		if err != nil {
-			return err
-		}
-		switch {
-		case len(probs) > 0:
-		case out == outNew:
-			ins = append(ins, values)
+		if len(probs) == 0 && (out == outNew || out == outUpdated) {
 			holders = append(holders, hs...)
-		case out == outUpdated:
-			upd = append(upd, values)
-			holders = append(holders, hs...)
-		default:
-			touches = append(touches, values)
 		}
-		imp.done(res, row, out, probs)
-	}
-	if err := imp.touchStaged(ctx, "patents", touches); err != nil {
+		return out, values, probs, err
+	})
+	if err != nil {
 		return err
 	}
-	if err := imp.insertStaged(ctx, "patents", patentCols, ins); err != nil {
+	if err := imp.writeRows(ctx, "patents", patentCols, w); err != nil {
 		return err
 	}
-	if err := imp.updateStaged(ctx, "patents", append([]stageCol{{"id", colInt}}, patentCols...), upd); err != nil {
-		return err
-	}
-	if len(upd) > 0 {
+	if len(w.upd) > 0 {
 		if _, err := imp.tx.ExecContext(ctx, `DELETE FROM patent_holders WHERE patent_id IN (SELECT id FROM `+imp.stages["upd_patents"].name+`)`); err != nil {
 			return wrap(err, "replace the holders of updated patents")
 		}
@@ -1180,34 +1184,13 @@ func (imp *importer) platforms(ctx context.Context, rows []plan.RegisterRow, res
 	if err != nil {
 		return err
 	}
-	var ins, upd, touches [][]any
-	for _, row := range rows {
-		if len(row.Problems) > 0 {
-			imp.done(res, row, 0, row.Problems)
-			continue
-		}
-		out, values, probs, err := imp.platform(known, firms, *row.Record.(*plan.Platform), row.Origin)
-		if err != nil {
-			return err
-		}
-		switch {
-		case len(probs) > 0:
-		case out == outNew:
-			ins = append(ins, values)
-		case out == outUpdated:
-			upd = append(upd, values)
-		default:
-			touches = append(touches, values)
-		}
-		imp.done(res, row, out, probs)
-	}
-	if err := imp.touchStaged(ctx, "platforms", touches); err != nil {
+	w, err := imp.sorted(res, rows, func(row plan.RegisterRow) (outcome, []any, []plan.RowProblem, error) {
+		return imp.platform(known, firms, *row.Record.(*plan.Platform), row.Origin)
+	})
+	if err != nil {
 		return err
 	}
-	if err := imp.insertStaged(ctx, "platforms", platformCols, ins); err != nil {
-		return err
-	}
-	return imp.updateStaged(ctx, "platforms", append([]stageCol{{"id", colInt}}, platformCols...), upd)
+	return imp.writeRows(ctx, "platforms", platformCols, w)
 }
 
 func (imp *importer) platform(known map[platformKey]stored, firms firmIndex, p plan.Platform, o plan.Origin) (outcome, []any, []plan.RowProblem, error) {
@@ -1292,34 +1275,13 @@ func (imp *importer) statistics(ctx context.Context, rows []plan.RegisterRow, re
 	if err != nil {
 		return err
 	}
-	var ins, upd, touches [][]any
-	for _, row := range rows {
-		if len(row.Problems) > 0 {
-			imp.done(res, row, 0, row.Problems)
-			continue
-		}
-		out, values, probs, err := imp.statistic(known, *row.Record.(*plan.Statistic), row.Origin)
-		if err != nil {
-			return err
-		}
-		switch {
-		case len(probs) > 0:
-		case out == outNew:
-			ins = append(ins, values)
-		case out == outUpdated:
-			upd = append(upd, values)
-		default:
-			touches = append(touches, values)
-		}
-		imp.done(res, row, out, probs)
-	}
-	if err := imp.touchStaged(ctx, "statistics", touches); err != nil {
+	w, err := imp.sorted(res, rows, func(row plan.RegisterRow) (outcome, []any, []plan.RowProblem, error) {
+		return imp.statistic(known, *row.Record.(*plan.Statistic), row.Origin)
+	})
+	if err != nil {
 		return err
 	}
-	if err := imp.insertStaged(ctx, "statistics", statisticCols, ins); err != nil {
-		return err
-	}
-	return imp.updateStaged(ctx, "statistics", append([]stageCol{{"id", colInt}}, statisticCols...), upd)
+	return imp.writeRows(ctx, "statistics", statisticCols, w)
 }
 
 func (imp *importer) statistic(known map[statKey]stored, s plan.Statistic, o plan.Origin) (outcome, []any, []plan.RowProblem, error) {
