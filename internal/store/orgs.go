@@ -63,6 +63,38 @@ func scopeFilter(ctx context.Context, col string, args []any) (string, []any) {
 	return " AND " + col + " IN (" + strings.Join(marks, ", ") + ")", args
 }
 
+// orgOnly holds ctx to exactly one organisation: what is created goes to
+// it, and what is read is its own, not beneath it — a directory, whose
+// names are unique within one organisation only.
+func orgOnly(ctx context.Context, org int64) context.Context {
+	return WithScope(ctx, Scope{Org: org, Orgs: []int64{org}})
+}
+
+// planOrg holds ctx to the organisation of plan id: its directory is the
+// one its names resolve against.
+func planOrg(ctx context.Context, q queryer, id int64) (context.Context, error) {
+	var org int64
+	err := q.QueryRowContext(ctx, `SELECT org_id FROM plans WHERE id = $1`, id).Scan(&org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", id)
+	}
+	if err != nil {
+		return nil, wrap(err, "find the organisation of plan %d", id)
+	}
+	return orgOnly(ctx, org), nil
+}
+
+// registerOrg holds ctx to the organisation the registers are attributed
+// in: the root organisation. (Registers are one set for the deployment so
+// far; see ARCHITECTURE.md.)
+func registerOrg(ctx context.Context, q queryer) (context.Context, error) {
+	org, err := homeOrg(context.WithValue(ctx, scopeKey{}, nil), q)
+	if err != nil {
+		return nil, err
+	}
+	return orgOnly(ctx, org), nil
+}
+
 // Orgs returns every organisation of the deployment as a tree (the tree is
 // small: a province's cities and their districts).
 func (s *Store) Orgs(ctx context.Context) (*plan.OrgTree, error) { return loadOrgs(ctx, s.read) }
