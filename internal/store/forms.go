@@ -92,7 +92,12 @@ func (s *Store) FormResource(ctx context.Context, publicID string) (*auth.Resour
 func formResource(ctx context.Context, q queryer, publicID string) (*auth.Resource, error) {
 	res := &auth.Resource{Leads: map[int64][]int64{}}
 	var formID int64
-	err := q.QueryRowContext(ctx, `SELECT id, unit_id FROM forms WHERE public_id = $1`, publicID).Scan(&formID, &res.UnitID)
+	err := q.QueryRowContext(ctx, `
+		SELECT f.id, f.unit_id, p.org_id FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id
+		WHERE f.public_id = $1`, publicID).Scan(&formID, &res.UnitID, &res.Org)
+	if err == nil && !reaches(ctx, res.Org) {
+		err = sql.ErrNoRows
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
 	}

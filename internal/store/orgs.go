@@ -95,6 +95,26 @@ func registerOrg(ctx context.Context, q queryer) (context.Context, error) {
 	return orgOnly(ctx, org), nil
 }
 
+// RegisterOrg is the organisation the registers belong to: the root one.
+func (s *Store) RegisterOrg(ctx context.Context) (int64, error) {
+	return homeOrg(context.WithValue(ctx, scopeKey{}, nil), s.read)
+}
+
+// reachRegisters is the registers' organisation, or ENOTFOUND when the
+// caller's scope does not take it in: the registers are one set for the
+// deployment so far, attributed against the root organisation's directory,
+// and another organisation's users neither read nor import them.
+func reachRegisters(ctx context.Context, q queryer) (int64, error) {
+	org, err := homeOrg(context.WithValue(ctx, scopeKey{}, nil), q)
+	if err != nil {
+		return 0, err
+	}
+	if !reaches(ctx, org) {
+		return 0, plan.Errorf(plan.ENOTFOUND, "台账由%s统一导入和管理。", "本级（根组织）")
+	}
+	return org, nil
+}
+
 // Orgs returns every organisation of the deployment as a tree (the tree is
 // small: a province's cities and their districts).
 func (s *Store) Orgs(ctx context.Context) (*plan.OrgTree, error) { return loadOrgs(ctx, s.read) }
