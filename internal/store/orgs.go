@@ -110,7 +110,7 @@ func reachRegisters(ctx context.Context, q queryer) (int64, error) {
 		return 0, err
 	}
 	if !reaches(ctx, org) {
-		return 0, plan.Errorf(plan.ENOTFOUND, "台账由%s统一导入和管理。", "本级（根组织）")
+		return 0, plan.Errorf(plan.ENOTFOUND, "台账由根组织统一导入和管理。")
 	}
 	return org, nil
 }
@@ -294,4 +294,32 @@ func (s *Store) ObjectOrg(ctx context.Context, name, value string) (int64, error
 		return 0, wrap(err, "find the organisation of %s %q", name, value)
 	}
 	return org, nil
+}
+
+// MoveOrg puts an organisation beneath another: a district that ran alone
+// joins its city. An organisation cannot move beneath itself or one of its
+// own.
+func (s *Store) MoveOrg(ctx context.Context, id, parent int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		tree, err := loadOrgs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		o, ok := tree.Org(id)
+		if !ok || !reaches(ctx, id) {
+			return plan.Errorf(plan.ENOTFOUND, "组织不存在（编号 %d）。", id)
+		}
+		if _, ok := tree.Org(parent); !ok || !reaches(ctx, parent) {
+			return plan.Errorf(plan.ENOTFOUND, "上级组织不存在（编号 %d）。", parent)
+		}
+		if slices.Contains(tree.Descendants(id), parent) {
+			return plan.Errorf(plan.EINVALID, "组织“%s”不能移到自己或下级组织之下。", o.Name)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET parent_id = $1 WHERE id = $2`, parent, id); err != nil {
+			return wrap(err, "move organisation %d", id)
+		}
+		after := o
+		after.ParentID = parent
+		return s.audit(ctx, tx, "org.move", orgObject(id), o, after)
+	})
 }

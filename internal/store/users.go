@@ -83,7 +83,10 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*auth.User, error) 
 		}
 		return s.audit(ctx, tx, "user.create", userObject(u.ID), nil, after)
 	})
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	return u, s.fillScope(ctx, u)
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
@@ -131,7 +134,7 @@ func (s *Store) User(ctx context.Context, id int64) (*auth.User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read user %d: %w", id, err)
 	}
-	return u, nil
+	return u, s.fillScope(ctx, u)
 }
 
 // Users lists every user in the caller's scope by role then name.
@@ -148,6 +151,13 @@ func (s *Store) Users(ctx context.Context) ([]*auth.User, error) {
 	}, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list users: %w", err)
+	}
+	tree, err := s.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range out {
+		u.Scope = tree.Descendants(u.OrgID)
 	}
 	return out, nil
 }
@@ -277,7 +287,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, uu UserUpdate) (*auth.
 	if err != nil {
 		return nil, err
 	}
-	return u, nil
+	return u, s.fillScope(ctx, u)
 }
 
 // MaxUsername bounds a username; a login with a longer one is refused

@@ -161,12 +161,32 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 			s.fail(w, r, err)
 			return
 		}
+		// A signed-in user sees its organisation and those beneath it (or
+		// the one it picked from them); an object of any other is not
+		// found, whatever the route asks.
+		var org int64
+		if u != nil {
+			sc, err := s.viewScope(r, u)
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			r = r.WithContext(store.WithScope(r.Context(), sc))
+			if perm != auth.PermPublic {
+				if org, err = s.objectOrg(r); err != nil {
+					s.fail(w, r, err)
+					return
+				}
+			}
+		}
 		var res *auth.Resource
 		if perm.ObjectLevel() && u != nil {
 			if res, err = s.resourceOf(r); err != nil {
 				s.fail(w, r, err)
 				return
 			}
+		} else if org != 0 {
+			res = &auth.Resource{Org: org}
 		}
 		if !auth.Can(u, perm, res) {
 			if u == nil {
