@@ -36,8 +36,8 @@ func (s *Store) CreateRound(ctx context.Context, r plan.Round) (int64, error) {
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := mustExist(ctx, tx, "plans", r.PlanID, "方案"); err != nil {
-			return err
+		if !reachesPlan(ctx, tx, r.PlanID) {
+			return plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", r.PlanID)
 		}
 		if err := checkRoundYear(ctx, tx, &r); err != nil {
 			return err
