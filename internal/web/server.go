@@ -162,9 +162,11 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 			return
 		}
 		// A signed-in user sees its organisation and those beneath it (or
-		// the one it picked from them); an object of any other is not
-		// found, whatever the route asks.
-		var org int64
+		// the one it picked from them). An object of any other is not
+		// found: once the role would be let through (the refusal of a role
+		// says nothing of the object), every object the path names is
+		// looked up in the request's scope.
+		var res *auth.Resource
 		if u != nil {
 			sc, err := s.viewScope(r, u)
 			if err != nil {
@@ -172,21 +174,21 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 				return
 			}
 			r = r.WithContext(store.WithScope(r.Context(), sc))
-			if perm != auth.PermPublic {
-				if org, err = s.objectOrg(r); err != nil {
+			if perm != auth.PermPublic && (perm.ObjectLevel() || auth.Allowed(u, perm)) {
+				org, err := s.objectOrg(r)
+				if err != nil {
 					s.fail(w, r, err)
 					return
 				}
+				if perm.ObjectLevel() {
+					if res, err = s.resourceOf(r); err != nil {
+						s.fail(w, r, err)
+						return
+					}
+				} else if org != 0 {
+					res = &auth.Resource{Org: org}
+				}
 			}
-		}
-		var res *auth.Resource
-		if perm.ObjectLevel() && u != nil {
-			if res, err = s.resourceOf(r); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		} else if org != 0 {
-			res = &auth.Resource{Org: org}
 		}
 		if !auth.Can(u, perm, res) {
 			if u == nil {
