@@ -323,3 +323,20 @@ func (s *Store) MoveOrg(ctx context.Context, id, parent int64) error {
 		return s.audit(ctx, tx, "org.move", orgObject(id), o, after)
 	})
 }
+
+// PlanDirectory is the directory of the plan's organisation: what its names
+// resolve against, and the units its pages list.
+func (s *Store) PlanDirectory(ctx context.Context, planID int64) (*plan.Directory, error) {
+	return loadPlanDirectory(ctx, s.read, planID)
+}
+
+// HomeDirectory is the directory of the organisation the caller works in
+// (Scope.Org), without those beneath: where a plan it imports resolves its
+// names.
+func (s *Store) HomeDirectory(ctx context.Context) (*plan.Directory, error) {
+	org, err := homeOrg(ctx, s.read)
+	if err != nil {
+		return nil, err
+	}
+	return loadDirectory(orgOnly(ctx, org), s.read)
+}

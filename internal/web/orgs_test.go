@@ -239,3 +239,72 @@ func TestEveryRouteAcrossOrgs(t *testing.T) {
 		walk(role, west.ids, false)
 	}
 }
+
+// TestOrgSwitcher: the top bar names the organisation; the city's leader
+// picks a district and the plans list shows that district's plan only; a
+// district's admin has no choice and sees its own; an admin adds a
+// district beneath the city from /orgs, and a district's admin cannot add
+// beside itself.
+func TestOrgSwitcher(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	city, west := f.addCity(t)
+	leader := f.client(t, "city-leader")
+	code, body := get(t, leader, f.srv.URL+"/plans")
+	if code != http.StatusOK || !strings.Contains(body, `id="org-switch"`) || strings.Count(body, `/plans/`+west.ids["{plan}"]+`"`) == 0 || !strings.Contains(body, `href="/plans/`+itoa(f.planID)+`"`) {
+		t.Fatalf("the city leader's plans: %d, switcher or plans missing", code)
+	}
+	res, err := leader.PostForm(f.srv.URL+"/orgs/switch", map[string][]string{"org": {itoa(west.org)}, "next": {"/plans"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/plans" {
+		t.Fatalf("switch: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	_, body = get(t, leader, f.srv.URL+"/plans")
+	if strings.Contains(body, `href="/plans/`+itoa(f.planID)+`"`) || !strings.Contains(body, `href="/plans/`+west.ids["{plan}"]+`"`) {
+		t.Error("after switching to 西湖区 the plans list still shows 青云谱区's plan, or lacks 西湖区's")
+	}
+	// A district's admin: its organisation named, no switcher, and a
+	// switch beyond its scope refused.
+	qyp := f.client(t, "admin")
+	_, body = get(t, qyp, f.srv.URL+"/plans")
+	if strings.Contains(body, `id="org-switch"`) || !strings.Contains(body, `id="who-org">本级`) {
+		t.Errorf("the district admin's top bar: %s", between(body, `<div class="who">`, `</div>`))
+	}
+	res, err = qyp.PostForm(f.srv.URL+"/orgs/switch", map[string][]string{"org": {itoa(west.org)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("a district admin switching to another district: %d, want 404", res.StatusCode)
+	}
+	_, body = get(t, qyp, f.srv.URL+"/orgs")
+	if strings.Contains(body, "西湖区") || strings.Contains(body, "南昌市") {
+		t.Error("the district admin's /orgs shows other organisations")
+	}
+	res, err = qyp.PostForm(f.srv.URL+"/orgs", map[string][]string{"name": {"东湖区"}, "kind": {"district"}, "parent": {itoa(city)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("a district admin adding beneath the city: %d, want 404", res.StatusCode)
+	}
+	cityAdmin := f.client(t, "city-admin")
+	res, err = cityAdmin.PostForm(f.srv.URL+"/orgs", map[string][]string{"name": {"东湖区"}, "kind": {"district"}, "parent": {itoa(city)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the city admin adding 东湖区: %d", res.StatusCode)
+	}
+	_, body = get(t, cityAdmin, f.srv.URL+"/orgs")
+	for _, want := range []string{"南昌市", "本级", "西湖区", "东湖区"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the city admin's /orgs lacks %s", want)
+		}
+	}
+}
