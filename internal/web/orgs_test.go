@@ -308,3 +308,28 @@ func TestOrgSwitcher(t *testing.T) {
 		}
 	}
 }
+
+// TestCrawlAcrossOrgs crawls as 西湖区's admin, which reaches nothing of
+// 青云谱区 by any link, and as the city's admin and leader, which reach both
+// districts, with every state of data in 青云谱区: no 5xx anywhere.
+func TestCrawlAcrossOrgs(t *testing.T) {
+	f := newCrawlFixture(t, storetest.SQLiteDSN(t))
+	_, west := f.addCity(t)
+	qyp := []string{"/plans/" + itoa(f.planID), "/rounds/" + itoa(f.roundID), "/forms/" + f.forms["三家店街道"], "/units/" + itoa(f.users["sjd"].UnitID)}
+	seen := f.crawl(t, f.client(t, "xh-admin"), "xh-admin")
+	for p := range seen {
+		for _, prefix := range qyp {
+			if p == prefix || strings.HasPrefix(p, prefix+"/") || strings.HasPrefix(p, prefix+"?") {
+				t.Errorf("西湖区's admin reached %s of 青云谱区", p)
+			}
+		}
+	}
+	for _, role := range []string{"city-admin", "city-leader"} {
+		seen := f.crawl(t, f.client(t, role), role)
+		for _, p := range append(qyp[:1:1], "/plans/"+west.ids["{plan}"]) {
+			if !seen[p] {
+				t.Errorf("%s did not reach %s", role, p)
+			}
+		}
+	}
+}
