@@ -85,34 +85,55 @@ func planOrg(ctx context.Context, q queryer, id int64) (context.Context, error) 
 }
 
 // registerOrg holds ctx to the organisation the registers are attributed
-// in: the root organisation. (Registers are one set for the deployment so
-// far; see ARCHITECTURE.md.)
+// in (registersOrg).
 func registerOrg(ctx context.Context, q queryer) (context.Context, error) {
-	org, err := homeOrg(context.WithValue(ctx, scopeKey{}, nil), q)
+	org, err := registersOrg(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	return orgOnly(ctx, org), nil
 }
 
-// RegisterOrg is the organisation the registers belong to: the root one.
-func (s *Store) RegisterOrg(ctx context.Context) (int64, error) {
-	return homeOrg(context.WithValue(ctx, scopeKey{}, nil), s.read)
+// registersOrg is the organisation the registers (台账) belong to: they are
+// one set for the deployment so far, held by the organisation that imported
+// the first list — a district that ran alone keeps its registers when it
+// joins a city — or, before any import, the root organisation.
+func registersOrg(ctx context.Context, q queryer) (int64, error) {
+	var org int64
+	err := q.QueryRowContext(ctx, `SELECT org_id FROM import_batches ORDER BY id LIMIT 1`).Scan(&org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return homeOrg(context.WithValue(ctx, scopeKey{}, nil), q)
+	}
+	if err != nil {
+		return 0, wrap(err, "find the registers' organisation")
+	}
+	return org, nil
 }
 
+// RegisterOrg is the organisation the registers belong to (registersOrg).
+func (s *Store) RegisterOrg(ctx context.Context) (int64, error) { return registersOrg(ctx, s.read) }
+
 // reachRegisters is the registers' organisation, or ENOTFOUND when the
-// caller's scope does not take it in: the registers are one set for the
-// deployment so far, attributed against the root organisation's directory,
-// and another organisation's users neither read nor import them.
+// caller's scope does not take it in: another organisation's users neither
+// read nor import them.
 func reachRegisters(ctx context.Context, q queryer) (int64, error) {
-	org, err := homeOrg(context.WithValue(ctx, scopeKey{}, nil), q)
+	org, err := registersOrg(ctx, q)
 	if err != nil {
 		return 0, err
 	}
 	if !reaches(ctx, org) {
-		return 0, plan.Errorf(plan.ENOTFOUND, "台账由根组织统一导入和管理。")
+		return 0, plan.Errorf(plan.ENOTFOUND, "台账由%s统一导入和管理。", orgName(ctx, q, org))
 	}
 	return org, nil
+}
+
+// orgName is an organisation's name for a message ("本级" when unreadable).
+func orgName(ctx context.Context, q queryer, id int64) string {
+	var name string
+	if err := q.QueryRowContext(ctx, `SELECT name FROM orgs WHERE id = $1`, id).Scan(&name); err != nil {
+		return "本级"
+	}
+	return name
 }
 
 // Orgs returns every organisation of the deployment as a tree (the tree is

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"kechuang/examples"
@@ -331,6 +332,60 @@ func TestOrgIsolation(t *testing.T) {
 		}
 		if err := s.MoveOrg(context.Background(), city, a.org); plan.ErrorCode(err) != plan.EINVALID {
 			t.Errorf("moving the city beneath its district: %v, want refused", err)
+		}
+	})
+}
+
+// TestRegistersStayWithTheirOrg: a district that imported its registers
+// keeps them when it joins a city: its scope and the city's see them,
+// another district's neither sees nor imports any.
+func TestRegistersStayWithTheirOrg(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		loadDirectory(t, s)
+		mustImport(t, s, plan.RegEnterprises, "企业库.xlsx", enterprises(3)...)
+		city, err := s.AddOrg(ctx, plan.Org{Name: "南昌市", Kind: plan.OrgCity})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MoveOrg(ctx, 1, city); err != nil {
+			t.Fatal(err)
+		}
+		west, err := s.AddOrg(ctx, plan.Org{Name: "西湖区", Kind: plan.OrgDistrict, ParentID: city})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if org, err := s.RegisterOrg(ctx); err != nil || org != 1 {
+			t.Fatalf("the registers' organisation: %d %v, want 1", org, err)
+		}
+		for _, c := range []struct {
+			scope store.Scope
+			want  int
+		}{
+			{store.Scope{Org: 1, Orgs: []int64{1}}, 1},
+			{store.Scope{Org: city, Orgs: []int64{city, 1, west}}, 1},
+			{store.Scope{Org: west, Orgs: []int64{west}}, 0},
+		} {
+			if bs, err := s.ImportBatches(store.WithScope(ctx, c.scope), "", 0); err != nil || len(bs) != c.want {
+				t.Errorf("import batches in %v: %d %v, want %d", c.scope.Orgs, len(bs), err, c.want)
+			}
+		}
+		in := store.WithScope(ctx, store.Scope{Org: west, Orgs: []int64{west}})
+		_, err = s.ImportRegister(in, store.ImportMeta{Kind: plan.RegEnterprises, File: "西湖.xlsx"}, listRows("西湖.xlsx", enterprises(1)...), nil, nil)
+		if plan.ErrorCode(err) != plan.ENOTFOUND || !strings.Contains(err.Error(), "本级") {
+			t.Errorf("西湖区 importing a register: %v, want refused naming the holder", err)
+		}
+		// A directory change in the city re-attributes nothing away from
+		// the district's units.
+		if _, err := s.SaveUnit(store.WithScope(ctx, store.Scope{Org: city, Orgs: []int64{city}}), plan.Unit{Name: "南昌市科技局", Kind: plan.UnitDepartment}); err != nil {
+			t.Fatal(err)
+		}
+		if n := countRows(t, s, "enterprises"); n != 3 {
+			t.Fatalf("%d enterprises", n)
+		}
+		rows, err := s.QueryForTest(ctx, `SELECT COUNT(*) FROM enterprises WHERE unit_id IS NOT NULL`)
+		if err != nil || rows[0][0] != "3" {
+			t.Errorf("enterprises attributed after the city's change: %v %v", rows, err)
 		}
 	})
 }
