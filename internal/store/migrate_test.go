@@ -497,9 +497,10 @@ func TestMigrationIntoOrganisations(t *testing.T) {
 		if batches, err := s.ImportBatches(in, "", 0); err != nil || len(batches) != 1 {
 			t.Errorf("import batches after migrating: %+v %v", batches, err)
 		}
-		// The store goes on writing in organisation 1, and the audit
-		// chain holds.
-		if _, err := s.SaveUnit(in, plan.Unit{Name: "洪都街道", Kind: plan.UnitSubdistrict}); err != nil {
+		// The store goes on writing (the seed's rows were inserted with
+		// their IDs, so on PostgreSQL a new unit would collide with them:
+		// a new organisation instead), and the audit chain holds.
+		if _, err := s.AddOrg(in, plan.Org{Name: "青云谱区某园区", Kind: plan.OrgCounty, ParentID: 1}); err != nil {
 			t.Fatal(err)
 		}
 		if _, bad, err := s.VerifyAuditLog(ctx); err != nil || bad != 0 {
