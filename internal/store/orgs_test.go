@@ -16,12 +16,11 @@ import (
 // district is one district's data for the isolation test, made through the
 // store as its own admin would.
 type district struct {
-	org                   int64
-	ctx                   context.Context
-	plan, round, unit     int64
-	form, instruction     string
-	admin, reporter       *auth.User
-	otherReporterUsername string
+	org               int64
+	ctx               context.Context
+	plan, round, unit int64
+	form, instruction string
+	admin, reporter   *auth.User
 }
 
 // twoDistricts makes 南昌市 with 青云谱区 (the database's first
