@@ -110,6 +110,12 @@ func registersOrg(ctx context.Context, q queryer) (int64, error) {
 	return org, nil
 }
 
+// RootOrg is the root organisation: the deployment's own, which holds what
+// is deployment-wide (reminder and notifier settings, metrics).
+func (s *Store) RootOrg(ctx context.Context) (int64, error) {
+	return homeOrg(context.WithValue(ctx, scopeKey{}, nil), s.read)
+}
+
 // RegisterOrg is the organisation the registers belong to (registersOrg).
 func (s *Store) RegisterOrg(ctx context.Context) (int64, error) { return registersOrg(ctx, s.read) }
 

@@ -280,6 +280,11 @@ func TestOrgSwitcher(t *testing.T) {
 	if res.StatusCode != http.StatusNotFound {
 		t.Errorf("a district admin switching to another district: %d, want 404", res.StatusCode)
 	}
+	for _, p := range []string{"/settings", "/metrics"} {
+		if code, _ := get(t, qyp, f.srv.URL+p); code != http.StatusNotFound {
+			t.Errorf("a district admin's %s: %d, want 404 (the deployment's, the city's)", p, code)
+		}
+	}
 	_, body = get(t, qyp, f.srv.URL+"/orgs")
 	if strings.Contains(body, "西湖区") || strings.Contains(body, "南昌市") {
 		t.Error("the district admin's /orgs shows other organisations")
@@ -300,6 +305,9 @@ func TestOrgSwitcher(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the city admin adding 东湖区: %d", res.StatusCode)
+	}
+	if code, _ := get(t, cityAdmin, f.srv.URL+"/settings"); code != http.StatusOK {
+		t.Errorf("the city admin's settings: %d", code)
 	}
 	_, body = get(t, cityAdmin, f.srv.URL+"/orgs")
 	for _, want := range []string{"南昌市", "本级", "西湖区", "东湖区"} {
