@@ -41,9 +41,24 @@ type User struct {
 	DisplayName string
 	Role        Role
 	UnitID      int64 // the unit a reporter reports for; 0 for others
-	Email       string
-	Disabled    bool
-	CreatedAt   time.Time
+	OrgID       int64 // the organisation the user belongs to (a reporter's: its unit's)
+	// Scope is every organisation the user reaches: OrgID and all beneath
+	// it, filled in by the store when the user signs in or is identified.
+	Scope     []int64
+	Email     string
+	Disabled  bool
+	CreatedAt time.Time
+}
+
+// Reaches reports whether org is in the user's scope: its own
+// organisation or one beneath it.
+func (u *User) Reaches(org int64) bool {
+	for _, o := range u.Scope {
+		if o == org {
+			return true
+		}
+	}
+	return false
 }
 
 // Name is what the UI calls the user.
@@ -83,6 +98,7 @@ const (
 // is, which tasks of it each other unit leads, and — for an object on one
 // task of the form, such as an evidence file — that task.
 type Resource struct {
+	Org    int64 // the organisation the object belongs to; 0 when it is no organisation's
 	UnitID int64
 	Leads  map[int64][]int64 // unit ID → the tasks of the form it leads
 	TaskID int64             // the task the object is on; 0 for the form as a whole
@@ -139,12 +155,17 @@ func Allowed(u *User, p Perm) bool { return Can(u, p, nil) }
 
 // Can is the one authorization rule: whether u (nil when not logged in) has
 // permission p on res (nil for permissions that concern no object; an
-// object-level permission without a resource is refused).
+// object-level permission without a resource is refused). An object of an
+// organisation outside the user's scope is refused whatever p is.
 func Can(u *User, p Perm, res *Resource) bool {
 	if p == PermPublic {
 		return true
 	}
 	if u == nil || u.Disabled {
+		return false
+	}
+	// Nothing outside the user's organisation and those beneath it.
+	if res != nil && res.Org != 0 && !u.Reaches(res.Org) {
 		return false
 	}
 	switch p {

@@ -283,3 +283,34 @@ func TestSupervisionPermissions(t *testing.T) {
 		}
 	}
 }
+
+// TestCanHoldsToScope: whatever the permission, an object of an
+// organisation outside the user's scope is refused; inside it (the user's
+// own or one beneath) the role decides as before.
+func TestCanHoldsToScope(t *testing.T) {
+	city := &User{Role: RoleLeader, OrgID: 1, Scope: []int64{1, 2, 3}}
+	district := &User{Role: RoleAdmin, OrgID: 2, Scope: []int64{2}}
+	reporter := &User{Role: RoleReporter, UnitID: 7, OrgID: 3, Scope: []int64{3}}
+	tests := []struct {
+		u    *User
+		p    Perm
+		res  *Resource
+		want bool
+	}{
+		{district, PermAdmin, &Resource{Org: 2}, true},
+		{district, PermAdmin, &Resource{Org: 3}, false},
+		{district, PermView, &Resource{Org: 1}, false}, // the city above is outside too
+		{district, PermFormRead, &Resource{Org: 3, UnitID: 7}, false},
+		{city, PermFormRead, &Resource{Org: 3, UnitID: 7}, true},
+		{city, PermOversee, &Resource{Org: 2}, true},
+		{city, PermAdmin, &Resource{Org: 2}, false}, // the role still decides
+		{reporter, PermFormWrite, &Resource{Org: 3, UnitID: 7}, true},
+		{reporter, PermFormWrite, &Resource{Org: 2, UnitID: 7}, false},
+		{reporter, PermView, nil, true},
+	}
+	for i, tt := range tests {
+		if got := Can(tt.u, tt.p, tt.res); got != tt.want {
+			t.Errorf("%d: Can(%s in %d, %s, %+v) = %v, want %v", i, tt.u.Role, tt.u.OrgID, tt.p, tt.res, got, tt.want)
+		}
+	}
+}

@@ -32,12 +32,13 @@ func runPlanList(ctx context.Context, e *env, args []string) error {
 
 func runPlanImport(ctx context.Context, e *env, args []string) error {
 	fs, db := flags(e, "plan import")
+	org := fs.String("org", "", "方案所属组织（默认为顶层组织）")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return fmt.Errorf("用法: kechuang plan import FILE.json")
+		return fmt.Errorf("用法: kechuang plan import FILE.json [--org NAME]")
 	}
 	f, err := os.Open(pos[0])
 	if err != nil {
@@ -53,6 +54,9 @@ func runPlanImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if ctx, err = inOrg(ctx, s, *org, false); err != nil {
+		return err
+	}
 	id, err := s.CreatePlan(ctx, doc, "")
 	if err != nil {
 		return fmt.Errorf("%s: %s", pos[0], message(err))
@@ -98,12 +102,13 @@ func runPlanExport(ctx context.Context, e *env, args []string) error {
 
 func runUnitsImport(ctx context.Context, e *env, args []string) error {
 	fs, db := flags(e, "units import")
+	org := fs.String("org", "", "导入到哪个组织的名录（默认为顶层组织）")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return fmt.Errorf("用法: kechuang units import FILE.json")
+		return fmt.Errorf("用法: kechuang units import FILE.json [--org NAME]")
 	}
 	b, err := os.ReadFile(pos[0])
 	if err != nil {
@@ -118,6 +123,9 @@ func runUnitsImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if ctx, err = inOrg(ctx, s, *org, false); err != nil {
+		return err
+	}
 	if err := s.ImportDirectory(ctx, &dir); err != nil {
 		return fmt.Errorf("%s: %s", pos[0], message(err))
 	}

@@ -35,13 +35,14 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	role := fs.String("role", "", "角色：admin（管理员）、leader（领导）、reporter（填报员）")
 	unit := fs.String("unit", "", "填报员所属单位（名称、简称或别名）")
 	display := fs.String("display-name", "", "显示名")
+	org := fs.String("org", "", "用户所属组织（只有一个组织时可不填）")
 	stdin := fs.Bool("password-stdin", false, "从标准输入读取密码")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 || !*stdin {
-		return fmt.Errorf("用法: kechuang user add NAME --role admin|leader|reporter [--unit UNIT] --password-stdin")
+		return fmt.Errorf("用法: kechuang user add NAME --role admin|leader|reporter [--org NAME] [--unit UNIT] --password-stdin")
 	}
 	hash, err := readPasswordHash(e)
 	if err != nil {
@@ -52,6 +53,9 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
+	if ctx, err = inOrg(ctx, s, *org, true); err != nil {
+		return err
+	}
 	var unitID int64
 	if *unit != "" {
 		dir, err := s.Directory(ctx)

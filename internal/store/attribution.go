@@ -47,7 +47,11 @@ func (d decisions) unit(uscc, name string) int64 {
 
 func loadAttribution(ctx context.Context, q queryer) (*plan.Attributor, decisions, error) {
 	dec := decisions{uscc: map[string]int64{}, name: map[string]int64{}}
-	dir, err := loadDirectory(ctx, q)
+	rctx, err := registerOrg(ctx, q)
+	if err != nil {
+		return nil, dec, err
+	}
+	dir, err := loadDirectory(rctx, q)
 	if err != nil {
 		return nil, dec, err
 	}

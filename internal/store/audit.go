@@ -144,10 +144,16 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, action, object string, be
 		return fmt.Errorf("store: unable to read the last audit entry: %w", err)
 	}
 	e.Hash = e.computeHash()
+	// The organisation acted in is kept for filtering the log, outside
+	// the hash: entries from before organisations keep their hashes.
+	var org sql.NullInt64
+	if sc, ok := ScopeFrom(ctx); ok {
+		org = nullID(sc.Org)
+	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO audit_log (at, user_id, username, remote, action, object, before, after, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		e.At, nullID(e.UserID), e.Username, e.Remote, e.Action, e.Object, e.Before, e.After, e.PrevHash, e.Hash); err != nil {
+		INSERT INTO audit_log (at, user_id, username, remote, action, object, before, after, prev_hash, hash, org_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		e.At, nullID(e.UserID), e.Username, e.Remote, e.Action, e.Object, e.Before, e.After, e.PrevHash, e.Hash, org); err != nil {
 		return fmt.Errorf("store: unable to append to the audit log: %w", err)
 	}
 	return nil
@@ -218,6 +224,13 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, int,
 	}
 	if !f.To.IsZero() {
 		where = append(where, "at < "+arg(f.To.UTC()))
+	}
+	// Within a scope: the entries made in it. Entries of no organisation
+	// (before organisations, the CLI, logins) are the root's.
+	if _, ok := ScopeFrom(ctx); ok {
+		var cond string
+		cond, args = scopeFilter(ctx, "COALESCE(org_id, (SELECT MIN(id) FROM orgs WHERE parent_id IS NULL))", args)
+		where = append(where, "1 = 1"+cond)
 	}
 	cond := ""
 	if len(where) > 0 {

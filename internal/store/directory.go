@@ -21,14 +21,20 @@ func (s *Store) Directory(ctx context.Context) (*plan.Directory, error) {
 	return loadDirectory(ctx, s.read)
 }
 
+// loadDirectory loads the directory of the organisations in the context's
+// scope (every one's without a scope). Names are unique within one
+// organisation only: what resolves names (a plan, the registers) loads one
+// organisation's directory (orgOnly).
 func loadDirectory(ctx context.Context, q queryer) (*plan.Directory, error) {
 	dir := &plan.Directory{}
+	unitCond, unitArgs := scopeFilter(ctx, "u.org_id", nil)
 	rows, err := q.QueryContext(ctx, `
 		SELECT u.id, u.name, u.short_name, u.kind, COALESCE(u.parent_id, 0),
 		       COALESCE(CASE WHEN p.short_name <> '' THEN p.short_name ELSE p.name END, ''), u.archived_at IS NOT NULL,
 		       u.contact, u.phone
 		FROM units u LEFT JOIN units p ON p.id = u.parent_id
-		ORDER BY u.position, u.id`)
+		WHERE 1 = 1`+unitCond+`
+		ORDER BY u.position, u.id`, unitArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list units: %w", err)
 	}
@@ -60,7 +66,8 @@ func loadDirectory(ctx context.Context, q queryer) (*plan.Directory, error) {
 	}
 
 	groupIdx := map[int64]int{}
-	if err := eachRow(ctx, q, `SELECT id, name FROM unit_groups ORDER BY position, id`, func(r *sql.Rows) error {
+	groupCond, groupArgs := scopeFilter(ctx, "org_id", nil)
+	if err := eachRow(ctx, q, `SELECT id, name FROM unit_groups WHERE 1 = 1`+groupCond+` ORDER BY position, id`, func(r *sql.Rows) error {
 		var g plan.Group
 		if err := r.Scan(&g.ID, &g.Name); err != nil {
 			return err
@@ -68,7 +75,7 @@ func loadDirectory(ctx context.Context, q queryer) (*plan.Directory, error) {
 		groupIdx[g.ID] = len(dir.Groups)
 		dir.Groups = append(dir.Groups, g)
 		return nil
-	}); err != nil {
+	}, groupArgs...); err != nil {
 		return nil, fmt.Errorf("store: unable to list groups: %w", err)
 	}
 	if err := eachRow(ctx, q, `SELECT group_id, alias FROM unit_group_aliases ORDER BY alias`, func(r *sql.Rows) error {
@@ -122,14 +129,21 @@ func closeRows(rows *sql.Rows) error {
 	return errors.Join(err, rows.Close())
 }
 
-// ImportDirectory merges dir into the stored directory: units and groups are
-// matched by name, added when new and updated when present (aliases and
-// members replaced). All-or-nothing; the result is validated as a whole.
+// ImportDirectory merges dir into the directory of the caller's
+// organisation (Scope.Org; the root organisation's for the CLI): units and
+// groups are matched by name, added when new and updated when present
+// (aliases and members replaced). All-or-nothing; the result is validated
+// as a whole.
 func (s *Store) ImportDirectory(ctx context.Context, dir *plan.Directory) error {
 	if err := dir.Validate(); err != nil {
 		return plan.Errorf(plan.EINVALID, "单位名录：%s", err)
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		org, err := homeOrg(ctx, tx)
+		if err != nil {
+			return err
+		}
+		ctx := orgOnly(ctx, org)
 		cur, err := loadDirectory(ctx, tx)
 		if err != nil {
 			return err
@@ -181,10 +195,9 @@ func (s *Store) SaveUnit(ctx context.Context, u plan.Unit) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		u.Name = plan.CleanName(u.Name)
-		if u.ID != 0 {
-			if err := mustExist(ctx, tx, "units", u.ID, "单位"); err != nil {
-				return err
-			}
+		ctx, err := directoryOrg(ctx, tx, "units", u.ID, "单位")
+		if err != nil {
+			return err
 		}
 		before, err := directoryPart(ctx, tx, func(d *plan.Directory) any { return unitByID(d, u.ID) })
 		if err != nil {
@@ -206,7 +219,8 @@ func (s *Store) SaveUnit(ctx context.Context, u plan.Unit) (int64, error) {
 // as unknown units until the name is given to another unit.
 func (s *Store) DeleteUnit(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := mustExist(ctx, tx, "units", id, "单位"); err != nil {
+		ctx, err := directoryOrg(ctx, tx, "units", id, "单位")
+		if err != nil {
 			return err
 		}
 		if err := unitUnused(ctx, tx, id); err != nil {
@@ -228,10 +242,9 @@ func (s *Store) DeleteUnit(ctx context.Context, id int64) error {
 func (s *Store) SaveGroup(ctx context.Context, g plan.Group) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if g.ID != 0 {
-			if err := mustExist(ctx, tx, "unit_groups", g.ID, "单位组"); err != nil {
-				return err
-			}
+		ctx, err := directoryOrg(ctx, tx, "unit_groups", g.ID, "单位组")
+		if err != nil {
+			return err
 		}
 		before, err := directoryPart(ctx, tx, func(d *plan.Directory) any { return groupByID(d, g.ID) })
 		if err != nil {
@@ -248,7 +261,8 @@ func (s *Store) SaveGroup(ctx context.Context, g plan.Group) (int64, error) {
 // DeleteGroup removes a group; its units stay.
 func (s *Store) DeleteGroup(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := mustExist(ctx, tx, "unit_groups", id, "单位组"); err != nil {
+		ctx, err := directoryOrg(ctx, tx, "unit_groups", id, "单位组")
+		if err != nil {
 			return err
 		}
 		before, err := directoryPart(ctx, tx, func(d *plan.Directory) any { return groupByID(d, id) })
@@ -260,6 +274,29 @@ func (s *Store) DeleteGroup(ctx context.Context, id int64) error {
 		}
 		return s.directoryEdited(ctx, tx, "group.delete", groupObject(id), before, nil)
 	})
+}
+
+// directoryOrg is the context of editing the directory entry id of table
+// (units or unit_groups; 0 for a new one): held to the entry's
+// organisation, which must be in the caller's scope (else ENOTFOUND), or
+// to the caller's own for a new entry.
+func directoryOrg(ctx context.Context, tx *sql.Tx, table string, id int64, what string) (context.Context, error) {
+	if id == 0 {
+		org, err := homeOrg(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		return orgOnly(ctx, org), nil
+	}
+	var org int64
+	err := tx.QueryRowContext(ctx, `SELECT org_id FROM `+table+` WHERE id = $1`, id).Scan(&org)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !reaches(ctx, org) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "%s不存在（编号 %d）", what, id)
+	}
+	if err != nil {
+		return nil, wrap(err, "find %s %d", table, id)
+	}
+	return orgOnly(ctx, org), nil
 }
 
 // mustExist returns ENOTFOUND unless table has a row with the id. The table
@@ -284,18 +321,21 @@ func saveUnit(ctx context.Context, tx *sql.Tx, u plan.Unit, position int) (int64
 	if err := plan.CheckContact(u); err != nil {
 		return 0, err
 	}
+	org, err := homeOrg(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE name = $1 AND id <> $2`, u.Name, u.ID).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM units WHERE name = $1 AND id <> $2 AND org_id = $3`, u.Name, u.ID, org).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: unable to check unit %q: %w", u.Name, err)
 	}
 	if n > 0 {
 		return 0, plan.Errorf(plan.ECONFLICT, "单位“%s”已存在", u.Name)
 	}
 	id := u.ID
-	var err error
 	if id == 0 {
-		err = tx.QueryRowContext(ctx, `INSERT INTO units (name, short_name, kind, position, contact, phone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			u.Name, plan.CleanName(u.ShortName), string(u.Kind), position, u.Contact, u.Phone).Scan(&id)
+		err = tx.QueryRowContext(ctx, `INSERT INTO units (name, short_name, kind, position, contact, phone, org_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			u.Name, plan.CleanName(u.ShortName), string(u.Kind), position, u.Contact, u.Phone, org).Scan(&id)
 	} else {
 		_, err = tx.ExecContext(ctx, `UPDATE units SET name = $1, short_name = $2, kind = $3, contact = $4, phone = $5 WHERE id = $6`,
 			u.Name, plan.CleanName(u.ShortName), string(u.Kind), u.Contact, u.Phone, id)
@@ -310,14 +350,14 @@ func saveUnit(ctx context.Context, tx *sql.Tx, u plan.Unit, position int) (int64
 		var owner string
 		err := tx.QueryRowContext(ctx, `
 			SELECT CASE WHEN o.short_name <> '' THEN o.short_name ELSE o.name END
-			FROM unit_aliases a JOIN units o ON o.id = a.unit_id WHERE a.alias = $1 AND a.unit_id <> $2`, a, id).Scan(&owner)
+			FROM unit_aliases a JOIN units o ON o.id = a.unit_id WHERE a.alias = $1 AND a.unit_id <> $2 AND a.org_id = $3`, a, id, org).Scan(&owner)
 		if err == nil {
 			return 0, plan.Errorf(plan.ECONFLICT, "别名“%s”已被其他单位（%s）使用。", a, owner)
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return 0, fmt.Errorf("store: unable to check alias %q: %w", a, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2)`, a, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_aliases (alias, unit_id, org_id) VALUES ($1, $2, $3)`, a, id, org); err != nil {
 			return 0, fmt.Errorf("store: unable to save alias %q of %q: %w", a, u.Name, err)
 		}
 	}
@@ -351,17 +391,20 @@ func saveGroup(ctx context.Context, tx *sql.Tx, g plan.Group, position int) (int
 	if g.Name == "" {
 		return 0, plan.Errorf(plan.EINVALID, "单位组名称不能为空")
 	}
+	org, err := homeOrg(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM unit_groups WHERE name = $1 AND id <> $2`, g.Name, g.ID).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM unit_groups WHERE name = $1 AND id <> $2 AND org_id = $3`, g.Name, g.ID, org).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: unable to check group %q: %w", g.Name, err)
 	}
 	if n > 0 {
 		return 0, plan.Errorf(plan.ECONFLICT, "单位组“%s”已存在", g.Name)
 	}
 	id := g.ID
-	var err error
 	if id == 0 {
-		err = tx.QueryRowContext(ctx, `INSERT INTO unit_groups (name, position) VALUES ($1, $2) RETURNING id`, g.Name, position).Scan(&id)
+		err = tx.QueryRowContext(ctx, `INSERT INTO unit_groups (name, position, org_id) VALUES ($1, $2, $3) RETURNING id`, g.Name, position, org).Scan(&id)
 	} else {
 		_, err = tx.ExecContext(ctx, `UPDATE unit_groups SET name = $1 WHERE id = $2`, g.Name, id)
 	}
@@ -374,7 +417,7 @@ func saveGroup(ctx context.Context, tx *sql.Tx, g plan.Group, position int) (int
 		}
 	}
 	for _, a := range uniqueNames(g.Aliases) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_group_aliases (alias, group_id) VALUES ($1, $2)`, a, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_group_aliases (alias, group_id, org_id) VALUES ($1, $2, $3)`, a, id, org); err != nil {
 			return 0, fmt.Errorf("store: unable to save alias %q of group %q: %w", a, g.Name, err)
 		}
 	}
@@ -445,8 +488,9 @@ func groupByID(d *plan.Directory, id int64) any {
 func unitObject(id int64) string  { return fmt.Sprintf("unit:%d", id) }
 func groupObject(id int64) string { return fmt.Sprintf("group:%d", id) }
 
-// directoryChanged validates the directory as a whole and re-resolves every
-// plan and re-attributes the registers against it, inside the caller's
+// directoryChanged validates the directory of the organisation being edited
+// (the context is held to it: orgOnly) as a whole and re-resolves its
+// plans and re-attributes the registers against it, inside the caller's
 // transaction.
 func directoryChanged(ctx context.Context, tx *sql.Tx) error {
 	dir, err := loadDirectory(ctx, tx)
@@ -457,14 +501,15 @@ func directoryChanged(ctx context.Context, tx *sql.Tx) error {
 		return plan.Errorf(plan.EINVALID, "单位名录：%s", err)
 	}
 	var ids []int64
-	if err := eachRow(ctx, tx, `SELECT id FROM plans ORDER BY id`, func(r *sql.Rows) error {
+	cond, args := scopeFilter(ctx, "org_id", nil)
+	if err := eachRow(ctx, tx, `SELECT id FROM plans WHERE 1 = 1`+cond+` ORDER BY id`, func(r *sql.Rows) error {
 		var id int64
 		if err := r.Scan(&id); err != nil {
 			return err
 		}
 		ids = append(ids, id)
 		return nil
-	}); err != nil {
+	}, args...); err != nil {
 		return fmt.Errorf("store: unable to list plans: %w", err)
 	}
 	for _, id := range ids {

@@ -134,11 +134,12 @@ type DisputeFilter struct {
 // Disputes lists disputes, newest first.
 func (s *Store) Disputes(ctx context.Context, f DisputeFilter) ([]Dispute, error) {
 	var out []Dispute
+	cond, args := scopeFilter(ctx, "u.org_id", []any{f.UnitID, f.State, string(f.Record.Kind), f.Record.ID})
 	err := eachRow(ctx, s.read, `
 		SELECT d.id, d.unit_id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END, d.kind, d.record_id, d.record_key, d.record_name,
 		       d.reason, d.state, d.resolution, d.created_at, d.resolved_at
 		FROM register_disputes d JOIN units u ON u.id = d.unit_id
-		WHERE (d.unit_id = $1 OR $1 = 0) AND (d.state = $2 OR $2 = '') AND ((d.kind = $3 AND d.record_id = $4) OR $3 = '')
+		WHERE (d.unit_id = $1 OR $1 = 0) AND (d.state = $2 OR $2 = '') AND ((d.kind = $3 AND d.record_id = $4) OR $3 = '')`+cond+`
 		ORDER BY d.id DESC`, func(r *sql.Rows) error {
 		var d Dispute
 		var resolved sql.NullTime
@@ -152,7 +153,7 @@ func (s *Store) Disputes(ctx context.Context, f DisputeFilter) ([]Dispute, error
 		}
 		out = append(out, d)
 		return nil
-	}, f.UnitID, f.State, string(f.Record.Kind), f.Record.ID)
+	}, args...)
 	if err != nil {
 		return nil, wrap(err, "list disputes")
 	}

@@ -26,10 +26,10 @@ var uniqueConstraints = []struct {
 	sqlite, postgres string
 	code, message    string
 }{
-	{"units.name", "units_name_key", plan.ECONFLICT, "已有同名的单位，请换一个名称。"},
-	{"unit_aliases.alias", "unit_aliases_pkey", plan.ECONFLICT, "别名已被其他单位使用，请换一个别名。"},
-	{"unit_groups.name", "unit_groups_name_key", plan.ECONFLICT, "已有同名的单位组，请换一个名称。"},
-	{"unit_group_aliases.alias", "unit_group_aliases_pkey", plan.ECONFLICT, "别名已被其他单位组使用，请换一个别名。"},
+	{"units.org_id, units.name", "units_org_name_key", plan.ECONFLICT, "已有同名的单位，请换一个名称。"},
+	{"unit_aliases.org_id, unit_aliases.alias", "unit_aliases_pkey", plan.ECONFLICT, "别名已被其他单位使用，请换一个别名。"},
+	{"unit_groups.org_id, unit_groups.name", "unit_groups_org_name_key", plan.ECONFLICT, "已有同名的单位组，请换一个名称。"},
+	{"unit_group_aliases.org_id, unit_group_aliases.alias", "unit_group_aliases_pkey", plan.ECONFLICT, "别名已被其他单位组使用，请换一个别名。"},
 	{"unit_group_members.group_id, unit_group_members.unit_id", "unit_group_members_pkey", plan.EINVALID, "单位组的成员有重复。"},
 	{"users.username", "users_username_key", plan.ECONFLICT, "用户名已被使用，请换一个。"},
 	{"round_units.round_id, round_units.unit_id", "round_units_pkey", plan.EINVALID, "调度的参与单位有重复。"},

@@ -25,13 +25,17 @@ func (s *Store) Form(ctx context.Context, publicID string) (*plan.Form, error) {
 func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, error) {
 	f := &plan.Form{PublicID: publicID}
 	var first sql.NullTime
+	var org int64
 	err := q.QueryRowContext(ctx, `
 		SELECT f.id, f.round_id, f.unit_id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END,
-		       f.state, f.version, f.typed_fields, f.carried_fields, f.seconds_spent, f.first_submitted_at, f.submitted_due_on
+		       f.state, f.version, f.typed_fields, f.carried_fields, f.seconds_spent, f.first_submitted_at, f.submitted_due_on, u.org_id
 		FROM forms f JOIN units u ON u.id = f.unit_id WHERE f.public_id = $1`, publicID).
-		Scan(&f.ID, &f.RoundID, &f.UnitID, &f.UnitName, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &first, &f.DueOnAtSubmission)
+		Scan(&f.ID, &f.RoundID, &f.UnitID, &f.UnitName, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &first, &f.DueOnAtSubmission, &org)
 	if first.Valid {
 		f.FirstSubmittedAt = &first.Time
+	}
+	if err == nil && !reaches(ctx, org) {
+		err = sql.ErrNoRows
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
@@ -92,7 +96,12 @@ func (s *Store) FormResource(ctx context.Context, publicID string) (*auth.Resour
 func formResource(ctx context.Context, q queryer, publicID string) (*auth.Resource, error) {
 	res := &auth.Resource{Leads: map[int64][]int64{}}
 	var formID int64
-	err := q.QueryRowContext(ctx, `SELECT id, unit_id FROM forms WHERE public_id = $1`, publicID).Scan(&formID, &res.UnitID)
+	err := q.QueryRowContext(ctx, `
+		SELECT f.id, f.unit_id, p.org_id FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id
+		WHERE f.public_id = $1`, publicID).Scan(&formID, &res.UnitID, &res.Org)
+	if err == nil && !reaches(ctx, res.Org) {
+		err = sql.ErrNoRows
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
 	}

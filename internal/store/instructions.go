@@ -183,7 +183,12 @@ func loadInstruction(ctx context.Context, q queryer, publicID string) (*Instruct
 // unit it is addressed to.
 func (s *Store) InstructionResource(ctx context.Context, publicID string) (*auth.Resource, error) {
 	res := &auth.Resource{}
-	err := s.read.QueryRowContext(ctx, `SELECT unit_id FROM supervision_instructions WHERE public_id = $1`, publicID).Scan(&res.UnitID)
+	err := s.read.QueryRowContext(ctx, `
+		SELECT i.unit_id, u.org_id FROM supervision_instructions i JOIN units u ON u.id = i.unit_id
+		WHERE i.public_id = $1`, publicID).Scan(&res.UnitID, &res.Org)
+	if err == nil && !reaches(ctx, res.Org) {
+		err = sql.ErrNoRows
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "批示不存在。")
 	}
@@ -219,6 +224,9 @@ func loadInstructions(ctx context.Context, q queryer, f InstructionFilter) ([]In
 	}
 	if f.OnUnit {
 		where = append(where, "i.plan_id IS NULL")
+	}
+	if cond, a := scopeFilter(ctx, "u.org_id", args); cond != "" {
+		where, args = append(where, "1 = 1"+cond), a
 	}
 	query := `SELECT ` + instructionColumns + instructionFrom
 	if len(where) > 0 {

@@ -71,7 +71,7 @@ func (s *Store) Authenticate(ctx context.Context, l Login) (*auth.User, error) {
 	var hash string
 	u := &auth.User{}
 	err = s.read.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE username = $1`, l.Username).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email, &hash)
+		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email, &u.OrgID, &hash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, wrap(err, "read user %q", l.Username)
 	}
@@ -109,7 +109,7 @@ func (s *Store) Authenticate(ctx context.Context, l Login) (*auth.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return u, nil
+	return u, s.fillScope(ctx, u)
 }
 
 // auditLogin records a login that did not get in, in a transaction of its

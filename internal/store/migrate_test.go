@@ -370,3 +370,141 @@ func TestMigrationTalliesRegisters(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationIntoOrganisations migrates a database with a round of
+// reports, its directory, users, evidence and a register import in it
+// from schema 12 into organisations: everything becomes organisation 1,
+// named after the directory's government unit, every row stays, and the
+// store reads it in that organisation's scope as before.
+func TestMigrationIntoOrganisations(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.MigrateToForTest(ctx, 12); err != nil {
+			t.Fatal(err)
+		}
+		seedSchema2(t, s, time.Date(2022, 8, 3, 1, 2, 3, 0, time.UTC))
+		for _, q := range []string{
+			// Every task names its units, as the application keeps plans.
+			`INSERT INTO task_units (id, plan_id, task_id, row_id, role, position, name) VALUES (3, 1, 2, NULL, 'lead', 0, '区科工局')`,
+			`INSERT INTO import_batches (id, kind, file_name, sha256, size, username, imported_at) VALUES (1, 'enterprises', 'a.xlsx', 'x', 1, 'system', '2022-08-01 00:00:00')`,
+			`INSERT INTO enterprises (id, uscc, name, unit_id, record, batch_id) VALUES (1, 'U1', '甲公司', 3, '{}', 1)`,
+			`INSERT INTO register_uploads (id, kind, file_name, sha256, size, username, created_at, expires_at) VALUES ('up1', 'enterprises', 'a.xlsx', '', 0, 'system', '2022-08-01 00:00:00', '2099-01-01 00:00:00')`,
+		} {
+			if err := s.ExecForTest(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		owned := []string{"units", "unit_aliases", "unit_groups", "unit_group_aliases", "plans", "users", "import_batches", "register_uploads"}
+		tables := append(append([]string{}, allTables...), "import_batches", "enterprises", "register_uploads")
+		count := func() map[string]string {
+			out := map[string]string{}
+			for _, table := range tables {
+				rows, err := s.QueryForTest(ctx, `SELECT COUNT(*) FROM `+table)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[table] = rows[0][0]
+			}
+			return out
+		}
+		// The rebuilt tables' rows in full, by their columns before.
+		columns := map[string]string{
+			"units":              "id, name, short_name, kind, COALESCE(parent_id, 0), position, archived_at IS NULL, contact, phone",
+			"unit_aliases":       "alias, unit_id",
+			"unit_groups":        "id, name, position",
+			"unit_group_aliases": "alias, group_id",
+		}
+		rowsOf := func() map[string][][]string {
+			out := map[string][][]string{}
+			for table, cols := range columns {
+				rows, err := s.QueryForTest(ctx, `SELECT `+cols+` FROM `+table+` ORDER BY 1`)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[table] = rows
+			}
+			return out
+		}
+		countsBefore, rowsBefore, fksBefore := count(), rowsOf(), onDelete(t, s)
+
+		if n, err := s.MigrateToForTest(ctx, 13); err != nil || n != 1 {
+			t.Fatalf("migrating from 12 to 13: %d applied, %v", n, err)
+		}
+		if got := count(); !reflect.DeepEqual(got, countsBefore) {
+			t.Errorf("row counts: before %v, after %v", countsBefore, got)
+		}
+		if got := rowsOf(); !reflect.DeepEqual(got, rowsBefore) {
+			t.Errorf("rebuilt tables: before %v, after %v", rowsBefore, got)
+		}
+		orgs, err := s.QueryForTest(ctx, `SELECT id, name, kind, COALESCE(parent_id, 0) FROM orgs`)
+		if err != nil || len(orgs) != 1 || !reflect.DeepEqual(orgs[0], []string{"1", "青云谱区", "district", "0"}) {
+			t.Errorf("organisations after migrating: %v %v", orgs, err)
+		}
+		for _, table := range owned {
+			rows, err := s.QueryForTest(ctx, `SELECT COUNT(*) FROM `+table+` WHERE org_id <> 1`)
+			if err != nil || rows[0][0] != "0" {
+				t.Errorf("%s: %v rows outside organisation 1 (%v)", table, rows, err)
+			}
+		}
+		// Every foreign key deletes as before; the new ones restrict.
+		fks := onDelete(t, s)
+		for k, v := range fksBefore {
+			if fks[k] != v {
+				t.Errorf("foreign key %s: on delete %q, was %q", k, fks[k], v)
+			}
+		}
+		have := indexes(t, s)
+		for _, ix := range []string{"units_parent", "unit_aliases_unit", "unit_group_aliases_group", "units_org", "unit_groups_org",
+			"plans_org", "users_org", "import_batches_org", "register_uploads_org", "audit_log_org", "orgs_parent"} {
+			if !have[ix] {
+				t.Errorf("index %s missing after the migration", ix)
+			}
+		}
+		if s.Dialect() == store.SQLite {
+			if rows, err := s.QueryForTest(ctx, `PRAGMA foreign_keys`); err != nil || rows[0][0] != "1" {
+				t.Errorf("foreign keys after migrating: %v %v", rows, err)
+			}
+		}
+		if err := s.ExecForTest(ctx, `DELETE FROM units WHERE id = 3`); err == nil {
+			t.Error("a unit with reports deleted after the migration")
+		}
+
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		in := store.WithScope(ctx, store.Scope{Org: 1, Orgs: []int64{1}})
+		f, err := s.Form(in, "a1a1a1a1a1a1a1a1a1a1")
+		if err != nil || f.State != plan.FormApproved || len(f.Values) != 1 || f.Values[0].Value.String() != "15" {
+			t.Errorf("the approved form after migrating: %+v %v", f, err)
+		}
+		dir, err := s.Directory(in)
+		if err != nil || len(dir.Units) != 3 || len(dir.Groups) != 1 || len(dir.Units[1].Aliases) != 1 {
+			t.Errorf("directory after migrating: %+v %v", dir, err)
+		}
+		plans, err := s.Plans(in)
+		if err != nil || len(plans) != 1 || plans[0].Org != "青云谱区" {
+			t.Errorf("plans after migrating: %+v %v", plans, err)
+		}
+		u, err := s.User(in, 1)
+		if err != nil || u.OrgID != 1 || len(u.Scope) != 1 {
+			t.Errorf("user after migrating: %+v %v", u, err)
+		}
+		if batches, err := s.ImportBatches(in, "", 0); err != nil || len(batches) != 1 {
+			t.Errorf("import batches after migrating: %+v %v", batches, err)
+		}
+		// The store goes on writing (the seed's rows were inserted with
+		// their IDs, so on PostgreSQL a new unit would collide with them:
+		// a new organisation instead), and the audit chain holds.
+		if _, err := s.AddOrg(in, plan.Org{Name: "青云谱区某园区", Kind: plan.OrgCounty, ParentID: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if _, bad, err := s.VerifyAuditLog(ctx); err != nil || bad != 0 {
+			t.Errorf("audit chain after migrating: first bad %d, %v", bad, err)
+		}
+	})
+}

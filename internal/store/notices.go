@@ -243,7 +243,12 @@ func (s *Store) NoticeFileData(ctx context.Context, publicID string) (*NoticeFil
 // addressed to (auth.PermUnitRead, auth.PermUnitReply).
 func (s *Store) NoticeResource(ctx context.Context, publicID string) (*auth.Resource, error) {
 	res := &auth.Resource{}
-	err := s.read.QueryRowContext(ctx, `SELECT unit_id FROM supervision_notices WHERE public_id = $1`, publicID).Scan(&res.UnitID)
+	err := s.read.QueryRowContext(ctx, `
+		SELECT n.unit_id, p.org_id FROM supervision_notices n JOIN plans p ON p.id = n.plan_id
+		WHERE n.public_id = $1`, publicID).Scan(&res.UnitID, &res.Org)
+	if err == nil && !reaches(ctx, res.Org) {
+		err = sql.ErrNoRows
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "督办单不存在。")
 	}
@@ -275,6 +280,9 @@ func loadNotices(ctx context.Context, q queryer, f NoticeFilter) ([]Notice, erro
 	}
 	if f.Open {
 		where = append(where, "n.replied_at IS NULL")
+	}
+	if cond, a := scopeFilter(ctx, "u.org_id", args); cond != "" {
+		where, args = append(where, "1 = 1"+cond), a
 	}
 	query := `SELECT ` + noticeColumns + noticeFrom
 	if len(where) > 0 {

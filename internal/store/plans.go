@@ -23,21 +23,24 @@ type PlanSummary struct {
 	Year      int
 	Status    plan.Status
 	UpdatedAt time.Time
+	OrgID     int64
+	Org       string // the organisation's name
 }
 
-// Plans lists the plans, newest year first.
+// Plans lists the plans in the caller's scope, newest year first.
 func (s *Store) Plans(ctx context.Context) ([]PlanSummary, error) {
 	var out []PlanSummary
+	cond, args := scopeFilter(ctx, "p.org_id", nil)
 	err := eachRow(ctx, s.read, `
-		SELECT id, title, doc_number, issuer, issue_date, year, status, updated_at
-		FROM plans ORDER BY year DESC, id DESC`, func(r *sql.Rows) error {
+		SELECT p.id, p.title, p.doc_number, p.issuer, p.issue_date, p.year, p.status, p.updated_at, p.org_id, o.name
+		FROM plans p JOIN orgs o ON o.id = p.org_id WHERE 1 = 1`+cond+` ORDER BY p.year DESC, p.id DESC`, func(r *sql.Rows) error {
 		var p PlanSummary
-		if err := r.Scan(&p.ID, &p.Title, &p.DocNumber, &p.Issuer, &p.Date, &p.Year, &p.Status, &p.UpdatedAt); err != nil {
+		if err := r.Scan(&p.ID, &p.Title, &p.DocNumber, &p.Issuer, &p.Date, &p.Year, &p.Status, &p.UpdatedAt, &p.OrgID, &p.Org); err != nil {
 			return err
 		}
 		out = append(out, p)
 		return nil
-	})
+	}, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list plans: %w", err)
 	}
@@ -68,6 +71,13 @@ func (s *Store) ImportPlan(ctx context.Context, doc *plan.Document, sourceText s
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// The plan, and what it adds to the directory, go to the caller's
+		// organisation.
+		org, err := homeOrg(ctx, tx)
+		if err != nil {
+			return err
+		}
+		ctx := orgOnly(ctx, org)
 		for i, u := range add.Units {
 			u.Name = plan.CleanName(u.Name)
 			unitID, err := saveUnit(ctx, tx, u, 1<<20+i)
@@ -82,7 +92,10 @@ func (s *Store) ImportPlan(ctx context.Context, doc *plan.Document, sourceText s
 			if err := mustExist(ctx, tx, "units", add.Aliases[alias], "单位"); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2)`, plan.CleanName(alias), add.Aliases[alias]); err != nil {
+			if _, err := directoryOrg(ctx, tx, "units", add.Aliases[alias], "单位"); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO unit_aliases (alias, unit_id, org_id) VALUES ($1, $2, $3)`, plan.CleanName(alias), add.Aliases[alias], org); err != nil {
 				return wrap(err, "add alias %q", alias)
 			}
 		}
@@ -91,7 +104,6 @@ func (s *Store) ImportPlan(ctx context.Context, doc *plan.Document, sourceText s
 				return err
 			}
 		}
-		var err error
 		id, err = insertPlan(ctx, tx, doc, sourceText, s.nowUTC())
 		if err != nil {
 			return err
@@ -133,12 +145,16 @@ func insertPlan(ctx context.Context, tx *sql.Tx, doc *plan.Document, sourceText 
 	if status == "" {
 		status = plan.StatusDraft
 	}
+	org, err := homeOrg(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO plans (doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, source_text, import_findings, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+		INSERT INTO plans (doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, source_text, import_findings, created_at, updated_at, org_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`,
 		doc.DocNumber, doc.Issuer, doc.Date, doc.Title, doc.Year, doc.ParentTitle, doc.TaskTableAttachment, string(status),
-		sourceText, string(findings), now).Scan(&id); err != nil {
+		sourceText, string(findings), now, org).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: unable to create plan: %w", err)
 	}
 	for i := range doc.Goals {
@@ -282,7 +298,11 @@ func (s *Store) Plan(ctx context.Context, id int64) (*plan.Document, error) {
 // SourceText returns the text a plan was imported from, "" when none.
 func (s *Store) SourceText(ctx context.Context, id int64) (string, error) {
 	var text string
-	err := s.read.QueryRowContext(ctx, `SELECT source_text FROM plans WHERE id = $1`, id).Scan(&text)
+	var org int64
+	err := s.read.QueryRowContext(ctx, `SELECT source_text, org_id FROM plans WHERE id = $1`, id).Scan(&text, &org)
+	if err == nil && !reaches(ctx, org) {
+		err = sql.ErrNoRows
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", id)
 	}
@@ -295,9 +315,13 @@ func (s *Store) SourceText(ctx context.Context, id int64) (string, error) {
 func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) {
 	doc := &plan.Document{ID: id}
 	var findings string
+	var org int64
 	err := q.QueryRowContext(ctx, `
-		SELECT doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, import_findings
-		FROM plans WHERE id = $1`, id).Scan(&doc.DocNumber, &doc.Issuer, &doc.Date, &doc.Title, &doc.Year, &doc.ParentTitle, &doc.TaskTableAttachment, &doc.Status, &findings)
+		SELECT doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, import_findings, org_id
+		FROM plans WHERE id = $1`, id).Scan(&doc.DocNumber, &doc.Issuer, &doc.Date, &doc.Title, &doc.Year, &doc.ParentTitle, &doc.TaskTableAttachment, &doc.Status, &findings, &org)
+	if err == nil && !reaches(ctx, org) {
+		err = sql.ErrNoRows // another organisation's plan is no plan to the caller
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", id)
 	}
@@ -486,13 +510,37 @@ func loadSplitTables(ctx context.Context, q queryer, planID int64) ([]plan.DocTa
 	return tables, nil
 }
 
-// resolveWithDirectory re-resolves one plan against the stored directory.
+// resolveWithDirectory re-resolves one plan against the stored directory
+// of its organisation.
 func resolveWithDirectory(ctx context.Context, tx *sql.Tx, planID int64) error {
-	dir, err := loadDirectory(ctx, tx)
+	dir, err := loadPlanDirectory(ctx, tx, planID)
 	if err != nil {
 		return err
 	}
 	return resolvePlan(ctx, tx, planID, dir)
+}
+
+// loadPlanDirectory loads the directory of the plan's organisation: the one
+// its names resolve against and its units are shown from.
+func loadPlanDirectory(ctx context.Context, q queryer, planID int64) (*plan.Directory, error) {
+	if !reachesPlan(ctx, q, planID) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", planID)
+	}
+	octx, err := planOrg(ctx, q, planID)
+	if err != nil {
+		return nil, err
+	}
+	return loadDirectory(octx, q)
+}
+
+// reachesPlan reports whether the plan is in the caller's scope (false too
+// when there is no such plan).
+func reachesPlan(ctx context.Context, q queryer, planID int64) bool {
+	var org int64
+	if err := q.QueryRowContext(ctx, `SELECT org_id FROM plans WHERE id = $1`, planID).Scan(&org); err != nil {
+		return false
+	}
+	return reaches(ctx, org)
 }
 
 // resolvePlan rebuilds a plan's assignments and allocations from its names

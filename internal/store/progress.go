@@ -164,7 +164,7 @@ func (s *Store) ProgressSource(ctx context.Context, planID, roundID int64) (*Pro
 		if src.Bindings, err = goalBindings(ctx, tx, `g.plan_id = $1`, planID); err != nil {
 			return err
 		}
-		if src.Directory, err = loadDirectory(ctx, tx); err != nil {
+		if src.Directory, err = loadPlanDirectory(ctx, tx, planID); err != nil {
 			return err
 		}
 		src.Version, err = dataVersion(ctx, tx)
@@ -182,7 +182,7 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	if src.Doc, err = loadPlan(ctx, q, planID); err != nil {
 		return nil, err
 	}
-	dir, err := loadDirectory(ctx, q)
+	dir, err := loadPlanDirectory(ctx, q, planID)
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func (s *Store) ActualsSource(ctx context.Context, planID int64, asOf string) (*
 		if src.Doc, err = loadPlan(ctx, tx, planID); err != nil {
 			return err
 		}
-		if src.Directory, err = loadDirectory(ctx, tx); err != nil {
+		if src.Directory, err = loadPlanDirectory(ctx, tx, planID); err != nil {
 			return err
 		}
 		bindings, err := goalBindings(ctx, tx, `g.plan_id = $1`, planID)

@@ -319,10 +319,14 @@ func (s *Store) newImporter(ctx context.Context, conn *sql.Conn, tx *sql.Tx, met
 			return nil, wrap(err, "look for records naming enterprises")
 		}
 	}
+	org, err := reachRegisters(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO import_batches (kind, file_name, sha256, size, skip_invalid, user_id, username, imported_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		string(meta.Kind), meta.File, meta.SHA256, meta.Size, meta.SkipInvalid, nullID(userID), username, s.nowUTC()).Scan(&imp.batch); err != nil {
+		INSERT INTO import_batches (kind, file_name, sha256, size, skip_invalid, user_id, username, imported_at, org_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		string(meta.Kind), meta.File, meta.SHA256, meta.Size, meta.SkipInvalid, nullID(userID), username, s.nowUTC(), org).Scan(&imp.batch); err != nil {
 		return nil, wrap(err, "start the import of %s", meta.File)
 	}
 	return imp, nil
@@ -640,9 +644,10 @@ func (s *Store) ImportBatches(ctx context.Context, kind plan.RegisterKind, limit
 		limit = 100
 	}
 	var out []ImportBatch
+	cond, args := scopeFilter(ctx, "org_id", []any{string(kind), limit})
 	err := eachRow(ctx, s.read, `
 		SELECT id, kind, file_name, sha256, size, skip_invalid, rows_read, rows_new, rows_updated, rows_unchanged, rows_rejected, username, imported_at
-		FROM import_batches WHERE kind = $1 OR $1 = '' ORDER BY id DESC LIMIT $2`, func(r *sql.Rows) error {
+		FROM import_batches WHERE (kind = $1 OR $1 = '')`+cond+` ORDER BY id DESC LIMIT $2`, func(r *sql.Rows) error {
 		var b ImportBatch
 		var at sql.NullTime
 		if err := r.Scan(&b.ID, &b.Kind, &b.File, &b.SHA256, &b.Size, &b.SkipInvalid, &b.Read, &b.New, &b.Updated, &b.Unchanged, &b.Rejected, &b.Username, &at); err != nil {
@@ -651,7 +656,7 @@ func (s *Store) ImportBatches(ctx context.Context, kind plan.RegisterKind, limit
 		b.ImportedAt = at.Time.UTC().Format("2006-01-02T15:04:05Z")
 		out = append(out, b)
 		return nil
-	}, string(kind), limit)
+	}, args...)
 	if err != nil {
 		return nil, wrap(err, "list import batches")
 	}

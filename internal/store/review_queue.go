@@ -46,6 +46,8 @@ func (s *Store) ReviewQueue(ctx context.Context, u *auth.User) ([]QueueItem, err
 	default:
 		return nil, nil
 	}
+	cond, args := scopeFilter(ctx, "p.org_id", args)
+	where += cond
 	var out []QueueItem
 	err := eachRow(ctx, s.read, `
 		SELECT f.public_id, f.version, u.id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END, u.contact, u.phone,
@@ -74,7 +76,7 @@ func (s *Store) ReviewQueue(ctx context.Context, u *auth.User) ([]QueueItem, err
 
 // ReviewCount is how many forms await u's review: the header's badge.
 func (s *Store) ReviewCount(ctx context.Context, u *auth.User) (int, error) {
-	q := `SELECT COUNT(*) FROM forms f JOIN rounds r ON r.id = f.round_id WHERE r.state = $1 AND f.state = $2`
+	q := `SELECT COUNT(*) FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id WHERE r.state = $1 AND f.state = $2`
 	args := []any{string(plan.RoundOpen), string(plan.FormSubmitted)}
 	switch {
 	case u == nil || u.Disabled:
@@ -87,6 +89,8 @@ func (s *Store) ReviewCount(ctx context.Context, u *auth.User) (int, error) {
 	default:
 		return 0, nil
 	}
+	cond, args := scopeFilter(ctx, "p.org_id", args)
+	q += cond
 	var n int
 	if err := s.read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
 		return 0, wrap(err, "count the review queue of %s", u.Username)

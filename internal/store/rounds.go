@@ -36,8 +36,8 @@ func (s *Store) CreateRound(ctx context.Context, r plan.Round) (int64, error) {
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := mustExist(ctx, tx, "plans", r.PlanID, "方案"); err != nil {
-			return err
+		if !reachesPlan(ctx, tx, r.PlanID) {
+			return plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", r.PlanID)
 		}
 		if err := checkRoundYear(ctx, tx, &r); err != nil {
 			return err
@@ -99,6 +99,9 @@ func (s *Store) Rounds(ctx context.Context, planID int64) ([]*plan.Round, error)
 }
 
 func loadRounds(ctx context.Context, q queryer, planID int64) ([]*plan.Round, error) {
+	if !reachesPlan(ctx, q, planID) {
+		return nil, nil // another organisation's plan has no rounds to the caller
+	}
 	var out []*plan.Round
 	err := eachRow(ctx, q, `SELECT `+roundColumns+` FROM rounds r JOIN plans p ON p.id = r.plan_id
 		WHERE r.plan_id = $1 ORDER BY r.as_of DESC, r.id DESC`, func(rows *sql.Rows) error {
@@ -142,6 +145,9 @@ func (s *Store) Round(ctx context.Context, id int64) (*plan.Round, error) {
 
 func loadRound(ctx context.Context, q queryer, id int64) (*plan.Round, error) {
 	r, err := scanRound(q.QueryRowContext(ctx, `SELECT `+roundColumns+` FROM rounds r JOIN plans p ON p.id = r.plan_id WHERE r.id = $1`, id))
+	if err == nil && !reachesPlan(ctx, q, r.PlanID) {
+		err = sql.ErrNoRows
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "调度不存在（编号 %d）", id)
 	}
@@ -332,11 +338,12 @@ func (s *Store) RoundForms(ctx context.Context, roundID int64) ([]FormSummary, e
 
 func roundForms(ctx context.Context, q queryer, roundID int64) ([]FormSummary, error) {
 	var out []FormSummary
+	cond, args := scopeFilter(ctx, "u.org_id", []any{roundID})
 	err := eachRow(ctx, q, `
 		SELECT f.public_id, u.id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END, u.kind, u.contact, u.phone,
 		       f.state, f.version, f.typed_fields, f.carried_fields, f.seconds_spent, f.submitted_at, f.first_submitted_at, f.submitted_due_on
 		FROM forms f JOIN units u ON u.id = f.unit_id
-		WHERE f.round_id = $1 ORDER BY u.position, u.id`, func(rows *sql.Rows) error {
+		WHERE f.round_id = $1`+cond+` ORDER BY u.position, u.id`, func(rows *sql.Rows) error {
 		var f FormSummary
 		var submitted, first sql.NullTime
 		if err := rows.Scan(&f.PublicID, &f.UnitID, &f.UnitName, &f.UnitKind, &f.Contact, &f.Phone, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &submitted, &first, &f.DueOnAtSubmission); err != nil {
@@ -350,7 +357,7 @@ func roundForms(ctx context.Context, q queryer, roundID int64) ([]FormSummary, e
 		}
 		out = append(out, f)
 		return nil
-	}, roundID)
+	}, args...)
 	if err != nil {
 		return nil, wrap(err, "list the forms of round %d", roundID)
 	}
@@ -361,17 +368,18 @@ func roundForms(ctx context.Context, q queryer, roundID int64) ([]FormSummary, e
 // inbox.
 func (s *Store) UnitForms(ctx context.Context, unitID int64) ([]UnitForm, error) {
 	var out []UnitForm
+	cond, args := scopeFilter(ctx, "p.org_id", []any{unitID})
 	err := eachRow(ctx, s.read, `
 		SELECT f.public_id, f.state, r.id, r.label, r.due_on, r.state, p.title
 		FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id
-		WHERE f.unit_id = $1 ORDER BY r.as_of DESC, r.id DESC`, func(rows *sql.Rows) error {
+		WHERE f.unit_id = $1`+cond+` ORDER BY r.as_of DESC, r.id DESC`, func(rows *sql.Rows) error {
 		var f UnitForm
 		if err := rows.Scan(&f.PublicID, &f.State, &f.RoundID, &f.RoundLabel, &f.DueOn, &f.RoundState, &f.PlanTitle); err != nil {
 			return err
 		}
 		out = append(out, f)
 		return nil
-	}, unitID)
+	}, args...)
 	if err != nil {
 		return nil, wrap(err, "list the forms of unit %d", unitID)
 	}
@@ -420,16 +428,17 @@ type FormStateCount struct {
 // reporting is going, for monitoring.
 func (s *Store) OpenRoundFormCounts(ctx context.Context) ([]FormStateCount, error) {
 	var out []FormStateCount
+	cond, args := scopeFilter(ctx, "p.org_id", []any{string(plan.RoundOpen)})
 	err := eachRow(ctx, s.read, `
-		SELECT r.id, r.label, f.state, COUNT(*) FROM forms f JOIN rounds r ON r.id = f.round_id
-		WHERE r.state = $1 GROUP BY r.id, r.label, f.state ORDER BY r.id, f.state`, func(rows *sql.Rows) error {
+		SELECT r.id, r.label, f.state, COUNT(*) FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id
+		WHERE r.state = $1`+cond+` GROUP BY r.id, r.label, f.state ORDER BY r.id, f.state`, func(rows *sql.Rows) error {
 		var c FormStateCount
 		if err := rows.Scan(&c.RoundID, &c.Label, &c.State, &c.Forms); err != nil {
 			return err
 		}
 		out = append(out, c)
 		return nil
-	}, string(plan.RoundOpen))
+	}, args...)
 	if err != nil {
 		return nil, wrap(err, "count the forms of open rounds")
 	}

@@ -138,10 +138,10 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*auth.User, error)
 	var id int64
 	var used sql.NullTime
 	err := s.read.QueryRowContext(ctx, `
-		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at, u.email, t.id, t.last_used_at
+		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at, u.email, u.org_id, t.id, t.last_used_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.expires_at > $2 AND NOT u.disabled`, auth.HashSecret(token), now).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email, &id, &used)
+		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email, &u.OrgID, &id, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "API 令牌无效或已过期。")
 	}
@@ -153,5 +153,5 @@ func (s *Store) TokenUser(ctx context.Context, token string) (*auth.User, error)
 			return nil, wrap(err, "note the use of token %d", id)
 		}
 	}
-	return u, nil
+	return u, s.fillScope(ctx, u)
 }

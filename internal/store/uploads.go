@@ -81,10 +81,14 @@ func (s *Store) StageUpload(ctx context.Context, kind plan.RegisterKind, fileNam
 		if _, err := tx.ExecContext(ctx, `DELETE FROM register_uploads WHERE expires_at < $1`, now); err != nil {
 			return wrap(err, "drop expired uploads")
 		}
+		org, err := reachRegisters(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO register_uploads (id, kind, file_name, sha256, size, user_id, username, created_at, expires_at, state)
-			VALUES ($1, $2, $3, '', 0, $4, $5, $6, $7, $8)`,
-			u.ID, string(kind), fileName, nullID(userID), u.Username, now, u.ExpiresAt, UploadStaged); err != nil {
+			INSERT INTO register_uploads (id, kind, file_name, sha256, size, user_id, username, created_at, expires_at, state, org_id)
+			VALUES ($1, $2, $3, '', 0, $4, $5, $6, $7, $8, $9)`,
+			u.ID, string(kind), fileName, nullID(userID), u.Username, now, u.ExpiresAt, UploadStaged, org); err != nil {
 			return wrap(err, "stage %s", fileName)
 		}
 		h := sha256.New()

@@ -16,11 +16,11 @@ import (
 	"kechuang/internal/plan"
 )
 
-const userColumns = `id, username, display_name, role, COALESCE(unit_id, 0), disabled, created_at, email`
+const userColumns = `id, username, display_name, role, COALESCE(unit_id, 0), disabled, created_at, email, org_id`
 
 func scanUser(row interface{ Scan(...any) error }) (*auth.User, error) {
 	u := &auth.User{}
-	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email)
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email, &u.OrgID)
 	return u, err
 }
 
@@ -32,9 +32,15 @@ type NewUser struct {
 	UnitID       int64
 	Email        string
 	PasswordHash string
+	// OrgID is the user's organisation: 0 for the caller's own (the root
+	// organisation for the CLI). A reporter's is its unit's, whatever
+	// this says.
+	OrgID int64
 }
 
-// CreateUser adds a user. A reporter must be bound to a unit.
+// CreateUser adds a user. A reporter must be bound to a unit, and belongs
+// to the unit's organisation; the organisation must be in the caller's
+// scope.
 func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*auth.User, error) {
 	nu.Username = strings.TrimSpace(nu.Username)
 	switch {
@@ -60,16 +66,14 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*auth.User, error) 
 		if n > 0 {
 			return plan.Errorf(plan.ECONFLICT, "用户名“%s”已存在", nu.Username)
 		}
-		if nu.UnitID != 0 {
-			if err := mustExist(ctx, tx, "units", nu.UnitID, "单位"); err != nil {
-				return err
-			}
+		org, err := userOrg(ctx, tx, nu.OrgID, nu.UnitID)
+		if err != nil {
+			return err
 		}
-		var err error
 		u, err = scanUser(tx.QueryRowContext(ctx, `
-			INSERT INTO users (username, display_name, role, unit_id, email, password_hash, disabled, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+userColumns,
-			nu.Username, nu.DisplayName, string(nu.Role), nullID(nu.UnitID), strings.TrimSpace(nu.Email), nu.PasswordHash, false, s.nowUTC()))
+			INSERT INTO users (username, display_name, role, unit_id, email, password_hash, disabled, created_at, org_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING `+userColumns,
+			nu.Username, nu.DisplayName, string(nu.Role), nullID(nu.UnitID), strings.TrimSpace(nu.Email), nu.PasswordHash, false, s.nowUTC(), org))
 		if err != nil {
 			return fmt.Errorf("store: unable to create user %q: %w", nu.Username, err)
 		}
@@ -79,36 +83,81 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (*auth.User, error) 
 		}
 		return s.audit(ctx, tx, "user.create", userObject(u.ID), nil, after)
 	})
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	return u, s.fillScope(ctx, u)
 }
 
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
-// User returns a user by ID.
+// userOrg is the organisation a user bound to unitID (0: none) is to be
+// in: the unit's when bound to one (org, when given, must agree), else org,
+// else the caller's own. Both the unit and the organisation must be in the
+// caller's scope.
+func userOrg(ctx context.Context, tx *sql.Tx, org, unitID int64) (int64, error) {
+	if unitID != 0 {
+		var unitOrg int64
+		err := tx.QueryRowContext(ctx, `SELECT org_id FROM units WHERE id = $1`, unitID).Scan(&unitOrg)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !reaches(ctx, unitOrg) {
+			return 0, plan.Errorf(plan.ENOTFOUND, "单位不存在（编号 %d）", unitID)
+		}
+		if err != nil {
+			return 0, wrap(err, "read unit %d", unitID)
+		}
+		if org != 0 && org != unitOrg {
+			return 0, plan.Errorf(plan.EINVALID, "用户的组织须与其单位的组织一致。")
+		}
+		return unitOrg, nil
+	}
+	if org == 0 {
+		return homeOrg(ctx, tx)
+	}
+	if !reaches(ctx, org) {
+		return 0, plan.Errorf(plan.ENOTFOUND, "组织不存在（编号 %d）。", org)
+	}
+	if err := mustExist(ctx, tx, "orgs", org, "组织"); err != nil {
+		return 0, err
+	}
+	return org, nil
+}
+
+// User returns a user by ID (within the caller's scope).
 func (s *Store) User(ctx context.Context, id int64) (*auth.User, error) {
 	u, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if err == nil && !reaches(ctx, u.OrgID) {
+		err = sql.ErrNoRows
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "用户不存在")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read user %d: %w", id, err)
 	}
-	return u, nil
+	return u, s.fillScope(ctx, u)
 }
 
-// Users lists every user by role then name.
+// Users lists every user in the caller's scope by role then name.
 func (s *Store) Users(ctx context.Context) ([]*auth.User, error) {
 	var out []*auth.User
-	err := eachRow(ctx, s.read, `SELECT `+userColumns+` FROM users ORDER BY role, username`, func(r *sql.Rows) error {
+	cond, args := scopeFilter(ctx, "org_id", nil)
+	err := eachRow(ctx, s.read, `SELECT `+userColumns+` FROM users WHERE 1 = 1`+cond+` ORDER BY role, username`, func(r *sql.Rows) error {
 		u, err := scanUser(r)
 		if err != nil {
 			return err
 		}
 		out = append(out, u)
 		return nil
-	})
+	}, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list users: %w", err)
+	}
+	tree, err := s.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range out {
+		u.Scope = tree.Descendants(u.OrgID)
 	}
 	return out, nil
 }
@@ -190,19 +239,25 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, uu UserUpdate) (*auth.
 	}
 	var u *auth.User
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var cur int64
+		if err := tx.QueryRowContext(ctx, `SELECT org_id FROM users WHERE id = $1`, id).Scan(&cur); err != nil || !reaches(ctx, cur) {
+			return plan.Errorf(plan.ENOTFOUND, "用户不存在")
+		}
 		before, err := auditUser(ctx, tx, id)
 		if err != nil {
 			return err
 		}
+		// A user bound to a unit moves with it into the unit's organisation.
+		org := cur
 		if uu.UnitID != 0 {
-			if err := mustExist(ctx, tx, "units", uu.UnitID, "单位"); err != nil {
+			if org, err = userOrg(ctx, tx, 0, uu.UnitID); err != nil {
 				return err
 			}
 		}
 		u, err = scanUser(tx.QueryRowContext(ctx, `
-			UPDATE users SET display_name = $1, role = $2, unit_id = $3, email = $4, disabled = $5
-			WHERE id = $6 RETURNING `+userColumns,
-			uu.DisplayName, string(uu.Role), nullID(uu.UnitID), uu.Email, uu.Disabled, id))
+			UPDATE users SET display_name = $1, role = $2, unit_id = $3, email = $4, disabled = $5, org_id = $6
+			WHERE id = $7 RETURNING `+userColumns,
+			uu.DisplayName, string(uu.Role), nullID(uu.UnitID), uu.Email, uu.Disabled, org, id))
 		if err != nil {
 			return fmt.Errorf("store: unable to update user %d: %w", id, err)
 		}
@@ -232,7 +287,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, uu UserUpdate) (*auth.
 	if err != nil {
 		return nil, err
 	}
-	return u, nil
+	return u, s.fillScope(ctx, u)
 }
 
 // MaxUsername bounds a username; a login with a longer one is refused
@@ -324,7 +379,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Durati
 // SessionUser returns the user of a live session, or ENOTFOUND.
 func (s *Store) SessionUser(ctx context.Context, secret string) (*auth.User, error) {
 	u, err := scanUser(s.read.QueryRowContext(ctx, `
-		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at, u.email
+		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at, u.email, u.org_id
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND s.expires_at > $2`, auth.HashSecret(secret), s.nowUTC()))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -333,7 +388,7 @@ func (s *Store) SessionUser(ctx context.Context, secret string) (*auth.User, err
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read a session: %w", err)
 	}
-	return u, nil
+	return u, s.fillScope(ctx, u)
 }
 
 // DeleteSession ends a session (logout).

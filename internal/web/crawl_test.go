@@ -216,7 +216,7 @@ func roleName(role string) string {
 // maxCrawl bounds the pages one role's crawl visits.
 const maxCrawl = 1500
 
-func (f *crawlFixture) crawl(t *testing.T, c *http.Client, role string) {
+func (f *crawlFixture) crawl(t *testing.T, c *http.Client, role string) map[string]bool {
 	queue := []string{"/", "/my", "/reviews", "/rounds", "/dashboard", "/account", "/plans", "/units", "/notifications", "/users", "/audit", "/settings", "/public/plans/" + itoa(f.planID)}
 	from := map[string]string{}
 	seen := map[string]bool{}
@@ -269,6 +269,7 @@ func (f *crawlFixture) crawl(t *testing.T, c *http.Client, role string) {
 	if len(seen) < 15 {
 		t.Errorf("%s: the crawl reached only %d pages: %v", role, len(seen), slices.Sorted(mapKeys(seen)))
 	}
+	return seen
 }
 
 // sameSite resolves a link found on page p and keeps it when it stays on

@@ -157,6 +157,8 @@ type view struct {
 	Page    any
 	Unread  int // a reporter's reminders not yet seen: the header's badge
 	Reviews int // forms awaiting the viewer's review (待我审核): the header's badge
+	Org     *orgBar
+	Path    string // where the page is, for the org switcher to come back to
 }
 
 // render writes a page. The page is built in memory first so that a
@@ -171,6 +173,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	v := view{User: currentUser(r), Version: s.opts.Version, Page: data}
 	v.Unread = s.unreadCount(r, v.User)
 	v.Reviews = s.reviewCount(r, v.User)
+	v.Org = s.orgBarOf(r, v.User)
+	v.Path = r.URL.RequestURI()
 	if r.URL.Query().Has("saved") {
 		v.Flash = "已保存。"
 	}

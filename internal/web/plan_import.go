@@ -119,7 +119,7 @@ func (s *Server) importError(w http.ResponseWriter, r *http.Request, msg string)
 // against; 0 picks the plan with the same document number or title, if any.
 func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, name, source string, doc *plan.Document, compare int64, errMsg string) {
 	ctx := r.Context()
-	dir, err := s.store.Directory(ctx)
+	dir, err := s.store.HomeDirectory(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -207,7 +207,7 @@ func (s *Server) planImportConfirm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	dir, err := s.store.Directory(r.Context())
+	dir, err := s.store.HomeDirectory(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return

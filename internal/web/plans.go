@@ -203,7 +203,7 @@ func (s *Server) planAndDirectory(r *http.Request) (*plan.Document, *plan.Direct
 	if err != nil {
 		return nil, nil, err
 	}
-	dir, err := s.store.Directory(r.Context())
+	dir, err := s.store.PlanDirectory(r.Context(), id)
 	if err != nil {
 		return nil, nil, err
 	}

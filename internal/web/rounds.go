@@ -336,7 +336,7 @@ type scopeUnit struct {
 // units aside), the ones that lead, share or are allocated something in the
 // plan first; archived tasks and goals do not count.
 func (s *Server) scopeUnits(r *http.Request, doc *plan.Document) ([]scopeUnit, error) {
-	dir, err := s.store.Directory(r.Context())
+	dir, err := s.store.PlanDirectory(r.Context(), doc.ID)
 	if err != nil {
 		return nil, err
 	}

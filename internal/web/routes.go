@@ -158,6 +158,10 @@ func (s *Server) routes() []route {
 		{"POST", "/groups/{group}", admin, s.groupSave},
 		{"POST", "/groups/{group}/delete", admin, s.groupDelete},
 
+		{"GET", "/orgs", oversee, s.orgList},
+		{"POST", "/orgs", admin, s.orgCreate},
+		{"POST", "/orgs/switch", view, s.orgSwitch},
+
 		{"GET", "/users", admin, s.userList},
 		{"GET", "/users/new", admin, s.userEdit},
 		{"POST", "/users", admin, s.userCreate},

@@ -176,6 +176,9 @@ var wantPerm = map[string]auth.Perm{
 	"POST /units/{unit}/instructions":              auth.PermInstruct,
 	"GET /instructions":                            auth.PermInstruct,
 	"GET /instructions/{instruction}":              auth.PermUnitRead,
+	"GET /orgs":                                    auth.PermOversee,
+	"POST /orgs":                                   auth.PermAdmin,
+	"POST /orgs/switch":                            auth.PermView,
 	"POST /instructions/{instruction}/answer":      auth.PermUnitReply,
 }
 

@@ -161,11 +161,33 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 			s.fail(w, r, err)
 			return
 		}
+		// A signed-in user sees its organisation and those beneath it (or
+		// the one it picked from them). An object of any other is not
+		// found: once the role would be let through (the refusal of a role
+		// says nothing of the object), every object the path names is
+		// looked up in the request's scope.
 		var res *auth.Resource
-		if perm.ObjectLevel() && u != nil {
-			if res, err = s.resourceOf(r); err != nil {
+		if u != nil {
+			sc, err := s.viewScope(r, u)
+			if err != nil {
 				s.fail(w, r, err)
 				return
+			}
+			r = r.WithContext(store.WithScope(r.Context(), sc))
+			if perm != auth.PermPublic && (perm.ObjectLevel() || auth.Allowed(u, perm)) {
+				org, err := s.objectOrg(r)
+				if err != nil {
+					s.fail(w, r, err)
+					return
+				}
+				if perm.ObjectLevel() {
+					if res, err = s.resourceOf(r); err != nil {
+						s.fail(w, r, err)
+						return
+					}
+				} else if org != 0 {
+					res = &auth.Resource{Org: org}
+				}
 			}
 		}
 		if !auth.Can(u, perm, res) {

@@ -84,7 +84,7 @@ func (s *Server) tableSave(w http.ResponseWriter, r *http.Request) {
 		_, err = s.store.SaveSplitTable(r.Context(), planID, t)
 	}
 	if err != nil {
-		dir, derr := s.store.Directory(r.Context())
+		dir, derr := s.store.PlanDirectory(r.Context(), planID)
 		if derr != nil {
 			s.fail(w, r, derr)
 			return

@@ -102,7 +102,7 @@ func (s *Server) taskSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	dir, err := s.store.Directory(r.Context())
+	dir, err := s.store.PlanDirectory(r.Context(), planID)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,0 +1,369 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"kechuang/internal/auth"
+	"kechuang/internal/plan"
+)
+
+// Scope is the organisations a caller reaches: the one it acts in, where
+// what it creates goes (a district admin's district, or the one a city
+// admin picked), and every organisation its lists and reads take in. The
+// web layer puts the signed-in user's scope on every request's context
+// (WithScope); lists are filtered by it and reads by ID of an object
+// outside it answer not found. A context without a scope is the CLI's,
+// which reaches everything and creates in the root organisation unless
+// told otherwise (--org).
+type Scope struct {
+	Org  int64   // where new objects go
+	Orgs []int64 // the organisations reached, Org among them
+}
+
+type scopeKey struct{}
+
+// WithScope returns ctx with the caller's scope.
+func WithScope(ctx context.Context, sc Scope) context.Context {
+	return context.WithValue(ctx, scopeKey{}, sc)
+}
+
+// ScopeFrom returns the scope on ctx, if any.
+func ScopeFrom(ctx context.Context) (Scope, bool) {
+	sc, ok := ctx.Value(scopeKey{}).(Scope)
+	return sc, ok
+}
+
+// reaches reports whether the context's scope takes in org.
+func reaches(ctx context.Context, org int64) bool {
+	sc, ok := ScopeFrom(ctx)
+	return !ok || slices.Contains(sc.Orgs, org)
+}
+
+// scopeFilter is the condition " AND col IN (…)" that holds a query to the
+// context's scope, its placeholders numbered after args; "" without one.
+func scopeFilter(ctx context.Context, col string, args []any) (string, []any) {
+	sc, ok := ScopeFrom(ctx)
+	if !ok {
+		return "", args
+	}
+	if len(sc.Orgs) == 0 {
+		return " AND 1 = 0", args
+	}
+	marks := make([]string, len(sc.Orgs))
+	for i, o := range sc.Orgs {
+		args = append(args, o)
+		marks[i] = "$" + strconv.Itoa(len(args))
+	}
+	return " AND " + col + " IN (" + strings.Join(marks, ", ") + ")", args
+}
+
+// orgOnly holds ctx to exactly one organisation: what is created goes to
+// it, and what is read is its own, not beneath it — a directory, whose
+// names are unique within one organisation only.
+func orgOnly(ctx context.Context, org int64) context.Context {
+	return WithScope(ctx, Scope{Org: org, Orgs: []int64{org}})
+}
+
+// planOrg holds ctx to the organisation of plan id: its directory is the
+// one its names resolve against.
+func planOrg(ctx context.Context, q queryer, id int64) (context.Context, error) {
+	var org int64
+	err := q.QueryRowContext(ctx, `SELECT org_id FROM plans WHERE id = $1`, id).Scan(&org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", id)
+	}
+	if err != nil {
+		return nil, wrap(err, "find the organisation of plan %d", id)
+	}
+	return orgOnly(ctx, org), nil
+}
+
+// registerOrg holds ctx to the organisation the registers are attributed
+// in (registersOrg).
+func registerOrg(ctx context.Context, q queryer) (context.Context, error) {
+	org, err := registersOrg(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return orgOnly(ctx, org), nil
+}
+
+// registersOrg is the organisation the registers (台账) belong to: they are
+// one set for the deployment so far, held by the organisation that imported
+// the first list — a district that ran alone keeps its registers when it
+// joins a city — or, before any import, the root organisation.
+func registersOrg(ctx context.Context, q queryer) (int64, error) {
+	var org int64
+	err := q.QueryRowContext(ctx, `SELECT org_id FROM import_batches ORDER BY id LIMIT 1`).Scan(&org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return homeOrg(context.WithValue(ctx, scopeKey{}, nil), q)
+	}
+	if err != nil {
+		return 0, wrap(err, "find the registers' organisation")
+	}
+	return org, nil
+}
+
+// RootOrg is the root organisation: the deployment's own, which holds what
+// is deployment-wide (reminder and notifier settings, metrics).
+func (s *Store) RootOrg(ctx context.Context) (int64, error) {
+	return homeOrg(context.WithValue(ctx, scopeKey{}, nil), s.read)
+}
+
+// RegisterOrg is the organisation the registers belong to (registersOrg).
+func (s *Store) RegisterOrg(ctx context.Context) (int64, error) { return registersOrg(ctx, s.read) }
+
+// reachRegisters is the registers' organisation, or ENOTFOUND when the
+// caller's scope does not take it in: another organisation's users neither
+// read nor import them.
+func reachRegisters(ctx context.Context, q queryer) (int64, error) {
+	org, err := registersOrg(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	if !reaches(ctx, org) {
+		return 0, plan.Errorf(plan.ENOTFOUND, "台账由%s统一导入和管理。", orgName(ctx, q, org))
+	}
+	return org, nil
+}
+
+// orgName is an organisation's name for a message ("本级" when unreadable).
+func orgName(ctx context.Context, q queryer, id int64) string {
+	var name string
+	if err := q.QueryRowContext(ctx, `SELECT name FROM orgs WHERE id = $1`, id).Scan(&name); err != nil {
+		return "本级"
+	}
+	return name
+}
+
+// Orgs returns every organisation of the deployment as a tree (the tree is
+// small: a province's cities and their districts).
+func (s *Store) Orgs(ctx context.Context) (*plan.OrgTree, error) { return loadOrgs(ctx, s.read) }
+
+func loadOrgs(ctx context.Context, q queryer) (*plan.OrgTree, error) {
+	var orgs []plan.Org
+	err := eachRow(ctx, q, `SELECT id, name, kind, COALESCE(parent_id, 0), position FROM orgs ORDER BY position, id`, func(r *sql.Rows) error {
+		var o plan.Org
+		if err := r.Scan(&o.ID, &o.Name, &o.Kind, &o.ParentID, &o.Position); err != nil {
+			return err
+		}
+		orgs = append(orgs, o)
+		return nil
+	})
+	if err != nil {
+		return nil, wrap(err, "list organisations")
+	}
+	return plan.NewOrgTree(orgs), nil
+}
+
+// OrgByName finds an organisation by name, with a Chinese error naming it
+// when there is none.
+func (s *Store) OrgByName(ctx context.Context, name string) (plan.Org, error) {
+	tree, err := s.Orgs(ctx)
+	if err != nil {
+		return plan.Org{}, err
+	}
+	o, ok := tree.ByName(name)
+	if !ok {
+		var known []string
+		for _, o := range tree.Orgs {
+			known = append(known, o.Name)
+		}
+		return plan.Org{}, plan.Errorf(plan.ENOTFOUND, "组织“%s”不存在（现有：%s）。", strings.TrimSpace(name), strings.Join(known, "、"))
+	}
+	return o, nil
+}
+
+// ScopeOf is the scope of acting in org: it and every organisation beneath.
+func (s *Store) ScopeOf(ctx context.Context, org int64) (Scope, error) {
+	tree, err := s.Orgs(ctx)
+	if err != nil {
+		return Scope{}, err
+	}
+	orgs := tree.Descendants(org)
+	if orgs == nil {
+		return Scope{}, plan.Errorf(plan.ENOTFOUND, "组织不存在（编号 %d）。", org)
+	}
+	return Scope{Org: org, Orgs: orgs}, nil
+}
+
+// AddOrg adds an organisation beneath parent (0: a new root, allowed only
+// while there is none or to the unrestricted caller, such as the CLI).
+// Within a scope, the parent must be in it.
+func (s *Store) AddOrg(ctx context.Context, o plan.Org) (int64, error) {
+	o.Name = strings.TrimSpace(o.Name)
+	if err := plan.CheckOrg(o); err != nil {
+		return 0, err
+	}
+	if o.ParentID == 0 {
+		if _, scoped := ScopeFrom(ctx); scoped {
+			return 0, plan.Errorf(plan.EFORBIDDEN, "只能在本组织之下添加组织。")
+		}
+	} else if !reaches(ctx, o.ParentID) {
+		return 0, plan.Errorf(plan.ENOTFOUND, "上级组织不存在（编号 %d）。", o.ParentID)
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM orgs WHERE name = $1`, o.Name).Scan(&n); err != nil {
+			return wrap(err, "check organisation %q", o.Name)
+		}
+		if n > 0 {
+			return plan.Errorf(plan.ECONFLICT, "组织“%s”已存在。", o.Name)
+		}
+		if o.ParentID != 0 {
+			if err := mustExist(ctx, tx, "orgs", o.ParentID, "上级组织"); err != nil {
+				return err
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `
+			INSERT INTO orgs (name, kind, parent_id, position)
+			VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM orgs))
+			RETURNING id`, o.Name, string(o.Kind), nullID(o.ParentID)).Scan(&id); err != nil {
+			return wrap(err, "add organisation %q", o.Name)
+		}
+		o.ID = id
+		return s.audit(ctx, tx, "org.create", orgObject(id), nil, o)
+	})
+	return id, err
+}
+
+func orgObject(id int64) string { return "org:" + strconv.FormatInt(id, 10) }
+
+// homeOrg is where the context's caller creates: its scope's organisation,
+// or the root organisation for the unrestricted caller.
+func homeOrg(ctx context.Context, q queryer) (int64, error) {
+	if sc, ok := ScopeFrom(ctx); ok {
+		return sc.Org, nil
+	}
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY position, id LIMIT 1`).Scan(&id)
+	if err != nil {
+		return 0, wrap(err, "find the root organisation")
+	}
+	return id, nil
+}
+
+// fillScope sets what a signed-in user reaches: its organisation and every
+// one beneath.
+func (s *Store) fillScope(ctx context.Context, u *auth.User) error {
+	tree, err := s.Orgs(ctx)
+	if err != nil {
+		return err
+	}
+	u.Scope = tree.Descendants(u.OrgID)
+	return nil
+}
+
+// objectOrgQueries find the organisation of an object named in a route by
+// the path value naming it; every route's {name} that names an object by
+// ID is here, so that the authorization check finds its organisation.
+var objectOrgQueries = map[string]string{
+	"plan":        `SELECT org_id FROM plans WHERE id = $1`,
+	"goal":        `SELECT p.org_id FROM goals g JOIN plans p ON p.id = g.plan_id WHERE g.id = $1`,
+	"section":     `SELECT p.org_id FROM sections x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`,
+	"task":        `SELECT p.org_id FROM tasks x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`,
+	"row":         `SELECT p.org_id FROM task_rows x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`,
+	"table":       `SELECT p.org_id FROM split_tables x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`,
+	"round":       `SELECT p.org_id FROM rounds x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`,
+	"form":        `SELECT p.org_id FROM forms f JOIN rounds x ON x.id = f.round_id JOIN plans p ON p.id = x.plan_id WHERE f.public_id = $1`,
+	"attachment":  `SELECT p.org_id FROM attachments a JOIN forms f ON f.id = a.form_id JOIN rounds x ON x.id = f.round_id JOIN plans p ON p.id = x.plan_id WHERE a.public_id = $1`,
+	"notice":      `SELECT p.org_id FROM supervision_notices n JOIN plans p ON p.id = n.plan_id WHERE n.public_id = $1`,
+	"instruction": `SELECT u.org_id FROM supervision_instructions i JOIN units u ON u.id = i.unit_id WHERE i.public_id = $1`,
+	"unit":        `SELECT org_id FROM units WHERE id = $1`,
+	"group":       `SELECT org_id FROM unit_groups WHERE id = $1`,
+	"keyword":     `SELECT u.org_id FROM attribution_keywords k JOIN units u ON u.id = k.unit_id WHERE k.id = $1`,
+	"user":        `SELECT org_id FROM users WHERE id = $1`,
+	"upload":      `SELECT org_id FROM register_uploads WHERE id = $1`,
+	"batch":       `SELECT org_id FROM import_batches WHERE id = $1`,
+	"dispute":     `SELECT u.org_id FROM register_disputes d JOIN units u ON u.id = d.unit_id WHERE d.id = $1`,
+	"org":         `SELECT id FROM orgs WHERE id = $1`,
+}
+
+// ObjectNames are the path values ObjectOrg knows, in a fixed order.
+func ObjectNames() []string {
+	names := make([]string, 0, len(objectOrgQueries))
+	for n := range objectOrgQueries {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// ObjectOrg is the organisation of the object a route names by the path
+// value name ("plan", "form", …) and its value; ENOTFOUND when there is no
+// such object (a number that is no number included).
+func (s *Store) ObjectOrg(ctx context.Context, name, value string) (int64, error) {
+	query, ok := objectOrgQueries[name]
+	if !ok {
+		return 0, fmt.Errorf("store: no organisation query for %q", name)
+	}
+	var arg any = value
+	if name != "form" && name != "attachment" && name != "notice" && name != "instruction" && name != "upload" {
+		id, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || id <= 0 {
+			return 0, plan.Errorf(plan.ENOTFOUND, "页面不存在。")
+		}
+		arg = id
+	}
+	var org int64
+	err := s.read.QueryRowContext(ctx, query, arg).Scan(&org)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, plan.Errorf(plan.ENOTFOUND, "页面不存在。")
+	}
+	if err != nil {
+		return 0, wrap(err, "find the organisation of %s %q", name, value)
+	}
+	return org, nil
+}
+
+// MoveOrg puts an organisation beneath another: a district that ran alone
+// joins its city. An organisation cannot move beneath itself or one of its
+// own.
+func (s *Store) MoveOrg(ctx context.Context, id, parent int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		tree, err := loadOrgs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		o, ok := tree.Org(id)
+		if !ok || !reaches(ctx, id) {
+			return plan.Errorf(plan.ENOTFOUND, "组织不存在（编号 %d）。", id)
+		}
+		if _, ok := tree.Org(parent); !ok || !reaches(ctx, parent) {
+			return plan.Errorf(plan.ENOTFOUND, "上级组织不存在（编号 %d）。", parent)
+		}
+		if slices.Contains(tree.Descendants(id), parent) {
+			return plan.Errorf(plan.EINVALID, "组织“%s”不能移到自己或下级组织之下。", o.Name)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET parent_id = $1 WHERE id = $2`, parent, id); err != nil {
+			return wrap(err, "move organisation %d", id)
+		}
+		after := o
+		after.ParentID = parent
+		return s.audit(ctx, tx, "org.move", orgObject(id), o, after)
+	})
+}
+
+// PlanDirectory is the directory of the plan's organisation: what its names
+// resolve against, and the units its pages list.
+func (s *Store) PlanDirectory(ctx context.Context, planID int64) (*plan.Directory, error) {
+	return loadPlanDirectory(ctx, s.read, planID)
+}
+
+// HomeDirectory is the directory of the organisation the caller works in
+// (Scope.Org), without those beneath: where a plan it imports resolves its
+// names.
+func (s *Store) HomeDirectory(ctx context.Context) (*plan.Directory, error) {
+	org, err := homeOrg(ctx, s.read)
+	if err != nil {
+		return nil, err
+	}
+	return loadDirectory(orgOnly(ctx, org), s.read)
+}
