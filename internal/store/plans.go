@@ -379,7 +379,7 @@ func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) 
 		if err := r.Scan(&t.ID, &secID, &t.Number, &t.Title, &t.Text, &t.Deadline, &t.Line, &t.Archived); err != nil {
 			return err
 		}
-		u := units[unitsKey{task: t.ID}]
+		u := units.of(unitsKey{task: t.ID})
 		t.LeadUnits, t.ResponsibleUnits = nonNil(u.lead), nonNil(u.responsible)
 		i := sectionIdx[secID]
 		doc.Sections[i].Tasks = append(doc.Sections[i].Tasks, t)
@@ -395,7 +395,7 @@ func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) 
 		if err := r.Scan(&row.ID, &row.Number, &row.Section, &row.Content, &row.MapsToTask, &row.Deadline, &row.Line); err != nil {
 			return err
 		}
-		u := units[unitsKey{row: row.ID}]
+		u := units.of(unitsKey{row: row.ID})
 		row.LeadUnits, row.ResponsibleUnits = nonNil(u.lead), nonNil(u.responsible)
 		doc.TaskTable = append(doc.TaskTable, row)
 		return nil
@@ -412,8 +412,18 @@ type unitsKey struct{ task, row int64 }
 
 type unitNames struct{ lead, responsible []string }
 
-func loadTaskUnits(ctx context.Context, q queryer, planID int64) (map[unitsKey]*unitNames, error) {
-	out := map[unitsKey]*unitNames{}
+type unitsOf map[unitsKey]*unitNames
+
+// of is a task's or row's units: none when it names none.
+func (m unitsOf) of(k unitsKey) unitNames {
+	if u := m[k]; u != nil {
+		return *u
+	}
+	return unitNames{}
+}
+
+func loadTaskUnits(ctx context.Context, q queryer, planID int64) (unitsOf, error) {
+	out := unitsOf{}
 	err := eachRow(ctx, q, `
 		SELECT COALESCE(task_id, 0), COALESCE(row_id, 0), role, name
 		FROM task_units WHERE plan_id = $1 ORDER BY position, id`, func(r *sql.Rows) error {

@@ -105,6 +105,14 @@ func TestPlanRoundTrip(t *testing.T) {
 		if _, err := s.Plan(ctx, id+100); plan.ErrorCode(err) != plan.ENOTFOUND {
 			t.Errorf("missing plan: got %v, want ENOTFOUND", err)
 		}
+		// A task or row naming no unit (possible in data written before
+		// the checks, or by hand) reads as one with none.
+		if err := s.ExecForTest(ctx, `DELETE FROM task_units WHERE task_id = $1 OR row_id = $2`, got.Sections[0].Tasks[0].ID, got.TaskTable[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Plan(ctx, id); err != nil || len(got.Sections[0].Tasks[0].LeadUnits) != 0 || got.TaskTable[0].LeadUnits == nil {
+			t.Errorf("a task without units: %v", err)
+		}
 	})
 }
 
