@@ -46,6 +46,7 @@ func commands() []command {
 		{"units import", "FILE.json [--org NAME]", "导入单位名录（按名称合并）", runUnitsImport},
 		{"org add", "NAME [--parent NAME] [--kind city|district|county|province]", "添加组织（市、区县）", runOrgAdd},
 		{"org move", "NAME --parent NAME", "把组织移到另一组织之下", runOrgMove},
+		{"org rename", "NAME NEW_NAME", "组织改名（如迁移后的“本级”）", runOrgRename},
 		{"org list", "", "列出组织", runOrgList},
 		{"user add", "NAME --role admin|leader|reporter [--org NAME] [--unit UNIT] --password-stdin", "添加用户", runUserAdd},
 		{"user passwd", "NAME --password-stdin", "重设密码", runUserPasswd},

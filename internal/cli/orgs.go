@@ -78,6 +78,31 @@ func runOrgMove(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+func runOrgRename(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "org rename")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return fmt.Errorf("用法: kechuang org rename NAME NEW_NAME")
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	o, err := s.OrgByName(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	if err := s.RenameOrg(ctx, o.ID, pos[1]); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已将组织 %s 改名为 %s\n", o.Name, strings.TrimSpace(pos[1]))
+	return nil
+}
+
 func runOrgList(ctx context.Context, e *env, args []string) error {
 	fs, db := flags(e, "org list")
 	if _, err := parse(fs, args); err != nil {

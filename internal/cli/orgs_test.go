@@ -69,8 +69,22 @@ func TestOrgCommands(t *testing.T) {
 				t.Errorf("%s: %d %q %q, want %d and %q", strings.Join(st.args, " "), code, out, errOut, st.code, st.output)
 			}
 		}
+		for _, st := range []struct {
+			args   []string
+			code   int
+			output string
+		}{
+			{[]string{"org", "rename", "本级", "西湖区"}, 1, "组织“西湖区”已存在"},
+			{[]string{"org", "rename", "本级", " "}, 1, "名称"},
+			{[]string{"org", "rename", "本级", "青云谱区"}, 0, "已将组织 本级 改名为 青云谱区"},
+		} {
+			code, out, errOut := kc(t, dsn, "", st.args...)
+			if got := out + errOut; code != st.code || !strings.Contains(got, st.output) {
+				t.Errorf("%s: %d %q, want %d and %q", strings.Join(st.args, " "), code, got, st.code, st.output)
+			}
+		}
 		code, out, _ := kc(t, dsn, "", "org", "list")
-		if code != 0 || !strings.Contains(out, "南昌市") || !strings.Contains(out, "  本级") || !strings.Contains(out, "  西湖区") {
+		if code != 0 || !strings.Contains(out, "南昌市") || !strings.Contains(out, "  青云谱区") || !strings.Contains(out, "  西湖区") {
 			t.Errorf("org list: %s", out)
 		}
 

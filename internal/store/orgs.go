@@ -351,6 +351,34 @@ func (s *Store) MoveOrg(ctx context.Context, id, parent int64) error {
 	})
 }
 
+// RenameOrg gives an organisation another name: a database migrated before
+// its directory was imported holds its data in 本级 until it is named.
+func (s *Store) RenameOrg(ctx context.Context, id int64, name string) error {
+	name = strings.TrimSpace(name)
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		tree, err := loadOrgs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		o, ok := tree.Org(id)
+		if !ok || !reaches(ctx, id) {
+			return plan.Errorf(plan.ENOTFOUND, "组织不存在（编号 %d）。", id)
+		}
+		after := o
+		after.Name = name
+		if err := plan.CheckOrg(after); err != nil {
+			return err
+		}
+		if other, ok := tree.ByName(name); ok && other.ID != id {
+			return plan.Errorf(plan.ECONFLICT, "组织“%s”已存在。", name)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE orgs SET name = $1 WHERE id = $2`, name, id); err != nil {
+			return wrap(err, "rename organisation %d", id)
+		}
+		return s.audit(ctx, tx, "org.rename", orgObject(id), o, after)
+	})
+}
+
 // PlanDirectory is the directory of the plan's organisation: what its names
 // resolve against, and the units its pages list.
 func (s *Store) PlanDirectory(ctx context.Context, planID int64) (*plan.Directory, error) {
