@@ -135,6 +135,8 @@ type Cell struct {
 	AsOf       string // the data date of the actual
 	Carried    bool   // the actual is from an earlier round: the unit has no approved report in this one
 	Computed   bool   // the actual is computed from registers (its records drill down), not reported
+	LinkedPlan int64  // the actual is rolled up from this linked plan (a district's own plan)
+	DataDate   string // a rolled-up actual's data date in the linked plan
 	Assessment Assessment
 }
 
@@ -194,6 +196,14 @@ func BuildOverview(in OverviewInput) *Overview {
 	}
 
 	type key struct{ goal, unit int64 }
+	// A row linked to a plan takes its figure from that plan only: what
+	// a form typed for the same unit does not count (RollUpValues).
+	linked := map[key]bool{}
+	for _, v := range values {
+		if _, ok := LinkedPlan(v.Source); ok {
+			linked[key{v.GoalID, v.UnitID}] = true
+		}
+	}
 	latest := map[key]UnitValue{}
 	byDate := map[int64]map[string]map[int64]Decimal{} // goal → as-of → unit → value
 	for _, v := range values {
@@ -201,6 +211,9 @@ func BuildOverview(in OverviewInput) *Overview {
 			continue
 		}
 		k := key{v.GoalID, v.UnitID}
+		if _, ok := LinkedPlan(v.Source); linked[k] && !ok {
+			continue
+		}
 		if cur, ok := latest[k]; !ok || v.AsOf > cur.AsOf {
 			latest[k] = v
 		}
@@ -301,6 +314,8 @@ func BuildOverview(in OverviewInput) *Overview {
 			val := v.Value
 			cell.Actual, cell.Source, cell.AsOf, cell.Carried = &val, v.Source, v.AsOf, v.AsOf < asOf
 			cell.Computed = v.Source == ComputedSource
+			cell.LinkedPlan, _ = LinkedPlan(v.Source)
+			cell.DataDate = v.DataDate
 			cell.Assessment = AssessGoal(ag, curve, val, year, in.AsOf, in.Settings.Options)
 		} else {
 			cell.Assessment = Assessment{Status: ProgressNotAssessable}
