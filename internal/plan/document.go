@@ -9,21 +9,21 @@ package plan
 // (extraction spaces removed, group phrases such as 各街道、镇、集聚区 kept
 // whole).
 type Document struct {
-	ID                  int64        `json:"id,omitempty"`
-	DocNumber           string       `json:"doc_number"`
-	Issuer              string       `json:"issuer"`
-	Date                string       `json:"date"` // civil date YYYY-MM-DD, "" when the notice gives none
-	Title               string       `json:"title"`
-	Year                int          `json:"year,omitempty"`
-	ParentTitle         string       `json:"parent_title,omitempty"` // the plan this one implements
+	ID          int64  `json:"id,omitempty"`
+	DocNumber   string `json:"doc_number"`
+	Issuer      string `json:"issuer"`
+	Date        string `json:"date"` // civil date YYYY-MM-DD, "" when the notice gives none
+	Title       string `json:"title"`
+	Year        int    `json:"year,omitempty"`
+	ParentTitle string `json:"parent_title,omitempty"` // the plan this one implements
 	// A plan over a period (三年行动实施方案 2021–2023): its first and last
 	// year; 0 for a plan of one year.
 	StartYear int `json:"start_year,omitempty"`
 	EndYear   int `json:"end_year,omitempty"`
 	// The stored parent plan it implements and the plan it was based on
 	// (以上年方案为基础新建). Set when stored; ignored on import.
-	ParentID   int64 `json:"parent_id,omitempty"`
-	PreviousID int64 `json:"previous_id,omitempty"`
+	ParentID            int64        `json:"parent_id,omitempty"`
+	PreviousID          int64        `json:"previous_id,omitempty"`
 	Status              Status       `json:"status,omitempty"`
 	Goals               []DocGoal    `json:"goals"`
 	Sections            []DocSection `json:"sections"`
@@ -51,7 +51,7 @@ type DocGoal struct {
 	// (a city's split to this district, or a parent plan's goal for the
 	// year). Set when stored; ignored on import.
 	Link *GoalLink `json:"link,omitempty"`
-	Line       int        `json:"line,omitempty"` // source line, 1-based, 0 when not from text
+	Line int       `json:"line,omitempty"` // source line, 1-based, 0 when not from text
 	// Archived (已归档): kept in the plan and its history, left off the
 	// forms of new rounds. Set when stored; ignored on import.
 	Archived bool `json:"archived,omitempty"`
