@@ -158,7 +158,9 @@ func TestRollUp(t *testing.T) {
 // TestCityOverview: the city's goal split over three districts, two
 // linked (one with no round yet) and one reporting on the city's forms.
 // The total is the sum of the allocation rows; a linked row's figure is the
-// district plan's, whatever a city form typed for it; the ranking uses it.
+// district plan's, whatever a city form typed for it; the ranking uses it
+// (青云谱区 is ranked as a district though the one directory holds it as
+// the district government).
 func TestCityOverview(t *testing.T) {
 	const qyp, xh, dh = 7, 8, 9
 	asOf := "2022-06-30"
@@ -173,7 +175,7 @@ func TestCityOverview(t *testing.T) {
 		Doc: &Document{ID: 1, Year: 2022, Goals: []DocGoal{
 			{ID: 10, Indicator: "科技型中小企业", Comparator: AtLeast, Target: NewDecimal(400), Unit: "家", Kind: KindFlow},
 		}},
-		Units:       []Unit{{ID: qyp, Name: "青云谱区", Kind: UnitDistrict}, {ID: xh, Name: "西湖区", Kind: UnitDistrict}, {ID: dh, Name: "东湖区", Kind: UnitDistrict}},
+		Units:       []Unit{{ID: qyp, Name: "青云谱区", Kind: UnitGovernment}, {ID: xh, Name: "西湖区", Kind: UnitDistrict}, {ID: dh, Name: "东湖区", Kind: UnitDistrict}},
 		Allocations: []Allocation{{10, qyp, NewDecimal(140)}, {10, xh, NewDecimal(130)}, {10, dh, NewDecimal(130)}},
 		Values: append(linked,
 			UnitValue{GoalID: 10, UnitID: qyp, Value: NewDecimal(999), AsOf: asOf, Source: "typed"}, // ignored: the row is linked

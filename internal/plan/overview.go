@@ -207,11 +207,9 @@ func BuildOverview(in OverviewInput) *Overview {
 	latest := map[key]UnitValue{}
 	byDate := map[int64]map[string]map[int64]Decimal{} // goal → as-of → unit → value
 	for _, v := range values {
-		if v.AsOf > asOf || isComputed[v.GoalID] && v.Source != ComputedSource {
-			continue
-		}
 		k := key{v.GoalID, v.UnitID}
-		if _, ok := LinkedPlan(v.Source); linked[k] && !ok {
+		_, fromPlan := LinkedPlan(v.Source)
+		if v.AsOf > asOf || isComputed[v.GoalID] && v.Source != ComputedSource && !fromPlan || linked[k] && !fromPlan {
 			continue
 		}
 		if cur, ok := latest[k]; !ok || v.AsOf > cur.AsOf {
@@ -336,7 +334,11 @@ func BuildOverview(in OverviewInput) *Overview {
 		row.Unit = u
 		ov.Rows = append(ov.Rows, *row)
 		ri := RankInput{UnitID: u.ID, Unit: u.Label()}
+		rolledUp := false // the row is a district's own plan's: ranked as a district whatever its kind
 		for _, g := range ov.Goals {
+			if c, ok := row.Cells[g.ID]; ok && c.LinkedPlan != 0 {
+				rolledUp = true
+			}
 			if c, ok := row.Cells[g.ID]; ok && c.Actual != nil {
 				it := RankItemOf(g.ID, g.Indicator, c.Assessment)
 				if c.Carried {
@@ -345,7 +347,7 @@ func BuildOverview(in OverviewInput) *Overview {
 				ri.Items = append(ri.Items, it)
 			}
 		}
-		if u.Kind != UnitDepartment && u.Kind != UnitGovernment {
+		if u.Kind != UnitDepartment && u.Kind != UnitGovernment || rolledUp {
 			ranks = append(ranks, ri)
 		}
 	}

@@ -135,10 +135,10 @@ func insertPlan(ctx context.Context, tx *sql.Tx, doc *plan.Document, sourceText 
 	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO plans (doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, source_text, import_findings, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+		INSERT INTO plans (doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, source_text, import_findings, created_at, updated_at, start_year, end_year)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id`,
 		doc.DocNumber, doc.Issuer, doc.Date, doc.Title, doc.Year, doc.ParentTitle, doc.TaskTableAttachment, string(status),
-		sourceText, string(findings), now).Scan(&id); err != nil {
+		sourceText, string(findings), now, doc.StartYear, doc.EndYear).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: unable to create plan: %w", err)
 	}
 	for i := range doc.Goals {
@@ -187,7 +187,7 @@ func insertGoal(ctx context.Context, tx *sql.Tx, planID int64, pos int, g *plan.
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to save goal %q: %w", g.Indicator, err)
 	}
-	return id, nil
+	return id, insertYearTargets(ctx, tx, id, g.YearTargets)
 }
 
 func insertTask(ctx context.Context, tx *sql.Tx, planID, sectionID int64, pos int, t *plan.DocTask) (int64, error) {
@@ -296,8 +296,10 @@ func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) 
 	doc := &plan.Document{ID: id}
 	var findings string
 	err := q.QueryRowContext(ctx, `
-		SELECT doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, import_findings
-		FROM plans WHERE id = $1`, id).Scan(&doc.DocNumber, &doc.Issuer, &doc.Date, &doc.Title, &doc.Year, &doc.ParentTitle, &doc.TaskTableAttachment, &doc.Status, &findings)
+		SELECT doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, import_findings,
+		       start_year, end_year, COALESCE(parent_id, 0), COALESCE(previous_id, 0)
+		FROM plans WHERE id = $1`, id).Scan(&doc.DocNumber, &doc.Issuer, &doc.Date, &doc.Title, &doc.Year, &doc.ParentTitle, &doc.TaskTableAttachment, &doc.Status, &findings,
+		&doc.StartYear, &doc.EndYear, &doc.ParentID, &doc.PreviousID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", id)
 	}
@@ -327,6 +329,9 @@ func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) 
 		return nil
 	}, id); err != nil {
 		return nil, fmt.Errorf("store: unable to read goals of plan %d: %w", id, err)
+	}
+	if err := loadGoalLinks(ctx, q, doc); err != nil {
+		return nil, err
 	}
 
 	units, err := loadTaskUnits(ctx, q, id)
