@@ -504,8 +504,8 @@ func (s *Store) YearProgress(ctx context.Context, planID int64) (map[int64][]pla
 	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
 		type child struct {
 			goal, parentGoal, plan int64
-			title              string
-			year               int
+			title                  string
+			year                   int
 		}
 		var children []child
 		if err := eachRow(ctx, tx, `
