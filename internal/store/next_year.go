@@ -229,3 +229,18 @@ func (s *Store) SetTargets(ctx context.Context, planID int64, targets map[int64]
 		return nil
 	})
 }
+
+// GoalPredecessors maps a plan's goals to the same goals in the plan it
+// was based on (以上年方案为基础新建), by goal ID.
+func (s *Store) GoalPredecessors(ctx context.Context, planID int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	err := eachRow(ctx, s.read, `SELECT gp.goal_id, gp.previous_goal_id FROM goal_predecessors gp JOIN goals g ON g.id = gp.goal_id WHERE g.plan_id = $1`, func(rows *sql.Rows) error {
+		var g, p int64
+		if err := rows.Scan(&g, &p); err != nil {
+			return err
+		}
+		out[g] = p
+		return nil
+	}, planID)
+	return out, wrap(err, "read the predecessors of plan %d's goals", planID)
+}

@@ -89,6 +89,7 @@ type planView struct {
 	CanDrill       bool                         // the viewer may drill into the district's records
 	Lists          map[int64][]taskList         // task ID → the registers' lists it keeps
 	Supervision    *planSupervision             // milestones and 销号, as they stand now
+	Cascade        *cascadeView                 // the plans around it: parent, last year's, its years
 }
 
 // taskList is a list a task keeps (plan.TaskLists) and its count.
@@ -161,7 +162,7 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 	v := planView{
 		Doc:            doc,
 		ImportFindings: plan.ImportFindings(doc.Findings),
-		Findings:       plan.Lint(doc, func(n string) bool { _, ok := idx[plan.CleanName(n)]; return ok }),
+		Findings:       append(plan.Lint(doc, func(n string) bool { _, ok := idx[plan.CleanName(n)]; return ok }), plan.LinkFindings(doc)...),
 		Links:          links,
 		RowsByTask:     map[string][]string{},
 		TaskStatus:     d.TaskStatus,
@@ -187,6 +188,10 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v.Supervision, err = s.planSupervision(r, doc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if v.Cascade, err = s.planCascade(r.Context(), doc); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -41,6 +41,12 @@ func (s *Server) routes() []route {
 		{"POST", "/plans/{plan}/goals/{goal}/delete", admin, s.goalDelete},
 		{"POST", "/plans/{plan}/goals/{goal}/archive", admin, s.goalArchive},
 		{"POST", "/plans/{plan}/goals/{goal}/unarchive", admin, s.goalUnarchive},
+		{"GET", "/plans/{plan}/goals/{goal}/link", admin, s.goalLinkPage},
+		{"POST", "/plans/{plan}/goals/{goal}/link", admin, s.goalLinkSave},
+		{"POST", "/plans/{plan}/goals/{goal}/unlink", admin, s.goalUnlink},
+		{"POST", "/plans/{plan}/next-year", admin, s.planNextYear},
+		{"GET", "/plans/{plan}/targets", admin, s.planTargets},
+		{"POST", "/plans/{plan}/targets", admin, s.planTargetsSave},
 
 		{"GET", "/plans/{plan}/sections/new", admin, s.sectionEdit},
 		{"GET", "/plans/{plan}/sections/{section}/edit", admin, s.sectionEdit},
