@@ -110,7 +110,7 @@ func (s *Server) goalLinkSave(w http.ResponseWriter, r *http.Request) {
 	}()
 	if err != nil {
 		if c := plan.ErrorCode(err); c == plan.EINVALID || c == plan.ENOTFOUND {
-			if err := s.renderGoalLink(w, r, http.StatusUnprocessableEntity, doc, g, plan.ErrorMessage(err)); err != nil {
+			if err := s.renderGoalLink(w, r, status(c), doc, g, plan.ErrorMessage(err)); err != nil {
 				s.fail(w, r, err)
 			}
 			return
