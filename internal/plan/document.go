@@ -47,10 +47,10 @@ type DocGoal struct {
 	// YearTargets are a multi-year plan's targets for each year of its
 	// period (高新技术企业 2021: 60, 2022: 76, 2023: 90), oldest first.
 	YearTargets []YearTarget `json:"year_targets,omitempty"`
-	// Link is where the goal's target comes from: another plan's goal
-	// (a city's split to this district, or a parent plan's goal for the
-	// year). Set when stored; ignored on import.
-	Link *GoalLink `json:"link,omitempty"`
+	// Links are where the goal's target comes from: another plan's goal
+	// — a city's split to this district, a parent plan's goal for the
+	// year, at most one of each. Set when stored; ignored on import.
+	Links []GoalLink `json:"links,omitempty"`
 	Line int       `json:"line,omitempty"` // source line, 1-based, 0 when not from text
 	// Archived (已归档): kept in the plan and its history, left off the
 	// forms of new rounds. Set when stored; ignored on import.

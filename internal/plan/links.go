@@ -38,6 +38,26 @@ type GoalLink struct {
 	Measure         string   `json:"measure,omitempty"`
 }
 
+// SplitLink is the goal's link to a higher level's allocation, nil when none.
+func (g DocGoal) SplitLink() *GoalLink {
+	for i := range g.Links {
+		if g.Links[i].UnitID != 0 {
+			return &g.Links[i]
+		}
+	}
+	return nil
+}
+
+// PeriodLink is the goal's link to a parent plan's goal, nil when none.
+func (g DocGoal) PeriodLink() *GoalLink {
+	for i := range g.Links {
+		if g.Links[i].UnitID == 0 {
+			return &g.Links[i]
+		}
+	}
+	return nil
+}
+
 // Changed reports whether the parent's figure is no longer the one the
 // target was taken from.
 func (l GoalLink) Changed() bool {
@@ -149,24 +169,28 @@ func CheckLink(r LinkRequest) (Decimal, error) {
 const FindingLinkChanged = "link_changed"
 
 // LinkFindings are the findings of a plan's links: a parent figure that
-// changed since the target was taken from it (naming both figures), or
-// that is gone (the allocation row removed).
+// changed since the target was taken from it (naming both figures), one
+// that is gone (the allocation row removed), and a target that differs
+// from a link's figure (the goal's other link set it: the city's split
+// and the three-year plan's year disagree).
 func LinkFindings(doc *Document) []Finding {
 	var out []Finding
 	for i, g := range doc.Goals {
-		l := g.Link
-		if l == nil || !l.Changed() {
-			continue
-		}
 		where := fmt.Sprintf("目标%d“%s”", i+1, g.Indicator)
-		if l.Current == nil {
-			out = append(out, Finding{Severity: SeverityWarning, Code: FindingLinkChanged, Where: where,
-				Message: fmt.Sprintf("%s已不存在（原为%s%s），本方案目标仍为%s%s", l.Of(), l.SourceTarget, g.Unit, g.Target, g.Unit)})
-			continue
+		add := func(format string, args ...any) {
+			out = append(out, Finding{Severity: SeverityWarning, Code: FindingLinkChanged, Where: where, Message: fmt.Sprintf(format, args...)})
 		}
-		out = append(out, Finding{Severity: SeverityWarning, Code: FindingLinkChanged, Where: where,
-			Message: fmt.Sprintf("%s已由%s%s调整为%s%s，本方案目标仍为%s%s：请核对后重新关联以采用新目标",
-				l.Of(), l.SourceTarget, g.Unit, *l.Current, g.Unit, g.Target, g.Unit)})
+		for _, l := range g.Links {
+			switch {
+			case l.Current == nil:
+				add("%s已不存在（原为%s%s），本方案目标仍为%s%s", l.Of(), l.SourceTarget, g.Unit, g.Target, g.Unit)
+			case l.Changed():
+				add("%s已由%s%s调整为%s%s，本方案目标仍为%s%s：请核对后重新关联以采用新目标",
+					l.Of(), l.SourceTarget, g.Unit, *l.Current, g.Unit, g.Target, g.Unit)
+			case l.Current.Cmp(g.Target) != 0:
+				add("本方案目标为%s%s，与%s的%s%s不一致", g.Target, g.Unit, l.Of(), *l.Current, g.Unit)
+			}
+		}
 	}
 	return out
 }

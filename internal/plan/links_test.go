@@ -211,19 +211,24 @@ func TestCityOverview(t *testing.T) {
 func TestLinkFindings(t *testing.T) {
 	cur := NewDecimal(150)
 	doc := &Document{Goals: []DocGoal{
-		{Indicator: "科技型中小企业", Unit: "家", Target: NewDecimal(140), Link: &GoalLink{ParentPlan: "南昌市要点", ParentIndicator: "科技型中小企业", UnitID: 7, Unit: "青云谱区", SourceTarget: NewDecimal(140), Current: &cur}},
-		{Indicator: "高新技术企业", Unit: "家", Target: NewDecimal(76), Link: &GoalLink{ParentPlan: "三年行动", ParentIndicator: "高新技术企业", SourceTarget: NewDecimal(76), Current: ptr(NewDecimal(76))}},
-		{Indicator: "技术合同成交额", Unit: "亿元", Target: NewDecimal(7), Link: &GoalLink{ParentPlan: "南昌市要点", ParentIndicator: "技术合同成交额", UnitID: 7, Unit: "青云谱区", SourceTarget: NewDecimal(7)}},
+		{Indicator: "科技型中小企业", Unit: "家", Target: NewDecimal(140), Links: []GoalLink{{ParentPlan: "南昌市要点", ParentIndicator: "科技型中小企业", UnitID: 7, Unit: "青云谱区", SourceTarget: NewDecimal(140), Current: &cur}}},
+		{Indicator: "高新技术企业", Unit: "家", Target: NewDecimal(76), Links: []GoalLink{{ParentPlan: "三年行动", ParentIndicator: "高新技术企业", SourceTarget: NewDecimal(76), Current: ptr(NewDecimal(76))}}},
+		{Indicator: "技术合同成交额", Unit: "亿元", Target: NewDecimal(7), Links: []GoalLink{{ParentPlan: "南昌市要点", ParentIndicator: "技术合同成交额", UnitID: 7, Unit: "青云谱区", SourceTarget: NewDecimal(7)}}},
+		// Two links disagreeing: the three-year plan says 150 for the year.
+		{Indicator: "科技型中小企业", Unit: "家", Target: NewDecimal(140), Links: []GoalLink{{ParentPlan: "三年行动", ParentIndicator: "科技型中小企业", SourceTarget: NewDecimal(150), Current: ptr(NewDecimal(150))}}},
 		{Indicator: "无关联", Unit: "家"},
 	}}
 	got := LinkFindings(doc)
-	if len(got) != 2 {
+	if len(got) != 3 {
 		t.Fatalf("findings %+v", got)
 	}
 	if m := got[0].Message; !strings.Contains(m, "140家") || !strings.Contains(m, "150家") || got[0].Code != FindingLinkChanged {
 		t.Fatalf("message %q names not both figures", m)
 	}
 	if m := got[1].Message; !strings.Contains(m, "已不存在") || !strings.Contains(m, "7亿元") {
+		t.Fatalf("message %q", m)
+	}
+	if m := got[2].Message; !strings.Contains(m, "140家") || !strings.Contains(m, "150家") || !strings.Contains(m, "不一致") {
 		t.Fatalf("message %q", m)
 	}
 }

@@ -54,7 +54,7 @@ func loadGoalLinks(ctx context.Context, q queryer, doc *plan.Document) error {
 		            ELSE pg.target END
 		FROM goal_links l JOIN goals g ON g.id = l.goal_id JOIN goals pg ON pg.id = l.parent_goal_id
 		JOIN plans p ON p.id = pg.plan_id LEFT JOIN units u ON u.id = l.unit_id
-		WHERE g.plan_id = $1`, func(rows *sql.Rows) error {
+		WHERE g.plan_id = $1 ORDER BY l.goal_id, l.by_allocation DESC`, func(rows *sql.Rows) error {
 		var l plan.GoalLink
 		var cur sql.NullString
 		if err := rows.Scan(&l.GoalID, &l.ParentGoalID, &l.ParentPlanID, &l.ParentPlan, &l.ParentIndicator, &l.Measure, &l.UnitID, &l.Unit, &l.SourceTarget, &cur); err != nil {
@@ -68,7 +68,7 @@ func loadGoalLinks(ctx context.Context, q queryer, doc *plan.Document) error {
 			l.Current = &d
 		}
 		if i, ok := idx[l.GoalID]; ok {
-			doc.Goals[i].Link = &l
+			doc.Goals[i].Links = append(doc.Goals[i].Links, l)
 		}
 		return nil
 	}, doc.ID, doc.Year)
@@ -127,7 +127,9 @@ func goalOf(doc *plan.Document, goalID int64) (plan.DocGoal, error) {
 // through one unit's allocation of it (unitID, the city's split row for
 // this district) or, with unitID 0, to a parent plan's goal for this
 // plan's year — and takes its target from there (plan.CheckLink says
-// which figure, and what it refuses). The parent's figure is kept with the
+// which figure, and what it refuses). A goal has at most one link of each
+// kind: a new one replaces the old; with both, the latest made set the
+// target and a disagreement is a finding (plan.LinkFindings). The parent's figure is kept with the
 // link, so a later change there is a finding here. A link to a parent plan
 // makes that plan this one's parent when it has none.
 func (s *Store) LinkGoal(ctx context.Context, planID, goalID, parentGoalID, unitID int64) error {
@@ -191,11 +193,11 @@ func (s *Store) LinkGoal(ctx context.Context, planID, goalID, parentGoalID, unit
 		if unitID != 0 {
 			unit = unitID
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM goal_links WHERE goal_id = $1`, goalID); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM goal_links WHERE goal_id = $1 AND by_allocation = $2`, goalID, unitID != 0); err != nil {
 			return wrap(err, "replace the link of goal %d", goalID)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO goal_links (goal_id, parent_goal_id, unit_id, source_target, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			goalID, parentGoalID, unit, target, s.nowUTC()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO goal_links (goal_id, parent_goal_id, unit_id, source_target, by_allocation, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			goalID, parentGoalID, unit, target, unitID != 0, s.nowUTC()); err != nil {
 			return wrap(err, "link goal %d", goalID)
 		}
 		return updateOne(ctx, tx, "目标", `UPDATE goals SET target = $1 WHERE id = $2 AND plan_id = $3`, target, goalID, planID)
@@ -239,10 +241,11 @@ func adoptParent(ctx context.Context, tx *sql.Tx, doc, parent *plan.Document) er
 	return wrap(err, "set the parent of plan %d", doc.ID)
 }
 
-// UnlinkGoal removes a goal's link; its target stays as it was taken.
-func (s *Store) UnlinkGoal(ctx context.Context, planID, goalID int64) error {
+// UnlinkGoal removes a goal's link to parentGoalID; its target stays as
+// it was taken.
+func (s *Store) UnlinkGoal(ctx context.Context, planID, goalID, parentGoalID int64) error {
 	return s.editPlan(ctx, planID, goalChange("plan.goal.unlink", planID, goalID), func(tx *sql.Tx) error {
-		return updateOne(ctx, tx, "目标关联", `DELETE FROM goal_links WHERE goal_id = $1 AND goal_id IN (SELECT id FROM goals WHERE plan_id = $2)`, goalID, planID)
+		return updateOne(ctx, tx, "目标关联", `DELETE FROM goal_links WHERE goal_id = $1 AND parent_goal_id = $2 AND goal_id IN (SELECT id FROM goals WHERE plan_id = $3)`, goalID, parentGoalID, planID)
 	})
 }
 

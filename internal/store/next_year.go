@@ -63,7 +63,7 @@ func (s *Store) NextYear(ctx context.Context, planID int64, year int) (int64, er
 				SELECT CAST($1 AS BIGINT), kind, params, set_by, $3 FROM goal_definitions WHERE goal_id = $2`, g.ID, olds[i].ID, s.nowUTC()); err != nil {
 				return wrap(err, "copy the definition of goal %d", olds[i].ID)
 			}
-			if err := s.carryLink(ctx, tx, stored, g, olds[i].Link); err != nil {
+			if err := s.carryLink(ctx, tx, stored, g, olds[i].PeriodLink()); err != nil {
 				return err
 			}
 		}
@@ -98,7 +98,7 @@ func nextYearDocument(old *plan.Document, year int) (*plan.Document, []plan.DocG
 			continue
 		}
 		olds = append(olds, g)
-		g.ID, g.Link, g.Line, g.Archived = 0, nil, 0, false
+		g.ID, g.Links, g.Line, g.Archived = 0, nil, 0, false
 		g.Text = move(g.Text)
 		doc.Goals = append(doc.Goals, g)
 	}
@@ -135,7 +135,7 @@ func nextYearDocument(old *plan.Document, year int) (*plan.Document, []plan.DocG
 // carryLink keeps last year's link of a goal to a parent plan whose
 // period covers the new year, taking the new year's target from it.
 func (s *Store) carryLink(ctx context.Context, tx *sql.Tx, doc *plan.Document, g plan.DocGoal, l *plan.GoalLink) error {
-	if l == nil || l.UnitID != 0 {
+	if l == nil {
 		return nil
 	}
 	parent, err := loadPlan(ctx, tx, l.ParentPlanID)
@@ -158,7 +158,7 @@ func (s *Store) carryLink(ctx context.Context, tx *sql.Tx, doc *plan.Document, g
 		return err
 	}
 	doc.ParentID = parent.ID
-	if _, err := tx.ExecContext(ctx, `INSERT INTO goal_links (goal_id, parent_goal_id, unit_id, source_target, created_at) VALUES ($1, $2, NULL, $3, $4)`,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO goal_links (goal_id, parent_goal_id, unit_id, source_target, by_allocation, created_at) VALUES ($1, $2, NULL, $3, FALSE, $4)`,
 		g.ID, pg.ID, target, s.nowUTC()); err != nil {
 		return wrap(err, "link goal %d", g.ID)
 	}
@@ -208,8 +208,8 @@ func (s *Store) SetTargets(ctx context.Context, planID int64, targets map[int64]
 			if !ok || t.Cmp(g.Target) == 0 {
 				continue
 			}
-			if g.Link != nil {
-				return plan.Errorf(plan.EINVALID, "目标“%s”关联%s，目标值取自上级，不能直接修改", g.Indicator, g.Link.Of())
+			if len(g.Links) > 0 {
+				return plan.Errorf(plan.EINVALID, "目标“%s”关联%s，目标值取自上级，不能直接修改", g.Indicator, g.Links[0].Of())
 			}
 			if t.Sign() < 0 {
 				return plan.Errorf(plan.EINVALID, "目标“%s”的目标值不能为负数", g.Indicator)

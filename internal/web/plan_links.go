@@ -127,7 +127,12 @@ func (s *Server) goalUnlink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.UnlinkGoal(r.Context(), doc.ID, g.ID); err != nil {
+	parent, err := strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
+	if err != nil {
+		s.fail(w, r, plan.Errorf(plan.EINVALID, "请选择要取消的关联"))
+		return
+	}
+	if err := s.store.UnlinkGoal(r.Context(), doc.ID, g.ID, parent); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -242,7 +247,7 @@ func (s *Server) planTargetsSave(w http.ResponseWriter, r *http.Request) {
 		for _, g := range doc.Goals {
 			key := fmt.Sprintf("target-%d", g.ID)
 			v := strings.TrimSpace(r.PostFormValue(key))
-			if v == "" || g.Archived || g.Link != nil {
+			if v == "" || g.Archived || len(g.Links) > 0 {
 				continue
 			}
 			typed[g.ID] = v

@@ -7,7 +7,8 @@
 --
 -- goal_links: a goal's target comes from a goal of another plan — through
 -- one unit's allocation of it (unit_id: the city's split row for this
--- district) or, without a unit, from a parent plan's goal for the year.
+-- district) or, without a unit, from a parent plan's goal for the year; a
+-- goal has at most one link of each kind (by_allocation).
 -- source_target is the parent's figure when the target was taken, so a
 -- later change there is seen (a finding on the linked plan).
 -- goal_predecessors: the same goal in the plan this one was based on, for
@@ -27,11 +28,13 @@ CREATE TABLE goal_year_targets (
 );
 
 CREATE TABLE goal_links (
-    goal_id        BIGINT PRIMARY KEY REFERENCES goals (id) ON DELETE CASCADE,
+    goal_id        BIGINT    NOT NULL REFERENCES goals (id) ON DELETE CASCADE,
     parent_goal_id BIGINT    NOT NULL REFERENCES goals (id) ON DELETE CASCADE,
     unit_id        BIGINT    REFERENCES units (id) ON DELETE CASCADE,
     source_target  TEXT      NOT NULL,
-    created_at     TIMESTAMPTZ NOT NULL
+    by_allocation  BOOLEAN   NOT NULL,
+    created_at     TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (goal_id, by_allocation)
 );
 CREATE INDEX goal_links_parent ON goal_links (parent_goal_id);
 CREATE INDEX goal_links_unit ON goal_links (unit_id);
