@@ -51,7 +51,7 @@ type DocGoal struct {
 	// — a city's split to this district, a parent plan's goal for the
 	// year, at most one of each. Set when stored; ignored on import.
 	Links []GoalLink `json:"links,omitempty"`
-	Line int       `json:"line,omitempty"` // source line, 1-based, 0 when not from text
+	Line  int        `json:"line,omitempty"` // source line, 1-based, 0 when not from text
 	// Archived (已归档): kept in the plan and its history, left off the
 	// forms of new rounds. Set when stored; ignored on import.
 	Archived bool `json:"archived,omitempty"`
