@@ -190,10 +190,10 @@ func TestDemoLoadsOnceAndResetsPasswords(t *testing.T) {
 		t.Fatal(err)
 	}
 	plans, _ := s.Plans(ctx)
-	if len(plans) != 1 || plans[0].Status != plan.StatusActive {
+	if len(plans) != 3 || demoPlan(t, s).Status != plan.StatusActive {
 		t.Fatalf("demo plans: %+v", plans)
 	}
-	rounds, _ := s.Rounds(ctx, plans[0].ID)
+	rounds, _ := s.Rounds(ctx, demoPlan(t, s).ID)
 	if len(rounds) != 1 || rounds[0].State != plan.RoundOpen {
 		t.Fatalf("demo rounds: %+v (want one open round, once)", rounds)
 	}
@@ -277,10 +277,10 @@ func TestDemoInstancesStartedTogether(t *testing.T) {
 			}
 		}
 		plans, _ := stores[0].Plans(ctx)
-		if len(plans) != 1 {
-			t.Fatalf("%d plans, want 1", len(plans))
+		if len(plans) != 3 {
+			t.Fatalf("%d plans, want the district's, the city's and the three-year plan", len(plans))
 		}
-		if rounds, _ := stores[0].Rounds(ctx, plans[0].ID); len(rounds) != 1 {
+		if rounds, _ := stores[0].Rounds(ctx, demoPlan(t, stores[0]).ID); len(rounds) != 1 {
 			t.Errorf("%d rounds, want 1", len(rounds))
 		}
 		if _, err := stores[0].Authenticate(ctx, store.Login{Username: "admin", Password: printed}); err != nil {
@@ -298,8 +298,7 @@ func TestDemoRegistersFeedTheGoals(t *testing.T) {
 	if _, _, err := loadDemo(ctx, s, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)
 	}
-	plans, _ := s.Plans(ctx)
-	d, err := progress.Load(ctx, s, plans[0].ID, 0)
+	d, err := progress.Load(ctx, s, demoPlan(t, s).ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,5 +327,91 @@ func TestDemoRegistersFeedTheGoals(t *testing.T) {
 				t.Errorf("%s: a cell without a computed figure", row.Unit.Label())
 			}
 		}
+	}
+}
+
+// demoPlan is the demo's 2022 district plan (the notice's), among the
+// demo chain's plans.
+func demoPlan(t *testing.T, s *store.Store) store.PlanSummary {
+	t.Helper()
+	plans, err := s.Plans(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plans {
+		if strings.HasPrefix(p.Title, "2022年青云谱区") {
+			return p
+		}
+	}
+	t.Fatalf("no district plan among %+v", plans)
+	return store.PlanSummary{}
+}
+
+// TestDemoCascade: the demo's city plan shows 青云谱区's row rolled up from
+// the district's own plan (its register figures as of the city's July
+// round), ranked beside the two districts reporting to the city; the
+// district's goals take their targets from both the city's split and the
+// three-year plan without a finding; the three-year plan shows 2022 from
+// the district's plan.
+func TestDemoCascade(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, storetest.SQLiteDSN(t))
+	if _, _, err := loadDemo(ctx, s, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatal(err)
+	}
+	district := demoPlan(t, s)
+	var city, three store.PlanSummary
+	plans, _ := s.Plans(ctx)
+	for _, p := range plans {
+		switch {
+		case strings.Contains(p.Title, "南昌市"):
+			city = p
+		case strings.Contains(p.Title, "三年行动"):
+			three = p
+		}
+	}
+	if !strings.Contains(city.Title, "演示数据") || !strings.Contains(three.Title, "演示数据") {
+		t.Fatalf("demo plans not labelled: %q, %q", city.Title, three.Title)
+	}
+	d, err := progress.Load(ctx, s, city.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qyp *plan.UnitRow
+	for i, r := range d.Overview.Rows {
+		if r.Unit.Label() == "青云谱区" {
+			qyp = &d.Overview.Rows[i]
+		}
+	}
+	if qyp == nil {
+		t.Fatal("no 青云谱区 row on the city's dashboard")
+	}
+	rolled := 0
+	for _, c := range qyp.Cells {
+		if c.LinkedPlan == district.ID && c.Actual != nil {
+			rolled++
+		}
+	}
+	if rolled < 4 {
+		t.Errorf("%d of 青云谱区's cells rolled up from its plan, want the register-fed ones", rolled)
+	}
+	if len(d.Overview.Ranking) != 3 {
+		t.Errorf("ranking %+v, want the three districts", d.Overview.Ranking)
+	}
+	doc, _ := s.Plan(ctx, district.ID)
+	if fs := plan.LinkFindings(doc); len(fs) != 0 {
+		t.Errorf("findings %+v", fs)
+	}
+	for _, g := range doc.Goals {
+		if len(g.Links) != 2 {
+			t.Errorf("%s has %d links", g.Indicator, len(g.Links))
+		}
+	}
+	years, err := s.YearProgress(ctx, three.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(years) != 6 {
+		t.Errorf("the three-year plan's goals with a child: %d", len(years))
 	}
 }

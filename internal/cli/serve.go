@@ -154,6 +154,9 @@ func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) (password s
 		if err := loadDemoRegisters(ctx, s); err != nil {
 			return "", nil, err
 		}
+		if err := loadDemoCascade(ctx, s, planID); err != nil {
+			return "", nil, err
+		}
 	}
 	got, err := s.AcquireLease(ctx, accountsLease, holder, accountsTTL)
 	if err != nil || !got {
@@ -182,6 +185,7 @@ func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) (password s
 	accounts := []store.NewUser{
 		{Username: "admin", DisplayName: "区科工局管理员", Role: auth.RoleAdmin},
 		{Username: "leader", DisplayName: "分管领导", Role: auth.RoleLeader},
+		{Username: "cityleader", DisplayName: "市科技局领导（演示）", Role: auth.RoleLeader},
 	}
 	for _, u := range dir.Units {
 		if u.Kind != plan.UnitGovernment {
