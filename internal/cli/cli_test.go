@@ -82,6 +82,14 @@ func TestPlanImportExport(t *testing.T) {
 		if code, _, errOut := kc(t, dsn, "", "plan", "import", exported); code != 0 {
 			t.Errorf("re-import of the export: %s", errOut)
 		}
+		// Next year's draft from plan 1; a second one for the same year is refused.
+		code, out, errOut = kc(t, dsn, "", "plan", "next-year", "1", "--year", "2023")
+		if code != 0 || !strings.Contains(out, "已新建方案 3：2023年青云谱区") || !strings.Contains(out, "/plans/3/targets") {
+			t.Fatalf("plan next-year: %d %s %s", code, out, errOut)
+		}
+		if code, _, errOut := kc(t, dsn, "", "plan", "next-year", "1"); code == 0 || !strings.Contains(errOut, "已有以本方案为基础新建的2023年方案") {
+			t.Errorf("second next-year: %d %s", code, errOut)
+		}
 	})
 }
 
