@@ -270,3 +270,68 @@ func (s *Server) planTargetsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved#goals", doc.ID), http.StatusSeeOther)
 }
+
+// yearLine is one year of a goal's per-year targets on the years page.
+type yearLine struct {
+	Year  int
+	Value string
+}
+
+// goalYears asks for a multi-year plan's goal's target for each year of
+// the plan's period (分年度目标).
+func (s *Server) goalYears(w http.ResponseWriter, r *http.Request) {
+	doc, g, err := s.goalOfPlan(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if doc.StartYear == 0 {
+		s.fail(w, r, plan.Errorf(plan.ECONFLICT, "本方案不是多年方案：请先在“编辑基本信息”中填写方案期限"))
+		return
+	}
+	s.render(w, r, http.StatusOK, "goal_years", map[string]any{"Doc": doc, "Goal": g, "Lines": yearLines(doc, g, nil)})
+}
+
+func yearLines(doc *plan.Document, g plan.DocGoal, typed map[int]string) []yearLine {
+	var out []yearLine
+	for y := doc.StartYear; y <= doc.EndYear && y != 0; y++ {
+		l := yearLine{Year: y}
+		if t, ok := plan.TargetFor(g, y); ok {
+			l.Value = t.String()
+		}
+		if v, ok := typed[y]; ok {
+			l.Value = v
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func (s *Server) goalYearsSave(w http.ResponseWriter, r *http.Request) {
+	doc, g, err := s.goalOfPlan(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	typed := map[int]string{}
+	var targets []plan.YearTarget
+	err = func() error {
+		for y := doc.StartYear; y <= doc.EndYear && y != 0; y++ {
+			key := fmt.Sprintf("year-%d", y)
+			typed[y] = strings.TrimSpace(r.PostFormValue(key))
+			d, err := formDecimal(r, key, fmt.Sprintf("%d年目标", y))
+			if err != nil {
+				return err
+			}
+			if d != nil {
+				targets = append(targets, plan.YearTarget{Year: y, Target: *d})
+			}
+		}
+		return s.store.SaveYearTargets(r.Context(), doc.ID, g.ID, targets)
+	}()
+	if err != nil {
+		s.formError(w, r, err, "goal_years", map[string]any{"Doc": doc, "Goal": g, "Lines": yearLines(doc, g, typed)})
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/plans/%d?saved#goals", doc.ID), http.StatusSeeOther)
+}

@@ -141,6 +141,29 @@ func TestCascadePages(t *testing.T) {
 		t.Error("three-year plan lacks its years")
 	}
 
+	// The three-year plan's per-year targets on their page; a year's bad
+	// figure is refused in words and what was typed stays.
+	tHT := goalIn(t, f.store, three, "高新技术企业")
+	yearsURL := f.srv.URL + "/plans/" + itoa(three) + "/goals/" + itoa(tHT.ID) + "/years"
+	if code, body := get(t, admin, yearsURL); code != 200 || !strings.Contains(body, `name="year-2022" inputmode="decimal" value="76"`) {
+		t.Fatalf("years page %d", code)
+	}
+	res, err = admin.PostForm(yearsURL, url.Values{"year-2021": {"60"}, "year-2022": {"七十"}, "year-2023": {"95"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := readBody(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "2022年目标") || !strings.Contains(body, `value="七十"`) {
+		t.Fatalf("bad year target: %d", res.StatusCode)
+	}
+	res, err = admin.PostForm(yearsURL, url.Values{"year-2021": {"60"}, "year-2022": {"76"}, "year-2023": {"95"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if v, ok := plan.TargetFor(goalIn(t, f.store, three, "高新技术企业"), 2023); !ok || v.String() != "95" {
+		t.Fatalf("2023 target %s", v)
+	}
+
 	// Next year: the copy, then its targets beside last year's.
 	res, err = admin.PostForm(f.srv.URL+"/plans/"+itoa(f.planID)+"/next-year", url.Values{"year": {"2023"}})
 	if err != nil {

@@ -231,7 +231,16 @@ func (s *Server) planUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	year, err := formInt(r, "year", "年度")
+	var start, end int
+	if err == nil {
+		start, err = formInt(r, "start_year", "起始年度")
+	}
+	if err == nil {
+		end, err = formInt(r, "end_year", "终止年度")
+	}
 	h := store.PlanHeader{
+		StartYear:   start,
+		EndYear:     end,
 		Title:       strings.TrimSpace(r.PostFormValue("title")),
 		DocNumber:   strings.TrimSpace(r.PostFormValue("doc_number")),
 		Issuer:      strings.TrimSpace(r.PostFormValue("issuer")),
@@ -244,7 +253,7 @@ func (s *Server) planUpdate(w http.ResponseWriter, r *http.Request) {
 		err = s.store.UpdatePlanHeader(r.Context(), id, h)
 	}
 	if err != nil {
-		s.formError(w, r, err, "plan_edit", map[string]any{"Doc": &plan.Document{ID: id, Title: h.Title, DocNumber: h.DocNumber, Issuer: h.Issuer, Date: h.Date, Year: h.Year, ParentTitle: h.ParentTitle, Status: h.Status},
+		s.formError(w, r, err, "plan_edit", map[string]any{"Doc": &plan.Document{ID: id, Title: h.Title, DocNumber: h.DocNumber, Issuer: h.Issuer, Date: h.Date, Year: h.Year, ParentTitle: h.ParentTitle, Status: h.Status, StartYear: h.StartYear, EndYear: h.EndYear},
 			"Statuses": []plan.Status{plan.StatusDraft, plan.StatusActive, plan.StatusClosed}})
 		return
 	}

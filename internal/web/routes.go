@@ -44,6 +44,8 @@ func (s *Server) routes() []route {
 		{"GET", "/plans/{plan}/goals/{goal}/link", admin, s.goalLinkPage},
 		{"POST", "/plans/{plan}/goals/{goal}/link", admin, s.goalLinkSave},
 		{"POST", "/plans/{plan}/goals/{goal}/unlink", admin, s.goalUnlink},
+		{"GET", "/plans/{plan}/goals/{goal}/years", admin, s.goalYears},
+		{"POST", "/plans/{plan}/goals/{goal}/years", admin, s.goalYearsSave},
 		{"POST", "/plans/{plan}/next-year", admin, s.planNextYear},
 		{"GET", "/plans/{plan}/targets", admin, s.planTargets},
 		{"POST", "/plans/{plan}/targets", admin, s.planTargetsSave},

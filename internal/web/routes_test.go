@@ -144,6 +144,8 @@ var wantPerm = map[string]auth.Perm{
 	"GET /plans/{plan}/goals/{goal}/link":                  auth.PermAdmin,
 	"POST /plans/{plan}/goals/{goal}/link":                 auth.PermAdmin,
 	"POST /plans/{plan}/goals/{goal}/unlink":               auth.PermAdmin,
+	"GET /plans/{plan}/goals/{goal}/years":                 auth.PermAdmin,
+	"POST /plans/{plan}/goals/{goal}/years":                auth.PermAdmin,
 	"POST /plans/{plan}/next-year":                         auth.PermAdmin,
 	"GET /plans/{plan}/targets":                            auth.PermAdmin,
 	"POST /plans/{plan}/targets":                           auth.PermAdmin,
