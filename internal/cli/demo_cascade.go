@@ -37,19 +37,22 @@ func loadDemoCascade(ctx context.Context, s *store.Store, planID int64) error {
 	if err != nil {
 		return fmt.Errorf("市级方案: %w", err)
 	}
-	// The city's figures are its districts' rows, not registers of its own.
-	bindings, err := s.GoalBindings(ctx, city)
-	if err != nil {
-		return err
-	}
-	for _, b := range bindings {
-		if err := s.UnbindGoal(ctx, b.GoalID); err != nil {
-			return err
-		}
-	}
 	three, err := s.CreatePlan(ctx, demo.ThreeYear, "")
 	if err != nil {
 		return fmt.Errorf("三年行动方案: %w", err)
+	}
+	// The city's figures are its districts' rows and the three-year plan's
+	// its years' plans', not registers of their own.
+	for _, id := range []int64{city, three} {
+		bindings, err := s.GoalBindings(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, b := range bindings {
+			if err := s.UnbindGoal(ctx, b.GoalID); err != nil {
+				return err
+			}
+		}
 	}
 	dir, err := s.Directory(ctx)
 	if err != nil {

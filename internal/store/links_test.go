@@ -350,6 +350,12 @@ func TestNextYear(t *testing.T) {
 		if _, err := s.NextYear(ctx, c.district, 2023); plan.ErrorCode(err) != plan.ECONFLICT {
 			t.Fatalf("second copy: %v", err)
 		}
+		if _, err := s.NextYear(ctx, c.three, 0); err == nil || !strings.Contains(plan.ErrorMessage(err), "多年方案") {
+			t.Fatalf("a three-year plan copied by the year: %v", err)
+		}
+		if _, err := s.NextYear(ctx, c.district, 2021); plan.ErrorCode(err) != plan.EINVALID {
+			t.Fatalf("a year before the plan's: %v", err)
+		}
 		nSME := goalNamed(t, s, next, "科技型中小企业")
 		if err := s.SetTargets(ctx, next, map[int64]plan.Decimal{nSME.ID: plan.NewDecimal(160)}); err != nil {
 			t.Fatal(err)

@@ -27,6 +27,9 @@ func (s *Store) NextYear(ctx context.Context, planID int64, year int) (int64, er
 		if err != nil {
 			return err
 		}
+		if old.StartYear != 0 {
+			return plan.Errorf(plan.EINVALID, "《%s》是%d—%d年的多年方案，不按年度新建：请从其年度工作要点新建下一年", old.Title, old.StartYear, old.EndYear)
+		}
 		if year == 0 {
 			year = old.Year + 1
 		}
