@@ -201,6 +201,30 @@ func TestCascadePages(t *testing.T) {
 	if goalIn(t, f.store, nextID, "科技型中小企业").Target.String() != "165" {
 		t.Fatal("target not saved")
 	}
+	// 同期: next year's July round shows last July beside each goal, and
+	// the goal page compares with it.
+	nRound, err := f.store.CreateRound(ctx, plan.Round{PlanID: nextID, Label: "2023年7月调度", AsOf: "2023-07-31", OpensOn: "2023-08-01", DueOn: "2023-08-05", RemindDays: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.OpenRound(ctx, nRound, f.users["admin"]); err != nil {
+		t.Fatal(err)
+	}
+	nForms, _ := f.store.RoundForms(ctx, nRound)
+	for _, fs := range nForms {
+		if fs.UnitName == "三家店街道" {
+			f.forms["三家店街道"] = fs.PublicID
+		}
+	}
+	f.approve(t, "三家店街道", map[string]string{"科技型中小企业": "20", "高新技术企业": "12", "技术合同成交额": "2"}, plan.TaskInProgress, "")
+	_, body = get(t, admin, f.srv.URL+"/plans/"+itoa(nextID)+"/dashboard")
+	if !strings.Contains(body, "同期（2022年7月调度，截至 2022-07-31）15家，同比增加 5家") {
+		t.Errorf("next year's dashboard lacks 同期")
+	}
+	_, body = get(t, admin, f.srv.URL+"/plans/"+itoa(nextID)+"/goals/"+itoa(nSME.ID)+"/progress")
+	if !strings.Contains(body, `id="last-year"`) || !strings.Contains(body, "同比增加 5家") {
+		t.Errorf("next year's goal page lacks 同期")
+	}
 	// A second copy for the same year is refused in words.
 	res, err = admin.PostForm(f.srv.URL+"/plans/"+itoa(f.planID)+"/next-year", url.Values{"year": {"2023"}})
 	if err != nil {
