@@ -201,3 +201,22 @@ func (d *Data) LastYearChange(goalID int64, actual plan.Decimal) string {
 	}
 	return "同比减少 " + plan.DecimalFromMicros(-diff.Micros()).String() + unit
 }
+
+// Areas is what the plan's ranked units are called on the dashboard and in
+// the bulletin: 县区 for a city's plan (its rows are districts, or rolled
+// up from districts' plans), else 街道（镇、集聚区）.
+func (d *Data) Areas() string {
+	if d.Overview != nil {
+		for _, r := range d.Overview.Rows {
+			if r.Unit.Kind == plan.UnitDistrict {
+				return "县区"
+			}
+			for _, c := range r.Cells {
+				if c.LinkedPlan != 0 {
+					return "县区"
+				}
+			}
+		}
+	}
+	return "街道（镇、集聚区）"
+}

@@ -105,7 +105,7 @@ func TestCascadePages(t *testing.T) {
 	}
 	leader := f.client(t, "leader")
 	_, body = get(t, leader, f.srv.URL+"/plans/"+itoa(city)+"/dashboard")
-	if !strings.Contains(body, `href="/plans/`+itoa(f.planID)+`/dashboard" class="linked"`) || !strings.Contains(body, "来自区方案") {
+	if !strings.Contains(body, `href="/plans/`+itoa(f.planID)+`/dashboard" class="linked"`) || !strings.Contains(body, "来自区方案") || !strings.Contains(body, "县区排名") {
 		t.Errorf("city dashboard lacks 青云谱区's rolled-up row")
 	}
 	if !strings.Contains(body, ">15</a> / 140") {
