@@ -128,6 +128,14 @@ type LinkRequest struct {
 // 亿元), a cycle, a unit the parent goal is not split to, a year outside
 // the parent plan's period or without a target.
 func CheckLink(r LinkRequest) (Decimal, error) {
+	t, err := linkTarget(r)
+	if err == nil && r.Goal.TargetMax != nil && r.Goal.TargetMax.Cmp(t) < 0 {
+		err = Errorf(EINVALID, "上级目标 %s%s 超过本目标“%s”的上限 %s%s：请先修改本目标的上限", t, r.Goal.Unit, r.Goal.Indicator, r.Goal.TargetMax, r.Goal.Unit)
+	}
+	return t, err
+}
+
+func linkTarget(r LinkRequest) (Decimal, error) {
 	switch {
 	case r.Parent.ID == 0 || r.ParentPlan == nil:
 		return Decimal{}, Errorf(ENOTFOUND, "上级目标不存在")

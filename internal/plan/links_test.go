@@ -32,6 +32,8 @@ func TestCheckLink(t *testing.T) {
 		{"year target", LinkRequest{Goal: DocGoal{ID: 21, Indicator: "高新技术企业", Unit: "家"}, PlanID: 2, PlanYear: 2022, Parent: hightech, ParentPlan: three}, "76"},
 		{"year outside the period", LinkRequest{Goal: DocGoal{ID: 21, Indicator: "高新技术企业", Unit: "家"}, PlanID: 2, PlanYear: 2024, Parent: hightech, ParentPlan: three}, "不在上级方案"},
 		{"no target for the year", LinkRequest{Goal: DocGoal{ID: 21, Unit: "家"}, PlanID: 2, PlanYear: 2020, Parent: hightech, ParentPlan: &Document{ID: 3, Title: "x"}}, "没有2020年的目标"},
+		{"above the goal's ceiling", LinkRequest{Goal: DocGoal{ID: 23, Indicator: "研发平台", Unit: "个", Comparator: WithinRange, Target: NewDecimal(1), TargetMax: ptr(NewDecimal(3))}, PlanID: 2,
+			Parent: DocGoal{ID: 13, Indicator: "研发平台", Unit: "个"}, ParentPlan: city, UnitID: 7, UnitName: "青云谱区", Allocations: map[int64]Decimal{7: NewDecimal(5)}}, "超过本目标"},
 		{"parent target without year targets", LinkRequest{Goal: district, PlanID: 2, PlanYear: 2022, Parent: noYears, ParentPlan: three}, "150"},
 	}
 	for _, tt := range tests {
