@@ -403,6 +403,9 @@ func TestDemoCascade(t *testing.T) {
 	if rolled < 4 {
 		t.Errorf("%d of 青云谱区's cells rolled up from its plan, want the register-fed ones", rolled)
 	}
+	if !d.DemoData {
+		t.Error("the city's figures from demo registers are not marked 演示数据")
+	}
 	if len(d.Overview.Ranking) != 3 {
 		t.Errorf("ranking %+v, want the three districts", d.Overview.Ranking)
 	}

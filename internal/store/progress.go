@@ -220,7 +220,8 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	if src.Computed, err = computedValues(ctx, q, src.Doc, round); err != nil {
 		return nil, err
 	}
-	if len(src.Computed) > 0 {
+	// Rolled-up rows may come from a district's register figures too.
+	if len(src.Computed) > 0 || len(ups) > 0 {
 		if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM import_batches WHERE file_name LIKE $1)`,
 			plan.DemoFilePrefix+"%").Scan(&src.DemoData); err != nil {
 			return nil, wrap(err, "look for demo registers")
