@@ -52,3 +52,52 @@ func load(name string) (*Example, error) {
 	}
 	return &Example{Notice: string(notice), Document: doc, Directory: &dir}, nil
 }
+
+// cascade holds the demo chain of plans around the 2022 Qingyunpu notice
+// (演示数据, generated): the city's 2022 points whose 附件2 splits the six
+// goals over 青云谱区 and two more districts, the district's 2021–2023
+// three-year plan with per-year targets, and the two districts as units.
+//
+//go:embed cascade/*.json
+var cascade embed.FS
+
+// Cascade is the demo chain: the city plan, the three-year parent plan and
+// the districts the city's split names besides 青云谱区.
+type Cascade struct {
+	City      *plan.Document
+	ThreeYear *plan.Document
+	Districts *plan.Directory
+}
+
+// CascadeDemo returns the demo chain of plans (演示数据).
+func CascadeDemo() (*Cascade, error) {
+	var c Cascade
+	var err error
+	if c.City, err = cascadeDoc("nanchang-2022.json"); err != nil {
+		return nil, err
+	}
+	if c.ThreeYear, err = cascadeDoc("qingyunpu-2021-2023.json"); err != nil {
+		return nil, err
+	}
+	b, err := cascade.ReadFile("cascade/units.json")
+	if err != nil {
+		return nil, fmt.Errorf("examples: %w", err)
+	}
+	c.Districts = &plan.Directory{}
+	if err := json.Unmarshal(b, c.Districts); err != nil {
+		return nil, fmt.Errorf("examples: cascade/units.json: %w", err)
+	}
+	return &c, nil
+}
+
+func cascadeDoc(name string) (*plan.Document, error) {
+	b, err := cascade.ReadFile("cascade/" + name)
+	if err != nil {
+		return nil, fmt.Errorf("examples: %w", err)
+	}
+	doc, err := plan.DecodeDocument(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("examples: cascade/%s: %w", name, err)
+	}
+	return doc, nil
+}

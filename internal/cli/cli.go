@@ -43,6 +43,7 @@ func commands() []command {
 		{"plan list", "", "列出方案", runPlanList},
 		{"plan import", "FILE.json [--org NAME]", "导入方案文档（全有或全无）", runPlanImport},
 		{"plan export", "ID [-o FILE]", "导出方案文档 JSON", runPlanExport},
+		{"plan next-year", "ID [--year 2023]", "以上年方案为基础新建下一年度方案（草稿）", runPlanNextYear},
 		{"units import", "FILE.json [--org NAME]", "导入单位名录（按名称合并）", runUnitsImport},
 		{"org add", "NAME [--parent NAME] [--kind city|district|county|province]", "添加组织（市、区县）", runOrgAdd},
 		{"org move", "NAME --parent NAME", "把组织移到另一组织之下", runOrgMove},

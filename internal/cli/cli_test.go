@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -81,6 +82,14 @@ func TestPlanImportExport(t *testing.T) {
 		// The export loads again as a second plan: the round trip closes.
 		if code, _, errOut := kc(t, dsn, "", "plan", "import", exported); code != 0 {
 			t.Errorf("re-import of the export: %s", errOut)
+		}
+		// Next year's draft from plan 1; a second one for the same year is refused.
+		code, out, errOut = kc(t, dsn, "", "plan", "next-year", "1", "--year", "2023")
+		if code != 0 || !strings.Contains(out, "已新建方案 3：2023年青云谱区") || !strings.Contains(out, "/plans/3/targets") {
+			t.Fatalf("plan next-year: %d %s %s", code, out, errOut)
+		}
+		if code, _, errOut := kc(t, dsn, "", "plan", "next-year", "1"); code == 0 || !strings.Contains(errOut, "已有以本方案为基础新建的2023年方案") {
+			t.Errorf("second next-year: %d %s", code, errOut)
 		}
 	})
 }
@@ -190,10 +199,10 @@ func TestDemoLoadsOnceAndResetsPasswords(t *testing.T) {
 		t.Fatal(err)
 	}
 	plans, _ := s.Plans(ctx)
-	if len(plans) != 1 || plans[0].Status != plan.StatusActive {
+	if len(plans) != 3 || demoPlan(t, s).Status != plan.StatusActive {
 		t.Fatalf("demo plans: %+v", plans)
 	}
-	rounds, _ := s.Rounds(ctx, plans[0].ID)
+	rounds, _ := s.Rounds(ctx, demoPlan(t, s).ID)
 	if len(rounds) != 1 || rounds[0].State != plan.RoundOpen {
 		t.Fatalf("demo rounds: %+v (want one open round, once)", rounds)
 	}
@@ -277,10 +286,10 @@ func TestDemoInstancesStartedTogether(t *testing.T) {
 			}
 		}
 		plans, _ := stores[0].Plans(ctx)
-		if len(plans) != 1 {
-			t.Fatalf("%d plans, want 1", len(plans))
+		if len(plans) != 3 {
+			t.Fatalf("%d plans, want the district's, the city's and the three-year plan", len(plans))
 		}
-		if rounds, _ := stores[0].Rounds(ctx, plans[0].ID); len(rounds) != 1 {
+		if rounds, _ := stores[0].Rounds(ctx, demoPlan(t, stores[0]).ID); len(rounds) != 1 {
 			t.Errorf("%d rounds, want 1", len(rounds))
 		}
 		if _, err := stores[0].Authenticate(ctx, store.Login{Username: "admin", Password: printed}); err != nil {
@@ -298,8 +307,7 @@ func TestDemoRegistersFeedTheGoals(t *testing.T) {
 	if _, _, err := loadDemo(ctx, s, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatal(err)
 	}
-	plans, _ := s.Plans(ctx)
-	d, err := progress.Load(ctx, s, plans[0].ID, 0)
+	d, err := progress.Load(ctx, s, demoPlan(t, s).ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,6 +335,132 @@ func TestDemoRegistersFeedTheGoals(t *testing.T) {
 			if c.Actual == nil || !c.Computed {
 				t.Errorf("%s: a cell without a computed figure", row.Unit.Label())
 			}
+		}
+	}
+}
+
+// demoPlan is the demo's 2022 district plan (the notice's), among the
+// demo chain's plans.
+func demoPlan(t *testing.T, s *store.Store) store.PlanSummary {
+	t.Helper()
+	plans, err := s.Plans(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plans {
+		if strings.HasPrefix(p.Title, "2022年青云谱区") {
+			return p
+		}
+	}
+	t.Fatalf("no district plan among %+v", plans)
+	return store.PlanSummary{}
+}
+
+// TestDemoCascade: the demo's city plan shows 青云谱区's row rolled up from
+// the district's own plan (its register figures as of the city's July
+// round), ranked beside the two districts reporting to the city; the
+// district's goals take their targets from both the city's split and the
+// three-year plan without a finding; the three-year plan shows 2022 from
+// the district's plan.
+func TestDemoCascade(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, storetest.SQLiteDSN(t))
+	pw, _, err := loadDemo(ctx, s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	district := demoPlan(t, s)
+	var city, three store.PlanSummary
+	plans, _ := s.Plans(ctx)
+	for _, p := range plans {
+		switch {
+		case strings.Contains(p.Title, "南昌市"):
+			city = p
+		case strings.Contains(p.Title, "三年行动"):
+			three = p
+		}
+	}
+	if !strings.Contains(city.Title, "演示数据") || !strings.Contains(three.Title, "演示数据") {
+		t.Fatalf("demo plans not labelled: %q, %q", city.Title, three.Title)
+	}
+	d, err := progress.Load(ctx, s, city.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qyp *plan.UnitRow
+	for i, r := range d.Overview.Rows {
+		if r.Unit.Label() == "青云谱区" {
+			qyp = &d.Overview.Rows[i]
+		}
+	}
+	if qyp == nil {
+		t.Fatal("no 青云谱区 row on the city's dashboard")
+	}
+	rolled := 0
+	for _, c := range qyp.Cells {
+		if c.LinkedPlan == district.ID && c.Actual != nil {
+			rolled++
+		}
+	}
+	if rolled < 4 {
+		t.Errorf("%d of 青云谱区's cells rolled up from its plan, want the register-fed ones", rolled)
+	}
+	if !d.DemoData {
+		t.Error("the city's figures from demo registers are not marked 演示数据")
+	}
+	if len(d.Overview.Ranking) != 3 {
+		t.Errorf("ranking %+v, want the three districts", d.Overview.Ranking)
+	}
+	doc, _ := s.Plan(ctx, district.ID)
+	if fs := plan.LinkFindings(doc); len(fs) != 0 {
+		t.Errorf("findings %+v", fs)
+	}
+	for _, g := range doc.Goals {
+		if len(g.Links) != 2 {
+			t.Errorf("%s has %d links", g.Indicator, len(g.Links))
+		}
+	}
+	years, err := s.YearProgress(ctx, three.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(years) != 6 {
+		t.Errorf("the three-year plan's goals with a child: %d", len(years))
+	}
+
+	// In organisations: 南昌市 above 青云谱区; the district sees its two
+	// plans, the city all three; the accounts are where they work.
+	tree, _ := s.Orgs(ctx)
+	qypOrg, _ := tree.ByName("青云谱区")
+	nc, _ := tree.ByName("南昌市")
+	if nc.ParentID != 0 || qypOrg.ParentID != nc.ID || len(tree.Orgs) != 2 {
+		t.Fatalf("organisations: %+v", tree.Orgs)
+	}
+	for _, tt := range []struct {
+		scope store.Scope
+		want  []string
+	}{
+		{store.Scope{Org: qypOrg.ID, Orgs: []int64{qypOrg.ID}}, []string{district.Title, three.Title}},
+		{store.Scope{Org: nc.ID, Orgs: []int64{nc.ID, qypOrg.ID}}, []string{district.Title, three.Title, city.Title}},
+	} {
+		got, err := s.Plans(store.WithScope(ctx, tt.scope))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for _, p := range got {
+			titles = append(titles, p.Title)
+		}
+		slices.Sort(titles)
+		slices.Sort(tt.want)
+		if !slices.Equal(titles, tt.want) {
+			t.Errorf("plans in %+v: %v, want %v", tt.scope, titles, tt.want)
+		}
+	}
+	for name, org := range map[string]int64{"admin": qypOrg.ID, "leader": qypOrg.ID, "三家店街道": qypOrg.ID, "cityleader": nc.ID, "cityadmin": nc.ID, "西湖区": nc.ID} {
+		u, err := s.Authenticate(ctx, store.Login{Username: name, Password: pw})
+		if err != nil || u.OrgID != org {
+			t.Errorf("demo account %s: %+v, %v (want organisation %d)", name, u, err, org)
 		}
 	}
 }

@@ -132,3 +132,38 @@ func runUnitsImport(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "已导入 %d 个单位、%d 个单位组\n", len(dir.Units), len(dir.Groups))
 	return nil
 }
+
+// runPlanNextYear starts next year's draft from a plan (以上年方案为基础新建),
+// as the plan page's button does: structure, units, definitions and links
+// copied, nothing reported; the targets are then set on the new plan's
+// targets page.
+func runPlanNextYear(ctx context.Context, e *env, args []string) error {
+	fs, db := flags(e, "plan next-year")
+	year := fs.Int("year", 0, "新方案的年度（默认上年方案的下一年）")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("用法: kechuang plan next-year ID [--year 2023]")
+	}
+	id, err := strconv.ParseInt(pos[0], 10, 64)
+	if err != nil {
+		return fmt.Errorf("方案编号 %q 不是数字", pos[0])
+	}
+	s, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	next, err := s.NextYear(ctx, id, *year)
+	if err != nil {
+		return fmt.Errorf("方案 %d: %s", id, message(err))
+	}
+	doc, err := s.Plan(ctx, next)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "已新建方案 %d：%s（草稿，请在 /plans/%d/targets 设定%d年目标）\n", next, doc.Title, next, doc.Year)
+	return nil
+}

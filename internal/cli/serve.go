@@ -82,7 +82,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "演示账号的密码由正在运行的另一实例设置，见该实例的输出（或用 kechuang user passwd 重设）。")
 	} else if *demo {
 		fmt.Fprintf(e.stdout, "演示账号（密码均为 %s，仅演示模式）：\n", demoPassword)
-		fmt.Fprintln(e.stdout, "  admin（管理员）、leader（领导）、各单位填报员：用户名即单位简称，如 区科工局、三家店街道")
+		fmt.Fprintln(e.stdout, "  青云谱区：admin（管理员）、leader（领导）、各单位填报员：用户名即单位简称，如 区科工局、三家店街道")
+		fmt.Fprintln(e.stdout, "  南昌市：cityadmin（管理员）、cityleader（领导）、西湖区和东湖区的填报员 西湖区、东湖区")
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -130,28 +131,7 @@ func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) (password s
 		return "", nil, err
 	}
 	if len(plans) == 0 {
-		ex, err := examples.Qingyunpu2022()
-		if err != nil {
-			return "", nil, err
-		}
-		if err := s.ImportDirectory(ctx, ex.Directory); err != nil {
-			return "", nil, err
-		}
-		ex.Document.Status = plan.StatusActive
-		planID, err := s.CreatePlan(ctx, ex.Document, ex.Notice)
-		if err != nil {
-			return "", nil, err
-		}
-		// An open round, empty, so that a first look can go straight to
-		// filling a form: 2022年7月调度 as the notice's year had it.
-		roundID, err := s.CreateRound(ctx, plan.Round{PlanID: planID, Label: "2022年7月调度", AsOf: "2022-07-31", OpensOn: "2022-08-01", DueOn: "2022-08-05", RemindDays: 2})
-		if err == nil {
-			err = s.OpenRound(ctx, roundID, nil)
-		}
-		if err != nil {
-			return "", nil, err
-		}
-		if err := loadDemoRegisters(ctx, s); err != nil {
+		if err := loadDemoPlans(ctx, s); err != nil {
 			return "", nil, err
 		}
 	}
@@ -175,18 +155,9 @@ func loadDemo(ctx context.Context, s *store.Store, log *slog.Logger) (password s
 	if err != nil {
 		return "", nil, err
 	}
-	dir, err := s.Directory(ctx)
+	accounts, err := demoAccounts(ctx, s)
 	if err != nil {
 		return "", nil, err
-	}
-	accounts := []store.NewUser{
-		{Username: "admin", DisplayName: "区科工局管理员", Role: auth.RoleAdmin},
-		{Username: "leader", DisplayName: "分管领导", Role: auth.RoleLeader},
-	}
-	for _, u := range dir.Units {
-		if u.Kind != plan.UnitGovernment {
-			accounts = append(accounts, store.NewUser{Username: u.Label(), DisplayName: u.Label() + "填报员", Role: auth.RoleReporter, UnitID: u.ID})
-		}
 	}
 	for _, a := range accounts {
 		a.PasswordHash = hash

@@ -222,6 +222,12 @@ func CheckDocument(doc *Document) error {
 	if doc.Year != 0 && (doc.Year < 1949 || doc.Year > 2200) {
 		bad("year", "年份 %d 不合理", doc.Year)
 	}
+	switch {
+	case (doc.StartYear == 0) != (doc.EndYear == 0):
+		bad("end_year", "方案期限需要起止两个年份")
+	case doc.StartYear != 0 && (doc.StartYear < 1949 || doc.EndYear > 2200 || doc.EndYear < doc.StartYear):
+		bad("end_year", "方案期限 %d—%d 年不合理", doc.StartYear, doc.EndYear)
+	}
 	for i, g := range doc.Goals {
 		p := fmt.Sprintf("goals[%d]", i)
 		if strings.TrimSpace(g.Indicator) == "" {
@@ -243,6 +249,9 @@ func CheckDocument(doc *Document) error {
 		}
 		if g.Kind != "" && !g.Kind.Valid() {
 			bad(p+".kind", "“%s”无效，应为 stock、flow、ratio 或 per_capita", g.Kind)
+		}
+		if err := CheckYearTargets(doc, g); err != nil {
+			bad(p+".year_targets", "%s", ErrorMessage(err))
 		}
 	}
 	numbers := map[string]string{}

@@ -9,13 +9,21 @@ package plan
 // (extraction spaces removed, group phrases such as 各街道、镇、集聚区 kept
 // whole).
 type Document struct {
-	ID                  int64        `json:"id,omitempty"`
-	DocNumber           string       `json:"doc_number"`
-	Issuer              string       `json:"issuer"`
-	Date                string       `json:"date"` // civil date YYYY-MM-DD, "" when the notice gives none
-	Title               string       `json:"title"`
-	Year                int          `json:"year,omitempty"`
-	ParentTitle         string       `json:"parent_title,omitempty"` // the plan this one implements
+	ID          int64  `json:"id,omitempty"`
+	DocNumber   string `json:"doc_number"`
+	Issuer      string `json:"issuer"`
+	Date        string `json:"date"` // civil date YYYY-MM-DD, "" when the notice gives none
+	Title       string `json:"title"`
+	Year        int    `json:"year,omitempty"`
+	ParentTitle string `json:"parent_title,omitempty"` // the plan this one implements
+	// A plan over a period (三年行动实施方案 2021–2023): its first and last
+	// year; 0 for a plan of one year.
+	StartYear int `json:"start_year,omitempty"`
+	EndYear   int `json:"end_year,omitempty"`
+	// The stored parent plan it implements and the plan it was based on
+	// (以上年方案为基础新建). Set when stored; ignored on import.
+	ParentID            int64        `json:"parent_id,omitempty"`
+	PreviousID          int64        `json:"previous_id,omitempty"`
 	Status              Status       `json:"status,omitempty"`
 	Goals               []DocGoal    `json:"goals"`
 	Sections            []DocSection `json:"sections"`
@@ -36,7 +44,14 @@ type DocGoal struct {
 	Unit       string     `json:"unit"`       // unit of measure as written: 家, %, 亿元 …
 	Kind       GoalKind   `json:"kind,omitempty"`
 	Year       int        `json:"year,omitempty"` // for multi-year plans: the year the target is for
-	Line       int        `json:"line,omitempty"` // source line, 1-based, 0 when not from text
+	// YearTargets are a multi-year plan's targets for each year of its
+	// period (高新技术企业 2021: 60, 2022: 76, 2023: 90), oldest first.
+	YearTargets []YearTarget `json:"year_targets,omitempty"`
+	// Links are where the goal's target comes from: another plan's goal
+	// — a city's split to this district, a parent plan's goal for the
+	// year, at most one of each. Set when stored; ignored on import.
+	Links []GoalLink `json:"links,omitempty"`
+	Line  int        `json:"line,omitempty"` // source line, 1-based, 0 when not from text
 	// Archived (已归档): kept in the plan and its history, left off the
 	// forms of new rounds. Set when stored; ignored on import.
 	Archived bool `json:"archived,omitempty"`

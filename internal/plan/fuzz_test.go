@@ -16,6 +16,8 @@ func FuzzDecodeDocument(f *testing.F) {
 	f.Add([]byte(`{"title":"x","goals":[{"indicator":"a","comparator":"range","target":1,"target_max":"3"}]}`))
 	f.Add([]byte(`{"title":"x","decomposition_tables":[{"columns":["a"],"rows":[{"unit":"u","total":true,"values":{"a":"0.05"}}]}]}`))
 	f.Add([]byte(`{`))
+	// A multi-year plan: a period and per-year targets (issue 12).
+	f.Add([]byte(`{"title":"三年行动","start_year":2021,"end_year":2023,"goals":[{"indicator":"高新技术企业","comparator":">=","target":90,"unit":"家","year_targets":[{"year":2021,"target":60},{"year":2022,"target":"76"}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := DecodeDocument(bytes.NewReader(data))
 		if err != nil {

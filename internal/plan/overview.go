@@ -135,6 +135,8 @@ type Cell struct {
 	AsOf       string // the data date of the actual
 	Carried    bool   // the actual is from an earlier round: the unit has no approved report in this one
 	Computed   bool   // the actual is computed from registers (its records drill down), not reported
+	LinkedPlan int64  // the actual is rolled up from this linked plan (a district's own plan)
+	DataDate   string // a rolled-up actual's data date in the linked plan
 	Assessment Assessment
 }
 
@@ -194,13 +196,22 @@ func BuildOverview(in OverviewInput) *Overview {
 	}
 
 	type key struct{ goal, unit int64 }
+	// A row linked to a plan takes its figure from that plan only: what
+	// a form typed for the same unit does not count (RollUpValues).
+	linked := map[key]bool{}
+	for _, v := range values {
+		if _, ok := LinkedPlan(v.Source); ok {
+			linked[key{v.GoalID, v.UnitID}] = true
+		}
+	}
 	latest := map[key]UnitValue{}
 	byDate := map[int64]map[string]map[int64]Decimal{} // goal → as-of → unit → value
 	for _, v := range values {
-		if v.AsOf > asOf || isComputed[v.GoalID] && v.Source != ComputedSource {
+		k := key{v.GoalID, v.UnitID}
+		_, fromPlan := LinkedPlan(v.Source)
+		if v.AsOf > asOf || isComputed[v.GoalID] && v.Source != ComputedSource && !fromPlan || linked[k] && !fromPlan {
 			continue
 		}
-		k := key{v.GoalID, v.UnitID}
 		if cur, ok := latest[k]; !ok || v.AsOf > cur.AsOf {
 			latest[k] = v
 		}
@@ -301,6 +312,8 @@ func BuildOverview(in OverviewInput) *Overview {
 			val := v.Value
 			cell.Actual, cell.Source, cell.AsOf, cell.Carried = &val, v.Source, v.AsOf, v.AsOf < asOf
 			cell.Computed = v.Source == ComputedSource
+			cell.LinkedPlan, _ = LinkedPlan(v.Source)
+			cell.DataDate = v.DataDate
 			cell.Assessment = AssessGoal(ag, curve, val, year, in.AsOf, in.Settings.Options)
 		} else {
 			cell.Assessment = Assessment{Status: ProgressNotAssessable}
@@ -321,7 +334,11 @@ func BuildOverview(in OverviewInput) *Overview {
 		row.Unit = u
 		ov.Rows = append(ov.Rows, *row)
 		ri := RankInput{UnitID: u.ID, Unit: u.Label()}
+		rolledUp := false // the row is a district's own plan's: ranked as a district whatever its kind
 		for _, g := range ov.Goals {
+			if c, ok := row.Cells[g.ID]; ok && c.LinkedPlan != 0 {
+				rolledUp = true
+			}
 			if c, ok := row.Cells[g.ID]; ok && c.Actual != nil {
 				it := RankItemOf(g.ID, g.Indicator, c.Assessment)
 				if c.Carried {
@@ -330,7 +347,7 @@ func BuildOverview(in OverviewInput) *Overview {
 				ri.Items = append(ri.Items, it)
 			}
 		}
-		if u.Kind != UnitDepartment && u.Kind != UnitGovernment {
+		if u.Kind != UnitDepartment && u.Kind != UnitGovernment || rolledUp {
 			ranks = append(ranks, ri)
 		}
 	}

@@ -557,6 +557,9 @@ type UnitValue struct {
 	Value  Decimal
 	AsOf   string
 	Source string // public ID of the form it was approved in: where a number drills to
+	// DataDate is, for a value rolled up from a linked plan (LinkedSource),
+	// the data date of the linked plan's latest figure in it; "" otherwise.
+	DataDate string `json:",omitempty"`
 }
 
 // GoalActual is a goal's actual from units' approved values: their sum

@@ -15,10 +15,11 @@ const (
 	UnitSubdistrict UnitKind = "subdistrict" // 街道
 	UnitTown        UnitKind = "town"        // 镇
 	UnitZone        UnitKind = "zone"        // 集聚区, 园区
+	UnitDistrict    UnitKind = "district"    // 县区: a district of a city, a unit of the city's plan
 )
 
 // UnitKinds lists the kinds in the order forms offer them.
-var UnitKinds = []UnitKind{UnitDepartment, UnitSubdistrict, UnitTown, UnitZone, UnitGovernment}
+var UnitKinds = []UnitKind{UnitDepartment, UnitSubdistrict, UnitTown, UnitZone, UnitDistrict, UnitGovernment}
 
 // Valid reports whether k is one of the kinds above.
 func (k UnitKind) Valid() bool {
@@ -43,6 +44,8 @@ func (k UnitKind) Label() string {
 		return "镇"
 	case UnitZone:
 		return "集聚区"
+	case UnitDistrict:
+		return "县区"
 	}
 	return string(k)
 }

@@ -424,7 +424,7 @@ func progressCells(target plan.Decimal, actual *plan.Decimal, a plan.Assessment,
 }
 
 func (d *Data) rankingTable() report.Table {
-	t := report.Table{Title: "街道（镇、集聚区）综合排名", Header: []string{"名次", "单位", "得分", "说明"},
+	t := report.Table{Title: d.Areas() + "综合排名", Header: []string{"名次", "单位", "得分", "说明"},
 		Note: "注：每项指标得分＝完成率÷序时进度（上限1.2），按权重平均后乘以100；100分即恰好达到序时进度；年度统计指标不计入。"}
 	for _, r := range d.Overview.Ranking {
 		rank, score := "—", "暂无"

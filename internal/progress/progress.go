@@ -36,6 +36,11 @@ type Data struct {
 	Sections    []SectionCount
 	Milestones  []plan.Milestone   // the plan's milestones (节点), as of the round
 	Closures    []plan.TaskClosure // the tasks closed (销号), as of the round
+	// LinkedPlans names the plans whose figures roll up into allocation
+	// rows (a district's own plan, plan.Cell.LinkedPlan); LastYear is 同期
+	// by goal ID: the same month last year in the plan this one was based on.
+	LinkedPlans map[int64]string
+	LastYear    map[int64]*store.LastYear
 }
 
 // SectionCount is task status by action: how many of an action's tasks
@@ -66,7 +71,11 @@ func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, e
 // compute puts the overview and the task picture together from a source.
 func compute(src *store.ProgressSource) (*Data, error) {
 	d := &Data{Version: src.Version, Doc: src.Doc, Units: src.Units, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
-		Bindings: map[int64]store.GoalBinding{}, Milestones: src.Milestones, Closures: src.Closures}
+		Bindings: map[int64]store.GoalBinding{}, Milestones: src.Milestones, Closures: src.Closures,
+		LinkedPlans: src.LinkedPlans, LastYear: map[int64]*store.LastYear{}}
+	for _, ly := range src.LastYear {
+		d.LastYear[ly.GoalID] = &ly
+	}
 	for _, b := range src.Bindings {
 		d.Bindings[b.GoalID] = b
 	}
@@ -168,4 +177,46 @@ func keep[T any](in []T, ok func(T) bool) []T {
 		}
 	}
 	return out
+}
+
+// LastYearChange is how a goal's actual compares with 同期 (the same
+// month last year): "同比增加 12家" in the goal's unit, "" without 同期.
+func (d *Data) LastYearChange(goalID int64, actual plan.Decimal) string {
+	ly := d.LastYear[goalID]
+	if ly == nil {
+		return ""
+	}
+	unit := ""
+	for _, g := range d.Doc.Goals {
+		if g.ID == goalID {
+			unit = g.Unit
+		}
+	}
+	diff := actual.Sub(ly.Value)
+	switch diff.Sign() {
+	case 0:
+		return "与同期持平"
+	case 1:
+		return "同比增加 " + diff.String() + unit
+	}
+	return "同比减少 " + plan.DecimalFromMicros(-diff.Micros()).String() + unit
+}
+
+// Areas is what the plan's ranked units are called on the dashboard and in
+// the bulletin: 县区 for a city's plan (its rows are districts, or rolled
+// up from districts' plans), else 街道（镇、集聚区）.
+func (d *Data) Areas() string {
+	if d.Overview != nil {
+		for _, r := range d.Overview.Rows {
+			if r.Unit.Kind == plan.UnitDistrict {
+				return "县区"
+			}
+			for _, c := range r.Cells {
+				if c.LinkedPlan != 0 {
+					return "县区"
+				}
+			}
+		}
+	}
+	return "街道（镇、集聚区）"
 }

@@ -84,6 +84,32 @@ func planOrg(ctx context.Context, q queryer, id int64) (context.Context, error) 
 	return orgOnly(ctx, org), nil
 }
 
+// unscoped lifts the context's scope, for reads the caller is entitled to
+// through an object it reached: a plan's links to the plans above it, a
+// city plan's roll-up of its districts' plans.
+func unscoped(ctx context.Context) context.Context {
+	return context.WithValue(ctx, scopeKey{}, nil)
+}
+
+// linkableOrgs are the organisations whose plans a plan's goals may be
+// linked to: its own (a three-year plan above its yearly points) and those
+// above it (the city's split, the province's), never a sibling's.
+func linkableOrgs(ctx context.Context, q queryer, planID int64) ([]int64, error) {
+	var org int64
+	if err := q.QueryRowContext(ctx, `SELECT org_id FROM plans WHERE id = $1`, planID).Scan(&org); err != nil {
+		return nil, wrap(err, "find the organisation of plan %d", planID)
+	}
+	tree, err := loadOrgs(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []int64
+	for _, o := range tree.Path(org) {
+		out = append(out, o.ID)
+	}
+	return out, nil
+}
+
 // registerOrg holds ctx to the organisation the registers are attributed
 // in (registersOrg).
 func registerOrg(ctx context.Context, q queryer) (context.Context, error) {

@@ -23,21 +23,33 @@ type PlanHeader struct {
 	Year        int         `json:"year"`
 	ParentTitle string      `json:"parent_title"`
 	Status      plan.Status `json:"status"`
+	StartYear   int         `json:"start_year,omitempty"` // a plan over a period: its first and last year
+	EndYear     int         `json:"end_year,omitempty"`
 }
 
 // UpdatePlanHeader changes a plan's header fields.
 func (s *Store) UpdatePlanHeader(ctx context.Context, planID int64, h PlanHeader) error {
-	doc := &plan.Document{Title: h.Title, DocNumber: h.DocNumber, Issuer: h.Issuer, Date: h.Date, Year: h.Year, ParentTitle: h.ParentTitle, Status: h.Status}
+	doc := &plan.Document{Title: h.Title, DocNumber: h.DocNumber, Issuer: h.Issuer, Date: h.Date, Year: h.Year, ParentTitle: h.ParentTitle, Status: h.Status, StartYear: h.StartYear, EndYear: h.EndYear}
 	if err := plan.CheckDocument(doc); err != nil {
 		return err
 	}
 	header := func(d *plan.Document) any {
-		return PlanHeader{Title: d.Title, DocNumber: d.DocNumber, Issuer: d.Issuer, Date: d.Date, Year: d.Year, ParentTitle: d.ParentTitle, Status: d.Status}
+		return PlanHeader{Title: d.Title, DocNumber: d.DocNumber, Issuer: d.Issuer, Date: d.Date, Year: d.Year, ParentTitle: d.ParentTitle, Status: d.Status, StartYear: d.StartYear, EndYear: d.EndYear}
 	}
 	return s.editPlan(ctx, planID, planChange{"plan.update", func() string { return planObject(planID, "", 0) }, header}, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			UPDATE plans SET title = $1, doc_number = $2, issuer = $3, issue_date = $4, year = $5, parent_title = $6, status = $7
-			WHERE id = $8`, h.Title, h.DocNumber, h.Issuer, h.Date, h.Year, h.ParentTitle, string(h.Status), planID)
+		// The goals' per-year targets must stay within a changed period.
+		old, err := loadPlan(ctx, tx, planID)
+		if err != nil {
+			return err
+		}
+		for _, g := range old.Goals {
+			if err := plan.CheckYearTargets(doc, g); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE plans SET title = $1, doc_number = $2, issuer = $3, issue_date = $4, year = $5, parent_title = $6, status = $7, start_year = $8, end_year = $9
+			WHERE id = $10`, h.Title, h.DocNumber, h.Issuer, h.Date, h.Year, h.ParentTitle, string(h.Status), h.StartYear, h.EndYear, planID)
 		return wrap(err, "update plan %d", planID)
 	})
 }

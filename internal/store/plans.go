@@ -151,10 +151,10 @@ func insertPlan(ctx context.Context, tx *sql.Tx, doc *plan.Document, sourceText 
 	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `
-		INSERT INTO plans (doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, source_text, import_findings, created_at, updated_at, org_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`,
+		INSERT INTO plans (doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, source_text, import_findings, created_at, updated_at, org_id, start_year, end_year)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) RETURNING id`,
 		doc.DocNumber, doc.Issuer, doc.Date, doc.Title, doc.Year, doc.ParentTitle, doc.TaskTableAttachment, string(status),
-		sourceText, string(findings), now, org).Scan(&id); err != nil {
+		sourceText, string(findings), now, org, doc.StartYear, doc.EndYear).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: unable to create plan: %w", err)
 	}
 	for i := range doc.Goals {
@@ -203,7 +203,7 @@ func insertGoal(ctx context.Context, tx *sql.Tx, planID int64, pos int, g *plan.
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to save goal %q: %w", g.Indicator, err)
 	}
-	return id, nil
+	return id, insertYearTargets(ctx, tx, id, g.YearTargets)
 }
 
 func insertTask(ctx context.Context, tx *sql.Tx, planID, sectionID int64, pos int, t *plan.DocTask) (int64, error) {
@@ -317,8 +317,10 @@ func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) 
 	var findings string
 	var org int64
 	err := q.QueryRowContext(ctx, `
-		SELECT doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, import_findings, org_id
-		FROM plans WHERE id = $1`, id).Scan(&doc.DocNumber, &doc.Issuer, &doc.Date, &doc.Title, &doc.Year, &doc.ParentTitle, &doc.TaskTableAttachment, &doc.Status, &findings, &org)
+		SELECT doc_number, issuer, issue_date, title, year, parent_title, task_table_name, status, import_findings, org_id,
+		       start_year, end_year, COALESCE(parent_id, 0), COALESCE(previous_id, 0)
+		FROM plans WHERE id = $1`, id).Scan(&doc.DocNumber, &doc.Issuer, &doc.Date, &doc.Title, &doc.Year, &doc.ParentTitle, &doc.TaskTableAttachment, &doc.Status, &findings, &org,
+		&doc.StartYear, &doc.EndYear, &doc.ParentID, &doc.PreviousID)
 	if err == nil && !reaches(ctx, org) {
 		err = sql.ErrNoRows // another organisation's plan is no plan to the caller
 	}
@@ -351,6 +353,9 @@ func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) 
 		return nil
 	}, id); err != nil {
 		return nil, fmt.Errorf("store: unable to read goals of plan %d: %w", id, err)
+	}
+	if err := loadGoalLinks(ctx, q, doc); err != nil {
+		return nil, err
 	}
 
 	units, err := loadTaskUnits(ctx, q, id)

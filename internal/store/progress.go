@@ -59,6 +59,11 @@ type ProgressSource struct {
 	DemoData    bool                  `json:"demo_data"` // the registers hold generated demo lists (演示数据)
 	Reports     []plan.TaskReport     `json:"reports"`   // newest first
 	Forms       []FormSummary         `json:"forms"`     // the round's
+	// LinkedPlans names the plans whose figures roll up into allocation
+	// rows (Values with a plan.LinkedSource); LastYear is 同期, the same
+	// month last year in the plan this one was based on.
+	LinkedPlans map[int64]string `json:"linked_plans,omitempty"`
+	LastYear    []LastYear       `json:"last_year,omitempty"`
 	// Supervision: the plan's milestones and the closures (销号) in force,
 	// what the task × unit grid judges with the reports.
 	Milestones []plan.Milestone   `json:"milestones"`
@@ -190,17 +195,8 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	if src.Settings, err = loadProgressSettings(ctx, q, planID); err != nil {
 		return nil, err
 	}
-	if err := eachRow(ctx, q, `
-		SELECT a.goal_id, a.unit_id, a.target FROM allocations a JOIN goals g ON g.id = a.goal_id
-		WHERE a.plan_id = $1 ORDER BY g.position, a.unit_id`, func(rows *sql.Rows) error {
-		var a plan.Allocation
-		if err := rows.Scan(&a.GoalID, &a.UnitID, &a.Target); err != nil {
-			return err
-		}
-		src.Allocations = append(src.Allocations, a)
-		return nil
-	}, planID); err != nil {
-		return nil, wrap(err, "read the allocations of plan %d", planID)
+	if src.Allocations, err = loadAllocations(ctx, q, planID); err != nil {
+		return nil, err
 	}
 	if err := readSupervision(ctx, q, src, planID); err != nil {
 		return nil, err
@@ -211,10 +207,21 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	if src.Values, err = approvedValues(ctx, q, round); err != nil {
 		return nil, err
 	}
+	// Linked plans' figures for their allocation rows (a district's own
+	// plan for the city's split), read in this same transaction.
+	ups, titles, err := rollUps(ctx, q, src.Doc, round, 0)
+	if err != nil {
+		return nil, err
+	}
+	src.Values, src.LinkedPlans = append(src.Values, ups...), titles
+	if src.LastYear, err = lastYear(ctx, q, src.Doc, round); err != nil {
+		return nil, err
+	}
 	if src.Computed, err = computedValues(ctx, q, src.Doc, round); err != nil {
 		return nil, err
 	}
-	if len(src.Computed) > 0 {
+	// Rolled-up rows may come from a district's register figures too.
+	if len(src.Computed) > 0 || len(ups) > 0 {
 		if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM import_batches WHERE file_name LIKE $1)`,
 			plan.DemoFilePrefix+"%").Scan(&src.DemoData); err != nil {
 			return nil, wrap(err, "look for demo registers")

@@ -56,7 +56,8 @@ func (s *Store) CreateRound(ctx context.Context, r plan.Round) (int64, error) {
 				WHERE a.plan_id = $1 AND t.archived_at IS NULL AND u.archived_at IS NULL
 				  AND NOT EXISTS (SELECT 1 FROM task_closures c WHERE c.task_id = t.id AND c.reopened_at IS NULL)
 				UNION SELECT al.unit_id FROM allocations al JOIN goals g ON g.id = al.goal_id JOIN units u ON u.id = al.unit_id
-				WHERE al.plan_id = $1 AND g.archived_at IS NULL AND u.archived_at IS NULL`, func(rows *sql.Rows) error {
+				WHERE al.plan_id = $1 AND g.archived_at IS NULL AND u.archived_at IS NULL
+				  AND NOT EXISTS (SELECT 1 FROM goal_links l WHERE l.parent_goal_id = al.goal_id AND l.unit_id = al.unit_id)`, func(rows *sql.Rows) error {
 				var u int64
 				if err := rows.Scan(&u); err != nil {
 					return err
@@ -283,14 +284,16 @@ func createForm(ctx context.Context, tx *sql.Tx, r *plan.Round, unitID int64, by
 		return wrap(err, "prefill the tasks of unit %d", unitID)
 	}
 	// A goal bound to a definition is computed from registers, never typed:
-	// it has no field on the form.
+	// it has no field on the form; nor has an allocation linked to the
+	// unit's own plan, whose figure rolls up from there (issue 12).
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO form_values (form_id, goal_id, position, target, value, note)
 		SELECT CAST($1 AS BIGINT), a.goal_id, g.position, a.target, prev.value, COALESCE(prev.note, '')
 		FROM allocations a JOIN goals g ON g.id = a.goal_id
 		LEFT JOIN form_values prev ON prev.form_id = $2 AND prev.goal_id = a.goal_id
 		WHERE a.plan_id = $3 AND a.unit_id = $4 AND g.archived_at IS NULL
-		  AND NOT EXISTS (SELECT 1 FROM goal_definitions d WHERE d.goal_id = a.goal_id AND d.kind <> '')`,
+		  AND NOT EXISTS (SELECT 1 FROM goal_definitions d WHERE d.goal_id = a.goal_id AND d.kind <> '')
+		  AND NOT EXISTS (SELECT 1 FROM goal_links l WHERE l.parent_goal_id = a.goal_id AND l.unit_id = a.unit_id)`,
 		formID, lastForm.Int64, r.PlanID, unitID); err != nil {
 		return wrap(err, "prefill the values of unit %d", unitID)
 	}

@@ -45,6 +45,7 @@ func (s *Server) goalProgress(w http.ResponseWriter, r *http.Request) {
 		Value  plan.Decimal
 		Source string // the form, or plan.ComputedSource
 		UnitID int64
+		Plan   int64 // the linked plan it rolls up from, 0 when none
 	}
 	var lines []line
 	values := d.Values // already cut to the units the viewer sees
@@ -56,7 +57,20 @@ func (s *Server) goalProgress(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		unit, _ := d.Directory.Unit(v.UnitID)
-		lines = append(lines, line{unit.Label(), v.AsOf, v.Value, v.Source, v.UnitID})
+		p, _ := plan.LinkedPlan(v.Source)
+		lines = append(lines, line{unit.Label(), v.AsOf, v.Value, v.Source, v.UnitID, p})
 	}
-	s.render(w, r, http.StatusOK, "goal_progress", map[string]any{"D": d, "Card": card, "Lines": lines, "District": auth.SightOf(currentUser(r), false).Records(0)})
+	// The goal's allocation rows, as the viewer sees them (the overview is
+	// cut to those units): a row rolled up from a linked plan is marked so.
+	type row struct {
+		Unit plan.Unit
+		Cell *plan.Cell
+	}
+	var rows []row
+	for _, r := range d.Overview.Rows {
+		if c, ok := r.Cells[goalID]; ok && r.Unit.Kind != plan.UnitDepartment {
+			rows = append(rows, row{r.Unit, c})
+		}
+	}
+	s.render(w, r, http.StatusOK, "goal_progress", map[string]any{"D": d, "Card": card, "Lines": lines, "Rows": rows, "District": auth.SightOf(currentUser(r), false).Records(0)})
 }

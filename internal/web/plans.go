@@ -89,6 +89,7 @@ type planView struct {
 	CanDrill       bool                         // the viewer may drill into the district's records
 	Lists          map[int64][]taskList         // task ID → the registers' lists it keeps
 	Supervision    *planSupervision             // milestones and 销号, as they stand now
+	Cascade        *cascadeView                 // the plans around it: parent, last year's, its years
 }
 
 // taskList is a list a task keeps (plan.TaskLists) and its count.
@@ -161,7 +162,7 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 	v := planView{
 		Doc:            doc,
 		ImportFindings: plan.ImportFindings(doc.Findings),
-		Findings:       plan.Lint(doc, func(n string) bool { _, ok := idx[plan.CleanName(n)]; return ok }),
+		Findings:       append(plan.Lint(doc, func(n string) bool { _, ok := idx[plan.CleanName(n)]; return ok }), plan.LinkFindings(doc)...),
 		Links:          links,
 		RowsByTask:     map[string][]string{},
 		TaskStatus:     d.TaskStatus,
@@ -187,6 +188,10 @@ func (s *Server) planShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v.Supervision, err = s.planSupervision(r, doc); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if v.Cascade, err = s.planCascade(r.Context(), doc); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -226,7 +231,16 @@ func (s *Server) planUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	year, err := formInt(r, "year", "年度")
+	var start, end int
+	if err == nil {
+		start, err = formInt(r, "start_year", "起始年度")
+	}
+	if err == nil {
+		end, err = formInt(r, "end_year", "终止年度")
+	}
 	h := store.PlanHeader{
+		StartYear:   start,
+		EndYear:     end,
 		Title:       strings.TrimSpace(r.PostFormValue("title")),
 		DocNumber:   strings.TrimSpace(r.PostFormValue("doc_number")),
 		Issuer:      strings.TrimSpace(r.PostFormValue("issuer")),
@@ -239,7 +253,7 @@ func (s *Server) planUpdate(w http.ResponseWriter, r *http.Request) {
 		err = s.store.UpdatePlanHeader(r.Context(), id, h)
 	}
 	if err != nil {
-		s.formError(w, r, err, "plan_edit", map[string]any{"Doc": &plan.Document{ID: id, Title: h.Title, DocNumber: h.DocNumber, Issuer: h.Issuer, Date: h.Date, Year: h.Year, ParentTitle: h.ParentTitle, Status: h.Status},
+		s.formError(w, r, err, "plan_edit", map[string]any{"Doc": &plan.Document{ID: id, Title: h.Title, DocNumber: h.DocNumber, Issuer: h.Issuer, Date: h.Date, Year: h.Year, ParentTitle: h.ParentTitle, Status: h.Status, StartYear: h.StartYear, EndYear: h.EndYear},
 			"Statuses": []plan.Status{plan.StatusDraft, plan.StatusActive, plan.StatusClosed}})
 		return
 	}
