@@ -388,3 +388,102 @@ func TestRegistersStayWithTheirOrg(t *testing.T) {
 		}
 	})
 }
+
+// TestLinksAcrossOrganisations: a district's goal links to the city's
+// split (the plan above it), never to a sibling district's plan, which the
+// link options do not even list; the city's figure for the district is the
+// district's own; next year's plan stays in the district when the city's
+// admin makes it.
+func TestLinksAcrossOrganisations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		cityOrg, a, b := twoDistricts(t, s)
+		inCity := store.WithScope(ctx, store.Scope{Org: cityOrg, Orgs: []int64{cityOrg}})
+		demo, err := examples.CascadeDemo()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range append([]plan.Unit{{Name: "南昌市青云谱区", ShortName: "青云谱区", Kind: plan.UnitDistrict}}, demo.Districts.Units...) {
+			if _, err := s.SaveUnit(inCity, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		city, err := s.CreatePlan(inCity, demo.City, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		storetest.UnbindAll(t, s, city)
+		dir, err := s.Directory(inCity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qyp := dir.Index()["青云谱区"].UnitID
+		aSME, bSME, cSME := goalNamed(t, s, a.plan, "科技型中小企业"), goalNamed(t, s, b.plan, "科技型中小企业"), goalNamed(t, s, city, "科技型中小企业")
+
+		opts, err := s.LinkOptions(a.ctx, a.plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans := map[int64]bool{}
+		for _, o := range opts {
+			plans[o.PlanID] = true
+		}
+		if !plans[city] || plans[b.plan] {
+			t.Errorf("link options of 青云谱区's plan name plans %v; want the city's %d, not 西湖区's %d", plans, city, b.plan)
+		}
+		if err := s.LinkGoal(a.ctx, a.plan, aSME.ID, bSME.ID, 0); plan.ErrorCode(err) != plan.ENOTFOUND {
+			t.Errorf("a link to a sibling district's goal: %v, want ENOTFOUND", err)
+		}
+		if err := s.LinkGoal(a.ctx, a.plan, aSME.ID, cSME.ID, qyp); err != nil {
+			t.Fatalf("a link to the city's split: %v", err)
+		}
+		doc, err := s.Plan(a.ctx, a.plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := goalNamed(t, s, a.plan, "科技型中小企业"); g.Target.String() != "140" || len(doc.Goals) == 0 {
+			t.Errorf("linked target %s, want the city's 140", g.Target)
+		}
+
+		// 三家店街道 reports 3 in 青云谱区's July round: the city reads it.
+		f := formOf(t, s, a.round, "三家店街道")
+		e := fillAll(f)
+		e.Submit = true
+		if f, err = s.SaveForm(a.ctx, f.PublicID, e, a.admin); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ReviewForm(a.ctx, f.PublicID, f.Version, store.Approve, "", a.admin); err != nil {
+			t.Fatal(err)
+		}
+		round, err := s.CreateRound(inCity, plan.Round{PlanID: city, Label: "2022年7月调度", AsOf: "2022-07-31", OpensOn: "2022-08-01", DueOn: "2022-08-05"})
+		if err == nil {
+			err = s.OpenRound(inCity, round, nil)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		whole := store.WithScope(ctx, store.Scope{Org: cityOrg, Orgs: []int64{cityOrg, a.org, b.org}})
+		// Read in the city's organisation alone: the roll-up is the city's figure.
+		src, err := s.ProgressSource(inCity, city, round)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, v := range src.Values {
+			if v.GoalID == cSME.ID && v.UnitID == qyp {
+				got = append(got, v.Value.String()+" "+v.DataDate)
+			}
+		}
+		if len(got) != 1 || got[0] != "3 2022-07-31" { // fillAll's figure, from the district's July round
+			t.Errorf("the city's 科技型中小企业 for 青云谱区: %v, want the district's 3 as of 2022-07-31", got)
+		}
+
+		next, err := s.NextYear(whole, a.plan, 2023)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Plan(a.ctx, next); err != nil {
+			t.Errorf("next year's plan is not 青云谱区's: %v", err)
+		}
+	})
+}
