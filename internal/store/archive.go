@@ -110,6 +110,9 @@ func taskUnused(ctx context.Context, tx *sql.Tx, planID, taskID int64) error {
 
 // goalUnused refuses the deletion of a goal that forms hold values for.
 func goalUnused(ctx context.Context, tx *sql.Tx, planID, goalID int64) error {
+	if err := notLinkedTo(ctx, tx, `l.parent_goal_id = $1`, goalID, "此目标"); err != nil {
+		return err
+	}
 	u, err := formsUsing(ctx, tx, formsOfGoal, goalID)
 	if err != nil || u.forms == 0 {
 		return err
@@ -123,6 +126,30 @@ func goalUnused(ctx context.Context, tx *sql.Tx, planID, goalID int64) error {
 		return wrap(err, "read goal %d", goalID)
 	}
 	return plan.Errorf(plan.ECONFLICT, "目标“%s”已在 %d 份填报表中（%s），不能删除；%s", indicator, u.forms, u.roundList(), archiveHint)
+}
+
+// notLinkedTo refuses deleting goals other plans' goals take their targets
+// from (goal_links: the parent goal, cond on l, pg the parent goal and g
+// the linked one): the district's targets and roll-up would be cut off
+// without a word. It names the plans linked.
+func notLinkedTo(ctx context.Context, tx *sql.Tx, cond string, id int64, what string) error {
+	var titles []string
+	err := eachRow(ctx, tx, `SELECT DISTINCT p.title FROM goal_links l JOIN goals pg ON pg.id = l.parent_goal_id
+		JOIN goals g ON g.id = l.goal_id JOIN plans p ON p.id = g.plan_id WHERE `+cond+` ORDER BY p.title`, func(r *sql.Rows) error {
+		var t string
+		if err := r.Scan(&t); err != nil {
+			return err
+		}
+		titles = append(titles, "《"+t+"》")
+		return nil
+	}, id)
+	if err != nil {
+		return wrap(err, "find the links to %s", what)
+	}
+	if len(titles) == 0 {
+		return nil
+	}
+	return plan.Errorf(plan.ECONFLICT, "%s已被%s关联（目标取自这里），不能删除；请先在这些方案中解除关联。", what, strings.Join(titles, "、"))
 }
 
 // sectionUnused refuses the deletion of an action whose tasks forms refer
@@ -165,6 +192,9 @@ func sectionUnused(ctx context.Context, tx *sql.Tx, planID, sectionID int64) err
 
 // planUnused refuses the deletion of a plan that has forms.
 func planUnused(ctx context.Context, tx *sql.Tx, planID int64, title string) error {
+	if err := notLinkedTo(ctx, tx, `pg.plan_id = $1 AND g.plan_id <> $1`, planID, "方案“"+title+"”的目标"); err != nil {
+		return err
+	}
 	u, err := formsUsing(ctx, tx, formsOfPlan, planID)
 	if err != nil || u.forms == 0 {
 		return err

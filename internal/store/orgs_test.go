@@ -487,3 +487,28 @@ func TestLinksAcrossOrganisations(t *testing.T) {
 		}
 	})
 }
+
+// TestLinkedGoalsAreNotDeleted: the city's goal and plan a district's goal
+// takes its target from are not deleted from under it.
+func TestLinkedGoalsAreNotDeleted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := loadChain(t, s)
+		dSME, cSME := goalNamed(t, s, c.district, "科技型中小企业"), goalNamed(t, s, c.city, "科技型中小企业")
+		if err := s.LinkGoal(ctx, c.district, dSME.ID, cSME.ID, c.qyp); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteGoal(ctx, c.city, cSME.ID); plan.ErrorCode(err) != plan.ECONFLICT || !strings.Contains(err.Error(), "已被《2022年青云谱区科技创新基础大提升工作要点》关联") {
+			t.Errorf("deleting a linked goal: %v", err)
+		}
+		if err := s.DeletePlan(ctx, c.city); plan.ErrorCode(err) != plan.ECONFLICT {
+			t.Errorf("deleting a linked plan: %v", err)
+		}
+		if err := s.UnlinkGoal(ctx, c.district, dSME.ID, cSME.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeletePlan(ctx, c.city); err != nil {
+			t.Errorf("deleting the plan once unlinked: %v", err)
+		}
+	})
+}
