@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
@@ -169,8 +170,38 @@ func orgName(ctx context.Context, q queryer, id int64) string {
 }
 
 // Orgs returns every organisation of the deployment as a tree (the tree is
-// small: a province's cities and their districts).
-func (s *Store) Orgs(ctx context.Context) (*plan.OrgTree, error) { return loadOrgs(ctx, s.read) }
+// small: a province's cities and their districts). Under WithOrgMemo it is
+// read once for the context.
+func (s *Store) Orgs(ctx context.Context) (*plan.OrgTree, error) {
+	m, ok := ctx.Value(orgMemoKey{}).(*orgMemo)
+	if !ok {
+		return loadOrgs(ctx, s.read)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.tree == nil {
+		tree, err := loadOrgs(ctx, s.read)
+		if err != nil {
+			return nil, err
+		}
+		m.tree = tree
+	}
+	return m.tree, nil
+}
+
+type orgMemoKey struct{}
+
+type orgMemo struct {
+	mu   sync.Mutex
+	tree *plan.OrgTree
+}
+
+// WithOrgMemo lets everything done with ctx — one request: signing in, its
+// scope, the top bar — share one reading of the organisation tree. Callers
+// must not change the tree they are given.
+func WithOrgMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, orgMemoKey{}, &orgMemo{})
+}
 
 func loadOrgs(ctx context.Context, q queryer) (*plan.OrgTree, error) {
 	var orgs []plan.Org

@@ -156,6 +156,7 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		r = r.WithContext(store.WithOrgMemo(r.Context()))
 		u, err := s.identify(r)
 		if err != nil {
 			s.fail(w, r, err)
