@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,7 +111,7 @@ func (n *Notifier) Remind(ctx context.Context, roundID int64, unitIDs []int64, k
 	// again (the 催报 button's request may end before the mail is out).
 	// Every send has its own timeout.
 	ctx = context.WithoutCancel(ctx)
-	settings, err := LoadSettings(ctx, n.store)
+	settings, err := n.roundSettings(ctx, roundID)
 	if err != nil {
 		return 0, err
 	}
@@ -266,14 +267,7 @@ func (n *Notifier) tick(ctx context.Context, interval time.Duration) {
 	defer stop()
 	go n.holdLease(ctx, interval, stop)
 
-	settings, err := LoadSettings(ctx, n.store)
-	if err != nil && ctx.Err() == nil {
-		n.log.Warn("reminder settings", "err", err)
-	}
 	now := n.Now().In(plan.Zone)
-	if now.Hour() < settings.RemindHour {
-		return
-	}
 	due, err := n.store.DueRounds(ctx, now.Format(time.DateOnly))
 	if err != nil {
 		if ctx.Err() == nil {
@@ -285,6 +279,17 @@ func (n *Notifier) tick(ctx context.Context, interval time.Duration) {
 		if ctx.Err() != nil {
 			return
 		}
+		// Each organisation sends at its own hour.
+		settings, err := n.roundSettings(ctx, r.RoundID)
+		if err != nil {
+			if ctx.Err() == nil {
+				n.log.Warn("reminder settings", "round", r.RoundID, "err", err)
+			}
+			continue
+		}
+		if now.Hour() < settings.RemindHour {
+			continue
+		}
 		count, err := n.Remind(ctx, r.RoundID, nil, r.Kind)
 		if count > 0 {
 			n.log.Info("reminders sent", "round", r.RoundID, "label", r.Label, "kind", r.Kind, "units", count)
@@ -293,6 +298,15 @@ func (n *Notifier) tick(ctx context.Context, interval time.Duration) {
 			n.log.Warn("reminders", "round", r.RoundID, "kind", r.Kind, "err", err)
 		}
 	}
+}
+
+// roundSettings are the settings of the organisation whose round it is.
+func (n *Notifier) roundSettings(ctx context.Context, roundID int64) (Settings, error) {
+	org, err := n.store.ObjectOrg(ctx, "round", strconv.FormatInt(roundID, 10))
+	if err != nil {
+		return Settings{}, err
+	}
+	return LoadSettings(ctx, n.store, org)
 }
 
 // holdLease renews the lease every half interval until ctx ends, and calls

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"kechuang/internal/plan"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
 )
@@ -34,7 +35,7 @@ func TestRemindAllChannels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := SaveSettings(ctx, st, settings); err != nil {
+		if err := SaveSettings(ctx, st, 1, settings); err != nil {
 			t.Fatal(err)
 		}
 		clk := newClock("2022-08-02 10:00")
@@ -155,7 +156,7 @@ func TestRemindSchedulerTwoInstances(t *testing.T) {
 		db := rawDB(t, dsn)
 		ids := layoutRound(t, st1, db)
 		robot := newRobot(t)
-		if err := st1.SaveSettings(ctx, map[string]string{"webhook.kind": "wecom", "webhook.url": robot.URL + "/send?key=k", "remind.hour": "9"}); err != nil {
+		if err := st1.SaveSettings(ctx, 1, map[string]string{"webhook.kind": "wecom", "webhook.url": robot.URL + "/send?key=k", "remind.hour": "9"}); err != nil {
 			t.Fatal(err)
 		}
 		clk := newClock("2022-08-02 08:00") // the reminder day, before 9:00
@@ -261,6 +262,50 @@ func TestRemindSchedulerTwoInstances(t *testing.T) {
 		}
 		if named["三家店街道"] != 1 || named["区科工局"] != 1 || named["青云谱镇"] != 1 || len(named) != 3 {
 			t.Errorf("units named in the group: %v, want each once", named)
+		}
+	})
+}
+
+// TestRemindThroughTheRoundsOrganisation: each organisation has its own
+// group robot; a round's reminders go to the robot of the organisation
+// whose plan it is, at that organisation's hour.
+func TestRemindThroughTheRoundsOrganisation(t *testing.T) {
+	eachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		st := storetest.Open(t, dsn)
+		db := rawDB(t, dsn)
+		layoutRound(t, st, db)
+		city, err := st.AddOrg(ctx, plan.Org{Name: "南昌市", Kind: plan.OrgCity})
+		if err != nil {
+			t.Fatal(err)
+		}
+		own, cityRobot := newRobot(t), newRobot(t)
+		for org, r := range map[int64]*robot{1: own, city: cityRobot} {
+			if err := st.SaveSettings(ctx, org, map[string]string{"webhook.kind": "wecom", "webhook.url": r.URL + "/send?key=k", "remind.hour": "9"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := st.SaveSettings(ctx, city, map[string]string{"remind.hour": "11"}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := st.Settings(ctx, 1); got["remind.hour"] != "9" {
+			t.Errorf("the district's hour moved with the city's: %v", got)
+		}
+		// The round's plan becomes the city's: the city's robot, at 11.
+		if _, err := db.ExecContext(ctx, `UPDATE plans SET org_id = $1`, city); err != nil {
+			t.Fatal(err)
+		}
+		clk := newClock("2022-08-02 10:00") // the reminder day
+		n := New(st, quietLog())
+		n.Now = clk.Now
+		n.tick(ctx, time.Minute)
+		if len(own.Posts())+len(cityRobot.Posts()) != 0 {
+			t.Errorf("reminded before the city's hour: %d, %d posts", len(own.Posts()), len(cityRobot.Posts()))
+		}
+		clk.Set("2022-08-02 11:00")
+		n.tick(ctx, time.Minute)
+		if len(own.Posts()) != 0 || len(cityRobot.Posts()) != 1 {
+			t.Errorf("posts: the district's robot %d, the city's %d; want 0 and 1", len(own.Posts()), len(cityRobot.Posts()))
 		}
 	})
 }

@@ -209,22 +209,22 @@ func (s Settings) Map() map[string]string {
 	}
 }
 
-// LoadSettings reads the saved settings.
-func LoadSettings(ctx context.Context, st *store.Store) (Settings, error) {
-	m, err := st.Settings(ctx)
+// LoadSettings reads an organisation's saved settings.
+func LoadSettings(ctx context.Context, st *store.Store, org int64) (Settings, error) {
+	m, err := st.Settings(ctx, org)
 	if err != nil {
 		return Settings{}, err
 	}
 	return ParseSettings(m)
 }
 
-// SaveSettings checks and saves settings, all or nothing.
-func SaveSettings(ctx context.Context, st *store.Store, s Settings) error {
+// SaveSettings checks and saves an organisation's settings, all or nothing.
+func SaveSettings(ctx context.Context, st *store.Store, org int64, s Settings) error {
 	s, err := ParseSettings(s.Map())
 	if err != nil {
 		return err
 	}
-	return st.SaveSettings(ctx, s.Map())
+	return st.SaveSettings(ctx, org, s.Map())
 }
 
 // FormLink is the address of a form, for messages: the base URL (when

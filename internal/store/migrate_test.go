@@ -508,3 +508,36 @@ func TestMigrationIntoOrganisations(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationKeepsSettingsInTheirOrganisation: reminder channels saved
+// before organisations become organisation 1's; plans' progress settings
+// stay as they were.
+func TestMigrationKeepsSettingsInTheirOrganisation(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.MigrateToForTest(ctx, 14); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ExecForTest(ctx, `INSERT INTO settings (key, value) VALUES ('webhook.url', 'https://qyapi.example/send?key=k'), ('remind.hour', '8'), ('progress.plan.1', '{}')`); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.MigrateToForTest(ctx, 15); err != nil || n != 1 {
+			t.Fatalf("migrating from 14 to 15: %d applied, %v", n, err)
+		}
+		got, err := s.Settings(ctx, 1)
+		if err != nil || got["webhook.url"] != "https://qyapi.example/send?key=k" || got["remind.hour"] != "8" || len(got) != 2 {
+			t.Errorf("organisation 1's settings: %v, %v", got, err)
+		}
+		if ps, err := s.ProgressSettings(ctx, 1); err != nil {
+			t.Errorf("progress settings after the migration: %+v, %v", ps, err)
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -276,33 +277,50 @@ func (s *Store) ReleaseLease(ctx context.Context, name, holder string) error {
 	})
 }
 
-// Settings returns the settings table as a map (keys the notify package
-// and others define).
-func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
+// settingsPrefix is where an organisation's settings are kept in the
+// settings table: each district posts to its own group robot and mail
+// server.
+func settingsPrefix(org int64) string { return "org." + strconv.FormatInt(org, 10) + "." }
+
+// Settings returns an organisation's settings as a map (keys the notify
+// package defines); ENOTFOUND outside the caller's scope.
+func (s *Store) Settings(ctx context.Context, org int64) (map[string]string, error) {
+	if !reaches(ctx, org) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "组织不存在（编号 %d）。", org)
+	}
+	prefix := settingsPrefix(org)
 	out := map[string]string{}
-	err := eachRow(ctx, s.read, `SELECT key, value FROM settings`, func(rows *sql.Rows) error {
+	err := eachRow(ctx, s.read, `SELECT key, value FROM settings WHERE key LIKE $1`, func(rows *sql.Rows) error {
 		var k, v string
 		if err := rows.Scan(&k, &v); err != nil {
 			return err
 		}
-		out[k] = v
+		out[strings.TrimPrefix(k, prefix)] = v
 		return nil
-	})
+	}, prefix+"%")
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read the settings: %w", err)
 	}
 	return out, nil
 }
 
-// SaveSettings writes the given keys, all or none; keys not given are kept.
-// The audit log gets the keys that changed, with secrets masked.
-func (s *Store) SaveSettings(ctx context.Context, values map[string]string) error {
+// SaveSettings writes the given keys of an organisation's settings, all or
+// none; keys not given are kept. The audit log gets the keys that changed,
+// with secrets masked.
+func (s *Store) SaveSettings(ctx context.Context, org int64, values map[string]string) error {
+	if !reaches(ctx, org) {
+		return plan.Errorf(plan.ENOTFOUND, "组织不存在（编号 %d）。", org)
+	}
+	prefix := settingsPrefix(org)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := mustExist(ctx, tx, "orgs", org, "组织"); err != nil {
+			return err
+		}
 		before, after := map[string]string{}, map[string]string{}
 		for _, k := range slices.Sorted(maps.Keys(values)) {
 			v := values[k]
 			var old string
-			err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, k).Scan(&old)
+			err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, prefix+k).Scan(&old)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("store: unable to read setting %q: %w", k, err)
 			}
@@ -311,7 +329,7 @@ func (s *Store) SaveSettings(ctx context.Context, values map[string]string) erro
 			}
 			if _, err := tx.ExecContext(ctx, `
 				INSERT INTO settings (key, value) VALUES ($1, $2)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, prefix+k, v); err != nil {
 				return fmt.Errorf("store: unable to save setting %q: %w", k, err)
 			}
 			before[k], after[k] = maskSetting(k, old), maskSetting(k, v)
@@ -319,7 +337,7 @@ func (s *Store) SaveSettings(ctx context.Context, values map[string]string) erro
 		if len(after) == 0 {
 			return nil
 		}
-		return s.audit(ctx, tx, "settings.update", "settings", before, after)
+		return s.audit(ctx, tx, "settings.update", orgObject(org)+"/settings", before, after)
 	})
 }
 

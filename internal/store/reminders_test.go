@@ -234,24 +234,24 @@ func TestAcquireLease(t *testing.T) {
 func TestSettings(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		if m, err := s.Settings(ctx); err != nil || len(m) != 0 {
+		if m, err := s.Settings(ctx, 1); err != nil || len(m) != 0 {
 			t.Fatalf("empty Settings = %v, %v", m, err)
 		}
-		if err := s.SaveSettings(ctx, map[string]string{"smtp.host": "mail.example", "smtp.port": "25"}); err != nil {
+		if err := s.SaveSettings(ctx, 1, map[string]string{"smtp.host": "mail.example", "smtp.port": "25"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SaveSettings(ctx, map[string]string{"smtp.port": "465", "smtp.host": "mail.example", "smtp.password": "pw",
+		if err := s.SaveSettings(ctx, 1, map[string]string{"smtp.port": "465", "smtp.host": "mail.example", "smtp.password": "pw",
 			"webhook.url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRETKEY"}); err != nil {
 			t.Fatal(err)
 		}
-		m, err := s.Settings(ctx)
+		m, err := s.Settings(ctx, 1)
 		want := map[string]string{"smtp.host": "mail.example", "smtp.port": "465", "smtp.password": "pw",
 			"webhook.url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRETKEY"}
 		if err != nil || !reflect.DeepEqual(m, want) {
 			t.Errorf("Settings = %v, %v; want %v", m, err, want)
 		}
 		// Saving the same again changes nothing and logs nothing.
-		if err := s.SaveSettings(ctx, m); err != nil {
+		if err := s.SaveSettings(ctx, 1, m); err != nil {
 			t.Fatal(err)
 		}
 		log, _, err := s.AuditLog(ctx, store.AuditFilter{Action: "settings"})

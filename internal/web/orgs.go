@@ -40,7 +40,7 @@ func (s *Server) viewScope(r *http.Request, u *auth.User) (store.Scope, error) {
 // and answers not found unless each is in the request's scope; it returns
 // the organisation of the last (0 when the route names none). The
 // registers, one set for the deployment, are their holder's
-// (store.RegisterOrg); the deployment-wide settings and metrics the root
+// (store.RegisterOrg); the deployment-wide metrics the root
 // organisation's.
 func (s *Server) objectOrg(r *http.Request) (int64, error) {
 	ctx := r.Context()
@@ -66,7 +66,7 @@ func (s *Server) objectOrg(r *http.Request) (int64, error) {
 	switch {
 	case strings.HasPrefix(path, "/registers"), strings.HasPrefix(path, "/disputes"):
 		holder = s.store.RegisterOrg
-	case strings.HasPrefix(path, "/settings"), path == "/metrics":
+	case path == "/metrics":
 		holder = s.store.RootOrg
 	}
 	if holder != nil {

@@ -280,10 +280,15 @@ func TestOrgSwitcher(t *testing.T) {
 	if res.StatusCode != http.StatusNotFound {
 		t.Errorf("a district admin switching to another district: %d, want 404", res.StatusCode)
 	}
-	for _, p := range []string{"/settings", "/metrics"} {
-		if code, _ := get(t, qyp, f.srv.URL+p); code != http.StatusNotFound {
-			t.Errorf("a district admin's %s: %d, want 404 (the deployment's, the city's)", p, code)
-		}
+	if code, _ := get(t, qyp, f.srv.URL+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("a district admin's /metrics: %d, want 404 (the deployment's, the city's)", code)
+	}
+	// Reminder settings are each organisation's own.
+	if err := f.store.SaveSettings(context.Background(), city, map[string]string{"webhook.kind": "wecom", "webhook.url": "https://city.example/send?key=k"}); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(t, qyp, f.srv.URL+"/settings"); code != http.StatusOK || strings.Contains(body, "city.example") {
+		t.Errorf("a district admin's /settings: %d, shows the city's robot: %v", code, strings.Contains(body, "city.example"))
 	}
 	_, body = get(t, qyp, f.srv.URL+"/orgs")
 	if strings.Contains(body, "西湖区") || strings.Contains(body, "南昌市") {

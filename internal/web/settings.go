@@ -4,16 +4,17 @@ import (
 	"net/http"
 
 	"kechuang/internal/notify"
+	"kechuang/internal/store"
 )
 
 // secretSettings are the settings a form never shows back: an empty field
 // keeps the saved value, and a checkbox clears it.
 var secretSettings = []string{notify.KeySMTPPassword, notify.KeyWebhookSecret}
 
-// settingsPage is where an administrator sets where reminders go: the
-// group robot and the mail server.
+// settingsPage is where an administrator sets where the reminders of the
+// organisation worked in go: its group robot and mail server.
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
-	saved, err := s.store.Settings(r.Context())
+	saved, err := s.store.Settings(r.Context(), workOrg(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -21,6 +22,13 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 	// Saved settings are valid; parsing fills the defaults the form shows.
 	st, _ := notify.ParseSettings(saved)
 	s.render(w, r, http.StatusOK, "settings", settingsForm(st.Map(), saved))
+}
+
+// workOrg is the organisation the request works in (the scope authorize
+// set; every signed-in request has one).
+func workOrg(r *http.Request) int64 {
+	sc, _ := store.ScopeFrom(r.Context())
+	return sc.Org
 }
 
 // settingsForm is what settings.html shows: the values (secrets left out)
@@ -41,7 +49,7 @@ func settingsForm(values, saved map[string]string) map[string]any {
 // postedSettings reads the form: every key as typed, and the secrets from
 // the saved settings when left empty (unless their clear box is ticked).
 func (s *Server) postedSettings(r *http.Request) (values, saved map[string]string, err error) {
-	saved, err = s.store.Settings(r.Context())
+	saved, err = s.store.Settings(r.Context(), workOrg(r))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -68,7 +76,7 @@ func (s *Server) settingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	st, err := notify.ParseSettings(values)
 	if err == nil {
-		err = notify.SaveSettings(r.Context(), s.store, st)
+		err = notify.SaveSettings(r.Context(), s.store, workOrg(r), st)
 	}
 	if err != nil {
 		s.formError(w, r, err, "settings", settingsForm(values, saved))

@@ -77,7 +77,7 @@ func TestSettingsPage(t *testing.T) {
 		!strings.Contains(body, "必须填写发件人") || !strings.Contains(body, `value="七"`) {
 		t.Fatalf("bad settings: %d\n%s", code, body)
 	}
-	if m, _ := f.store.Settings(ctx); len(m) != 0 {
+	if m, _ := f.store.Settings(ctx, 1); len(m) != 0 {
 		t.Fatalf("refused settings were saved: %v", m)
 	}
 
@@ -98,7 +98,7 @@ func TestSettingsPage(t *testing.T) {
 		t.Errorf("robot got %q", posts)
 	}
 	mu.Unlock()
-	if m, _ := f.store.Settings(ctx); len(m) != 0 {
+	if m, _ := f.store.Settings(ctx, 1); len(m) != 0 {
 		t.Fatalf("a test saved the settings: %v", m)
 	}
 
@@ -106,7 +106,7 @@ func TestSettingsPage(t *testing.T) {
 	if code, loc := post("/settings", form); code != http.StatusSeeOther || loc != "/settings?saved" {
 		t.Fatalf("save: %d %s", code, loc)
 	}
-	m, _ := f.store.Settings(ctx)
+	m, _ := f.store.Settings(ctx, 1)
 	if m["smtp.password"] != "授权码-123" || m["webhook.kind"] != "wecom" || m["remind.hour"] != "8" || m["smtp.port"] != itoa(int64(deadPort)) {
 		t.Errorf("saved %v", m)
 	}
@@ -118,12 +118,12 @@ func TestSettingsPage(t *testing.T) {
 	// Saving again with the password left empty keeps it; the box clears it.
 	form.Set("smtp.password", "")
 	post("/settings", form)
-	if m, _ := f.store.Settings(ctx); m["smtp.password"] != "授权码-123" {
+	if m, _ := f.store.Settings(ctx, 1); m["smtp.password"] != "授权码-123" {
 		t.Errorf("an empty password field changed it to %q", m["smtp.password"])
 	}
 	form.Set("clear:smtp.password", "1")
 	post("/settings", form)
-	if m, _ := f.store.Settings(ctx); m["smtp.password"] != "" {
+	if m, _ := f.store.Settings(ctx, 1); m["smtp.password"] != "" {
 		t.Errorf("the clear box left %q", m["smtp.password"])
 	}
 }
