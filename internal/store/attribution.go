@@ -533,13 +533,9 @@ func (s *Store) AddAttributionKeyword(ctx context.Context, unitID int64, keyword
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var org int64
-		err := tx.QueryRowContext(ctx, `SELECT org_id FROM units WHERE id = $1`, unitID).Scan(&org)
-		if errors.Is(err, sql.ErrNoRows) || err == nil && !reaches(ctx, org) {
-			return plan.Errorf(plan.ENOTFOUND, "单位不存在（编号 %d）", unitID)
-		}
+		org, err := unitOrg(ctx, tx, unitID)
 		if err != nil {
-			return wrap(err, "read unit %d", unitID)
+			return err
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attribution_keywords WHERE org_id = $1 AND keyword = $2`, org, keyword).Scan(&n); err != nil {
