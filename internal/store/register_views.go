@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 
 	"kechuang/internal/plan"
@@ -214,31 +215,28 @@ var registerTables = map[plan.RegisterKind]string{
 	plan.RegPatents: "patents", plan.RegPlatforms: "platforms", plan.RegStatistics: "statistics",
 }
 
-// RegisterSummaries summarises every register (or the one given) of the
-// organisation worked in, with at most batches of its latest imports, in
-// one read-only transaction.
+// RegisterSummaries summarises every register (or the one given) in the
+// organisations the caller reaches, with at most batches of its latest
+// imports, in one read-only transaction.
 func (s *Store) RegisterSummaries(ctx context.Context, kind plan.RegisterKind, batches int) ([]RegisterSummary, error) {
 	var out []RegisterSummary
+	cond, args := scopeFilter(ctx, "org_id", nil)
 	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
-		org, err := homeOrg(ctx, tx)
-		if err != nil {
-			return err
-		}
 		for _, k := range plan.RegisterKinds {
 			if kind != "" && k != kind {
 				continue
 			}
 			sum := RegisterSummary{Kind: k}
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+registerTables[k]+` WHERE org_id = $1`, org).Scan(&sum.Records); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+registerTables[k]+` WHERE true`+cond, args...).Scan(&sum.Records); err != nil {
 				return wrap(err, "count %s", k)
 			}
 			var err error
-			if sum.Unattributed, err = countUnattributed(ctx, tx, org, k); err != nil {
+			if sum.Unattributed, err = countUnattributed(ctx, tx, k); err != nil {
 				return err
 			}
 			err = eachRow(ctx, tx, `
 				SELECT id, kind, file_name, sha256, size, skip_invalid, rows_read, rows_new, rows_updated, rows_unchanged, rows_rejected, username, imported_at
-				FROM import_batches WHERE kind = $1 AND org_id = $3 ORDER BY id DESC LIMIT $2`, func(r *sql.Rows) error {
+				FROM import_batches WHERE kind = $`+strconv.Itoa(len(args)+1)+cond+` ORDER BY id DESC LIMIT $`+strconv.Itoa(len(args)+2), func(r *sql.Rows) error {
 				var b ImportBatch
 				var at sql.NullTime
 				if err := r.Scan(&b.ID, &b.Kind, &b.File, &b.SHA256, &b.Size, &b.SkipInvalid, &b.Read, &b.New, &b.Updated, &b.Unchanged, &b.Rejected, &b.Username, &at); err != nil {
@@ -247,7 +245,7 @@ func (s *Store) RegisterSummaries(ctx context.Context, kind plan.RegisterKind, b
 				b.ImportedAt = at.Time.UTC().Format("2006-01-02T15:04:05Z")
 				sum.Batches = append(sum.Batches, b)
 				return nil
-			}, string(k), batches, org)
+			}, append(args, string(k), batches)...)
 			if err != nil {
 				return wrap(err, "list the imports of %s", k)
 			}

@@ -157,7 +157,7 @@ func (s *Store) ImportRegister(ctx context.Context, meta ImportMeta, rows iter.S
 		if err := imp.finish(ctx); err != nil {
 			return err
 		}
-		if res.Unattributed, err = countUnattributed(ctx, tx, imp.org, meta.Kind); err != nil {
+		if res.Unattributed, err = countUnattributed(orgOnly(ctx, imp.org), tx, meta.Kind); err != nil {
 			return err
 		}
 		res.BatchID = imp.batch
@@ -606,27 +606,28 @@ func stagedID(id int64) any {
 	return id
 }
 
-// countUnattributed counts an organisation's records of the register
-// without a unit.
-func countUnattributed(ctx context.Context, q queryer, org int64, kind plan.RegisterKind) (int, error) {
+// countUnattributed counts the register's records without a unit in the
+// organisations the caller reaches.
+func countUnattributed(ctx context.Context, q queryer, kind plan.RegisterKind) (int, error) {
 	query := unattributedCount[kind]
 	if query == "" {
 		return 0, nil
 	}
+	cond, args := scopeFilter(ctx, "org_id", nil)
 	var n int
-	if err := q.QueryRowContext(ctx, query, org).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, query+cond, args...).Scan(&n); err != nil {
 		return 0, wrap(err, "count unattributed %s", kind)
 	}
 	return n, nil
 }
 
 var unattributedCount = map[plan.RegisterKind]string{
-	plan.RegEnterprises: `SELECT COUNT(*) FROM enterprises WHERE org_id = $1 AND unit_id IS NULL`,
-	plan.RegSMEs:        `SELECT COUNT(*) FROM smes WHERE org_id = $1 AND unit_id IS NULL`,
-	plan.RegHighTech:    `SELECT COUNT(*) FROM hightech_certs WHERE org_id = $1 AND unit_id IS NULL`,
-	plan.RegContracts:   `SELECT COUNT(*) FROM contracts WHERE org_id = $1 AND seller_unit_id IS NULL AND (seller_enterprise_id IS NOT NULL OR seller_area_local)`,
-	plan.RegPatents:     `SELECT COUNT(*) FROM patents WHERE org_id = $1 AND NOT attributed`,
-	plan.RegPlatforms:   `SELECT COUNT(*) FROM platforms WHERE org_id = $1 AND unit_id IS NULL`,
+	plan.RegEnterprises: `SELECT COUNT(*) FROM enterprises WHERE unit_id IS NULL`,
+	plan.RegSMEs:        `SELECT COUNT(*) FROM smes WHERE unit_id IS NULL`,
+	plan.RegHighTech:    `SELECT COUNT(*) FROM hightech_certs WHERE unit_id IS NULL`,
+	plan.RegContracts:   `SELECT COUNT(*) FROM contracts WHERE seller_unit_id IS NULL AND (seller_enterprise_id IS NOT NULL OR seller_area_local)`,
+	plan.RegPatents:     `SELECT COUNT(*) FROM patents WHERE NOT attributed`,
+	plan.RegPlatforms:   `SELECT COUNT(*) FROM platforms WHERE unit_id IS NULL`,
 }
 
 // ImportBatch is one import as the register pages list it.

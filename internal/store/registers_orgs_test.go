@@ -167,6 +167,9 @@ func TestRegistersPerOrg(t *testing.T) {
 		if err != nil || len(sums) != 1 || sums[0].Records != 3 || len(sums[0].Batches) != 1 || sums[0].Batches[0].File != "smes.xlsx" {
 			t.Errorf("org %d's summary: %+v %v", b.org, sums, err)
 		}
+		if sums, err := s.RegisterSummaries(cityCtx, plan.RegSMEs, 10); err != nil || len(sums) != 1 || sums[0].Records != 6 || len(sums[0].Batches) != 3 {
+			t.Errorf("the city's summary: %+v %v", sums, err)
+		}
 
 		// Import batches.
 		batches := func(c context.Context) map[int64]bool {
