@@ -727,14 +727,18 @@ func (s *Store) SaveHeaderMapping(ctx context.Context, kind plan.RegisterKind, s
 	})
 }
 
-// ListCounts returns how many enterprises are on each list (培育库, 瞪羚 …)
-// at asOf: entered on or before it and not left by then. The tasks that
-// keep these lists show the counts.
+// ListCounts returns how many enterprises of the organisation worked in
+// are on each list (培育库, 瞪羚 …) at asOf: entered on or before it and not
+// left by then. The tasks that keep these lists show the counts.
 func (s *Store) ListCounts(ctx context.Context, asOf string) (map[string]int, error) {
+	org, err := homeOrg(ctx, s.read)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]int{}
-	err := eachRow(ctx, s.read, `
-		SELECT list, COUNT(DISTINCT enterprise_id) FROM memberships
-		WHERE entered <= $1 AND (left_on = '' OR left_on > $1) GROUP BY list`, func(r *sql.Rows) error {
+	err = eachRow(ctx, s.read, `
+		SELECT m.list, COUNT(DISTINCT m.enterprise_id) FROM memberships m JOIN enterprises e ON e.id = m.enterprise_id
+		WHERE e.org_id = $2 AND m.entered <= $1 AND (m.left_on = '' OR m.left_on > $1) GROUP BY m.list`, func(r *sql.Rows) error {
 		var list string
 		var n int
 		if err := r.Scan(&list, &n); err != nil {
@@ -742,7 +746,7 @@ func (s *Store) ListCounts(ctx context.Context, asOf string) (map[string]int, er
 		}
 		out[list] = n
 		return nil
-	}, asOf)
+	}, asOf, org)
 	if err != nil {
 		return nil, wrap(err, "count list memberships")
 	}
