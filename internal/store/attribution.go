@@ -298,7 +298,7 @@ func linkPendingFirms(ctx context.Context, tx *sql.Tx, org, batch int64, kind pl
 // otherwise).
 func linkByName(col, org string) string {
 	return `(SELECT CASE WHEN COUNT(DISTINCT n.enterprise_id) = 1 THEN MIN(n.enterprise_id) END FROM enterprise_names n
-		JOIN enterprises e ON e.id = n.enterprise_id WHERE e.org_id = ` + org + ` AND n.name = ` + col + `)`
+		CROSS JOIN enterprises e WHERE n.name = ` + col + ` AND e.id = n.enterprise_id AND e.org_id = ` + org + `)`
 }
 
 // derivedUnit is a record's unit: its enterprise's, else its own.
@@ -314,8 +314,8 @@ func derivedUnit(link, own string) string {
 // records and certificates mark their firms pending.
 func deriveForEnterprises(ctx context.Context, tx *sql.Tx, org, batch int64) error {
 	usccs := `SELECT p.key FROM register_pending p WHERE p.batch_id = $1 AND p.what = 'enterprise'`
-	names := `SELECT n.name FROM register_pending p JOIN enterprises e ON e.org_id = $2 AND e.uscc = p.key JOIN enterprise_names n ON n.enterprise_id = e.id
-		WHERE p.batch_id = $1 AND p.what = 'enterprise'`
+	names := `SELECT n.name FROM register_pending p CROSS JOIN enterprises e CROSS JOIN enterprise_names n
+		WHERE p.batch_id = $1 AND p.what = 'enterprise' AND e.org_id = $2 AND e.uscc = p.key AND n.enterprise_id = e.id`
 	// A register with no records has none to attribute: the common case
 	// of a 企业库 imported first is then no work.
 	empty := map[string]bool{}

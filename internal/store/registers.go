@@ -370,6 +370,10 @@ func (imp *importer) staged(ctx context.Context, layout string, cols []stageCol,
 
 // fetch loads keys into the layout's stage and calls fn for each row of
 // query, in which {stage} names it and $1 is the organisation imported into.
+// Queries join the stage first by CROSS JOIN, which SQLite keeps as the
+// outer loop: with org_id leading the tables' keys, its planner would
+// otherwise take "org_id = $1" for a few rows and read the whole stage for
+// each of the organisation's records.
 func (imp *importer) fetch(ctx context.Context, layout string, cols []stageCol, keys [][]any, query string, fn func(*sql.Rows) error) error {
 	if len(keys) == 0 {
 		return nil

@@ -179,13 +179,15 @@ const pendingFirms = `FROM register_pending p WHERE p.batch_id = $1 AND p.what <
 // refreshSpans recomputes the spans of the firms the import into org
 // marked pending, and their tallies.
 func refreshSpans(ctx context.Context, tx *sql.Tx, org, batch int64) error {
-	pendingSpans := `FROM register_pending p JOIN register_spans sp ON sp.org_id = $2 AND sp.metric = p.what AND sp.firm_key = p.key WHERE p.batch_id = $1`
+	// The pending firms are the outer loop (CROSS JOIN, as the importer's
+	// stages): each is looked up by the tables' keys, org_id first.
+	pendingSpans := `FROM register_pending p CROSS JOIN register_spans sp WHERE p.batch_id = $1 AND sp.org_id = $2 AND sp.metric = p.what AND sp.firm_key = p.key`
 	for _, q := range []string{
 		addTallies("", spanEvents(pendingSpans), "-"),
 		`DELETE FROM register_spans WHERE org_id = $2 AND EXISTS (SELECT 1 FROM register_pending p
 			WHERE p.batch_id = $1 AND p.what = register_spans.metric AND p.key = register_spans.firm_key)`,
-		firmSpans(plan.RegSMEs, `FROM register_pending p JOIN smes r ON r.org_id = $2 AND r.firm_key = p.key AND p.what = 'sme:' || r.year WHERE p.batch_id = $1`),
-		firmSpans(plan.RegHighTech, `FROM register_pending p JOIN hightech_certs r ON r.org_id = $2 AND r.firm_key = p.key AND p.what = '`+metricHighTech+`' WHERE p.batch_id = $1`),
+		firmSpans(plan.RegSMEs, `FROM register_pending p CROSS JOIN smes r WHERE p.batch_id = $1 AND r.org_id = $2 AND r.firm_key = p.key AND p.what = 'sme:' || r.year`),
+		firmSpans(plan.RegHighTech, `FROM register_pending p CROSS JOIN hightech_certs r WHERE p.batch_id = $1 AND r.org_id = $2 AND r.firm_key = p.key AND p.what = '`+metricHighTech+`'`),
 		addTallies("", spanEvents(pendingSpans), ""),
 	} {
 		if _, err := tx.ExecContext(ctx, q, batch, org); err != nil {
