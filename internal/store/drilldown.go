@@ -146,10 +146,12 @@ func (s *Store) drillQuery(ctx context.Context, goalID, unitID int64, asOf strin
 		return b, `SELECT 'smes', r.id, CASE WHEN r.uscc <> '' THEN r.uscc ELSE r.reg_no END, r.name, r.reg_no, r.entered, r.revoked, r.batch_label,
 			NULL, COALESCE(r.unit_id, 0), ` + unitLabel + `, ` + origin + ` ` + joined(from, "r.unit_id") + ` ORDER BY 6, 2`, args, nil
 	case plan.DefHighTechCount:
+		// The firm's earlier certificates by its key (org_id, firm_key): the
+		// CAST keeps SQLite from reading the organisation's by date.
 		f := recordFilter(org, def, year, asOf)
 		from, args := byUnit(f)
 		return b, `SELECT 'hightech', r.id, r.cert_no, r.name, r.uscc, r.issued, CASE WHEN r.cancelled <> '' THEN r.cancelled ELSE r.expires END,
-			CASE WHEN EXISTS (SELECT 1 FROM hightech_certs e WHERE e.org_id = r.org_id AND e.firm_key = r.firm_key AND r.uscc <> '' AND e.issued < r.issued) THEN '重新认定' ELSE '新认定' END,
+			CASE WHEN EXISTS (SELECT 1 FROM hightech_certs e WHERE e.org_id = r.org_id AND e.firm_key = r.firm_key AND r.uscc <> '' AND CAST(e.issued AS TEXT) < r.issued) THEN '重新认定' ELSE '新认定' END,
 			NULL, COALESCE(r.unit_id, 0), ` + unitLabel + `, ` + origin + ` ` + joined(from, "r.unit_id") + ` ORDER BY 6, 2`, args, nil
 	case plan.DefContractSum:
 		f := recordFilter(org, def, year, asOf)
