@@ -443,9 +443,11 @@ func recordFilter(org int64, def plan.Definition, year int, asOf string) filter 
 			AND (r.` + side + `_unit_id IS NOT NULL OR r.` + side + `_enterprise_id IS NOT NULL OR r.` + side + `_area_local)`,
 			"r." + side + "_unit_id", `CAST(COALESCE(SUM(` + amount + `), 0) AS BIGINT)`, []any{from, to, org}}
 	case plan.DefNewPlatforms:
-		// An earlier record of the platform is looked up by its key
-		// (org_id, name, kind, level): the CAST keeps SQLite from reading
-		// the organisation's earlier platforms by date instead.
+		// An earlier record of the platform is looked up by its key (name,
+		// kind, level, org_id). "+ 0" and the CAST keep the planners from
+		// reading all the organisation's platforms, or its earlier ones by
+		// date, for each instead: PostgreSQL would take org_id = $3 from the
+		// outer query and, before it has statistics, count on a few rows.
 		levels := plan.LevelsFrom(def.Params.MinLevel)
 		args := []any{from, to, org}
 		var ph []string
@@ -455,7 +457,7 @@ func recordFilter(org int64, def plan.Definition, year int, asOf string) filter 
 		}
 		in := strings.Join(ph, ", ")
 		return filter{plan.RegPlatforms, `FROM platforms r WHERE r.org_id = $3 AND r.level IN (` + in + `) AND r.decided >= $1 AND r.decided <= $2
-			AND NOT EXISTS (SELECT 1 FROM platforms e WHERE e.org_id = r.org_id AND e.name = r.name AND e.kind = r.kind AND e.level IN (` + in + `)
+			AND NOT EXISTS (SELECT 1 FROM platforms e WHERE e.name = r.name AND e.kind = r.kind AND e.level IN (` + in + `) AND e.org_id + 0 = r.org_id
 				AND CAST(e.decided AS TEXT) < r.decided)`,
 			"r.unit_id", `COUNT(DISTINCT r.name || '|' || r.kind)`, args}
 	}

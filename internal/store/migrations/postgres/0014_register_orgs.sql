@@ -5,7 +5,10 @@
 -- unique within an organisation: the city and a district may both list it.
 -- Existing rows go to the organisation that held the registers — the one
 -- that imported the first list, else the root; keywords and decisions to
--- their unit's.
+-- their unit's. A platform's key ends with org_id: the new-platform
+-- definition looks a platform's earlier records up by name, kind and level,
+-- and a key led by org_id would let the planner read the whole
+-- organisation's platforms for each instead.
 CREATE TEMPORARY TABLE register_org ON COMMIT DROP AS
 SELECT COALESCE((SELECT org_id FROM import_batches ORDER BY id LIMIT 1),
                 (SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY position, id LIMIT 1)) AS id;
@@ -43,7 +46,7 @@ ALTER TABLE hightech_certs ALTER COLUMN org_id SET NOT NULL, DROP CONSTRAINT hig
 ALTER TABLE contracts ALTER COLUMN org_id SET NOT NULL, DROP CONSTRAINT contracts_reg_no_key, ADD CONSTRAINT contracts_org_reg_no_key UNIQUE (org_id, reg_no);
 ALTER TABLE patents ALTER COLUMN org_id SET NOT NULL, DROP CONSTRAINT patents_number_key, ADD CONSTRAINT patents_org_number_key UNIQUE (org_id, number);
 ALTER TABLE platforms ALTER COLUMN org_id SET NOT NULL, DROP CONSTRAINT platforms_name_kind_level_key,
-    ADD CONSTRAINT platforms_org_name_kind_level_key UNIQUE (org_id, name, kind, level);
+    ADD CONSTRAINT platforms_name_kind_level_org_key UNIQUE (name, kind, level, org_id);
 ALTER TABLE statistics ALTER COLUMN org_id SET NOT NULL;
 ALTER TABLE register_mappings ALTER COLUMN org_id SET NOT NULL, DROP CONSTRAINT register_mappings_pkey, ADD PRIMARY KEY (org_id, shape);
 ALTER TABLE attribution_keywords ALTER COLUMN org_id SET NOT NULL, DROP CONSTRAINT attribution_keywords_keyword_key,

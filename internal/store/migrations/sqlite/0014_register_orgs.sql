@@ -6,7 +6,10 @@
 -- Existing rows go to the organisation that held the registers — the one
 -- that imported the first list, else the root; keywords and decisions to
 -- their unit's. SQLite rebuilds the tables to change their keys (foreign
--- keys are off around the migration).
+-- keys are off around the migration). A platform's key ends with org_id:
+-- the new-platform definition looks a platform's earlier records up by
+-- name, kind and level, and a key led by org_id would let the planner read
+-- the whole organisation's platforms for each instead.
 CREATE TABLE register_org AS
 SELECT COALESCE((SELECT org_id FROM import_batches ORDER BY id LIMIT 1),
                 (SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY position, id LIMIT 1)) AS id;
@@ -160,7 +163,7 @@ CREATE TABLE platforms_new (
     batch_id      INTEGER NOT NULL,
     sheet         TEXT    NOT NULL DEFAULT '',
     row_no        INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (org_id, name, kind, level)
+    UNIQUE (name, kind, level, org_id)
 );
 INSERT INTO platforms_new (id, org_id, name, kind, level, mode, decided, host_uscc, host_name, area, enterprise_id, own_unit_id, unit_id, record, batch_id, sheet, row_no)
 SELECT t.id, (SELECT id FROM register_org), t.name, t.kind, t.level, t.mode, t.decided, t.host_uscc, t.host_name, t.area, t.enterprise_id, t.own_unit_id, t.unit_id, t.record, t.batch_id, t.sheet, t.row_no FROM platforms t;
