@@ -52,8 +52,7 @@ func loadDemoPlans(ctx context.Context, s *store.Store) error {
 	if err != nil {
 		return err
 	}
-	// The registers before the city: the district imports its own lists.
-	if err := loadDemoRegisters(in, s); err != nil {
+	if err := loadDemoRegisters(in, s, planID); err != nil {
 		return err
 	}
 	city, err := demoCityOrg(ctx, s, district)

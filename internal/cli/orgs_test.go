@@ -56,8 +56,11 @@ func TestOrgCommands(t *testing.T) {
 			{[]string{"user", "add", "xh", "--role", "reporter", "--org", "西湖区", "--unit", "三家店街道", "--password-stdin"}, "good password 1\n", 0, "已添加用户 xh"},
 			{[]string{"user", "add", "city", "--role", "leader", "--org", "南昌市", "--password-stdin"}, "good password 1\n", 0, "已添加用户 city"},
 			{[]string{"user", "add", "nc", "--role", "reporter", "--org", "南昌市", "--unit", "三家店街道", "--password-stdin"}, "good password 1\n", 1, "单位“三家店街道”不在单位名录中"},
-			// The registers are the root organisation's (the city's) so far.
-			{[]string{"register", "import", "contracts", contracts, "--org", "西湖区"}, "", 1, "台账由南昌市统一导入和管理"},
+			// Each organisation imports its own registers; with several, --org is needed.
+			{[]string{"register", "import", "contracts", contracts}, "", 1, "请用 --org 指明所属组织"},
+			{[]string{"register", "import", "contracts", contracts, "--org", "西湖区"}, "", 0, "新增 1"},
+			{[]string{"register", "import", "contracts", contracts, "--org", "本级"}, "", 0, "新增 1"},
+			{[]string{"register", "import", "contracts", contracts, "--org", "西湖区"}, "", 0, "未变 1"},
 		}
 		for _, st := range steps {
 			code, out, errOut := kc(t, dsn, st.stdin, st.args...)

@@ -90,7 +90,7 @@ func runRegisterImport(ctx context.Context, e *env, args []string) error {
 	skip := fs.Bool("skip-invalid", false, "跳过有问题的行，导入其余的行")
 	mapping := fs.String("map", "", "未识别表头与字段的对应关系：表头=字段,…（如 合同编号=reg_no）")
 	rejectedPath := fs.String("rejected", "", "把未导入的行（含原因）写入此 .xlsx 文件")
-	org := fs.String("org", "", "导入到哪个组织（台账暂由顶层组织统一导入）")
+	org := fs.String("org", "", "导入到哪个组织的台账（有多个组织时必填），按该组织的单位名录归属")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -135,7 +135,7 @@ func runRegisterImport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	if ctx, err = inOrg(ctx, s, *org, false); err != nil {
+	if ctx, err = inOrg(ctx, s, *org, true); err != nil {
 		return err
 	}
 

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"kechuang/examples"
@@ -192,16 +193,20 @@ func waitLease(ctx context.Context, s *store.Store, name, holder string, ttl tim
 }
 
 // loadDemoRegisters reads the generated demo lists (examples.DemoRegisters)
-// and imports them as a bureau would its own: the same reader, the same
-// all-or-nothing import.
-func loadDemoRegisters(ctx context.Context, s *store.Store) error {
+// and imports them into the demo plan's organisation as its bureau would
+// its own: the same reader, the same all-or-nothing import.
+func loadDemoRegisters(ctx context.Context, s *store.Store, planID int64) error {
+	org, err := s.ObjectOrg(ctx, "plan", strconv.FormatInt(planID, 10))
+	if err != nil {
+		return err
+	}
 	for _, l := range examples.DemoRegisters() {
 		rd, err := register.Open(l.Name, bytes.NewReader(l.Data), int64(len(l.Data)), l.Kind, register.Options{})
 		if err != nil {
 			return err
 		}
 		sum := sha256.Sum256(l.Data)
-		_, err = regimport.Import(ctx, s, rd, store.ImportMeta{Kind: l.Kind, File: l.Name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(l.Data))}, regimport.Options{}, nil)
+		_, err = regimport.Import(ctx, s, rd, store.ImportMeta{Kind: l.Kind, File: l.Name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(l.Data)), Org: org}, regimport.Options{}, nil)
 		rd.Close()
 		if err != nil {
 			return fmt.Errorf("%s: %w", l.Name, err)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"kechuang/internal/plan"
@@ -239,7 +240,8 @@ func (s *Store) Actuals(ctx context.Context, planID int64, asOf string) ([]GoalA
 	var out []GoalActual
 	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
 		var year int
-		err := tx.QueryRowContext(ctx, `SELECT year FROM plans WHERE id = $1`, planID).Scan(&year)
+		var org int64
+		err := tx.QueryRowContext(ctx, `SELECT year, org_id FROM plans WHERE id = $1`, planID).Scan(&year, &org)
 		if errors.Is(err, sql.ErrNoRows) {
 			return plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", planID)
 		}
@@ -250,7 +252,7 @@ func (s *Store) Actuals(ctx context.Context, planID int64, asOf string) ([]GoalA
 		if err != nil {
 			return err
 		}
-		if out, err = DefinitionValues(ctx, tx, bindings, year, asOf); err != nil {
+		if out, err = DefinitionValues(ctx, tx, org, bindings, year, asOf); err != nil {
 			return err
 		}
 		return roundActuals(ctx, tx, planID, out)
@@ -258,14 +260,14 @@ func (s *Store) Actuals(ctx context.Context, planID int64, asOf string) ([]GoalA
 	return out, err
 }
 
-// DefinitionValues computes the bound goals at asOf from the registers'
-// tallies (tallies.go): a count or sum is a few thousand tallied rows
+// DefinitionValues computes the bound goals at asOf from the registers of
+// org (the plan's organisation) and their tallies (tallies.go): a count or sum is a few thousand tallied rows
 // summed per unit, whatever the size of the register; platforms, which are
 // few, are counted from their records; ratios read the statistics. year is
 // the plan year for bindings that carry none. q is a pool or a
 // transaction, so a page can read everything it shows in one read-only
 // transaction.
-func DefinitionValues(ctx context.Context, q queryer, bindings []GoalBinding, year int, asOf string) ([]GoalActual, error) {
+func DefinitionValues(ctx context.Context, q queryer, org int64, bindings []GoalBinding, year int, asOf string) ([]GoalActual, error) {
 	if !plan.IsCivilDate(asOf) {
 		return nil, plan.Errorf(plan.EINVALID, "“数据截至日期”应为 YYYY-MM-DD 格式的日期")
 	}
@@ -278,7 +280,7 @@ func DefinitionValues(ctx context.Context, q queryer, bindings []GoalBinding, ye
 		if err := b.Definition.Check(); err != nil {
 			return nil, wrap(err, "evaluate the definition of goal %d", b.GoalID)
 		}
-		res, err := evaluateDefinition(ctx, q, b.Definition.Normalized(), y, asOf)
+		res, err := evaluateDefinition(ctx, q, org, b.Definition.Normalized(), y, asOf)
 		if err != nil {
 			return nil, err
 		}
@@ -311,18 +313,18 @@ func allocatedUnits(ctx context.Context, q queryer, goalID int64) ([]int64, erro
 	return ids, wrap(err, "read the allocations of goal %d", goalID)
 }
 
-// evaluateDefinition is plan.EvaluateDefinition over the tallies; the
-// definition is normalized.
-func evaluateDefinition(ctx context.Context, q queryer, def plan.Definition, year int, asOf string) (plan.DefinitionResult, error) {
+// evaluateDefinition is plan.EvaluateDefinition over the tallies of org's
+// registers; the definition is normalized.
+func evaluateDefinition(ctx context.Context, q queryer, org int64, def plan.Definition, year int, asOf string) (plan.DefinitionResult, error) {
 	switch def.Kind {
 	case plan.DefSMECount:
-		return countTallied(ctx, q, metricSME(year), asOf)
+		return countTallied(ctx, q, org, metricSME(year), asOf)
 	case plan.DefHighTechCount:
-		return countTallied(ctx, q, metricHighTech, asOf)
+		return countTallied(ctx, q, org, metricHighTech, asOf)
 	case plan.DefContractSum:
-		return contractsTallied(ctx, q, def.Params, year, asOf)
+		return contractsTallied(ctx, q, org, def.Params, year, asOf)
 	case plan.DefPatentDensity:
-		t, err := talliesThrough(ctx, q, metricPatent, asOf)
+		t, err := talliesThrough(ctx, q, org, metricPatent, asOf)
 		if err != nil {
 			return plan.DefinitionResult{}, err
 		}
@@ -332,25 +334,25 @@ func evaluateDefinition(ctx context.Context, q queryer, def plan.Definition, yea
 				counts[u] = v.n
 			}
 		}
-		stats, err := readStatistics(ctx, q, `indicator = $1 AND year <= $2`, plan.StatPopulation, year)
+		stats, err := readStatistics(ctx, q, org, `indicator = $1 AND year <= $2`, plan.StatPopulation, year)
 		if err != nil {
 			return plan.DefinitionResult{}, err
 		}
 		return plan.PerCapitaResult(counts, t[0].n, stats, year), nil
 	case plan.DefRDIntensity:
-		stats, err := readStatistics(ctx, q, `indicator IN ($1, $2) AND year IN ($3, $4)`, plan.StatRD, plan.StatGDP, year, year-1)
+		stats, err := readStatistics(ctx, q, org, `indicator IN ($1, $2) AND year IN ($3, $4)`, plan.StatRD, plan.StatGDP, year, year-1)
 		if err != nil {
 			return plan.DefinitionResult{}, err
 		}
 		return plan.RatioResult(stats, year), nil
 	}
-	return countByUnit(ctx, q, recordFilter(def, year, asOf))
+	return countByUnit(ctx, q, recordFilter(org, def, year, asOf))
 }
 
 // countTallied is the firms a metric counts at asOf, in the whole area and
 // in each unit where any counts.
-func countTallied(ctx context.Context, q queryer, metric, asOf string) (plan.DefinitionResult, error) {
-	t, err := talliesThrough(ctx, q, metric, asOf)
+func countTallied(ctx context.Context, q queryer, org int64, metric, asOf string) (plan.DefinitionResult, error) {
+	t, err := talliesThrough(ctx, q, org, metric, asOf)
 	if err != nil {
 		return plan.DefinitionResult{}, err
 	}
@@ -369,7 +371,7 @@ func countTallied(ctx context.Context, q queryer, metric, asOf string) (plan.Def
 // asOf: the tallies through asOf less those through the year before. A
 // unit has a value when a contract of the period counts for it (its amount
 // may be 0). Sums are in 分, converted once, as the reference does.
-func contractsTallied(ctx context.Context, q queryer, p plan.DefinitionParams, year int, asOf string) (plan.DefinitionResult, error) {
+func contractsTallied(ctx context.Context, q queryer, org int64, p plan.DefinitionParams, year int, asOf string) (plan.DefinitionResult, error) {
 	res := plan.DefinitionResult{Units: map[int64]plan.Decimal{}}
 	zero := plan.AmountIn(0, p.Unit)
 	res.Total = &zero
@@ -381,11 +383,11 @@ func contractsTallied(ctx context.Context, q queryer, p plan.DefinitionParams, y
 	if p.Side == plan.SideBuyer {
 		metric = metricBuyer
 	}
-	through, err := talliesThrough(ctx, q, metric, to)
+	through, err := talliesThrough(ctx, q, org, metric, to)
 	if err != nil {
 		return res, err
 	}
-	before, err := talliesThrough(ctx, q, metric, fmt.Sprintf("%04d-12-31", year-1))
+	before, err := talliesThrough(ctx, q, org, metric, fmt.Sprintf("%04d-12-31", year-1))
 	if err != nil {
 		return res, err
 	}
@@ -417,17 +419,17 @@ type filter struct {
 	args    []any
 }
 
-// recordFilter returns the records counted by SME, certificate, contract
+// recordFilter returns org's records counted by SME, certificate, contract
 // and platform definitions.
-func recordFilter(def plan.Definition, year int, asOf string) filter {
+func recordFilter(org int64, def plan.Definition, year int, asOf string) filter {
 	from, to := plan.Period(year, asOf)
 	switch def.Kind {
 	case plan.DefSMECount:
-		return filter{plan.RegSMEs, `FROM smes r WHERE r.year = $1 AND r.entered <= $2 AND (r.revoked = '' OR r.revoked > $2)`,
-			"r.unit_id", `COUNT(DISTINCT CASE WHEN r.uscc <> '' THEN r.uscc ELSE 'n:' || r.name END)`, []any{year, asOf}}
+		return filter{plan.RegSMEs, `FROM smes r WHERE r.org_id = $3 AND r.year = $1 AND r.entered <= $2 AND (r.revoked = '' OR r.revoked > $2)`,
+			"r.unit_id", `COUNT(DISTINCT CASE WHEN r.uscc <> '' THEN r.uscc ELSE 'n:' || r.name END)`, []any{year, asOf, org}}
 	case plan.DefHighTechCount:
-		return filter{plan.RegHighTech, `FROM hightech_certs r WHERE r.issued <= $1 AND r.expires > $1 AND (r.cancelled = '' OR r.cancelled > $1)`,
-			"r.unit_id", `COUNT(DISTINCT CASE WHEN r.uscc <> '' THEN r.uscc ELSE 'n:' || r.name END)`, []any{asOf}}
+		return filter{plan.RegHighTech, `FROM hightech_certs r WHERE r.org_id = $2 AND r.issued <= $1 AND r.expires > $1 AND (r.cancelled = '' OR r.cancelled > $1)`,
+			"r.unit_id", `COUNT(DISTINCT CASE WHEN r.uscc <> '' THEN r.uscc ELSE 'n:' || r.name END)`, []any{asOf, org}}
 	case plan.DefContractSum:
 		side := "seller"
 		if def.Params.Side == plan.SideBuyer {
@@ -437,20 +439,26 @@ func recordFilter(def plan.Definition, year int, asOf string) filter {
 		if def.Params.Amount == plan.AmountTech {
 			amount = "r.tech_amount_fen"
 		}
-		return filter{plan.RegContracts, `FROM contracts r WHERE r.registered >= $1 AND r.registered <= $2
+		return filter{plan.RegContracts, `FROM contracts r WHERE r.org_id = $3 AND r.registered >= $1 AND r.registered <= $2
 			AND (r.` + side + `_unit_id IS NOT NULL OR r.` + side + `_enterprise_id IS NOT NULL OR r.` + side + `_area_local)`,
-			"r." + side + "_unit_id", `CAST(COALESCE(SUM(` + amount + `), 0) AS BIGINT)`, []any{from, to}}
+			"r." + side + "_unit_id", `CAST(COALESCE(SUM(` + amount + `), 0) AS BIGINT)`, []any{from, to, org}}
 	case plan.DefNewPlatforms:
+		// An earlier record of the platform is looked up by its key (name,
+		// kind, level, org_id). "+ 0" and the CAST keep the planners from
+		// reading all the organisation's platforms, or its earlier ones by
+		// date, for each instead: PostgreSQL would take org_id = $3 from the
+		// outer query and, before it has statistics, count on a few rows.
 		levels := plan.LevelsFrom(def.Params.MinLevel)
-		args := []any{from, to}
+		args := []any{from, to, org}
 		var ph []string
 		for _, l := range levels {
 			args = append(args, l)
 			ph = append(ph, fmt.Sprintf("$%d", len(args)))
 		}
 		in := strings.Join(ph, ", ")
-		return filter{plan.RegPlatforms, `FROM platforms r WHERE r.level IN (` + in + `) AND r.decided >= $1 AND r.decided <= $2
-			AND NOT EXISTS (SELECT 1 FROM platforms e WHERE e.name = r.name AND e.kind = r.kind AND e.level IN (` + in + `) AND e.decided < r.decided)`,
+		return filter{plan.RegPlatforms, `FROM platforms r WHERE r.org_id = $3 AND r.level IN (` + in + `) AND r.decided >= $1 AND r.decided <= $2
+			AND NOT EXISTS (SELECT 1 FROM platforms e WHERE e.name = r.name AND e.kind = r.kind AND e.level IN (` + in + `) AND e.org_id + 0 = r.org_id
+				AND CAST(e.decided AS TEXT) < r.decided)`,
 			"r.unit_id", `COUNT(DISTINCT r.name || '|' || r.kind)`, args}
 	}
 	panic("store: no record filter for " + string(def.Kind))
@@ -479,10 +487,12 @@ func countByUnit(ctx context.Context, q queryer, f filter) (plan.DefinitionResul
 // patentWhere selects the invention patents in force at $2 ($1 is the type).
 const patentWhere = `r.type = $1 AND r.granted <= $2 AND ((r.lapsed = '' AND NOT r.status_lapsed) OR r.lapsed > $2)`
 
-// readStatistics reads statistics rows; where is a constant of this package.
-func readStatistics(ctx context.Context, q queryer, where string, args ...any) ([]plan.Statistic, error) {
+// readStatistics reads org's statistics rows; where is a constant of this
+// package.
+func readStatistics(ctx context.Context, q queryer, org int64, where string, args ...any) ([]plan.Statistic, error) {
 	var out []plan.Statistic
-	err := eachRow(ctx, q, `SELECT COALESCE(unit_id, 0), indicator, year, value FROM statistics WHERE `+where, func(r *sql.Rows) error {
+	args = append(args, org)
+	err := eachRow(ctx, q, `SELECT COALESCE(unit_id, 0), indicator, year, value FROM statistics WHERE org_id = $`+strconv.Itoa(len(args))+` AND `+where, func(r *sql.Rows) error {
 		var s plan.Statistic
 		var micros int64
 		if err := r.Scan(&s.UnitID, &s.Indicator, &s.Year, &micros); err != nil {

@@ -490,7 +490,7 @@ func groupObject(id int64) string { return fmt.Sprintf("group:%d", id) }
 
 // directoryChanged validates the directory of the organisation being edited
 // (the context is held to it: orgOnly) as a whole and re-resolves its
-// plans and re-attributes the registers against it, inside the caller's
+// plans and re-attributes its registers against it, inside the caller's
 // transaction.
 func directoryChanged(ctx context.Context, tx *sql.Tx) error {
 	dir, err := loadDirectory(ctx, tx)
@@ -517,5 +517,9 @@ func directoryChanged(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
-	return reattribute(ctx, tx) // registers are attributed by the directory's names too
+	org, err := homeOrg(ctx, tx)
+	if err != nil {
+		return err
+	}
+	return reattribute(ctx, tx, org) // its registers are attributed by the directory's names too
 }

@@ -43,18 +43,34 @@ type Dispute struct {
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
 }
 
-// recordLabels select a record's key and name by ID, per register.
+// recordLabels select a record's key and name by ID and organisation, per
+// register.
 var recordLabels = map[plan.RegisterKind]string{
-	plan.RegEnterprises: `SELECT uscc, name FROM enterprises WHERE id = $1`,
-	plan.RegSMEs:        `SELECT CASE WHEN uscc <> '' THEN uscc ELSE reg_no END, name FROM smes WHERE id = $1`,
-	plan.RegHighTech:    `SELECT cert_no, name FROM hightech_certs WHERE id = $1`,
-	plan.RegContracts:   `SELECT reg_no, project FROM contracts WHERE id = $1`,
-	plan.RegPatents:     `SELECT number, title FROM patents WHERE id = $1`,
-	plan.RegPlatforms:   `SELECT level, name FROM platforms WHERE id = $1`,
-	plan.RegStatistics:  `SELECT indicator || ' ' || CAST(year AS TEXT), area FROM statistics WHERE id = $1`,
+	plan.RegEnterprises: `SELECT uscc, name FROM enterprises WHERE id = $1 AND org_id = $2`,
+	plan.RegSMEs:        `SELECT CASE WHEN uscc <> '' THEN uscc ELSE reg_no END, name FROM smes WHERE id = $1 AND org_id = $2`,
+	plan.RegHighTech:    `SELECT cert_no, name FROM hightech_certs WHERE id = $1 AND org_id = $2`,
+	plan.RegContracts:   `SELECT reg_no, project FROM contracts WHERE id = $1 AND org_id = $2`,
+	plan.RegPatents:     `SELECT number, title FROM patents WHERE id = $1 AND org_id = $2`,
+	plan.RegPlatforms:   `SELECT level, name FROM platforms WHERE id = $1 AND org_id = $2`,
+	plan.RegStatistics:  `SELECT indicator || ' ' || CAST(year AS TEXT), area FROM statistics WHERE id = $1 AND org_id = $2`,
 }
 
-// FlagRecord records that a unit disputes a record, and why.
+// unitOrg is the organisation of a unit the caller reaches; ENOTFOUND for
+// another.
+func unitOrg(ctx context.Context, q queryer, unitID int64) (int64, error) {
+	var org int64
+	err := q.QueryRowContext(ctx, `SELECT org_id FROM units WHERE id = $1`, unitID).Scan(&org)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !reaches(ctx, org) {
+		return 0, plan.Errorf(plan.ENOTFOUND, "单位不存在（编号 %d）", unitID)
+	}
+	if err != nil {
+		return 0, wrap(err, "read unit %d", unitID)
+	}
+	return org, nil
+}
+
+// FlagRecord records that a unit disputes a record of its organisation's
+// registers, and why.
 func (s *Store) FlagRecord(ctx context.Context, unitID int64, ref RecordRef, reason string, by *auth.User) (int64, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
@@ -66,11 +82,12 @@ func (s *Store) FlagRecord(ctx context.Context, unitID int64, ref RecordRef, rea
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := mustExist(ctx, tx, "units", unitID, "单位"); err != nil {
+		org, err := unitOrg(ctx, tx, unitID)
+		if err != nil {
 			return err
 		}
 		var key, name string
-		err := tx.QueryRowContext(ctx, q, ref.ID).Scan(&key, &name)
+		err = tx.QueryRowContext(ctx, q, ref.ID, org).Scan(&key, &name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return plan.Errorf(plan.ENOTFOUND, "%s中没有这条记录（编号 %d）", ref.Kind.Label(), ref.ID)
 		}
@@ -101,8 +118,9 @@ func (s *Store) ResolveDispute(ctx context.Context, id int64, resolution string,
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var state string
-		err := tx.QueryRowContext(ctx, `SELECT state FROM register_disputes WHERE id = $1`, id).Scan(&state)
-		if errors.Is(err, sql.ErrNoRows) {
+		var org int64
+		err := tx.QueryRowContext(ctx, `SELECT d.state, u.org_id FROM register_disputes d JOIN units u ON u.id = d.unit_id WHERE d.id = $1`, id).Scan(&state, &org)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !reaches(ctx, org) {
 			return plan.Errorf(plan.ENOTFOUND, "异议不存在（编号 %d）", id)
 		}
 		if err != nil {

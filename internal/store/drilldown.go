@@ -116,6 +116,14 @@ func (s *Store) drillQuery(ctx context.Context, goalID, unitID int64, asOf strin
 	if err != nil {
 		return nil, "", nil, err
 	}
+	// The records are the plan's organisation's.
+	org, err := planOrgID(ctx, s.read, b.PlanID)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if !reaches(ctx, org) {
+		return nil, "", nil, plan.Errorf(plan.ENOTFOUND, "目标（编号 %d）没有按台账口径计算", goalID)
+	}
 	def := b.Definition.Normalized()
 	year := b.Year
 	origin := `r.batch_id, ib.file_name, r.sheet, r.row_no`
@@ -133,18 +141,20 @@ func (s *Store) drillQuery(ctx context.Context, goalID, unitID int64, asOf strin
 	}
 	switch def.Kind {
 	case plan.DefSMECount:
-		f := recordFilter(def, year, asOf)
+		f := recordFilter(org, def, year, asOf)
 		from, args := byUnit(f)
 		return b, `SELECT 'smes', r.id, CASE WHEN r.uscc <> '' THEN r.uscc ELSE r.reg_no END, r.name, r.reg_no, r.entered, r.revoked, r.batch_label,
 			NULL, COALESCE(r.unit_id, 0), ` + unitLabel + `, ` + origin + ` ` + joined(from, "r.unit_id") + ` ORDER BY 6, 2`, args, nil
 	case plan.DefHighTechCount:
-		f := recordFilter(def, year, asOf)
+		// The firm's earlier certificates by its key (org_id, firm_key): the
+		// CAST keeps SQLite from reading the organisation's by date.
+		f := recordFilter(org, def, year, asOf)
 		from, args := byUnit(f)
 		return b, `SELECT 'hightech', r.id, r.cert_no, r.name, r.uscc, r.issued, CASE WHEN r.cancelled <> '' THEN r.cancelled ELSE r.expires END,
-			CASE WHEN EXISTS (SELECT 1 FROM hightech_certs e WHERE e.firm_key = r.firm_key AND r.uscc <> '' AND e.issued < r.issued) THEN '重新认定' ELSE '新认定' END,
+			CASE WHEN EXISTS (SELECT 1 FROM hightech_certs e WHERE e.org_id = r.org_id AND e.firm_key = r.firm_key AND r.uscc <> '' AND CAST(e.issued AS TEXT) < r.issued) THEN '重新认定' ELSE '新认定' END,
 			NULL, COALESCE(r.unit_id, 0), ` + unitLabel + `, ` + origin + ` ` + joined(from, "r.unit_id") + ` ORDER BY 6, 2`, args, nil
 	case plan.DefContractSum:
-		f := recordFilter(def, year, asOf)
+		f := recordFilter(org, def, year, asOf)
 		from, args := byUnit(f)
 		other, amount := "r.buyer_name", "r.amount_fen"
 		if def.Params.Side == plan.SideBuyer {
@@ -156,7 +166,7 @@ func (s *Store) drillQuery(ctx context.Context, goalID, unitID int64, asOf strin
 		return b, `SELECT 'contracts', r.id, r.reg_no, r.project, ` + other + `, r.registered, '', r.type,
 			` + amount + `, COALESCE(` + f.unit + `, 0), ` + unitLabel + `, ` + origin + ` ` + joined(from, f.unit) + ` ORDER BY 6, 2`, args, nil
 	case plan.DefNewPlatforms:
-		f := recordFilter(def, year, asOf)
+		f := recordFilter(org, def, year, asOf)
 		from, args := byUnit(f)
 		return b, `SELECT 'platforms', r.id, r.name, CASE WHEN r.host_name <> '' THEN r.host_name ELSE r.host_uscc END, r.kind, r.decided, '',
 			r.level || CASE WHEN r.mode <> '' THEN ' ' || r.mode ELSE '' END,
@@ -164,7 +174,7 @@ func (s *Store) drillQuery(ctx context.Context, goalID, unitID int64, asOf strin
 	case plan.DefPatentDensity:
 		holder := `EXISTS (SELECT 1 FROM patent_holders h WHERE h.patent_id = r.id AND h.domestic)`
 		unitCol := `(SELECT MIN(h.unit_id) FROM patent_holders h WHERE h.patent_id = r.id AND h.domestic)`
-		args := []any{plan.PatentInvention, asOf, plan.StatPopulation, year, unitID}
+		args := []any{plan.PatentInvention, asOf, plan.StatPopulation, year, unitID, org}
 		if unitID != 0 {
 			holder = `EXISTS (SELECT 1 FROM patent_holders h WHERE h.patent_id = r.id AND h.domestic AND h.unit_id = $5)`
 			unitCol = `$5`
@@ -173,18 +183,18 @@ func (s *Store) drillQuery(ctx context.Context, goalID, unitID int64, asOf strin
 			COALESCE((SELECT h.name FROM patent_holders h WHERE h.patent_id = r.id ORDER BY h.position LIMIT 1), ''),
 			r.granted, r.lapsed, r.status, NULL, COALESCE(u.id, 0), ` + unitLabel + `, ` + origin + `
 			FROM patents r ` + join + ` LEFT JOIN units u ON u.id = ` + unitCol + `
-			WHERE ` + patentWhere + ` AND ` + holder + `
+			WHERE r.org_id = $6 AND ` + patentWhere + ` AND ` + holder + `
 			UNION ALL
 			SELECT 'statistics', r.id, r.indicator, r.area, '', CAST(r.year AS TEXT), '', r.source, r.value, COALESCE(r.unit_id, 0), ` + unitLabel + `, ` + origin + `
 			FROM statistics r ` + join + ` LEFT JOIN units u ON u.id = r.unit_id
-			WHERE r.indicator = $3 AND COALESCE(r.unit_id, 0) = $5 AND r.year = (
-				SELECT MAX(t.year) FROM statistics t WHERE t.indicator = $3 AND COALESCE(t.unit_id, 0) = $5 AND t.year <= $4)
+			WHERE r.org_id = $6 AND r.indicator = $3 AND COALESCE(r.unit_id, 0) = $5 AND r.year = (
+				SELECT MAX(t.year) FROM statistics t WHERE t.org_id = $6 AND t.indicator = $3 AND COALESCE(t.unit_id, 0) = $5 AND t.year <= $4)
 			ORDER BY 6, 2`, args, nil
 	case plan.DefRDIntensity:
 		return b, `SELECT 'statistics', r.id, r.indicator, r.area, '', CAST(r.year AS TEXT), '', r.source, r.value, COALESCE(r.unit_id, 0), ` + unitLabel + `, ` + origin + `
 			FROM statistics r ` + join + ` LEFT JOIN units u ON u.id = r.unit_id
-			WHERE r.indicator IN ($1, $2) AND r.year IN ($3, $4) AND COALESCE(r.unit_id, 0) = $5
-			ORDER BY 6, 2`, []any{plan.StatRD, plan.StatGDP, year, year - 1, unitID}, nil
+			WHERE r.org_id = $6 AND r.indicator IN ($1, $2) AND r.year IN ($3, $4) AND COALESCE(r.unit_id, 0) = $5
+			ORDER BY 6, 2`, []any{plan.StatRD, plan.StatGDP, year, year - 1, unitID, org}, nil
 	}
 	return nil, "", nil, plan.Errorf(plan.EINVALID, "口径“%s”不存在", def.Kind)
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -291,6 +292,42 @@ func TestMigrationChecksForeignKeys(t *testing.T) {
 	}
 }
 
+// seedRegisters lays out registers by plain SQL, in the columns they have
+// from schema 11 to 13: a directory, enterprises, SME records,
+// certificates, contracts and patents.
+func seedRegisters(t *testing.T, s *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	for _, q := range []string{
+		`INSERT INTO units (id, name, short_name, kind, parent_id, position) VALUES
+			(1, '青云谱区', '', 'government', NULL, 0), (2, '洪都街道', '', 'subdistrict', 1, 1), (3, '京山街道', '', 'subdistrict', 1, 2)`,
+		`INSERT INTO import_batches (id, kind, file_name, sha256, size, username, imported_at) VALUES (1, 'enterprises', 'a.xlsx', 'x', 1, 'system', '2022-08-01 00:00:00')`,
+		`INSERT INTO enterprises (id, uscc, name, unit_id, record, batch_id) VALUES (1, 'U1', '甲公司', 2, '{}', 1), (2, 'U2', '乙公司', 3, '{}', 1)`,
+		`INSERT INTO enterprise_names (enterprise_id, name, former) VALUES (1, '甲公司', FALSE), (2, '乙公司', FALSE), (2, '乙旧名', TRUE)`,
+		`INSERT INTO smes (id, uscc, name, year, reg_no, entered, revoked, enterprise_id, unit_id, record, batch_id) VALUES
+			(1, 'U1', '甲公司', 2022, 'R1', '2022-03-01', '', 1, 2, '{}', 1), (2, '', '无码企业', 2022, 'R2', '', '2022-09-01', NULL, NULL, '{}', 1),
+			(3, '', '无码企业', 2022, 'R3', '2022-05-01', '', NULL, NULL, '{}', 1)`,
+		`INSERT INTO hightech_certs (id, cert_no, uscc, name, issued, expires, cancelled, enterprise_id, unit_id, record, batch_id) VALUES
+			(1, 'C1', 'U2', '乙公司', '2019-11-01', '2022-11-01', '', 2, 3, '{}', 1), (2, 'C2', 'U2', '乙公司', '2022-10-01', '2025-10-01', '', 2, 3, '{}', 1),
+			(3, 'C3', 'U1', '甲公司', '2021-01-01', '2024-01-01', '2022-06-30', 1, 2, '{}', 1)`,
+		`INSERT INTO contracts (id, reg_no, seller_name, seller_uscc, seller_enterprise_id, seller_unit_id, buyer_name, buyer_area_local,
+			amount_fen, tech_amount_fen, registered, record, batch_id) VALUES
+			(1, 'K1', '甲公司', 'U1', 1, 2, '外地', FALSE, 1230000, 1000000, '2022-02-03', '{}', 1),
+			(2, 'K2', '乙公司', 'U2', 2, 3, '本地', TRUE, 4560000, NULL, '2022-07-31', '{}', 1),
+			(3, 'K3', '甲公司', 'U1', 1, 2, '外地', FALSE, 990000, NULL, '2021-12-31', '{}', 1)`,
+		`INSERT INTO patents (id, number, type, granted, lapsed, status, status_lapsed, record, batch_id) VALUES
+			(1, 'P1', '发明', '2015-01-01', '', '', FALSE, '{}', 1), (2, 'P2', '发明', '2016-01-01', '2022-05-01', '', FALSE, '{}', 1),
+			(3, 'P3', '发明', '2017-01-01', '', '未缴年费专利权终止', TRUE, '{}', 1), (4, 'P4', '实用新型', '2018-01-01', '', '', FALSE, '{}', 1)`,
+		`INSERT INTO patent_holders (patent_id, position, name, uscc, domestic, enterprise_id, unit_id) VALUES
+			(1, 0, '甲公司', 'U1', TRUE, 1, 2), (1, 1, '乙公司', 'U2', TRUE, 2, 3), (2, 0, '乙公司', 'U2', TRUE, 2, 3),
+			(3, 0, '甲公司', 'U1', TRUE, 1, 2), (4, 0, '甲公司', 'U1', TRUE, 1, 2)`,
+	} {
+		if err := s.ExecForTest(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // TestMigrationTalliesRegisters lays out registers in schema 11 by plain SQL
 // and migrates them: the records stay, and the tallies the migration
 // computes give the figures the records do.
@@ -305,34 +342,7 @@ func TestMigrationTalliesRegisters(t *testing.T) {
 		if _, err := s.MigrateToForTest(ctx, 11); err != nil {
 			t.Fatal(err)
 		}
-		for _, q := range []string{
-			`INSERT INTO units (id, name, short_name, kind, parent_id, position) VALUES
-				(1, '青云谱区', '', 'government', NULL, 0), (2, '洪都街道', '', 'subdistrict', 1, 1), (3, '京山街道', '', 'subdistrict', 1, 2)`,
-			`INSERT INTO import_batches (id, kind, file_name, sha256, size, username, imported_at) VALUES (1, 'enterprises', 'a.xlsx', 'x', 1, 'system', '2022-08-01 00:00:00')`,
-			`INSERT INTO enterprises (id, uscc, name, unit_id, record, batch_id) VALUES (1, 'U1', '甲公司', 2, '{}', 1), (2, 'U2', '乙公司', 3, '{}', 1)`,
-			`INSERT INTO enterprise_names (enterprise_id, name, former) VALUES (1, '甲公司', FALSE), (2, '乙公司', FALSE), (2, '乙旧名', TRUE)`,
-			`INSERT INTO smes (id, uscc, name, year, reg_no, entered, revoked, enterprise_id, unit_id, record, batch_id) VALUES
-				(1, 'U1', '甲公司', 2022, 'R1', '2022-03-01', '', 1, 2, '{}', 1), (2, '', '无码企业', 2022, 'R2', '', '2022-09-01', NULL, NULL, '{}', 1),
-				(3, '', '无码企业', 2022, 'R3', '2022-05-01', '', NULL, NULL, '{}', 1)`,
-			`INSERT INTO hightech_certs (id, cert_no, uscc, name, issued, expires, cancelled, enterprise_id, unit_id, record, batch_id) VALUES
-				(1, 'C1', 'U2', '乙公司', '2019-11-01', '2022-11-01', '', 2, 3, '{}', 1), (2, 'C2', 'U2', '乙公司', '2022-10-01', '2025-10-01', '', 2, 3, '{}', 1),
-				(3, 'C3', 'U1', '甲公司', '2021-01-01', '2024-01-01', '2022-06-30', 1, 2, '{}', 1)`,
-			`INSERT INTO contracts (id, reg_no, seller_name, seller_uscc, seller_enterprise_id, seller_unit_id, buyer_name, buyer_area_local,
-				amount_fen, tech_amount_fen, registered, record, batch_id) VALUES
-				(1, 'K1', '甲公司', 'U1', 1, 2, '外地', FALSE, 1230000, 1000000, '2022-02-03', '{}', 1),
-				(2, 'K2', '乙公司', 'U2', 2, 3, '本地', TRUE, 4560000, NULL, '2022-07-31', '{}', 1),
-				(3, 'K3', '甲公司', 'U1', 1, 2, '外地', FALSE, 990000, NULL, '2021-12-31', '{}', 1)`,
-			`INSERT INTO patents (id, number, type, granted, lapsed, status, status_lapsed, record, batch_id) VALUES
-				(1, 'P1', '发明', '2015-01-01', '', '', FALSE, '{}', 1), (2, 'P2', '发明', '2016-01-01', '2022-05-01', '', FALSE, '{}', 1),
-				(3, 'P3', '发明', '2017-01-01', '', '未缴年费专利权终止', TRUE, '{}', 1), (4, 'P4', '实用新型', '2018-01-01', '', '', FALSE, '{}', 1)`,
-			`INSERT INTO patent_holders (patent_id, position, name, uscc, domestic, enterprise_id, unit_id) VALUES
-				(1, 0, '甲公司', 'U1', TRUE, 1, 2), (1, 1, '乙公司', 'U2', TRUE, 2, 3), (2, 0, '乙公司', 'U2', TRUE, 2, 3),
-				(3, 0, '甲公司', 'U1', TRUE, 1, 2), (4, 0, '甲公司', 'U1', TRUE, 1, 2)`,
-		} {
-			if err := s.ExecForTest(ctx, q); err != nil {
-				t.Fatal(err)
-			}
-		}
+		seedRegisters(t, s)
 		if n, err := s.MigrateToForTest(ctx, 12); err != nil || n != 1 {
 			t.Fatalf("migrating from 11 to 12: %d applied, %v", n, err)
 		}
@@ -340,6 +350,10 @@ func TestMigrationTalliesRegisters(t *testing.T) {
 			if got := countRows(t, s, table); got != n {
 				t.Errorf("%s: %d rows after migrating, want %d", table, got, n)
 			}
+		}
+		// The figures are read in the schema of today.
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
 		}
 		var bindings []store.GoalBinding
 		for i, def := range definitionsUnderTest {
@@ -365,8 +379,103 @@ func TestMigrationTalliesRegisters(t *testing.T) {
 				t.Errorf("at %s: SMEs %s, 高新 %s", asOf, actualText(got[0]), actualText(got[1]))
 			}
 		}
-		if _, err := s.Migrate(ctx); err != nil {
+	})
+}
+
+// TestMigrationRegistersIntoTheirOrg migrates registers of schema 13, held
+// by a district that has joined a city (the root), into
+// organisations: every record, tally and span goes to the district, with
+// the same figures; keywords and decisions to their unit's organisation;
+// the city's registers are empty.
+func TestMigrationRegistersIntoTheirOrg(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s, err := store.Open(ctx, dsn)
+		if err != nil {
 			t.Fatal(err)
+		}
+		defer s.Close()
+		// Laid out in schema 11, tallied by migration 12.
+		if _, err := s.MigrateToForTest(ctx, 11); err != nil {
+			t.Fatal(err)
+		}
+		seedRegisters(t, s)
+		if _, err := s.MigrateToForTest(ctx, 13); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`INSERT INTO orgs (id, name, kind, parent_id, position) VALUES (2, '南昌市', 'city', NULL, 1)`,
+			`UPDATE orgs SET parent_id = 2 WHERE id = 1`,
+			`INSERT INTO attribution_keywords (id, keyword, unit_id) VALUES (1, '洪都大道', 2)`,
+			`INSERT INTO attribution_decisions (key_kind, key_value, unit_id, decided_at) VALUES ('uscc', 'U9', 3, '2022-08-01 00:00:00')`,
+			`INSERT INTO register_mappings (shape, kind, mapping, updated_at) VALUES ('s1', 'enterprises', '{}', '2022-08-01 00:00:00')`,
+		} {
+			if err := s.ExecForTest(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tallies := `SELECT metric, unit_id, grain, period, n, amount_fen, tech_fen FROM register_tallies ORDER BY metric, grain, period, unit_id`
+		spans := `SELECT metric, firm_key, unit_id, start_on, end_on FROM register_spans ORDER BY metric, firm_key, unit_id, start_on`
+		read := func(q string) [][]string {
+			rows, err := s.QueryForTest(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rows
+		}
+		talliesBefore, spansBefore := read(tallies), read(spans)
+		if len(talliesBefore) == 0 || len(spansBefore) == 0 {
+			t.Fatalf("no tallies (%d) or spans (%d) before migrating", len(talliesBefore), len(spansBefore))
+		}
+		counts := map[string]int{}
+		tables := []string{"enterprises", "smes", "hightech_certs", "contracts", "patents", "register_tallies", "register_spans",
+			"attribution_keywords", "attribution_decisions", "register_mappings"}
+		for _, table := range tables {
+			counts[table] = countRows(t, s, table)
+		}
+		if n, err := s.Migrate(ctx); err != nil || n == 0 {
+			t.Fatalf("migrating from 13: %d applied, %v", n, err)
+		}
+		for _, table := range tables {
+			if got := read(`SELECT COUNT(*), COALESCE(MIN(org_id), 0), COALESCE(MAX(org_id), 0) FROM ` + table)[0]; got[0] != strconv.Itoa(counts[table]) || got[1] != "1" || got[2] != "1" {
+				t.Errorf("%s after migrating: rows, organisations %v, want %d rows of organisation 1", table, got, counts[table])
+			}
+		}
+		if got := read(tallies); !reflect.DeepEqual(got, talliesBefore) {
+			t.Errorf("tallies changed:\n%v\nwant\n%v", got, talliesBefore)
+		}
+		if got := read(spans); !reflect.DeepEqual(got, spansBefore) {
+			t.Errorf("spans changed:\n%v\nwant\n%v", got, spansBefore)
+		}
+		var bindings []store.GoalBinding
+		for i, def := range definitionsUnderTest {
+			bindings = append(bindings, store.GoalBinding{GoalID: int64(1000 + i), Definition: def})
+		}
+		district := store.WithScope(ctx, store.Scope{Org: 1, Orgs: []int64{1}})
+		for _, asOf := range []string{"2022-03-01", "2022-07-31", "2022-12-31"} {
+			got, err := s.DefinitionValuesForTest(district, bindings, 2022, asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.NaiveDefinitionValuesForTest(district, bindings, 2022, asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			city, err := s.DefinitionValuesForTest(ctx, bindings, 2022, asOf) // the root's: the city's own, none
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range got {
+				if g, w := actualText(got[i]), actualText(want[i]); g != w {
+					t.Errorf("%s at %s: tallied %s, records %s", definitionsUnderTest[i].Kind, asOf, g, w)
+				}
+				if c := city[i]; c.Total != nil && !c.Total.IsZero() || len(c.Units) > 0 {
+					t.Errorf("%s at %s: the city's registers give %s, want none", definitionsUnderTest[i].Kind, asOf, actualText(c))
+				}
+			}
+			if asOf == "2022-07-31" && (actualText(got[0]) != "2 2=1" || actualText(got[1]) != "1 3=1") {
+				t.Errorf("at %s: SMEs %s, 高新 %s", asOf, actualText(got[0]), actualText(got[1]))
+			}
 		}
 	})
 }

@@ -74,13 +74,9 @@ func orgOnly(ctx context.Context, org int64) context.Context {
 // planOrg holds ctx to the organisation of plan id: its directory is the
 // one its names resolve against.
 func planOrg(ctx context.Context, q queryer, id int64) (context.Context, error) {
-	var org int64
-	err := q.QueryRowContext(ctx, `SELECT org_id FROM plans WHERE id = $1`, id).Scan(&org)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", id)
-	}
+	org, err := planOrgID(ctx, q, id)
 	if err != nil {
-		return nil, wrap(err, "find the organisation of plan %d", id)
+		return nil, err
 	}
 	return orgOnly(ctx, org), nil
 }
@@ -96,9 +92,9 @@ func unscoped(ctx context.Context) context.Context {
 // linked to: its own (a three-year plan above its yearly points) and those
 // above it (the city's split, the province's), never a sibling's.
 func linkableOrgs(ctx context.Context, q queryer, planID int64) ([]int64, error) {
-	var org int64
-	if err := q.QueryRowContext(ctx, `SELECT org_id FROM plans WHERE id = $1`, planID).Scan(&org); err != nil {
-		return nil, wrap(err, "find the organisation of plan %d", planID)
+	org, err := planOrgID(ctx, q, planID)
+	if err != nil {
+		return nil, err
 	}
 	tree, err := loadOrgs(ctx, q)
 	if err != nil {
@@ -111,62 +107,24 @@ func linkableOrgs(ctx context.Context, q queryer, planID int64) ([]int64, error)
 	return out, nil
 }
 
-// registerOrg holds ctx to the organisation the registers are attributed
-// in (registersOrg).
-func registerOrg(ctx context.Context, q queryer) (context.Context, error) {
-	org, err := registersOrg(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return orgOnly(ctx, org), nil
-}
-
-// registersOrg is the organisation the registers (台账) belong to: they are
-// one set for the deployment so far, held by the organisation that imported
-// the first list — a district that ran alone keeps its registers when it
-// joins a city — or, before any import, the root organisation.
-func registersOrg(ctx context.Context, q queryer) (int64, error) {
+// planOrgID is the organisation of plan id: whose directory its names
+// resolve against and whose registers its computed goals read.
+func planOrgID(ctx context.Context, q queryer, id int64) (int64, error) {
 	var org int64
-	err := q.QueryRowContext(ctx, `SELECT org_id FROM import_batches ORDER BY id LIMIT 1`).Scan(&org)
+	err := q.QueryRowContext(ctx, `SELECT org_id FROM plans WHERE id = $1`, id).Scan(&org)
 	if errors.Is(err, sql.ErrNoRows) {
-		return homeOrg(context.WithValue(ctx, scopeKey{}, nil), q)
+		return 0, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", id)
 	}
 	if err != nil {
-		return 0, wrap(err, "find the registers' organisation")
+		return 0, wrap(err, "find the organisation of plan %d", id)
 	}
 	return org, nil
 }
 
 // RootOrg is the root organisation: the deployment's own, which holds what
-// is deployment-wide (reminder and notifier settings, metrics).
+// is deployment-wide (the metrics).
 func (s *Store) RootOrg(ctx context.Context) (int64, error) {
 	return homeOrg(context.WithValue(ctx, scopeKey{}, nil), s.read)
-}
-
-// RegisterOrg is the organisation the registers belong to (registersOrg).
-func (s *Store) RegisterOrg(ctx context.Context) (int64, error) { return registersOrg(ctx, s.read) }
-
-// reachRegisters is the registers' organisation, or ENOTFOUND when the
-// caller's scope does not take it in: another organisation's users neither
-// read nor import them.
-func reachRegisters(ctx context.Context, q queryer) (int64, error) {
-	org, err := registersOrg(ctx, q)
-	if err != nil {
-		return 0, err
-	}
-	if !reaches(ctx, org) {
-		return 0, plan.Errorf(plan.ENOTFOUND, "台账由%s统一导入和管理。", orgName(ctx, q, org))
-	}
-	return org, nil
-}
-
-// orgName is an organisation's name for a message ("本级" when unreadable).
-func orgName(ctx context.Context, q queryer, id int64) string {
-	var name string
-	if err := q.QueryRowContext(ctx, `SELECT name FROM orgs WHERE id = $1`, id).Scan(&name); err != nil {
-		return "本级"
-	}
-	return name
 }
 
 // Orgs returns every organisation of the deployment as a tree (the tree is

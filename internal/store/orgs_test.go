@@ -314,10 +314,9 @@ func TestOrgIsolation(t *testing.T) {
 			}
 		}
 
-		// The registers are the root's (the city's): a district neither
-		// imports nor lists them.
-		if _, err := s.ImportRegister(a.ctx, store.ImportMeta{Kind: plan.RegEnterprises, File: "企业库.xlsx"}, listRows("企业库.xlsx", enterprises(2)...), nil, nil); plan.ErrorCode(err) != plan.ENOTFOUND {
-			t.Errorf("a district importing a register: %v, want refused", err)
+		// A district imports its own registers.
+		if _, err := s.ImportRegister(a.ctx, store.ImportMeta{Kind: plan.RegEnterprises, File: "企业库.xlsx"}, listRows("企业库.xlsx", enterprises(2)...), nil, nil); err != nil {
+			t.Errorf("a district importing a register: %v", err)
 		}
 		tree, err := s.Orgs(context.Background())
 		if err != nil {
@@ -337,7 +336,7 @@ func TestOrgIsolation(t *testing.T) {
 
 // TestRegistersStayWithTheirOrg: a district that imported its registers
 // keeps them when it joins a city: its scope and the city's see them,
-// another district's neither sees nor imports any.
+// another district's sees none and imports its own beside them.
 func TestRegistersStayWithTheirOrg(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -354,9 +353,6 @@ func TestRegistersStayWithTheirOrg(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if org, err := s.RegisterOrg(ctx); err != nil || org != 1 {
-			t.Fatalf("the registers' organisation: %d %v, want 1", org, err)
-		}
 		for _, c := range []struct {
 			scope store.Scope
 			want  int
@@ -370,19 +366,21 @@ func TestRegistersStayWithTheirOrg(t *testing.T) {
 			}
 		}
 		in := store.WithScope(ctx, store.Scope{Org: west, Orgs: []int64{west}})
-		_, err = s.ImportRegister(in, store.ImportMeta{Kind: plan.RegEnterprises, File: "西湖.xlsx"}, listRows("西湖.xlsx", enterprises(1)...), nil, nil)
-		if plan.ErrorCode(err) != plan.ENOTFOUND || !strings.Contains(err.Error(), "本级") {
-			t.Errorf("西湖区 importing a register: %v, want refused naming the holder", err)
+		if _, err := s.ImportRegister(in, store.ImportMeta{Kind: plan.RegEnterprises, File: "西湖.xlsx"}, listRows("西湖.xlsx", enterprises(1)...), nil, nil); err != nil {
+			t.Errorf("西湖区 importing a register: %v", err)
+		}
+		if bs, err := s.ImportBatches(in, "", 0); err != nil || len(bs) != 1 || bs[0].File != "西湖.xlsx" {
+			t.Errorf("西湖区's import batches: %v %v", bs, err)
 		}
 		// A directory change in the city re-attributes nothing away from
 		// the district's units.
 		if _, err := s.SaveUnit(store.WithScope(ctx, store.Scope{Org: city, Orgs: []int64{city}}), plan.Unit{Name: "南昌市科技局", Kind: plan.UnitDepartment}); err != nil {
 			t.Fatal(err)
 		}
-		if n := countRows(t, s, "enterprises"); n != 3 {
+		if n := countRows(t, s, "enterprises"); n != 4 {
 			t.Fatalf("%d enterprises", n)
 		}
-		rows, err := s.QueryForTest(ctx, `SELECT COUNT(*) FROM enterprises WHERE unit_id IS NOT NULL`)
+		rows, err := s.QueryForTest(ctx, `SELECT COUNT(*) FROM enterprises WHERE org_id = 1 AND unit_id IS NOT NULL`)
 		if err != nil || rows[0][0] != "3" {
 			t.Errorf("enterprises attributed after the city's change: %v %v", rows, err)
 		}

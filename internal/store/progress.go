@@ -388,9 +388,13 @@ func computedValues(ctx context.Context, q queryer, doc *plan.Document, r *plan.
 	if len(dates) == 0 || dates[len(dates)-1] != r.AsOf {
 		dates = append(dates, r.AsOf)
 	}
+	org, err := planOrgID(ctx, q, doc.ID)
+	if err != nil {
+		return nil, err
+	}
 	var out []plan.Computed
 	for _, d := range dates {
-		actuals, err := DefinitionValues(ctx, q, bindings, doc.Year, d)
+		actuals, err := DefinitionValues(ctx, q, org, bindings, doc.Year, d)
 		if err != nil {
 			return nil, err
 		}

@@ -65,7 +65,7 @@ var keyCols = []stageCol{{"k", colText}}
 func (imp *importer) fetchFirms(ctx context.Context, usccs, names map[string]bool) (firmIndex, error) {
 	f := firmIndex{byUSCC: map[string]firmRef{}, byName: map[string]firmRef{}}
 	err := imp.fetch(ctx, "keys", keyCols, keyRows(usccs), `
-		SELECT e.uscc, e.id, COALESCE(e.unit_id, 0) FROM {stage} k JOIN enterprises e ON e.uscc = k.k`, func(r *sql.Rows) error {
+		SELECT e.uscc, e.id, COALESCE(e.unit_id, 0) FROM {stage} k CROSS JOIN enterprises e WHERE e.org_id = $1 AND e.uscc = k.k`, func(r *sql.Rows) error {
 		var uscc string
 		var ref firmRef
 		if err := r.Scan(&uscc, &ref.id, &ref.unit); err != nil {
@@ -81,8 +81,8 @@ func (imp *importer) fetchFirms(ctx context.Context, usccs, names map[string]boo
 	// enterprise's.
 	count := map[string]int{}
 	err = imp.fetch(ctx, "keys", keyCols, keyRows(names), `
-		SELECT k.k, n.enterprise_id, COALESCE(e.unit_id, 0) FROM {stage} k JOIN enterprise_names n ON n.name = k.k
-		JOIN enterprises e ON e.id = n.enterprise_id`, func(r *sql.Rows) error {
+		SELECT k.k, n.enterprise_id, COALESCE(e.unit_id, 0) FROM {stage} k CROSS JOIN enterprise_names n
+		CROSS JOIN enterprises e WHERE n.name = k.k AND e.id = n.enterprise_id AND e.org_id = $1`, func(r *sql.Rows) error {
 		var name string
 		var ref firmRef
 		if err := r.Scan(&name, &ref.id, &ref.unit); err != nil {
@@ -129,13 +129,14 @@ func names(cols []stageCol) string {
 	return strings.Join(s, ", ")
 }
 
-// insertStaged inserts rows (values in the order of cols) into table.
+// insertStaged inserts rows (values in the order of cols) into table, in
+// the organisation imported into.
 func (imp *importer) insertStaged(ctx context.Context, table string, cols []stageCol, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	n := names(cols)
-	return imp.staged(ctx, "ins_"+table, cols, rows, `INSERT INTO `+table+` (`+n+`) SELECT `+n+` FROM {stage}`)
+	return imp.staged(ctx, "ins_"+table, cols, rows, `INSERT INTO `+table+` (org_id, `+n+`) SELECT CAST($1 AS BIGINT), `+n+` FROM {stage}`, imp.org)
 }
 
 // updateStaged sets the columns after the first (id) of table's rows.
@@ -262,7 +263,7 @@ var enterpriseCols = []stageCol{{"uscc", colText}, {"name", colText}, {"address"
 func (imp *importer) fetchEnterprises(ctx context.Context, usccs map[string]bool) (map[string]storedFirm, error) {
 	out := map[string]storedFirm{}
 	err := imp.fetch(ctx, "keys", keyCols, keyRows(usccs), `
-		SELECT t.uscc, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.stub FROM {stage} k JOIN enterprises t ON t.uscc = k.k`, func(r *sql.Rows) error {
+		SELECT t.uscc, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.stub FROM {stage} k CROSS JOIN enterprises t WHERE t.org_id = $1 AND t.uscc = k.k`, func(r *sql.Rows) error {
 		var uscc string
 		var f storedFirm
 		if err := r.Scan(&uscc, &f.id, &f.record, &f.batch, &f.sheet, &f.row, &f.stub); err != nil {
@@ -416,7 +417,7 @@ func (imp *importer) flushEnterprises(ctx context.Context, b *entBatch) error {
 		}
 		sel := "s." + strings.ReplaceAll(c.cols, ", ", ", s.")
 		if err := imp.staged(ctx, c.table, c.stage, c.rows, `INSERT INTO `+c.table+` (enterprise_id, `+c.cols+`)
-			SELECT e.id, `+sel+` FROM {stage} s JOIN enterprises e ON e.uscc = s.uscc`); err != nil {
+			SELECT e.id, `+sel+` FROM {stage} s CROSS JOIN enterprises e WHERE e.org_id = $1 AND e.uscc = s.uscc`, imp.org); err != nil {
 			return err
 		}
 	}
@@ -559,10 +560,10 @@ func (imp *importer) smes(ctx context.Context, rows []plan.RegisterRow, res *Imp
 	known := map[smeKey]storedSME{}
 	err := imp.fetch(ctx, "keys2", []stageCol{{"k", colText}, {"y", colInt}}, keys, `
 		SELECT t.uscc, t.reg_no, t.year, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.firm_key
-		FROM {stage} k JOIN smes t ON t.uscc = k.k AND t.year = k.y WHERE t.uscc <> '' AND k.y <> 0
+		FROM {stage} k CROSS JOIN smes t WHERE t.org_id = $1 AND t.uscc = k.k AND t.year = k.y AND t.uscc <> '' AND k.y <> 0
 		UNION ALL
 		SELECT t.uscc, t.reg_no, t.year, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.firm_key
-		FROM {stage} k JOIN smes t ON t.uscc = '' AND t.reg_no = k.k WHERE k.y = 0`, func(r *sql.Rows) error {
+		FROM {stage} k CROSS JOIN smes t WHERE t.org_id = $1 AND t.uscc = '' AND t.reg_no = k.k AND k.y = 0`, func(r *sql.Rows) error {
 		var uscc, regNo string
 		var s storedSME
 		if err := r.Scan(&uscc, &regNo, &s.year, &s.id, &s.record, &s.batch, &s.sheet, &s.row, &s.firmKey); err != nil {
@@ -672,12 +673,12 @@ func (imp *importer) flushFirmRecords(ctx context.Context, eb *entBatch, w *firm
 	if err := imp.touchStaged(ctx, table, w.touches); err != nil {
 		return err
 	}
-	link := `(SELECT e.id FROM enterprises e WHERE e.uscc = s.uscc AND s.uscc <> '')`
-	unit := `COALESCE((SELECT e.unit_id FROM enterprises e WHERE e.uscc = s.uscc AND s.uscc <> ''), s.own_unit_id)`
+	link := `(SELECT e.id FROM enterprises e WHERE e.org_id = $1 AND e.uscc = s.uscc AND s.uscc <> '')`
+	unit := `COALESCE((SELECT e.unit_id FROM enterprises e WHERE e.org_id = $1 AND e.uscc = s.uscc AND s.uscc <> ''), s.own_unit_id)`
 	if len(w.ins) > 0 {
 		n := names(cols)
-		if err := imp.staged(ctx, "ins_"+table, cols, w.ins, `INSERT INTO `+table+` (`+n+`, enterprise_id, unit_id)
-			SELECT s.`+strings.ReplaceAll(n, ", ", ", s.")+`, `+link+`, `+unit+` FROM {stage} s`); err != nil {
+		if err := imp.staged(ctx, "ins_"+table, cols, w.ins, `INSERT INTO `+table+` (org_id, `+n+`, enterprise_id, unit_id)
+			SELECT CAST($1 AS BIGINT), s.`+strings.ReplaceAll(n, ", ", ", s.")+`, `+link+`, `+unit+` FROM {stage} s`, imp.org); err != nil {
 			return err
 		}
 	}
@@ -687,7 +688,7 @@ func (imp *importer) flushFirmRecords(ctx context.Context, eb *entBatch, w *firm
 			set = append(set, c.name+" = s."+c.name)
 		}
 		if err := imp.staged(ctx, "upd_"+table, append([]stageCol{{"id", colInt}}, cols...), w.upd, `UPDATE `+table+` SET `+strings.Join(set, ", ")+`,
-			enterprise_id = `+link+`, unit_id = `+unit+` FROM {stage} s WHERE `+table+`.id = s.id`); err != nil {
+			enterprise_id = `+link+`, unit_id = `+unit+` FROM {stage} s WHERE `+table+`.id = s.id`, imp.org); err != nil {
 			return err
 		}
 	}
@@ -721,7 +722,7 @@ func (imp *importer) certs(ctx context.Context, rows []plan.RegisterRow, res *Im
 	}
 	known := map[string]storedCert{}
 	err := imp.fetch(ctx, "keys", keyCols, keyRows(keys), `
-		SELECT t.cert_no, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.firm_key FROM {stage} k JOIN hightech_certs t ON t.cert_no = k.k`, func(r *sql.Rows) error {
+		SELECT t.cert_no, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.firm_key FROM {stage} k CROSS JOIN hightech_certs t WHERE t.org_id = $1 AND t.cert_no = k.k`, func(r *sql.Rows) error {
 		var no string
 		var c storedCert
 		if err := r.Scan(&no, &c.id, &c.record, &c.batch, &c.sheet, &c.row, &c.firmKey); err != nil {
@@ -846,7 +847,7 @@ func (imp *importer) contracts(ctx context.Context, rows []plan.RegisterRow, res
 		SELECT t.reg_no, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.registered, t.amount_fen, COALESCE(t.tech_amount_fen, 0),
 		       COALESCE(t.seller_unit_id, 0), COALESCE(t.seller_enterprise_id, 0), t.seller_area_local,
 		       COALESCE(t.buyer_unit_id, 0), COALESCE(t.buyer_enterprise_id, 0), t.buyer_area_local
-		FROM {stage} k JOIN contracts t ON t.reg_no = k.k`, func(r *sql.Rows) error {
+		FROM {stage} k CROSS JOIN contracts t WHERE t.org_id = $1 AND t.reg_no = k.k`, func(r *sql.Rows) error {
 		var no string
 		var c storedContract
 		if err := r.Scan(&no, &c.id, &c.record, &c.batch, &c.sheet, &c.row, &c.tally.registered, &c.tally.amount, &c.tally.tech,
@@ -989,7 +990,7 @@ func (imp *importer) patents(ctx context.Context, rows []plan.RegisterRow, res *
 	byID := map[int64]*storedPatent{}
 	err := imp.fetch(ctx, "keys", keyCols, keyRows(keys), `
 		SELECT t.number, t.id, t.record, t.batch_id, t.sheet, t.row_no, t.type, t.granted, t.lapsed, t.status_lapsed
-		FROM {stage} k JOIN patents t ON t.number = k.k`, func(r *sql.Rows) error {
+		FROM {stage} k CROSS JOIN patents t WHERE t.org_id = $1 AND t.number = k.k`, func(r *sql.Rows) error {
 		var no string
 		p := &storedPatent{}
 		if err := r.Scan(&no, &p.id, &p.record, &p.batch, &p.sheet, &p.row, &p.tally.typ, &p.tally.granted, &p.tally.lapsed, &p.tally.statusLapsed); err != nil {
@@ -1003,8 +1004,8 @@ func (imp *importer) patents(ctx context.Context, rows []plan.RegisterRow, res *
 	}
 	if len(byID) > 0 {
 		err = imp.fetch(ctx, "keys", keyCols, keyRows(keys), `
-			SELECT h.patent_id, h.domestic, COALESCE(h.unit_id, 0) FROM {stage} k JOIN patents t ON t.number = k.k
-			JOIN patent_holders h ON h.patent_id = t.id ORDER BY h.patent_id, h.position`, func(r *sql.Rows) error {
+			SELECT h.patent_id, h.domestic, COALESCE(h.unit_id, 0) FROM {stage} k CROSS JOIN patents t
+			CROSS JOIN patent_holders h WHERE t.org_id = $1 AND t.number = k.k AND h.patent_id = t.id ORDER BY h.patent_id, h.position`, func(r *sql.Rows) error {
 			var id int64
 			var h holderTally
 			if err := r.Scan(&id, &h.domestic, &h.unit); err != nil {
@@ -1061,7 +1062,7 @@ func (imp *importer) patents(ctx context.Context, rows []plan.RegisterRow, res *
 	if len(holders) > 0 {
 		n := names(holderCols[1:])
 		if err := imp.staged(ctx, "holders", holderCols, holders, `INSERT INTO patent_holders (patent_id, `+n+`)
-			SELECT p.id, s.`+strings.ReplaceAll(n, ", ", ", s.")+` FROM {stage} s JOIN patents p ON p.number = s.number`); err != nil {
+			SELECT p.id, s.`+strings.ReplaceAll(n, ", ", ", s.")+` FROM {stage} s CROSS JOIN patents p WHERE p.org_id = $1 AND p.number = s.number`, imp.org); err != nil {
 			return err
 		}
 	}
@@ -1156,7 +1157,7 @@ func (imp *importer) platforms(ctx context.Context, rows []plan.RegisterRow, res
 	known := map[platformKey]stored{}
 	err := imp.fetch(ctx, "keys3", []stageCol{{"a", colText}, {"b", colText}, {"c", colText}}, keys, `
 		SELECT t.name, t.kind, t.level, t.id, t.record, t.batch_id, t.sheet, t.row_no
-		FROM {stage} k JOIN platforms t ON t.name = k.a AND t.kind = k.b AND t.level = k.c`, func(r *sql.Rows) error {
+		FROM {stage} k CROSS JOIN platforms t WHERE t.org_id = $1 AND t.name = k.a AND t.kind = k.b AND t.level = k.c`, func(r *sql.Rows) error {
 		var k platformKey
 		var st stored
 		if err := r.Scan(&k.name, &k.kind, &k.level, &st.id, &st.record, &st.batch, &st.sheet, &st.row); err != nil {
@@ -1263,7 +1264,7 @@ func (imp *importer) statistics(ctx context.Context, rows []plan.RegisterRow, re
 	known := map[statKey]stored{}
 	err := imp.fetch(ctx, "keys_stat", []stageCol{{"u", colInt}, {"ind", colText}, {"y", colInt}}, keys, `
 		SELECT COALESCE(t.unit_id, 0), t.indicator, t.year, t.id, t.record, t.batch_id, t.sheet, t.row_no
-		FROM {stage} k JOIN statistics t ON COALESCE(t.unit_id, 0) = k.u AND t.indicator = k.ind AND t.year = k.y`, func(r *sql.Rows) error {
+		FROM {stage} k CROSS JOIN statistics t WHERE t.org_id = $1 AND COALESCE(t.unit_id, 0) = k.u AND t.indicator = k.ind AND t.year = k.y`, func(r *sql.Rows) error {
 		var k statKey
 		var st stored
 		if err := r.Scan(&k.unit, &k.indicator, &k.year, &st.id, &st.record, &st.batch, &st.sheet, &st.row); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 
 	"kechuang/internal/plan"
@@ -41,7 +42,11 @@ func (s *Store) ActualsSource(ctx context.Context, planID int64, asOf string) (*
 		if err != nil {
 			return err
 		}
-		src.Actuals, err = DefinitionValues(ctx, tx, bindings, src.Doc.Year, asOf)
+		org, err := planOrgID(ctx, tx, planID)
+		if err != nil {
+			return err
+		}
+		src.Actuals, err = DefinitionValues(ctx, tx, org, bindings, src.Doc.Year, asOf)
 		return err
 	})
 	if err != nil {
@@ -104,11 +109,11 @@ func formComputed(ctx context.Context, tx *sql.Tx, r *plan.Round, unitID int64) 
 	if len(mine) == 0 {
 		return nil, nil
 	}
-	var year int
-	if err := tx.QueryRowContext(ctx, `SELECT year FROM plans WHERE id = $1`, r.PlanID).Scan(&year); err != nil {
+	var year, org int64
+	if err := tx.QueryRowContext(ctx, `SELECT year, org_id FROM plans WHERE id = $1`, r.PlanID).Scan(&year, &org); err != nil {
 		return nil, wrap(err, "read plan %d", r.PlanID)
 	}
-	actuals, err := DefinitionValues(ctx, tx, mine, year, r.AsOf)
+	actuals, err := DefinitionValues(ctx, tx, org, mine, int(year), r.AsOf)
 	if err != nil {
 		return nil, err
 	}
@@ -136,37 +141,42 @@ type ListCount struct {
 	Of    int    `json:"of,omitempty"`
 }
 
-// TaskListCounts counts the lists list-tasks keep (plan.TaskLists) at asOf,
-// for the district (unitID 0) or one unit: the enterprises on each list
+// TaskListCounts counts the lists list-tasks keep (plan.TaskLists) at asOf
+// in the plan's organisation's registers, for the whole organisation
+// (unitID 0) or one unit: the enterprises on each list
 // (entered on or before asOf and not left by then), and the enterprises
 // with 营业收入 of at least plan.RDCoverageRevenue in their latest year up
 // to asOf's, with how many of them have an R&D institution.
-func (s *Store) TaskListCounts(ctx context.Context, asOf string, unitID int64) (map[string]ListCount, error) {
+func (s *Store) TaskListCounts(ctx context.Context, planID int64, asOf string, unitID int64) (map[string]ListCount, error) {
 	t, err := plan.ParseAsOf(asOf)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]ListCount{}
 	err = s.inReadTx(ctx, func(tx *sql.Tx) error {
-		err := eachRow(ctx, tx, `
+		org, err := planOrgID(ctx, tx, planID)
+		if err != nil {
+			return err
+		}
+		err = eachRow(ctx, tx, `
 			SELECT m.list, COUNT(DISTINCT m.enterprise_id) FROM memberships m JOIN enterprises e ON e.id = m.enterprise_id
-			WHERE m.entered <= $1 AND (m.left_on = '' OR m.left_on > $1) AND (e.unit_id = $2 OR $2 = 0) GROUP BY m.list`, func(r *sql.Rows) error {
+			WHERE m.entered <= $1 AND (m.left_on = '' OR m.left_on > $1) AND (e.unit_id = $2 OR $2 = 0) AND e.org_id = $3 GROUP BY m.list`, func(r *sql.Rows) error {
 			var c ListCount
 			if err := r.Scan(&c.List, &c.Count); err != nil {
 				return err
 			}
 			out[c.List] = c
 			return nil
-		}, asOf, unitID)
+		}, asOf, unitID, org)
 		if err != nil {
 			return wrap(err, "count list memberships")
 		}
 		var c ListCount
 		err = tx.QueryRowContext(ctx, `
 			SELECT COUNT(*), COALESCE(SUM(CASE WHEN e.rd_institute THEN 1 ELSE 0 END), 0) FROM enterprises e
-			WHERE (e.unit_id = $3 OR $3 = 0) AND (
+			WHERE (e.unit_id = $3 OR $3 = 0) AND e.org_id = $4 AND (
 				SELECT y.revenue FROM enterprise_years y WHERE y.enterprise_id = e.id AND y.year <= $1 AND y.revenue IS NOT NULL
-				ORDER BY y.year DESC LIMIT 1) >= $2`, t.Year(), plan.RDCoverageRevenue.Micros(), unitID).Scan(&c.Of, &c.Count)
+				ORDER BY y.year DESC LIMIT 1) >= $2`, t.Year(), plan.RDCoverageRevenue.Micros(), unitID, org).Scan(&c.Of, &c.Count)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -205,17 +215,19 @@ var registerTables = map[plan.RegisterKind]string{
 	plan.RegPatents: "patents", plan.RegPlatforms: "platforms", plan.RegStatistics: "statistics",
 }
 
-// RegisterSummaries summarises every register (or the one given), with at
-// most batches of its latest imports, in one read-only transaction.
+// RegisterSummaries summarises every register (or the one given) in the
+// organisations the caller reaches, with at most batches of its latest
+// imports, in one read-only transaction.
 func (s *Store) RegisterSummaries(ctx context.Context, kind plan.RegisterKind, batches int) ([]RegisterSummary, error) {
 	var out []RegisterSummary
+	cond, args := scopeFilter(ctx, "org_id", nil)
 	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
 		for _, k := range plan.RegisterKinds {
 			if kind != "" && k != kind {
 				continue
 			}
 			sum := RegisterSummary{Kind: k}
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+registerTables[k]).Scan(&sum.Records); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+registerTables[k]+` WHERE true`+cond, args...).Scan(&sum.Records); err != nil {
 				return wrap(err, "count %s", k)
 			}
 			var err error
@@ -224,7 +236,7 @@ func (s *Store) RegisterSummaries(ctx context.Context, kind plan.RegisterKind, b
 			}
 			err = eachRow(ctx, tx, `
 				SELECT id, kind, file_name, sha256, size, skip_invalid, rows_read, rows_new, rows_updated, rows_unchanged, rows_rejected, username, imported_at
-				FROM import_batches WHERE kind = $1 ORDER BY id DESC LIMIT $2`, func(r *sql.Rows) error {
+				FROM import_batches WHERE kind = $`+strconv.Itoa(len(args)+1)+cond+` ORDER BY id DESC LIMIT $`+strconv.Itoa(len(args)+2), func(r *sql.Rows) error {
 				var b ImportBatch
 				var at sql.NullTime
 				if err := r.Scan(&b.ID, &b.Kind, &b.File, &b.SHA256, &b.Size, &b.SkipInvalid, &b.Read, &b.New, &b.Updated, &b.Unchanged, &b.Rejected, &b.Username, &at); err != nil {
@@ -233,7 +245,7 @@ func (s *Store) RegisterSummaries(ctx context.Context, kind plan.RegisterKind, b
 				b.ImportedAt = at.Time.UTC().Format("2006-01-02T15:04:05Z")
 				sum.Batches = append(sum.Batches, b)
 				return nil
-			}, string(k), batches)
+			}, append(args, string(k), batches)...)
 			if err != nil {
 				return wrap(err, "list the imports of %s", k)
 			}

@@ -16,7 +16,7 @@ import (
 func TestTaskListCounts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		loadDirectory(t, s)
+		planID, _ := loadExample(t, s)
 		dec := func(v string) *plan.Decimal { d := plan.MustDecimal(v); return &d }
 		mustImport(t, s, plan.RegEnterprises, "企业库.xlsx",
 			&plan.Enterprise{USCC: uscc(1), Name: "甲", Area: "三家店街道", RDInstitute: true,
@@ -47,7 +47,7 @@ func TestTaskListCounts(t *testing.T) {
 		}
 		dir, _ := s.Directory(ctx)
 		for _, tt := range tests {
-			got, err := s.TaskListCounts(ctx, tt.asOf, dir.Index()[tt.unit].UnitID)
+			got, err := s.TaskListCounts(ctx, planID, tt.asOf, dir.Index()[tt.unit].UnitID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,7 +61,7 @@ func TestTaskListCounts(t *testing.T) {
 				}
 			}
 		}
-		if _, err := s.TaskListCounts(ctx, "2022-7-31", 0); plan.ErrorCode(err) != plan.EINVALID {
+		if _, err := s.TaskListCounts(ctx, planID, "2022-7-31", 0); plan.ErrorCode(err) != plan.EINVALID {
 			t.Errorf("bad date: %v", err)
 		}
 	})

@@ -46,7 +46,8 @@ type ImportMeta struct {
 	File        string // the file's name as uploaded
 	SHA256      string // hex SHA-256 of the file
 	Size        int64
-	SkipInvalid bool // write the valid rows and give the rejected back; default: all-or-nothing
+	SkipInvalid bool  // write the valid rows and give the rejected back; default: all-or-nothing
+	Org         int64 // the organisation whose registers the list goes to; 0: the one worked in (Scope.Org)
 	// OnReject, when set, receives every rejected row as it is found, so
 	// that a caller can write the rejected rows back with their reasons
 	// without the store holding them all.
@@ -134,8 +135,8 @@ func (s *Store) ImportRegister(ctx context.Context, meta ImportMeta, rows iter.S
 		if err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MIN(id), 0) FROM import_batches WHERE sha256 = $1 AND kind = $2 AND id <> $3`,
-			meta.SHA256, string(meta.Kind), imp.batch).Scan(&res.SameFileBatch); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MIN(id), 0) FROM import_batches WHERE sha256 = $1 AND kind = $2 AND id <> $3 AND org_id = $4`,
+			meta.SHA256, string(meta.Kind), imp.batch, imp.org).Scan(&res.SameFileBatch); err != nil {
 			return wrap(err, "look for earlier imports of %s", meta.File)
 		}
 		for batch, err := range readAhead(ctx, rows, importBatchSize) {
@@ -156,7 +157,7 @@ func (s *Store) ImportRegister(ctx context.Context, meta ImportMeta, rows iter.S
 		if err := imp.finish(ctx); err != nil {
 			return err
 		}
-		if res.Unattributed, err = countUnattributed(ctx, tx, meta.Kind); err != nil {
+		if res.Unattributed, err = countUnattributed(orgOnly(ctx, imp.org), tx, meta.Kind); err != nil {
 			return err
 		}
 		res.BatchID = imp.batch
@@ -278,6 +279,7 @@ type importer struct {
 	conn      *sql.Conn
 	tx        *sql.Tx
 	meta      ImportMeta
+	org       int64 // the organisation imported into: its records, directory and tallies
 	batch     int64
 	attr      *plan.Attributor
 	decisions decisions
@@ -292,7 +294,16 @@ type importer struct {
 }
 
 func (s *Store) newImporter(ctx context.Context, conn *sql.Conn, tx *sql.Tx, meta ImportMeta, by *auth.User) (*importer, error) {
-	attr, dec, err := loadAttribution(ctx, tx)
+	org := meta.Org
+	if org == 0 {
+		var err error
+		if org, err = homeOrg(ctx, tx); err != nil {
+			return nil, err
+		}
+	} else if !reaches(ctx, org) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "组织不存在（编号 %d）。", org)
+	}
+	attr, dec, err := loadAttribution(ctx, tx, org)
 	if err != nil {
 		return nil, err
 	}
@@ -312,16 +323,13 @@ func (s *Store) newImporter(ctx context.Context, conn *sql.Conn, tx *sql.Tx, met
 			return nil, wrap(err, "tune the import")
 		}
 	}
-	imp := &importer{s: s, conn: conn, tx: tx, meta: meta, attr: attr, decisions: dec, stages: map[string]*stage{}, deltas: tallyDeltas{}}
+	imp := &importer{s: s, conn: conn, tx: tx, meta: meta, org: org, attr: attr, decisions: dec, stages: map[string]*stage{}, deltas: tallyDeltas{}}
 	if meta.Kind == plan.RegEnterprises {
-		if err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM smes) AND NOT EXISTS (SELECT 1 FROM hightech_certs)
-			AND NOT EXISTS (SELECT 1 FROM contracts) AND NOT EXISTS (SELECT 1 FROM patent_holders) AND NOT EXISTS (SELECT 1 FROM platforms)`).Scan(&imp.noRecords); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM smes WHERE org_id = $1) AND NOT EXISTS (SELECT 1 FROM hightech_certs WHERE org_id = $1)
+			AND NOT EXISTS (SELECT 1 FROM contracts WHERE org_id = $1) AND NOT EXISTS (SELECT 1 FROM patents WHERE org_id = $1)
+			AND NOT EXISTS (SELECT 1 FROM platforms WHERE org_id = $1)`, org).Scan(&imp.noRecords); err != nil {
 			return nil, wrap(err, "look for records naming enterprises")
 		}
-	}
-	org, err := reachRegisters(ctx, tx)
-	if err != nil {
-		return nil, err
 	}
 	if err := tx.QueryRowContext(ctx, `
 		INSERT INTO import_batches (kind, file_name, sha256, size, skip_invalid, user_id, username, imported_at, org_id)
@@ -361,7 +369,11 @@ func (imp *importer) staged(ctx context.Context, layout string, cols []stageCol,
 }
 
 // fetch loads keys into the layout's stage and calls fn for each row of
-// query, in which {stage} names it.
+// query, in which {stage} names it and $1 is the organisation imported into.
+// Queries join the stage first by CROSS JOIN, which SQLite keeps as the
+// outer loop: with org_id leading the tables' keys, its planner would
+// otherwise take "org_id = $1" for a few rows and read the whole stage for
+// each of the organisation's records.
 func (imp *importer) fetch(ctx context.Context, layout string, cols []stageCol, keys [][]any, query string, fn func(*sql.Rows) error) error {
 	if len(keys) == 0 {
 		return nil
@@ -373,7 +385,7 @@ func (imp *importer) fetch(ctx context.Context, layout string, cols []stageCol, 
 	if err := st.load(ctx, keys); err != nil {
 		return err
 	}
-	err = eachRow(ctx, imp.tx, strings.ReplaceAll(query, "{stage}", st.name), fn, imp.replanned(nil)...)
+	err = eachRow(ctx, imp.tx, strings.ReplaceAll(query, "{stage}", st.name), fn, imp.replanned([]any{imp.org})...)
 	return wrap(err, "look up staged %s", layout)
 }
 
@@ -449,20 +461,20 @@ func (imp *importer) finish(ctx context.Context) error {
 	}
 	switch imp.meta.Kind {
 	case plan.RegSMEs:
-		if err := linkPendingFirms(ctx, imp.tx, imp.batch, plan.RegSMEs); err != nil {
+		if err := linkPendingFirms(ctx, imp.tx, imp.org, imp.batch, plan.RegSMEs); err != nil {
 			return err
 		}
 	case plan.RegHighTech:
-		if err := linkPendingFirms(ctx, imp.tx, imp.batch, plan.RegHighTech); err != nil {
+		if err := linkPendingFirms(ctx, imp.tx, imp.org, imp.batch, plan.RegHighTech); err != nil {
 			return err
 		}
 	}
 	if imp.enterprisesChanged {
-		if err := deriveForEnterprises(ctx, imp.tx, imp.batch); err != nil {
+		if err := deriveForEnterprises(ctx, imp.tx, imp.org, imp.batch); err != nil {
 			return err
 		}
 	}
-	if err := refreshSpans(ctx, imp.tx, imp.batch); err != nil {
+	if err := refreshSpans(ctx, imp.tx, imp.org, imp.batch); err != nil {
 		return err
 	}
 	for _, st := range imp.stages {
@@ -598,14 +610,16 @@ func stagedID(id int64) any {
 	return id
 }
 
-// countUnattributed counts the register's records without a unit.
+// countUnattributed counts the register's records without a unit in the
+// organisations the caller reaches.
 func countUnattributed(ctx context.Context, q queryer, kind plan.RegisterKind) (int, error) {
 	query := unattributedCount[kind]
 	if query == "" {
 		return 0, nil
 	}
+	cond, args := scopeFilter(ctx, "org_id", nil)
 	var n int
-	if err := q.QueryRowContext(ctx, query).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, query+cond, args...).Scan(&n); err != nil {
 		return 0, wrap(err, "count unattributed %s", kind)
 	}
 	return n, nil
@@ -663,12 +677,16 @@ func (s *Store) ImportBatches(ctx context.Context, kind plan.RegisterKind, limit
 	return out, nil
 }
 
-// HeaderMapping returns the column mapping remembered for a header shape
-// (the reader's signature of a list's header row): header as written →
-// field. found is false when none was saved.
+// HeaderMapping returns the column mapping the organisation worked in
+// remembers for a header shape (the reader's signature of a list's header
+// row): header as written → field. found is false when none was saved.
 func (s *Store) HeaderMapping(ctx context.Context, shape string) (mapping map[string]string, kind plan.RegisterKind, found bool, err error) {
+	org, err := homeOrg(ctx, s.read)
+	if err != nil {
+		return nil, "", false, err
+	}
 	var raw string
-	err = s.read.QueryRowContext(ctx, `SELECT kind, mapping FROM register_mappings WHERE shape = $1`, shape).Scan(&kind, &raw)
+	err = s.read.QueryRowContext(ctx, `SELECT kind, mapping FROM register_mappings WHERE org_id = $1 AND shape = $2`, org, shape).Scan(&kind, &raw)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, "", false, nil
@@ -681,8 +699,9 @@ func (s *Store) HeaderMapping(ctx context.Context, shape string) (mapping map[st
 	return mapping, kind, true, nil
 }
 
-// SaveHeaderMapping remembers the column mapping a person chose for a
-// header shape, for the next list of the same shape.
+// SaveHeaderMapping remembers, in the organisation worked in, the column
+// mapping a person chose for a header shape, for its next list of the same
+// shape.
 func (s *Store) SaveHeaderMapping(ctx context.Context, kind plan.RegisterKind, shape string, mapping map[string]string) error {
 	if !kind.Valid() {
 		return plan.Errorf(plan.EINVALID, "台账类型“%s”不存在", kind)
@@ -695,27 +714,35 @@ func (s *Store) SaveHeaderMapping(ctx context.Context, kind plan.RegisterKind, s
 		return wrap(err, "encode a header mapping")
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		org, err := homeOrg(ctx, tx)
+		if err != nil {
+			return err
+		}
 		var old string
-		tx.QueryRowContext(ctx, `SELECT mapping FROM register_mappings WHERE shape = $1`, shape).Scan(&old)
-		if _, err := tx.ExecContext(ctx, `DELETE FROM register_mappings WHERE shape = $1`, shape); err != nil {
+		tx.QueryRowContext(ctx, `SELECT mapping FROM register_mappings WHERE org_id = $1 AND shape = $2`, org, shape).Scan(&old)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM register_mappings WHERE org_id = $1 AND shape = $2`, org, shape); err != nil {
 			return wrap(err, "save the mapping of shape %q", shape)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO register_mappings (shape, kind, mapping, updated_at) VALUES ($1, $2, $3, $4)`,
-			shape, string(kind), string(b), s.nowUTC()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO register_mappings (org_id, shape, kind, mapping, updated_at) VALUES ($1, $2, $3, $4, $5)`,
+			org, shape, string(kind), string(b), s.nowUTC()); err != nil {
 			return wrap(err, "save the mapping of shape %q", shape)
 		}
 		return s.audit(ctx, tx, "register.mapping.save", "register_mapping:"+shape, json.RawMessage(orNull(old)), json.RawMessage(b))
 	})
 }
 
-// ListCounts returns how many enterprises are on each list (培育库, 瞪羚 …)
-// at asOf: entered on or before it and not left by then. The tasks that
-// keep these lists show the counts.
+// ListCounts returns how many enterprises of the organisation worked in
+// are on each list (培育库, 瞪羚 …) at asOf: entered on or before it and not
+// left by then. The tasks that keep these lists show the counts.
 func (s *Store) ListCounts(ctx context.Context, asOf string) (map[string]int, error) {
+	org, err := homeOrg(ctx, s.read)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]int{}
-	err := eachRow(ctx, s.read, `
-		SELECT list, COUNT(DISTINCT enterprise_id) FROM memberships
-		WHERE entered <= $1 AND (left_on = '' OR left_on > $1) GROUP BY list`, func(r *sql.Rows) error {
+	err = eachRow(ctx, s.read, `
+		SELECT m.list, COUNT(DISTINCT m.enterprise_id) FROM memberships m JOIN enterprises e ON e.id = m.enterprise_id
+		WHERE e.org_id = $2 AND m.entered <= $1 AND (m.left_on = '' OR m.left_on > $1) GROUP BY m.list`, func(r *sql.Rows) error {
 		var list string
 		var n int
 		if err := r.Scan(&list, &n); err != nil {
@@ -723,7 +750,7 @@ func (s *Store) ListCounts(ctx context.Context, asOf string) (map[string]int, er
 		}
 		out[list] = n
 		return nil
-	}, asOf)
+	}, asOf, org)
 	if err != nil {
 		return nil, wrap(err, "count list memberships")
 	}

@@ -12,7 +12,8 @@ import (
 // goal's actual for every unit at any as-of date is a few thousand rows
 // summed instead of millions of records counted (docs/REGISTERS.md).
 //
-// register_tallies holds, per metric, unit (0: the whole area) and period,
+// register_tallies holds, per organisation, metric, unit (0: the whole
+// area) and period,
 // what the records add on that period's days: n (+1 where a firm or patent
 // starts to count, −1 where it stops; contracts: how many), amount_fen and
 // tech_fen (contracts). Every change is written three times, at the day
@@ -57,18 +58,19 @@ const forever = "0000-01-01"
 const tallyGrains = `(SELECT 'Y' AS grain, 4 AS len UNION ALL SELECT 'M', 7 UNION ALL SELECT 'D', 10) g`
 
 // addTallies adds (sign "") or takes away (sign "-") the changes that the
-// events query selects — metric, unit_id, day, n, amount_fen, tech_fen —
-// at their day, month and year. with is a WITH clause the events use, or "".
+// events query selects — org_id, metric, unit_id, day, n, amount_fen,
+// tech_fen — at their day, month and year. with is a WITH clause the events
+// use, or "".
 func addTallies(with, events, sign string) string {
-	return with + ` INSERT INTO register_tallies (metric, unit_id, grain, period, n, amount_fen, tech_fen)
-	SELECT metric, unit_id, grain, period, n, amount_fen, tech_fen FROM (
-		SELECT ev.metric, ev.unit_id, g.grain, SUBSTR(ev.day, 1, g.len) AS period,
+	return with + ` INSERT INTO register_tallies (org_id, metric, unit_id, grain, period, n, amount_fen, tech_fen)
+	SELECT org_id, metric, unit_id, grain, period, n, amount_fen, tech_fen FROM (
+		SELECT ev.org_id, ev.metric, ev.unit_id, g.grain, SUBSTR(ev.day, 1, g.len) AS period,
 		       ` + sign + `CAST(SUM(ev.n) AS BIGINT) AS n, ` + sign + `CAST(SUM(ev.amount_fen) AS BIGINT) AS amount_fen,
 		       ` + sign + `CAST(SUM(ev.tech_fen) AS BIGINT) AS tech_fen
 		FROM (` + events + `) ev CROSS JOIN ` + tallyGrains + `
-		GROUP BY ev.metric, ev.unit_id, g.grain, SUBSTR(ev.day, 1, g.len)) t
+		GROUP BY ev.org_id, ev.metric, ev.unit_id, g.grain, SUBSTR(ev.day, 1, g.len)) t
 	WHERE true
-	ON CONFLICT (metric, grain, period, unit_id) DO UPDATE SET n = register_tallies.n + excluded.n,
+	ON CONFLICT (org_id, metric, grain, period, unit_id) DO UPDATE SET n = register_tallies.n + excluded.n,
 		amount_fen = register_tallies.amount_fen + excluded.amount_fen, tech_fen = register_tallies.tech_fen + excluded.tech_fen`
 }
 
@@ -80,10 +82,10 @@ func contractEvents(side, where string) string {
 	if side == "buyer" {
 		metric = metricBuyer
 	}
-	return `SELECT '` + metric + `' AS metric, 0 AS unit_id, r.registered AS day, 1 AS n, r.amount_fen AS amount_fen, COALESCE(r.tech_amount_fen, 0) AS tech_fen
+	return `SELECT r.org_id AS org_id, '` + metric + `' AS metric, 0 AS unit_id, r.registered AS day, 1 AS n, r.amount_fen AS amount_fen, COALESCE(r.tech_amount_fen, 0) AS tech_fen
 		FROM contracts r WHERE (` + where + `) AND (r.` + side + `_unit_id IS NOT NULL OR r.` + side + `_enterprise_id IS NOT NULL OR r.` + side + `_area_local)
 		UNION ALL
-		SELECT '` + metric + `', r.` + side + `_unit_id, r.registered, 1, r.amount_fen, COALESCE(r.tech_amount_fen, 0)
+		SELECT r.org_id, '` + metric + `', r.` + side + `_unit_id, r.registered, 1, r.amount_fen, COALESCE(r.tech_amount_fen, 0)
 		FROM contracts r WHERE (` + where + `) AND r.` + side + `_unit_id IS NOT NULL`
 }
 
@@ -97,19 +99,19 @@ const patentCounted = `r.type = '` + plan.PatentInvention + `' AND NOT (r.lapsed
 // each unit of its domestic holders, from its grant to its lapse.
 func patentTallies(where, sign string) string {
 	with := `WITH pu AS (
-		SELECT DISTINCT r.id, r.granted, r.lapsed, h.unit_id FROM patents r JOIN patent_holders h ON h.patent_id = r.id
+		SELECT DISTINCT r.org_id, r.id, r.granted, r.lapsed, h.unit_id FROM patents r JOIN patent_holders h ON h.patent_id = r.id
 		WHERE (` + where + `) AND ` + patentCounted + ` AND h.domestic AND h.unit_id IS NOT NULL
 		UNION
-		SELECT DISTINCT r.id, r.granted, r.lapsed, 0 FROM patents r JOIN patent_holders h ON h.patent_id = r.id
+		SELECT DISTINCT r.org_id, r.id, r.granted, r.lapsed, 0 FROM patents r JOIN patent_holders h ON h.patent_id = r.id
 		WHERE (` + where + `) AND ` + patentCounted + ` AND h.domestic)`
-	events := `SELECT '` + metricPatent + `' AS metric, unit_id, granted AS day, 1 AS n, 0 AS amount_fen, 0 AS tech_fen FROM pu
-		UNION ALL SELECT '` + metricPatent + `', unit_id, lapsed, -1, 0, 0 FROM pu WHERE lapsed <> ''`
+	events := `SELECT org_id, '` + metricPatent + `' AS metric, unit_id, granted AS day, 1 AS n, 0 AS amount_fen, 0 AS tech_fen FROM pu
+		UNION ALL SELECT org_id, '` + metricPatent + `', unit_id, lapsed, -1, 0, 0 FROM pu WHERE lapsed <> ''`
 	return addTallies(with, events, sign)
 }
 
 // firmSpans computes the merged spans of the SME records and certificates
 // that from (a FROM … WHERE … over alias r of smes or hightech_certs)
-// selects, per firm and unit and for the whole area (unit 0).
+// selects, per organisation, firm and unit and for the whole area (unit 0).
 func firmSpans(kind plan.RegisterKind, from string) string {
 	var metric, start, end string
 	switch kind {
@@ -124,46 +126,46 @@ func firmSpans(kind plan.RegisterKind, from string) string {
 	default:
 		panic("store: no spans for " + string(kind))
 	}
-	cols := metric + ` AS metric, r.firm_key AS firm_key, `
+	cols := `r.org_id AS org_id, ` + metric + ` AS metric, r.firm_key AS firm_key, `
 	return `WITH recs AS (
 		SELECT ` + cols + `r.unit_id AS unit_id, ` + start + ` AS s, ` + end + ` AS e ` + from + ` AND r.unit_id IS NOT NULL
 		UNION ALL
 		SELECT ` + cols + `0, ` + start + `, ` + end + ` ` + from + `),
 	marked AS (
-		SELECT metric, firm_key, unit_id, s, e,
-		       CASE WHEN s <= MAX(e) OVER (PARTITION BY metric, firm_key, unit_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+		SELECT org_id, metric, firm_key, unit_id, s, e,
+		       CASE WHEN s <= MAX(e) OVER (PARTITION BY org_id, metric, firm_key, unit_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 		            THEN 0 ELSE 1 END AS starts
 		FROM recs WHERE s < e),
 	islands AS (
-		SELECT metric, firm_key, unit_id, s, e,
-		       SUM(starts) OVER (PARTITION BY metric, firm_key, unit_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
+		SELECT org_id, metric, firm_key, unit_id, s, e,
+		       SUM(starts) OVER (PARTITION BY org_id, metric, firm_key, unit_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
 		FROM marked)
-	INSERT INTO register_spans (metric, firm_key, unit_id, start_on, end_on)
-	SELECT metric, firm_key, unit_id, MIN(s), CASE WHEN MAX(e) = '` + openEnd + `' THEN '' ELSE MAX(e) END
-	FROM islands GROUP BY metric, firm_key, unit_id, island`
+	INSERT INTO register_spans (org_id, metric, firm_key, unit_id, start_on, end_on)
+	SELECT org_id, metric, firm_key, unit_id, MIN(s), CASE WHEN MAX(e) = '` + openEnd + `' THEN '' ELSE MAX(e) END
+	FROM islands GROUP BY org_id, metric, firm_key, unit_id, island`
 }
 
 // spanEvents selects the changes of the spans that from (FROM … WHERE …
 // over alias sp of register_spans) selects: +1 at the start, −1 at the end.
 func spanEvents(from string) string {
-	return `SELECT sp.metric AS metric, sp.unit_id AS unit_id, sp.start_on AS day, 1 AS n, 0 AS amount_fen, 0 AS tech_fen ` + from + `
-		UNION ALL SELECT sp.metric, sp.unit_id, sp.end_on, -1, 0, 0 ` + from + ` AND sp.end_on <> ''`
+	return `SELECT sp.org_id AS org_id, sp.metric AS metric, sp.unit_id AS unit_id, sp.start_on AS day, 1 AS n, 0 AS amount_fen, 0 AS tech_fen ` + from + `
+		UNION ALL SELECT sp.org_id, sp.metric, sp.unit_id, sp.end_on, -1, 0, 0 ` + from + ` AND sp.end_on <> ''`
 }
 
-// rebuildTallies computes every tally and span from the registers, after a
-// change that may move any record (re-attribution).
-func rebuildTallies(ctx context.Context, tx *sql.Tx) error {
+// rebuildTallies computes every tally and span of org from its registers,
+// after a change that may move any of its records (re-attribution).
+func rebuildTallies(ctx context.Context, tx *sql.Tx, org int64) error {
 	for _, q := range []string{
-		`DELETE FROM register_tallies`,
-		`DELETE FROM register_spans`,
-		firmSpans(plan.RegSMEs, `FROM smes r WHERE true`),
-		firmSpans(plan.RegHighTech, `FROM hightech_certs r WHERE true`),
-		addTallies("", spanEvents(`FROM register_spans sp WHERE true`), ""),
-		addTallies("", contractEvents("seller", "true"), ""),
-		addTallies("", contractEvents("buyer", "true"), ""),
-		patentTallies("true", ""),
+		`DELETE FROM register_tallies WHERE org_id = $1`,
+		`DELETE FROM register_spans WHERE org_id = $1`,
+		firmSpans(plan.RegSMEs, `FROM smes r WHERE r.org_id = $1`),
+		firmSpans(plan.RegHighTech, `FROM hightech_certs r WHERE r.org_id = $1`),
+		addTallies("", spanEvents(`FROM register_spans sp WHERE sp.org_id = $1`), ""),
+		addTallies("", contractEvents("seller", "r.org_id = $1"), ""),
+		addTallies("", contractEvents("buyer", "r.org_id = $1"), ""),
+		patentTallies("r.org_id = $1", ""),
 	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		if _, err := tx.ExecContext(ctx, q, org); err != nil {
 			return wrap(err, "rebuild the register tallies")
 		}
 	}
@@ -174,22 +176,26 @@ func rebuildTallies(ctx context.Context, tx *sql.Tx) error {
 // are recomputed when it ends, over alias p.
 const pendingFirms = `FROM register_pending p WHERE p.batch_id = $1 AND p.what <> 'enterprise'`
 
-// refreshSpans recomputes the spans of the firms the import marked
-// pending, and their tallies.
-func refreshSpans(ctx context.Context, tx *sql.Tx, batch int64) error {
-	pendingSpans := `FROM register_pending p JOIN register_spans sp ON sp.metric = p.what AND sp.firm_key = p.key WHERE p.batch_id = $1`
+// refreshSpans recomputes the spans of the firms the import into org
+// marked pending, and their tallies.
+func refreshSpans(ctx context.Context, tx *sql.Tx, org, batch int64) error {
+	// The pending firms are the outer loop (CROSS JOIN, as the importer's
+	// stages): each is looked up by the tables' keys, org_id first.
+	pendingSpans := `FROM register_pending p CROSS JOIN register_spans sp WHERE p.batch_id = $1 AND sp.org_id = $2 AND sp.metric = p.what AND sp.firm_key = p.key`
 	for _, q := range []string{
 		addTallies("", spanEvents(pendingSpans), "-"),
-		`DELETE FROM register_spans WHERE EXISTS (SELECT 1 FROM register_pending p
+		`DELETE FROM register_spans WHERE org_id = $2 AND EXISTS (SELECT 1 FROM register_pending p
 			WHERE p.batch_id = $1 AND p.what = register_spans.metric AND p.key = register_spans.firm_key)`,
-		firmSpans(plan.RegSMEs, `FROM register_pending p JOIN smes r ON r.firm_key = p.key AND p.what = 'sme:' || r.year WHERE p.batch_id = $1`),
-		firmSpans(plan.RegHighTech, `FROM register_pending p JOIN hightech_certs r ON r.firm_key = p.key AND p.what = '`+metricHighTech+`' WHERE p.batch_id = $1`),
+		firmSpans(plan.RegSMEs, `FROM register_pending p CROSS JOIN smes r WHERE p.batch_id = $1 AND r.org_id = $2 AND r.firm_key = p.key AND p.what = 'sme:' || r.year`),
+		firmSpans(plan.RegHighTech, `FROM register_pending p CROSS JOIN hightech_certs r WHERE p.batch_id = $1 AND r.org_id = $2 AND r.firm_key = p.key AND p.what = '`+metricHighTech+`'`),
 		addTallies("", spanEvents(pendingSpans), ""),
-		`DELETE FROM register_pending WHERE batch_id = $1`,
 	} {
-		if _, err := tx.ExecContext(ctx, q, batch); err != nil {
+		if _, err := tx.ExecContext(ctx, q, batch, org); err != nil {
 			return wrap(err, "recompute the spans of batch %d", batch)
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM register_pending WHERE batch_id = $1`, batch); err != nil {
+		return wrap(err, "recompute the spans of batch %d", batch)
 	}
 	return nil
 }
@@ -197,18 +203,18 @@ func refreshSpans(ctx context.Context, tx *sql.Tx, batch int64) error {
 // tally is a period's sums of a metric in one unit.
 type tally struct{ n, amount, tech int64 }
 
-// talliesThrough sums a metric per unit (0: the whole area) over every day
-// up to and including day.
-func talliesThrough(ctx context.Context, q queryer, metric, day string) (map[int64]tally, error) {
+// talliesThrough sums a metric of org per unit (0: the whole area) over
+// every day up to and including day.
+func talliesThrough(ctx context.Context, q queryer, org int64, metric, day string) (map[int64]tally, error) {
 	year, month := day[:4], day[:7]
 	out := map[int64]tally{}
 	err := eachRow(ctx, q, `
 		SELECT unit_id, CAST(SUM(n) AS BIGINT), CAST(SUM(amount_fen) AS BIGINT), CAST(SUM(tech_fen) AS BIGINT) FROM (
-			SELECT unit_id, n, amount_fen, tech_fen FROM register_tallies WHERE metric = $1 AND grain = 'Y' AND period < $2
+			SELECT unit_id, n, amount_fen, tech_fen FROM register_tallies WHERE org_id = $7 AND metric = $1 AND grain = 'Y' AND period < $2
 			UNION ALL
-			SELECT unit_id, n, amount_fen, tech_fen FROM register_tallies WHERE metric = $1 AND grain = 'M' AND period >= $3 AND period < $4
+			SELECT unit_id, n, amount_fen, tech_fen FROM register_tallies WHERE org_id = $7 AND metric = $1 AND grain = 'M' AND period >= $3 AND period < $4
 			UNION ALL
-			SELECT unit_id, n, amount_fen, tech_fen FROM register_tallies WHERE metric = $1 AND grain = 'D' AND period >= $5 AND period <= $6
+			SELECT unit_id, n, amount_fen, tech_fen FROM register_tallies WHERE org_id = $7 AND metric = $1 AND grain = 'D' AND period >= $5 AND period <= $6
 		) t GROUP BY unit_id`, func(r *sql.Rows) error {
 		var unit int64
 		var t tally
@@ -217,7 +223,7 @@ func talliesThrough(ctx context.Context, q queryer, metric, day string) (map[int
 		}
 		out[unit] = t
 		return nil
-	}, metric, year, year+"-01", month, month+"-01", day)
+	}, metric, year, year+"-01", month, month+"-01", day, org)
 	return out, wrap(err, "sum the tallies of %s", metric)
 }
 
@@ -360,8 +366,8 @@ func (imp *importer) flushTallies(ctx context.Context) error {
 	}
 	return imp.staged(ctx, "tally", []stageCol{{"metric", colText}, {"unit_id", colInt}, {"grain", colText}, {"period", colText},
 		{"n", colInt}, {"amount_fen", colInt}, {"tech_fen", colInt}}, rows, `
-		INSERT INTO register_tallies (metric, unit_id, grain, period, n, amount_fen, tech_fen)
-		SELECT metric, unit_id, grain, period, n, amount_fen, tech_fen FROM {stage} WHERE true
-		ON CONFLICT (metric, grain, period, unit_id) DO UPDATE SET n = register_tallies.n + excluded.n,
-			amount_fen = register_tallies.amount_fen + excluded.amount_fen, tech_fen = register_tallies.tech_fen + excluded.tech_fen`)
+		INSERT INTO register_tallies (org_id, metric, unit_id, grain, period, n, amount_fen, tech_fen)
+		SELECT CAST($1 AS BIGINT), metric, unit_id, grain, period, n, amount_fen, tech_fen FROM {stage} WHERE true
+		ON CONFLICT (org_id, metric, grain, period, unit_id) DO UPDATE SET n = register_tallies.n + excluded.n,
+			amount_fen = register_tallies.amount_fen + excluded.amount_fen, tech_fen = register_tallies.tech_fen + excluded.tech_fen`, imp.org)
 }

@@ -46,6 +46,7 @@ const (
 // Upload is a list uploaded for import.
 type Upload struct {
 	ID          string
+	Org         int64 // the organisation whose registers it is imported into: the one it was uploaded in
 	Kind        plan.RegisterKind
 	File        string
 	SHA256      string
@@ -81,10 +82,11 @@ func (s *Store) StageUpload(ctx context.Context, kind plan.RegisterKind, fileNam
 		if _, err := tx.ExecContext(ctx, `DELETE FROM register_uploads WHERE expires_at < $1`, now); err != nil {
 			return wrap(err, "drop expired uploads")
 		}
-		org, err := reachRegisters(ctx, tx)
+		org, err := homeOrg(ctx, tx)
 		if err != nil {
 			return err
 		}
+		u.Org = org
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO register_uploads (id, kind, file_name, sha256, size, user_id, username, created_at, expires_at, state, org_id)
 			VALUES ($1, $2, $3, '', 0, $4, $5, $6, $7, $8, $9)`,
@@ -144,11 +146,11 @@ func loadUpload(ctx context.Context, q queryer, id string, now time.Time) (*Uplo
 	var batch sql.NullInt64
 	var result string
 	err := q.QueryRowContext(ctx, `
-		SELECT kind, file_name, sha256, size, username, created_at, expires_at, state, skip_invalid, batch_id, result, error,
+		SELECT org_id, kind, file_name, sha256, size, username, created_at, expires_at, state, skip_invalid, batch_id, result, error,
 		       EXISTS (SELECT 1 FROM register_upload_parts p WHERE p.upload_id = r.id AND p.part = $2)
 		FROM register_uploads r WHERE id = $1`, id, PartRejected).
-		Scan(&u.Kind, &u.File, &u.SHA256, &u.Size, &u.Username, &u.CreatedAt, &u.ExpiresAt, &u.State, &u.SkipInvalid, &batch, &result, &u.Error, &u.Rejected)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && u.ExpiresAt.Before(now) {
+		Scan(&u.Org, &u.Kind, &u.File, &u.SHA256, &u.Size, &u.Username, &u.CreatedAt, &u.ExpiresAt, &u.State, &u.SkipInvalid, &batch, &result, &u.Error, &u.Rejected)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && (u.ExpiresAt.Before(now) || !reaches(ctx, u.Org)) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "上传的文件不存在或已过期（保留 %d 小时），请重新上传。", int(UploadTTL.Hours()))
 	}
 	if err != nil {

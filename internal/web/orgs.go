@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -39,9 +38,7 @@ func (s *Server) viewScope(r *http.Request, u *auth.User) (store.Scope, error) {
 // objectOrg finds the organisation of every object the route names by ID
 // and answers not found unless each is in the request's scope; it returns
 // the organisation of the last (0 when the route names none). The
-// registers, one set for the deployment, are their holder's
-// (store.RegisterOrg); the deployment-wide metrics the root
-// organisation's.
+// deployment-wide metrics are the root organisation's.
 func (s *Server) objectOrg(r *http.Request) (int64, error) {
 	ctx := r.Context()
 	sc, _ := store.ScopeFrom(ctx)
@@ -62,15 +59,8 @@ func (s *Server) objectOrg(r *http.Request) (int64, error) {
 		org = o
 	}
 	_, path, _ := strings.Cut(r.Pattern, " ")
-	var holder func(context.Context) (int64, error)
-	switch {
-	case strings.HasPrefix(path, "/registers"), strings.HasPrefix(path, "/disputes"):
-		holder = s.store.RegisterOrg
-	case path == "/metrics":
-		holder = s.store.RootOrg
-	}
-	if holder != nil {
-		o, err := holder(ctx)
+	if path == "/metrics" {
+		o, err := s.store.RootOrg(ctx)
 		if err != nil {
 			return 0, err
 		}

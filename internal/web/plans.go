@@ -121,7 +121,7 @@ func (s *Server) taskLists(r *http.Request, doc *plan.Document, asOf string, uni
 	if len(byTask) == 0 {
 		return nil, nil
 	}
-	counts, err := s.store.TaskListCounts(r.Context(), asOf, unitID)
+	counts, err := s.store.TaskListCounts(r.Context(), doc.ID, asOf, unitID)
 	if err != nil {
 		return nil, err
 	}

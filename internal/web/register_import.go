@@ -339,7 +339,7 @@ func (s *Server) uploadImport(w http.ResponseWriter, r *http.Request) {
 			rc.Flush()
 		}
 	}
-	meta := store.ImportMeta{Kind: u.Kind, File: u.File, SHA256: u.SHA256, Size: u.Size}
+	meta := store.ImportMeta{Kind: u.Kind, File: u.File, SHA256: u.SHA256, Size: u.Size, Org: u.Org}
 	res, ierr := regimport.Import(ctx, s.store, o.rd, meta, ro, currentUser(r))
 	var rejectedRows io.Reader
 	if rejected != nil && res != nil && res.Rejected > 0 && res.BatchID != 0 {

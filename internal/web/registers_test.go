@@ -72,13 +72,20 @@ func contractList(regNo, amount string) []byte {
 // importCSV imports a list through the reader, as the CLI does.
 func importCSV(t *testing.T, st *store.Store, kind plan.RegisterKind, name string, data []byte) *store.ImportResult {
 	t.Helper()
+	return importCSVIn(context.Background(), t, st, kind, name, data)
+}
+
+// importCSVIn imports a list into the registers of the organisation ctx
+// works in.
+func importCSVIn(ctx context.Context, t *testing.T, st *store.Store, kind plan.RegisterKind, name string, data []byte) *store.ImportResult {
+	t.Helper()
 	rd, err := register.Open(name, bytes.NewReader(data), int64(len(data)), kind, register.Options{})
 	if err != nil {
 		t.Fatalf("open %s: %v", name, err)
 	}
 	defer rd.Close()
 	sum := sha256.Sum256(data)
-	res, err := regimport.Import(context.Background(), st, rd, store.ImportMeta{Kind: kind, File: name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}, regimport.Options{}, nil)
+	res, err := regimport.Import(ctx, st, rd, store.ImportMeta{Kind: kind, File: name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}, regimport.Options{}, nil)
 	if err != nil {
 		t.Fatalf("import %s: %v", name, err)
 	}
