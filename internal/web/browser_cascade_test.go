@@ -114,3 +114,20 @@ func TestBrowserCityLeaderDrillsIntoDistrict(t *testing.T) {
 		t.Fatalf("三家店街道 on the district's dashboard: %q", row)
 	}
 }
+
+// TestLeadersLandOnTheirOrganisationsPlan: the city's leader lands on the
+// city's 总览, the district's on the district's.
+func TestLeadersLandOnTheirOrganisationsPlan(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	city, _ := f.cityAbove(t)
+	for user, want := range map[string]int64{"cityleader": city, "leader": f.planID} {
+		res, err := f.client(t, user).Get(f.srv.URL + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if loc := res.Header.Get("Location"); loc != "/plans/"+itoa(want)+"/dashboard" {
+			t.Errorf("%s lands on %q, want plan %d's 总览", user, loc, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"kechuang/internal/auth"
+	"kechuang/internal/plan"
 )
 
 // home opens a reporter's forms, a leader's 总览, and for everyone else
@@ -30,16 +31,21 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// planInForce is the plan people work on: the newest active plan, else the
-// newest; 0 when there is none.
+// planInForce is the plan people work on: the newest active plan of the
+// organisation worked in (a city's leader lands on the city's, not a
+// district's), else the newest active one in reach, else the newest; 0
+// when there is none.
 func (s *Server) planInForce(r *http.Request) (int64, error) {
 	plans, err := s.store.Plans(r.Context())
 	if err != nil || len(plans) == 0 {
 		return 0, err
 	}
-	for _, p := range plans {
-		if p.Status == "active" {
-			return p.ID, nil
+	org := workOrg(r)
+	for _, own := range []bool{true, false} {
+		for _, p := range plans {
+			if p.Status == plan.StatusActive && (!own || p.OrgID == org) {
+				return p.ID, nil
+			}
 		}
 	}
 	return plans[0].ID, nil
