@@ -186,22 +186,33 @@ func loadDemoCascade(ctx context.Context, s *store.Store, planID, district, city
 // reporter per unit named by its short name; in 南昌市 an admin
 // (cityadmin), a leader (cityleader) and a reporter for each district
 // that reports to the city directly (西湖区, 东湖区).
+//
+// A demo database made before organisations holds one organisation and no
+// city: its accounts are the district's.
 func demoAccounts(ctx context.Context, s *store.Store) ([]store.NewUser, error) {
-	district, err := s.OrgByName(ctx, demoDistrict)
+	tree, err := s.Orgs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	city, err := s.OrgByName(ctx, demoCity)
-	if err != nil {
-		return nil, err
+	district, ok := tree.ByName(demoDistrict)
+	if !ok {
+		if district, ok = tree.Org(tree.Root()); !ok {
+			return nil, fmt.Errorf("数据库中没有组织")
+		}
 	}
 	accounts := []store.NewUser{
 		{Username: "admin", DisplayName: "区科工局管理员", Role: auth.RoleAdmin, OrgID: district.ID},
 		{Username: "leader", DisplayName: "分管领导", Role: auth.RoleLeader, OrgID: district.ID},
-		{Username: "cityadmin", DisplayName: "市科技局管理员（演示）", Role: auth.RoleAdmin, OrgID: city.ID},
-		{Username: "cityleader", DisplayName: "市科技局领导（演示）", Role: auth.RoleLeader, OrgID: city.ID},
 	}
-	for _, o := range []plan.Org{district, city} {
+	orgs := []plan.Org{district}
+	city, ok := tree.ByName(demoCity)
+	if ok {
+		accounts = append(accounts,
+			store.NewUser{Username: "cityadmin", DisplayName: "市科技局管理员（演示）", Role: auth.RoleAdmin, OrgID: city.ID},
+			store.NewUser{Username: "cityleader", DisplayName: "市科技局领导（演示）", Role: auth.RoleLeader, OrgID: city.ID})
+		orgs = append(orgs, city)
+	}
+	for _, o := range orgs {
 		dir, err := s.Directory(store.WithScope(ctx, store.Scope{Org: o.ID, Orgs: []int64{o.ID}}))
 		if err != nil {
 			return nil, err

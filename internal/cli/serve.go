@@ -84,7 +84,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	} else if *demo {
 		fmt.Fprintf(e.stdout, "演示账号（密码均为 %s，仅演示模式）：\n", demoPassword)
 		fmt.Fprintln(e.stdout, "  青云谱区：admin（管理员）、leader（领导）、各单位填报员：用户名即单位简称，如 区科工局、三家店街道")
-		fmt.Fprintln(e.stdout, "  南昌市：cityadmin（管理员）、cityleader（领导）、西湖区和东湖区的填报员 西湖区、东湖区")
+		if _, err := s.OrgByName(ctx, demoCity); err == nil { // not in a demo database older than organisations
+			fmt.Fprintln(e.stdout, "  南昌市：cityadmin（管理员）、cityleader（领导）、西湖区和东湖区的填报员 西湖区、东湖区")
+		}
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -14,7 +14,7 @@ CREATE TABLE orgs (
 );
 CREATE INDEX orgs_parent ON orgs (parent_id);
 INSERT INTO orgs (name, kind, parent_id, position)
-VALUES (COALESCE((SELECT name FROM units WHERE kind = 'government' ORDER BY position, id LIMIT 1), '本级'), 'district', NULL, 0);
+VALUES (COALESCE((SELECT CASE WHEN short_name <> '' THEN short_name ELSE name END FROM units WHERE kind = 'government' ORDER BY position, id LIMIT 1), '本级'), 'district', NULL, 0);
 
 -- Unit and group names, and their aliases, are unique within an
 -- organisation: two districts each have a 区发改委.
