@@ -510,3 +510,28 @@ func TestLinkedGoalsAreNotDeleted(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryOrganisationKeepsAnAdmin: a district's last administrator is not
+// disabled, demoted or moved away, whatever administrators other
+// organisations have.
+func TestEveryOrganisationKeepsAnAdmin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		_, a, b := twoDistricts(t, s)
+		for _, uu := range []store.UserUpdate{
+			{Role: auth.RoleAdmin, Disabled: true},
+			{Role: auth.RoleLeader},
+			{Role: auth.RoleReporter, UnitID: a.unit},
+		} {
+			if _, err := s.UpdateUser(ctx, b.admin.ID, uu); plan.ErrorCode(err) != plan.ECONFLICT || !strings.Contains(err.Error(), "至少要保留一个可用的管理员") {
+				t.Errorf("%+v of 西湖区's last admin: %v, want refused", uu, err)
+			}
+		}
+		if _, err := s.CreateUser(b.ctx, store.NewUser{Username: "west-admin-2", Role: auth.RoleAdmin, PasswordHash: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.UpdateUser(ctx, b.admin.ID, store.UserUpdate{Role: auth.RoleAdmin, Disabled: true}); err != nil {
+			t.Errorf("disabling one of two admins: %v", err)
+		}
+	})
+}

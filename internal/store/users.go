@@ -261,13 +261,16 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, uu UserUpdate) (*auth.
 		if err != nil {
 			return fmt.Errorf("store: unable to update user %d: %w", id, err)
 		}
-		if before.Role == auth.RoleAdmin && !before.Disabled && !auth.Allowed(u, auth.PermAdmin) {
+		// Every organisation keeps an administrator of its own: a district
+		// is not left to its city to run.
+		if before.Role == auth.RoleAdmin && !before.Disabled && (!auth.Allowed(u, auth.PermAdmin) || org != cur) {
 			var admins int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = $1 AND NOT disabled`, string(auth.RoleAdmin)).Scan(&admins); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = $1 AND NOT disabled AND org_id = $2`,
+				string(auth.RoleAdmin), cur).Scan(&admins); err != nil {
 				return fmt.Errorf("store: unable to count administrators: %w", err)
 			}
 			if admins == 0 {
-				return plan.Errorf(plan.ECONFLICT, "至少要保留一个可用的管理员")
+				return plan.Errorf(plan.ECONFLICT, "本组织至少要保留一个可用的管理员")
 			}
 		}
 		if uu.Disabled {
