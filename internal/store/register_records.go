@@ -158,21 +158,32 @@ var touchCols = []stageCol{{"id", colInt}, {"sheet", colText}, {"row_no", colInt
 // of unchanged ones.
 type writes struct{ ins, upd, touches [][]any }
 
-// sorted runs every valid row of a batch through record and counts every
-// row's outcome (a row the reader or record rejected is written nowhere).
-func (imp *importer) sorted(res *ImportResult, rows []plan.RegisterRow, record func(plan.RegisterRow) (outcome, []any, []plan.RowProblem, error)) (writes, error) {
-	var w writes
+// eachValid runs every valid row of a batch through record and counts
+// every row's outcome (a row the reader or record rejected is written
+// nowhere).
+func (imp *importer) eachValid(res *ImportResult, rows []plan.RegisterRow, record func(plan.RegisterRow) (outcome, []plan.RowProblem, error)) error {
 	for _, row := range rows {
 		if len(row.Problems) > 0 {
 			imp.done(res, row, 0, row.Problems)
 			continue
 		}
-		out, values, probs, err := record(row)
+		out, probs, err := record(row)
 		if err != nil {
-			return w, err
+			return err
 		}
+		imp.done(res, row, out, probs)
+	}
+	return nil
+}
+
+// sorted runs the batch through record (eachValid) and sorts the values
+// to write by outcome.
+func (imp *importer) sorted(res *ImportResult, rows []plan.RegisterRow, record func(plan.RegisterRow) (outcome, []any, []plan.RowProblem, error)) (writes, error) {
+	var w writes
+	err := imp.eachValid(res, rows, func(row plan.RegisterRow) (outcome, []plan.RowProblem, error) {
+		out, values, probs, err := record(row)
 		switch {
-		case len(probs) > 0:
+		case err != nil, len(probs) > 0:
 		case out == outNew:
 			w.ins = append(w.ins, values)
 		case out == outUpdated:
@@ -180,9 +191,9 @@ func (imp *importer) sorted(res *ImportResult, rows []plan.RegisterRow, record f
 		default:
 			w.touches = append(w.touches, values)
 		}
-		imp.done(res, row, out, probs)
-	}
-	return w, nil
+		return out, probs, err
+	})
+	return w, err
 }
 
 // writeRows stores a batch's writes into table, whose columns are cols.
@@ -289,16 +300,11 @@ func (imp *importer) enterprises(ctx context.Context, rows []plan.RegisterRow, r
 		return err
 	}
 	var b entBatch
-	for _, row := range rows {
-		if len(row.Problems) > 0 {
-			imp.done(res, row, 0, row.Problems)
-			continue
-		}
-		out, probs, err := imp.enterprise(known, &b, *row.Record.(*plan.Enterprise), row.Origin)
-		if err != nil {
-			return err
-		}
-		imp.done(res, row, out, probs)
+	err = imp.eachValid(res, rows, func(row plan.RegisterRow) (outcome, []plan.RowProblem, error) {
+		return imp.enterprise(known, &b, *row.Record.(*plan.Enterprise), row.Origin)
+	})
+	if err != nil {
+		return err
 	}
 	return imp.flushEnterprises(ctx, &b)
 }
@@ -585,16 +591,11 @@ func (imp *importer) smes(ctx context.Context, rows []plan.RegisterRow, res *Imp
 	}
 	var eb entBatch
 	var w firmRecords
-	for _, row := range rows {
-		if len(row.Problems) > 0 {
-			imp.done(res, row, 0, row.Problems)
-			continue
-		}
-		out, probs, err := imp.sme(known, firms, &eb, &w, *row.Record.(*plan.SMERecord), row.Origin)
-		if err != nil {
-			return err
-		}
-		imp.done(res, row, out, probs)
+	err = imp.eachValid(res, rows, func(row plan.RegisterRow) (outcome, []plan.RowProblem, error) {
+		return imp.sme(known, firms, &eb, &w, *row.Record.(*plan.SMERecord), row.Origin)
+	})
+	if err != nil {
+		return err
 	}
 	return imp.flushFirmRecords(ctx, &eb, &w, "smes", smeCols)
 }
@@ -748,16 +749,11 @@ func (imp *importer) certs(ctx context.Context, rows []plan.RegisterRow, res *Im
 	}
 	var eb entBatch
 	var w firmRecords
-	for _, row := range rows {
-		if len(row.Problems) > 0 {
-			imp.done(res, row, 0, row.Problems)
-			continue
-		}
-		out, probs, err := imp.cert(known, firms, &eb, &w, *row.Record.(*plan.HighTechCert), row.Origin)
-		if err != nil {
-			return err
-		}
-		imp.done(res, row, out, probs)
+	err = imp.eachValid(res, rows, func(row plan.RegisterRow) (outcome, []plan.RowProblem, error) {
+		return imp.cert(known, firms, &eb, &w, *row.Record.(*plan.HighTechCert), row.Origin)
+	})
+	if err != nil {
+		return err
 	}
 	return imp.flushFirmRecords(ctx, &eb, &w, "hightech_certs", certCols)
 }
