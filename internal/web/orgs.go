@@ -35,6 +35,13 @@ func (s *Server) viewScope(r *http.Request, u *auth.User) (store.Scope, error) {
 	return sc, nil
 }
 
+// workOrg is the organisation the request works in (the scope authorize
+// set; every signed-in request has one).
+func workOrg(r *http.Request) int64 {
+	sc, _ := store.ScopeFrom(r.Context())
+	return sc.Org
+}
+
 // objectOrg finds the organisation of every object the route names by ID
 // and answers not found unless each is in the request's scope; it returns
 // the organisation of the last (0 when the route names none). The

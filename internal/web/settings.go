@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"kechuang/internal/notify"
-	"kechuang/internal/store"
 )
 
 // secretSettings are the settings a form never shows back: an empty field
@@ -22,13 +21,6 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 	// Saved settings are valid; parsing fills the defaults the form shows.
 	st, _ := notify.ParseSettings(saved)
 	s.render(w, r, http.StatusOK, "settings", settingsForm(st.Map(), saved))
-}
-
-// workOrg is the organisation the request works in (the scope authorize
-// set; every signed-in request has one).
-func workOrg(r *http.Request) int64 {
-	sc, _ := store.ScopeFrom(r.Context())
-	return sc.Org
 }
 
 // settingsForm is what settings.html shows: the values (secrets left out)
