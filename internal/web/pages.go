@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -170,6 +171,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", s.viewOf(r, data)); err != nil {
+		s.log.Error("render failed", "template", name, "err", err)
+		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+		return
+	}
+	writePage(w, status, buf.Bytes())
+}
+
+// viewOf is the view of a page for the request: its user and the header's
+// badges and organisation bar.
+func (s *Server) viewOf(r *http.Request, data any) view {
 	v := view{User: currentUser(r), Version: s.opts.Version, Page: data}
 	v.Unread = s.unreadCount(r, v.User)
 	v.Reviews = s.reviewCount(r, v.User)
@@ -178,26 +191,61 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if r.URL.Query().Has("saved") {
 		v.Flash = "已保存。"
 	}
-	var buf bytes.Buffer
-	if p, ok := data.(prerendered); ok {
-		buf.Grow(len(p.HTML) + 16<<10) // the layout around kept content, copied once
+	return v
+}
+
+// writePage sends a page made of parts, with its length.
+func writePage(w http.ResponseWriter, status int, parts ...[]byte) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
 	}
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		s.log.Error("render failed", "template", name, "err", err)
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(n))
+	w.WriteHeader(status)
+	for _, p := range parts {
+		w.Write(p)
+	}
+}
+
+// kept is a page's title and content rendered once and kept
+// (renderContent); the layout around it is rendered per request. The
+// content is shared by every request that serves it: never changed.
+type kept struct {
+	Title string
+	HTML  []byte
+}
+
+// keptMarker stands for the kept content in the layout rendered around it.
+// Nothing escaped can write it: html/template writes a NUL in text and in
+// attributes as U+FFFD.
+const keptMarker = "\x00kept\x00"
+
+// renderKept writes kept content inside the layout. Only the layout (a few
+// KB) is rendered per request, in memory first so that a template error is
+// still a clean 500; the kept bytes go to the client as they are, not
+// copied through the template and a buffer.
+func (s *Server) renderKept(w http.ResponseWriter, r *http.Request, p kept) {
+	var buf bytes.Buffer
+	buf.Grow(8 << 10)
+	// prerendered.html writes .Page.HTML as the content: the marker.
+	err := s.pages.byName["prerendered"].ExecuteTemplate(&buf, "layout", s.viewOf(r, struct {
+		Title string
+		HTML  template.HTML
+	}{p.Title, keptMarker}))
+	at := bytes.Index(buf.Bytes(), []byte(keptMarker))
+	if err == nil && at < 0 {
+		err = errors.New("the layout lost the content's place")
+	}
+	if err != nil {
+		s.log.Error("render failed", "template", "prerendered", "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
-}
-
-// prerendered is a page's title and content rendered once and kept
-// (renderContent); the layout around it is rendered per request.
-type prerendered struct {
-	Title string
-	HTML  template.HTML
+	page := buf.Bytes()
+	writePage(w, http.StatusOK, page[:at], p.HTML, page[at+len(keptMarker):])
 }
 
 // renderContent renders the content of page name once per key — which must
@@ -206,7 +254,7 @@ type prerendered struct {
 // Concurrent requests for a key not yet rendered share one rendering.
 func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, name, key string, data func() (any, error)) {
 	if p, ok := s.fragments.Get(key); ok {
-		s.render(w, r, http.StatusOK, "prerendered", p)
+		s.renderKept(w, r, p)
 		return
 	}
 	v, err, _ := s.renderGroup.Do(key, func() (any, error) {
@@ -234,7 +282,7 @@ func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, name, key
 		if err := t.ExecuteTemplate(&content, "content", page); err != nil {
 			return nil, fmt.Errorf("web: render %s: %w", name, err)
 		}
-		p := prerendered{Title: title.String(), HTML: template.HTML(content.String())}
+		p := kept{Title: title.String(), HTML: content.Bytes()}
 		s.fragments.Put(key, p, nil)
 		return p, nil
 	})
@@ -242,7 +290,7 @@ func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, name, key
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "prerendered", v.(prerendered))
+	s.renderKept(w, r, v.(kept))
 }
 
 // isAPI reports whether the request is for the JSON API.

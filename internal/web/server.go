@@ -70,7 +70,7 @@ type Server struct {
 	latency  *metrics.Histogram
 	progress *progress.Cache
 	// Rendered dashboard content, by everything it depends on (renderContent).
-	fragments   *lru.Cache[string, prerendered]
+	fragments   *lru.Cache[string, kept]
 	renderGroup singleflight.Group
 	renders     chan struct{} // bounds how many renderings run at once
 }
@@ -91,7 +91,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.Metrics == nil {
 		opts.Metrics = metrics.New()
 	}
-	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64), fragments: lru.New[string, prerendered](128),
+	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64), fragments: lru.New[string, kept](128),
 		renders: make(chan struct{}, 2*runtime.NumCPU())}
 	s.instrument(opts.Metrics)
 	return s, nil
