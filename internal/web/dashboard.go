@@ -56,7 +56,8 @@ func dashboardPage(r *http.Request, d *progress.Data, sight auth.Sight) (map[str
 		trends := windowOf(r, "gp", "项指标", len(ov.Cards), goalsPerPage)
 		ranks := windowOf(r, "rp", "个单位", len(ov.Ranking), unitsPerPage)
 		lagging := windowOf(r, "lp", "条", len(d.Lagging), laggingPerPage)
-		ov.Rows, ov.Goals, ov.Ranking = ov.Rows[units.From:units.To], ov.Goals[goals.From:goals.To], ov.Ranking[ranks.From:ranks.To]
+		ov.Rows, ov.Goals = ov.Rows[units.From:units.To], ov.Goals[goals.From:goals.To]
+		ov.Ranking = rankingShown(ov.Ranking[ranks.From:ranks.To], ov.Goals)
 		shown := *d
 		shown.Overview, shown.Lagging = &ov, d.Lagging[lagging.From:lagging.To]
 		d = &shown
@@ -72,6 +73,28 @@ func dashboardPage(r *http.Request, d *progress.Data, sight auth.Sight) (map[str
 	page["ShowUnits"] = d.Overview != nil && len(d.Overview.Rows) > 0
 	page["OwnUnit"], page["Own"] = sight.Own, ownComputed(d, sight)
 	return page, nil
+}
+
+// rankingShown is a page of the ranking with each unit's 构成 cut to the
+// indicators of the page (the goals' pager reaches the others): 50
+// indicators × 25 units would be most of the page.
+func rankingShown(ranking []plan.Ranked, goals []plan.DocGoal) []plan.Ranked {
+	shown := make(map[int64]bool, len(goals))
+	for _, g := range goals {
+		shown[g.ID] = true
+	}
+	out := make([]plan.Ranked, len(ranking))
+	for i, r := range ranking {
+		parts := make([]plan.RankPart, 0, len(goals))
+		for _, p := range r.Parts {
+			if shown[p.GoalID] {
+				parts = append(parts, p)
+			}
+		}
+		r.Parts = parts
+		out[i] = r
+	}
+	return out
 }
 
 // Page sizes of the dashboard's long lists.
