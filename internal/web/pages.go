@@ -223,29 +223,55 @@ type kept struct {
 // attributes as U+FFFD.
 const keptMarker = "\x00kept\x00"
 
-// renderKept writes kept content inside the layout. Only the layout (a few
-// KB) is rendered per request, in memory first so that a template error is
-// still a clean 500; the kept bytes go to the client as they are, not
-// copied through the template and a buffer.
+// renderKept writes kept content inside the layout. The kept bytes go to
+// the client as they are, not copied through the template and a buffer;
+// the layout around them is rendered in memory first (so that a template
+// error is still a clean 500) and kept too, by its view: the same viewer on
+// the same page gets the same header.
 func (s *Server) renderKept(w http.ResponseWriter, r *http.Request, p kept) {
-	var buf bytes.Buffer
-	buf.Grow(8 << 10)
 	// prerendered.html writes .Page.HTML as the content: the marker.
-	err := s.pages.byName["prerendered"].ExecuteTemplate(&buf, "layout", s.viewOf(r, struct {
+	v := s.viewOf(r, struct {
 		Title string
 		HTML  template.HTML
-	}{p.Title, keptMarker}))
-	at := bytes.Index(buf.Bytes(), []byte(keptMarker))
-	if err == nil && at < 0 {
-		err = errors.New("the layout lost the content's place")
-	}
+	}{p.Title, keptMarker})
+	key, err := shellKey(v)
 	if err != nil {
 		s.log.Error("render failed", "template", "prerendered", "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
-	page := buf.Bytes()
-	writePage(w, http.StatusOK, page[:at], p.HTML, page[at+len(keptMarker):])
+	sh, ok := s.shells.Get(key)
+	if !ok {
+		var buf bytes.Buffer
+		buf.Grow(8 << 10)
+		err := s.pages.byName["prerendered"].ExecuteTemplate(&buf, "layout", v)
+		at := bytes.Index(buf.Bytes(), []byte(keptMarker))
+		if err == nil && at < 0 {
+			err = errors.New("the layout lost the content's place")
+		}
+		if err != nil {
+			s.log.Error("render failed", "template", "prerendered", "err", err)
+			http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+			return
+		}
+		page := buf.Bytes()
+		sh = shell{head: page[:at], tail: page[at+len(keptMarker):]}
+		s.shells.Put(key, sh, nil)
+	}
+	writePage(w, http.StatusOK, sh.head, p.HTML, sh.tail)
+}
+
+// shell is the layout rendered around kept content: what comes before it
+// and after it. Shared between requests: never changed.
+type shell struct{ head, tail []byte }
+
+// shellKey is everything the layout can read of a view — every exported
+// field, the user's included, and the page's title — so that a kept shell
+// is served only for a view that would render it the same (the layout's
+// functions depend on their arguments alone).
+func shellKey(v view) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
 }
 
 // renderContent renders the content of page name once per key — which must
