@@ -22,20 +22,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	roundID, _ := strconv.ParseInt(r.URL.Query().Get("round"), 10, 64)
-	d, sight, err := s.progressFor(r, planID, roundID)
+	whole, sight, err := s.progressWhole(r, planID, roundID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	// The page is the same for every viewer of the same role and sight at
-	// the same data version: rendered once, a hundred leaders share it.
-	// The 督办逾期 list moves with the date as well (notices move the data
-	// version).
+	// the same data version: rendered once, a hundred leaders share it
+	// (and cut to the sight only then). The 督办逾期 list moves with the
+	// date as well (notices move the data version).
 	u := currentUser(r)
 	today := plan.CivilDate(s.opts.Now())
-	key := fmt.Sprintf("dashboard|%d|%d|%d|%s|%+v|%s|%s", planID, roundID, d.Version, u.Role, sight, r.URL.Query().Encode(), today)
+	key := fmt.Sprintf("dashboard|%d|%d|%d|%s|%+v|%s|%s", planID, roundID, whole.Version, u.Role, sight, r.URL.Query().Encode(), today)
 	s.renderContent(w, r, "dashboard", key, func() (any, error) {
-		page, err := dashboardPage(r, d, sight)
+		page, err := dashboardPage(r, whole.For(sight), sight)
 		if err == nil {
 			page["Supervision"], err = s.dashboardSupervision(r, planID, sight)
 		}
@@ -135,12 +135,21 @@ func windowOf(r *http.Request, param, noun string, total, size int) window {
 // progressFor loads a plan's progress at a round (0: the latest opened one)
 // as the current user may see it: the one visibility rule, auth.SightOf.
 func (s *Server) progressFor(r *http.Request, planID, roundID int64) (*progress.Data, auth.Sight, error) {
+	d, sight, err := s.progressWhole(r, planID, roundID)
+	if err != nil {
+		return nil, auth.Sight{}, err
+	}
+	return d.For(sight), sight, nil
+}
+
+// progressWhole is progressFor before the cut: every unit's figures, to be
+// cut with d.For(sight) before anything of it is shown.
+func (s *Server) progressWhole(r *http.Request, planID, roundID int64) (*progress.Data, auth.Sight, error) {
 	d, err := s.progress.Load(r.Context(), planID, roundID)
 	if err != nil {
 		return nil, auth.Sight{}, err
 	}
-	sight := auth.SightOf(currentUser(r), d.Settings.HideRanking)
-	return d.For(sight), sight, nil
+	return d, auth.SightOf(currentUser(r), d.Settings.HideRanking), nil
 }
 
 // dashboardCharts is the data of the charts, as JSON blocks the page's
