@@ -211,8 +211,8 @@ func writePage(w http.ResponseWriter, status int, parts ...[]byte) {
 }
 
 // kept is a page's title and content rendered once and kept
-// (renderContent); the layout around it is rendered per request. The
-// content is shared by every request that serves it: never changed.
+// (renderContent); the layout around it is rendered per view (renderKept).
+// The content is shared by every request that serves it: never changed.
 type kept struct {
 	Title string
 	HTML  []byte
