@@ -3,6 +3,7 @@ package progress
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -23,9 +24,10 @@ import (
 // What Load returns is shared: callers must not change it (Data.For copies
 // what it cuts).
 type Cache struct {
-	st      *store.Store
-	entries *lru.Cache[cacheKey, cacheEntry]
-	group   singleflight.Group
+	st       *store.Store
+	entries  *lru.Cache[cacheKey, cacheEntry]
+	group    singleflight.Group
+	versions versionReader
 }
 
 type cacheKey struct{ plan, round int64 }
@@ -41,12 +43,12 @@ const computeTimeout = 30 * time.Second
 
 // NewCache returns a cache holding at most max computed progresses.
 func NewCache(st *store.Store, max int) *Cache {
-	return &Cache{st: st, entries: lru.New[cacheKey, cacheEntry](max)}
+	return &Cache{st: st, entries: lru.New[cacheKey, cacheEntry](max), versions: versionReader{read: st.DataVersion}}
 }
 
 // Load is progress.Load through the cache.
 func (c *Cache) Load(ctx context.Context, planID, roundID int64) (*Data, error) {
-	v, err := c.st.DataVersion(ctx)
+	v, err := c.versions.Version(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -77,4 +79,59 @@ func (c *Cache) Load(ctx context.Context, planID, roundID int64) (*Data, error) 
 		}
 		return r.Val.(*Data), nil
 	}
+}
+
+// versionReader reads the data version for concurrent requests together:
+// a request takes the first read that starts after it asked — never one
+// already under way — so it sees every change committed before it asked,
+// as a read of its own would (on every instance: the version is in the
+// database). One read runs at a time; the requests arriving meanwhile share
+// the next, so a hundred leaders make a few reads, not a hundred.
+type versionReader struct {
+	read    func(context.Context) (int64, error)
+	running sync.Mutex // held while a read runs
+	mu      sync.Mutex
+	next    *versionRead // the read requests arriving now take; not started
+}
+
+type versionRead struct {
+	done chan struct{}
+	v    int64
+	err  error
+}
+
+// versionTimeout bounds a read of the data version shared by several
+// requests, none of whose cancellation may stop it for the others.
+const versionTimeout = 10 * time.Second
+
+// Version is the current data version.
+func (vr *versionReader) Version(ctx context.Context) (int64, error) {
+	vr.mu.Lock()
+	r := vr.next
+	if r == nil {
+		r = &versionRead{done: make(chan struct{})}
+		vr.next = r
+		go vr.run(r)
+	}
+	vr.mu.Unlock()
+	select {
+	case <-r.done:
+		return r.v, r.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// run makes read r once the read before it is done. Whoever joined r did so
+// before r left vr.next, that is before r started.
+func (vr *versionReader) run(r *versionRead) {
+	vr.running.Lock()
+	defer vr.running.Unlock()
+	vr.mu.Lock()
+	vr.next = nil
+	vr.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), versionTimeout)
+	defer cancel()
+	r.v, r.err = vr.read(ctx)
+	close(r.done)
 }

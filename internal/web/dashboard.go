@@ -22,20 +22,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	roundID, _ := strconv.ParseInt(r.URL.Query().Get("round"), 10, 64)
-	d, sight, err := s.progressFor(r, planID, roundID)
+	whole, sight, err := s.progressWhole(r, planID, roundID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	// The page is the same for every viewer of the same role and sight at
-	// the same data version: rendered once, a hundred leaders share it.
-	// The 督办逾期 list moves with the date as well (notices move the data
-	// version).
+	// the same data version: rendered once, a hundred leaders share it
+	// (and cut to the sight only then). The 督办逾期 list moves with the
+	// date as well (notices move the data version).
 	u := currentUser(r)
 	today := plan.CivilDate(s.opts.Now())
-	key := fmt.Sprintf("dashboard|%d|%d|%d|%s|%+v|%s|%s", planID, roundID, d.Version, u.Role, sight, r.URL.Query().Encode(), today)
+	key := fmt.Sprintf("dashboard|%d|%d|%d|%s|%+v|%s|%s", planID, roundID, whole.Version, u.Role, sight, r.URL.Query().Encode(), today)
 	s.renderContent(w, r, "dashboard", key, func() (any, error) {
-		page, err := dashboardPage(r, d, sight)
+		page, err := dashboardPage(r, whole.For(sight), sight)
 		if err == nil {
 			page["Supervision"], err = s.dashboardSupervision(r, planID, sight)
 		}
@@ -56,7 +56,8 @@ func dashboardPage(r *http.Request, d *progress.Data, sight auth.Sight) (map[str
 		trends := windowOf(r, "gp", "项指标", len(ov.Cards), goalsPerPage)
 		ranks := windowOf(r, "rp", "个单位", len(ov.Ranking), unitsPerPage)
 		lagging := windowOf(r, "lp", "条", len(d.Lagging), laggingPerPage)
-		ov.Rows, ov.Goals, ov.Ranking = ov.Rows[units.From:units.To], ov.Goals[goals.From:goals.To], ov.Ranking[ranks.From:ranks.To]
+		ov.Rows, ov.Goals = ov.Rows[units.From:units.To], ov.Goals[goals.From:goals.To]
+		ov.Ranking = rankingShown(ov.Ranking[ranks.From:ranks.To], ov.Goals)
 		shown := *d
 		shown.Overview, shown.Lagging = &ov, d.Lagging[lagging.From:lagging.To]
 		d = &shown
@@ -72,6 +73,28 @@ func dashboardPage(r *http.Request, d *progress.Data, sight auth.Sight) (map[str
 	page["ShowUnits"] = d.Overview != nil && len(d.Overview.Rows) > 0
 	page["OwnUnit"], page["Own"] = sight.Own, ownComputed(d, sight)
 	return page, nil
+}
+
+// rankingShown is a page of the ranking with each unit's 构成 cut to the
+// indicators of the page (the goals' pager reaches the others): 50
+// indicators × 25 units would be most of the page.
+func rankingShown(ranking []plan.Ranked, goals []plan.DocGoal) []plan.Ranked {
+	shown := make(map[int64]bool, len(goals))
+	for _, g := range goals {
+		shown[g.ID] = true
+	}
+	out := make([]plan.Ranked, len(ranking))
+	for i, r := range ranking {
+		parts := make([]plan.RankPart, 0, len(goals))
+		for _, p := range r.Parts {
+			if shown[p.GoalID] {
+				parts = append(parts, p)
+			}
+		}
+		r.Parts = parts
+		out[i] = r
+	}
+	return out
 }
 
 // Page sizes of the dashboard's long lists.
@@ -112,12 +135,21 @@ func windowOf(r *http.Request, param, noun string, total, size int) window {
 // progressFor loads a plan's progress at a round (0: the latest opened one)
 // as the current user may see it: the one visibility rule, auth.SightOf.
 func (s *Server) progressFor(r *http.Request, planID, roundID int64) (*progress.Data, auth.Sight, error) {
+	d, sight, err := s.progressWhole(r, planID, roundID)
+	if err != nil {
+		return nil, auth.Sight{}, err
+	}
+	return d.For(sight), sight, nil
+}
+
+// progressWhole is progressFor before the cut: every unit's figures, to be
+// cut with d.For(sight) before anything of it is shown.
+func (s *Server) progressWhole(r *http.Request, planID, roundID int64) (*progress.Data, auth.Sight, error) {
 	d, err := s.progress.Load(r.Context(), planID, roundID)
 	if err != nil {
 		return nil, auth.Sight{}, err
 	}
-	sight := auth.SightOf(currentUser(r), d.Settings.HideRanking)
-	return d.For(sight), sight, nil
+	return d, auth.SightOf(currentUser(r), d.Settings.HideRanking), nil
 }
 
 // dashboardCharts is the data of the charts, as JSON blocks the page's

@@ -6,9 +6,11 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
+	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
@@ -106,6 +108,54 @@ func TestDashboardAndBulletin(t *testing.T) {
 	}
 	if code, _ := get(t, admin, f.srv.URL+"/rounds/"+itoa(f.roundID)+"/bulletin/odt"); code != http.StatusNotFound {
 		t.Errorf("unknown format: %d", code)
+	}
+}
+
+// TestDashboardHeaderIsTheViewers: the dashboard's content is rendered once
+// and shared, and so is the layout around it for the same view; each
+// viewer still gets its own header (name, role, menu), the flash only when
+// asked, and a length that is the page's.
+func TestDashboardHeaderIsTheViewers(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteDSN(t))
+	f.approve(t, "徐家坊街道", map[string]string{"科技型中小企业": "30", "高新技术企业": "12", "技术合同成交额": "2"}, plan.TaskInProgress, "")
+	hash, _ := auth.HashPassword(testPassword)
+	if _, err := f.store.CreateUser(context.Background(), store.NewUser{Username: "wang", DisplayName: "王副区长", Role: auth.RoleLeader, PasswordHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	page := f.srv.URL + "/plans/" + itoa(f.planID) + "/dashboard"
+	leader, wang, admin := f.client(t, "leader"), f.client(t, "wang"), f.client(t, "admin")
+	for i := range 2 { // the second time from what was kept
+		for _, c := range []struct {
+			client     *http.Client
+			url        string
+			want, lack []string
+		}{
+			{leader, page, []string{"leader（领导）", "63.2%"}, []string{"王副区长", "已保存。", "用户管理"}},
+			{wang, page, []string{"王副区长（领导）", "63.2%"}, []string{"leader（领导）", "已保存。", "用户管理"}},
+			{wang, page + "?saved=1", []string{"王副区长（领导）", "已保存。"}, []string{"leader（领导）"}},
+			{admin, page, []string{"admin（管理员）", "用户管理", "63.2%"}, []string{"王副区长", "已保存。"}},
+		} {
+			res, err := c.client.Get(c.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			body := string(b)
+			if res.StatusCode != http.StatusOK || res.Header.Get("Content-Length") != strconv.Itoa(len(b)) {
+				t.Fatalf("#%d %s: status %d, Content-Length %q for %d bytes", i, c.url, res.StatusCode, res.Header.Get("Content-Length"), len(b))
+			}
+			for _, w := range c.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("#%d %s lacks %q", i, c.url, w)
+				}
+			}
+			for _, w := range c.lack {
+				if strings.Contains(body, w) {
+					t.Errorf("#%d %s has %q", i, c.url, w)
+				}
+			}
+		}
 	}
 }
 

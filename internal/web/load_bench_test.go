@@ -266,15 +266,22 @@ func TestDashboardPagesAProvince(t *testing.T) {
 	if len(body) > 300<<10 {
 		t.Errorf("the dashboard is %d KB, want under 300", len(body)>>10)
 	}
-	for _, want := range []string{"共 100 个单位，本页第 1–25", "共 50 项指标，本页第 1–8", "up=2", "gp=2"} {
+	for _, want := range []string{"共 100 个单位，本页第 1–25", "共 50 项指标，本页第 1–8", "up=2", "gp=2", "构成（第 1–8 项指标）", "指标08：完成"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page 1 lacks %q", want)
 		}
 	}
+	// The ranking's 构成 follows the indicators' pages.
+	if strings.Contains(body, "指标09：完成") {
+		t.Error("page 1's ranking gives the 构成 of indicators of another page")
+	}
 	last := getPage(base + "?up=4&gp=7")
-	for _, want := range []string{"第100区", "指标50", "本页第 76–100", "本页第 49–50"} {
+	for _, want := range []string{"第100区", "指标50", "本页第 76–100", "本页第 49–50", "构成（第 49–50 项指标）", "指标50：完成"} {
 		if !strings.Contains(last, want) {
 			t.Errorf("the last page lacks %q", want)
 		}
+	}
+	if strings.Contains(last, "指标48：完成") {
+		t.Error("the last page's ranking gives the 构成 of indicators of another page")
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -170,6 +171,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", s.viewOf(r, data)); err != nil {
+		s.log.Error("render failed", "template", name, "err", err)
+		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+		return
+	}
+	writePage(w, status, buf.Bytes())
+}
+
+// viewOf is the view of a page for the request: its user and the header's
+// badges and organisation bar.
+func (s *Server) viewOf(r *http.Request, data any) view {
 	v := view{User: currentUser(r), Version: s.opts.Version, Page: data}
 	v.Unread = s.unreadCount(r, v.User)
 	v.Reviews = s.reviewCount(r, v.User)
@@ -178,26 +191,87 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if r.URL.Query().Has("saved") {
 		v.Flash = "已保存。"
 	}
-	var buf bytes.Buffer
-	if p, ok := data.(prerendered); ok {
-		buf.Grow(len(p.HTML) + 16<<10) // the layout around kept content, copied once
+	return v
+}
+
+// writePage sends a page made of parts, with its length.
+func writePage(w http.ResponseWriter, status int, parts ...[]byte) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
 	}
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		s.log.Error("render failed", "template", name, "err", err)
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(n))
+	w.WriteHeader(status)
+	for _, p := range parts {
+		w.Write(p)
+	}
+}
+
+// kept is a page's title and content rendered once and kept
+// (renderContent); the layout around it is rendered per view (renderKept).
+// The content is shared by every request that serves it: never changed.
+type kept struct {
+	Title string
+	HTML  []byte
+}
+
+// keptMarker stands for the kept content in the layout rendered around it.
+// Nothing escaped can write it: html/template writes a NUL in text and in
+// attributes as U+FFFD.
+const keptMarker = "\x00kept\x00"
+
+// renderKept writes kept content inside the layout. The kept bytes go to
+// the client as they are, not copied through the template and a buffer;
+// the layout around them is rendered in memory first (so that a template
+// error is still a clean 500) and kept too, by its view: the same viewer on
+// the same page gets the same header.
+func (s *Server) renderKept(w http.ResponseWriter, r *http.Request, p kept) {
+	// prerendered.html writes .Page.HTML as the content: the marker.
+	v := s.viewOf(r, struct {
+		Title string
+		HTML  template.HTML
+	}{p.Title, keptMarker})
+	key, err := shellKey(v)
+	if err != nil {
+		s.log.Error("render failed", "template", "prerendered", "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	sh, ok := s.shells.Get(key)
+	if !ok {
+		var buf bytes.Buffer
+		buf.Grow(8 << 10)
+		err := s.pages.byName["prerendered"].ExecuteTemplate(&buf, "layout", v)
+		at := bytes.Index(buf.Bytes(), []byte(keptMarker))
+		if err == nil && at < 0 {
+			err = errors.New("the layout lost the content's place")
+		}
+		if err != nil {
+			s.log.Error("render failed", "template", "prerendered", "err", err)
+			http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+			return
+		}
+		page := buf.Bytes()
+		sh = shell{head: page[:at], tail: page[at+len(keptMarker):]}
+		s.shells.Put(key, sh, nil)
+	}
+	writePage(w, http.StatusOK, sh.head, p.HTML, sh.tail)
 }
 
-// prerendered is a page's title and content rendered once and kept
-// (renderContent); the layout around it is rendered per request.
-type prerendered struct {
-	Title string
-	HTML  template.HTML
+// shell is the layout rendered around kept content: what comes before it
+// and after it. Shared between requests: never changed.
+type shell struct{ head, tail []byte }
+
+// shellKey is everything the layout can read of a view — every exported
+// field, the user's included, and the page's title — so that a kept shell
+// is served only for a view that would render it the same (the layout's
+// functions depend on their arguments alone).
+func shellKey(v view) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
 }
 
 // renderContent renders the content of page name once per key — which must
@@ -206,7 +280,7 @@ type prerendered struct {
 // Concurrent requests for a key not yet rendered share one rendering.
 func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, name, key string, data func() (any, error)) {
 	if p, ok := s.fragments.Get(key); ok {
-		s.render(w, r, http.StatusOK, "prerendered", p)
+		s.renderKept(w, r, p)
 		return
 	}
 	v, err, _ := s.renderGroup.Do(key, func() (any, error) {
@@ -234,7 +308,7 @@ func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, name, key
 		if err := t.ExecuteTemplate(&content, "content", page); err != nil {
 			return nil, fmt.Errorf("web: render %s: %w", name, err)
 		}
-		p := prerendered{Title: title.String(), HTML: template.HTML(content.String())}
+		p := kept{Title: title.String(), HTML: content.Bytes()}
 		s.fragments.Put(key, p, nil)
 		return p, nil
 	})
@@ -242,7 +316,7 @@ func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, name, key
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "prerendered", v.(prerendered))
+	s.renderKept(w, r, v.(kept))
 }
 
 // isAPI reports whether the request is for the JSON API.

@@ -70,9 +70,10 @@ type Server struct {
 	latency  *metrics.Histogram
 	progress *progress.Cache
 	// Rendered dashboard content, by everything it depends on (renderContent).
-	fragments   *lru.Cache[string, prerendered]
+	fragments   *lru.Cache[string, kept]
 	renderGroup singleflight.Group
-	renders     chan struct{} // bounds how many renderings run at once
+	renders     chan struct{}             // bounds how many renderings run at once
+	shells      *lru.Cache[string, shell] // the layout around kept content, by view (renderKept)
 }
 
 // New parses the templates (a broken template fails here, not in a request)
@@ -91,7 +92,8 @@ func New(st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 	if opts.Metrics == nil {
 		opts.Metrics = metrics.New()
 	}
-	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64), fragments: lru.New[string, prerendered](128),
+	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64), fragments: lru.New[string, kept](128),
+		shells:  lru.New[string, shell](256),
 		renders: make(chan struct{}, 2*runtime.NumCPU())}
 	s.instrument(opts.Metrics)
 	return s, nil
