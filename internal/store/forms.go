@@ -95,31 +95,34 @@ func (s *Store) FormResource(ctx context.Context, publicID string) (*auth.Resour
 
 func formResource(ctx context.Context, q queryer, publicID string) (*auth.Resource, error) {
 	res := &auth.Resource{Leads: map[int64][]int64{}}
-	var formID int64
-	err := q.QueryRowContext(ctx, `
-		SELECT f.id, f.unit_id, p.org_id FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id
-		WHERE f.public_id = $1`, publicID).Scan(&formID, &res.UnitID, &res.Org)
-	if err == nil && !reaches(ctx, res.Org) {
-		err = sql.ErrNoRows
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
-	}
+	found := false
+	// One read: first the form's unit and organisation, then each task of
+	// the form another unit leads, by unit and in the form's order.
+	err := eachRow(ctx, q, `
+		SELECT 0, f.unit_id, p.org_id, 0
+		FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id WHERE f.public_id = $1
+		UNION ALL
+		SELECT 1, a.unit_id, ft.task_id, ft.position
+		FROM forms f JOIN form_tasks ft ON ft.form_id = f.id JOIN assignments a ON a.task_id = ft.task_id AND a.role = 'lead'
+		WHERE f.public_id = $1 AND a.unit_id <> f.unit_id
+		ORDER BY 1, 2, 4`, func(rows *sql.Rows) error {
+		var lead int
+		var a, b, position int64
+		if err := rows.Scan(&lead, &a, &b, &position); err != nil {
+			return err
+		}
+		if lead == 0 {
+			res.UnitID, res.Org, found = a, b, true
+		} else {
+			res.Leads[a] = append(res.Leads[a], b)
+		}
+		return nil
+	}, publicID)
 	if err != nil {
 		return nil, wrap(err, "read form %s", publicID)
 	}
-	err = eachRow(ctx, q, `
-		SELECT a.unit_id, ft.task_id FROM form_tasks ft JOIN assignments a ON a.task_id = ft.task_id
-		WHERE ft.form_id = $1 AND a.role = 'lead' AND a.unit_id <> $2 ORDER BY a.unit_id, ft.position`, func(rows *sql.Rows) error {
-		var u, t int64
-		if err := rows.Scan(&u, &t); err != nil {
-			return err
-		}
-		res.Leads[u] = append(res.Leads[u], t)
-		return nil
-	}, formID, res.UnitID)
-	if err != nil {
-		return nil, wrap(err, "read the lead units of form %s", publicID)
+	if !found || !reaches(ctx, res.Org) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
 	}
 	return res, nil
 }

@@ -52,19 +52,31 @@ func (v *formView) NoticeOverdue(n store.Notice) bool { return n.Overdue(v.now) 
 
 // resourceOf finds the object an object-level permission is decided on:
 // the form (or the attachment's form) named in the path, or the unit a
-// notice or an instruction is addressed to.
-func (s *Server) resourceOf(r *http.Request) (*auth.Resource, error) {
-	switch {
-	case r.PathValue("form") != "":
-		return s.store.FormResource(r.Context(), r.PathValue("form"))
-	case r.PathValue("attachment") != "":
-		return s.store.AttachmentResource(r.Context(), r.PathValue("attachment"))
-	case r.PathValue("notice") != "":
-		return s.store.NoticeResource(r.Context(), r.PathValue("notice"))
-	case r.PathValue("instruction") != "":
-		return s.store.InstructionResource(r.Context(), r.PathValue("instruction"))
+// notice or an instruction is addressed to; it returns the path value
+// naming it too. The resource's organisation is the one objectOrg would
+// find for that value, and out of the request's scope it is not found.
+func (s *Server) resourceOf(r *http.Request) (*auth.Resource, string, error) {
+	ctx := r.Context()
+	var res *auth.Resource
+	var err error
+	for _, name := range []string{"form", "attachment", "notice", "instruction"} {
+		v := r.PathValue(name)
+		if v == "" {
+			continue
+		}
+		switch name {
+		case "form":
+			res, err = s.store.FormResource(ctx, v)
+		case "attachment":
+			res, err = s.store.AttachmentResource(ctx, v)
+		case "notice":
+			res, err = s.store.NoticeResource(ctx, v)
+		case "instruction":
+			res, err = s.store.InstructionResource(ctx, v)
+		}
+		return res, name, err
 	}
-	return nil, plan.Errorf(plan.ENOTFOUND, "页面不存在。")
+	return nil, "", plan.Errorf(plan.ENOTFOUND, "页面不存在。")
 }
 
 func (s *Server) formShow(w http.ResponseWriter, r *http.Request) {
