@@ -277,24 +277,32 @@ func knownEntries(f *plan.Form, e FormEdit) error {
 
 // staleVersion refuses, before any write begins, a change made on a
 // version of the form that is no longer its current one — the common loss
-// when several people save one form at once — so that it costs a read and
-// not a turn of the writer (SQLite has one). It says nothing when the
-// version is current or the change would be refused for another reason
-// first (saves: the round is not open or the form not editable); the
-// transaction checks everything again.
+// when several people save one form at once — and a save the transaction
+// would refuse for the round or the form's state (a form submitted while
+// its unit still types), so that each costs a read and not a turn of the
+// writer (SQLite has one). It answers as the transaction would, and says
+// nothing when the change may go on: the transaction checks everything
+// again.
 func (s *Store) staleVersion(ctx context.Context, publicID string, read int, save bool) error {
 	var version int
 	var state plan.FormState
 	var round plan.RoundState
-	err := s.read.QueryRowContext(ctx, `SELECT f.version, f.state, r.state FROM forms f JOIN rounds r ON r.id = f.round_id WHERE f.public_id = $1`,
-		publicID).Scan(&version, &state, &round)
-	switch {
-	case err != nil || version == read:
+	var org int64
+	err := s.read.QueryRowContext(ctx, `
+		SELECT f.version, f.state, r.state, p.org_id FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id
+		WHERE f.public_id = $1`, publicID).Scan(&version, &state, &round, &org)
+	if err != nil || !reaches(ctx, org) {
 		return nil // the transaction answers
-	case save && (round != plan.RoundOpen || !state.Editable()):
-		return nil
 	}
-	return versionConflict(read, version)
+	if save {
+		if err := editRefusal(round, state); err != nil {
+			return err
+		}
+	}
+	if version != read {
+		return versionConflict(read, version)
+	}
+	return nil
 }
 
 func versionConflict(read, current int) error {
@@ -400,21 +408,43 @@ func decimalText(d *plan.Decimal) string {
 // formOpen refuses changes to a form whose round is not open or whose
 // state does not allow them.
 func formOpen(ctx context.Context, tx *sql.Tx, f *plan.Form) error {
-	if err := roundOpen(ctx, tx, f.RoundID, "修改"); err != nil {
+	round, err := roundState(ctx, tx, f.RoundID)
+	if err != nil {
 		return err
 	}
-	if !f.State.Editable() {
-		return plan.Errorf(plan.ECONFLICT, "此表%s，不能再修改；如需更正请联系管理员退回。", f.State.Label())
+	return editRefusal(round, f.State)
+}
+
+// editRefusal is why a form in state, of a round in round, may not be
+// changed; nil when it may.
+func editRefusal(round plan.RoundState, state plan.FormState) error {
+	if err := roundRefusal(round, "修改"); err != nil {
+		return err
+	}
+	if !state.Editable() {
+		return plan.Errorf(plan.ECONFLICT, "此表%s，不能再修改；如需更正请联系管理员退回。", state.Label())
 	}
 	return nil
 }
 
 // roundOpen refuses what only an open round allows (verb: 修改, 审核).
 func roundOpen(ctx context.Context, tx *sql.Tx, roundID int64, verb string) error {
-	var state plan.RoundState
-	if err := tx.QueryRowContext(ctx, `SELECT state FROM rounds WHERE id = $1`, roundID).Scan(&state); err != nil {
-		return wrap(err, "read round %d", roundID)
+	state, err := roundState(ctx, tx, roundID)
+	if err != nil {
+		return err
 	}
+	return roundRefusal(state, verb)
+}
+
+func roundState(ctx context.Context, tx *sql.Tx, roundID int64) (plan.RoundState, error) {
+	var state plan.RoundState
+	err := tx.QueryRowContext(ctx, `SELECT state FROM rounds WHERE id = $1`, roundID).Scan(&state)
+	return state, wrap(err, "read round %d", roundID)
+}
+
+// roundRefusal is why a round in state does not allow what verb says; nil
+// when it is open.
+func roundRefusal(state plan.RoundState, verb string) error {
 	switch state {
 	case plan.RoundOpen:
 		return nil

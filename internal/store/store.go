@@ -85,7 +85,13 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
-	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	// Every reader stays open: database/sql keeps two idle by default, and
+	// under load the others were closed and opened again request after
+	// request, each opening running the pragmas and losing its prepared
+	// statements.
+	readers := max(4, runtime.NumCPU())
+	read.SetMaxOpenConns(readers)
+	read.SetMaxIdleConns(readers)
 	s := &Store{dialect: SQLite, write: write, read: read, now: time.Now, auth: newAuthCache(), authRecheck: authRecheck}
 	if err := write.PingContext(ctx); err != nil {
 		s.Close()
