@@ -39,13 +39,20 @@ import (
 // disabled user, a revoked token, a changed role, unit or organisation.
 const authRecheck = time.Second
 
-// maxIdentities bounds the identities kept; the least recently used go.
-const maxIdentities = 10000
+// maxIdentities and maxForms bound the identities and form resources
+// kept; the least recently used go.
+const (
+	maxIdentities = 10000
+	maxForms      = 10000
+)
 
 // authActions are the audited actions that change who is signed in or what
-// they reach: users (and their tokens and logins), organisations, units
-// (deleting one unbinds its reporters) and directory imports.
-var authActions = []string{"user.", "org.", "unit.", "directory."}
+// they reach — users (and their tokens and logins), organisations, units
+// (deleting one unbinds its reporters) and directory imports — or whose
+// forms are whose and which units lead their tasks (FormResource): plan
+// edits and the directory changes that re-resolve plans (every rewrite of
+// assignments is one of these), and rounds, which make and delete forms.
+var authActions = []string{"user.", "org.", "unit.", "group.", "directory.", "plan.", "round."}
 
 type authCache struct {
 	epoch   time.Time
@@ -56,6 +63,7 @@ type authCache struct {
 	tree    *plan.OrgTree
 	treeGen int64
 	idents  *lru.Cache[string, identity]
+	forms   *lru.Cache[string, formAuth] // FormResource, by public ID
 	// pending holds the write transactions that made a change above, to
 	// drop what is kept once they commit.
 	pending sync.Map // *sql.Tx → struct{}
@@ -72,7 +80,7 @@ type identity struct {
 }
 
 func newAuthCache() *authCache {
-	c := &authCache{epoch: time.Now(), version: -1, idents: lru.New[string, identity](maxIdentities)}
+	c := &authCache{epoch: time.Now(), version: -1, idents: lru.New[string, identity](maxIdentities), forms: lru.New[string, formAuth](maxForms)}
 	c.checked.Store(-int64(authRecheck))
 	return c
 }
@@ -139,6 +147,13 @@ func (s *Store) cachedIdentity(key string, gen int64, now time.Time) (identity, 
 // keepIdentity keeps id for key unless a newer one is kept already.
 func (s *Store) keepIdentity(key string, id identity) {
 	s.auth.idents.Put(key, id, func(old identity) bool { return old.gen > id.gen })
+}
+
+// formAuth is a form's authorization resource as read, whatever the
+// reader's scope.
+type formAuth struct {
+	gen int64
+	res auth.Resource
 }
 
 // cachedOrgs is the organisation tree, read again when it may have changed.

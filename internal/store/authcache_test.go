@@ -171,3 +171,68 @@ func TestAuthCacheExpiry(t *testing.T) {
 		}
 	})
 }
+
+// A form's authorization resource (which units lead its tasks) is kept in
+// memory too: a plan edit giving a task another lead unit takes effect at
+// once on the instance that makes it, and on another once it reads the
+// auth version.
+func TestFormResourceFollowsPlanEdits(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		a, b := storetest.Open(t, dsn), storetest.Open(t, dsn)
+		planID, july := openJulyRound(t, a)
+		a.SetAuthRecheckForTest(time.Hour)
+		b.SetAuthRecheckForTest(time.Hour)
+		f := formOf(t, a, july, "三家店街道")
+		kgj, jrb := unitID(t, a, "区科工局"), unitID(t, a, "区金融办")
+		before, err := a.FormResource(ctx, f.PublicID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.FormResource(ctx, f.PublicID); err != nil {
+			t.Fatal(err)
+		}
+		led := before.Leads[kgj]
+		if len(led) == 0 {
+			t.Fatalf("区科工局 leads no task of the form: %+v", before)
+		}
+		doc, err := a.Plan(ctx, planID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var task plan.DocTask
+		var section int64
+		for _, sec := range doc.Sections {
+			for _, tk := range sec.Tasks {
+				if tk.ID == led[0] {
+					task, section = tk, sec.ID
+				}
+			}
+		}
+		if slices.Contains(before.Leads[jrb], task.ID) {
+			t.Fatalf("区金融办 leads task %s already", task.Number)
+		}
+		task.LeadUnits = append(task.LeadUnits, "区金融办")
+		if _, err := a.SaveTask(ctx, planID, section, task); err != nil {
+			t.Fatal(err)
+		}
+		leads := func(s *store.Store, unit int64) bool {
+			t.Helper()
+			res, err := s.FormResource(ctx, f.PublicID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return slices.Contains(res.Leads[unit], task.ID)
+		}
+		if !leads(a, jrb) || !leads(a, kgj) {
+			t.Errorf("a: the task's new lead unit is not there at once")
+		}
+		if leads(b, jrb) {
+			t.Errorf("b has the new lead unit before it read the auth version")
+		}
+		b.SetAuthRecheckForTest(0)
+		if !leads(b, jrb) || !leads(b, kgj) {
+			t.Errorf("b: the task's new lead unit is not there once it read the auth version")
+		}
+	})
+}

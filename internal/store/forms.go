@@ -89,8 +89,27 @@ func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, erro
 
 // FormResource returns what the authorization check decides a form by:
 // whose it is and which tasks of it other units lead.
+// It is kept in memory while it holds (authcache.go); the caller's scope
+// is checked on every use. Callers must not change its Leads.
 func (s *Store) FormResource(ctx context.Context, publicID string) (*auth.Resource, error) {
-	return formResource(ctx, s.read, publicID)
+	gen, err := s.authGen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fa, ok := s.auth.forms.Get(publicID)
+	if !ok || fa.gen != gen {
+		res, err := formResource(unscoped(ctx), s.read, publicID)
+		if err != nil {
+			return nil, err
+		}
+		fa = formAuth{gen: gen, res: *res}
+		s.auth.forms.Put(publicID, fa, func(old formAuth) bool { return old.gen > gen })
+	}
+	if !reaches(ctx, fa.res.Org) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
+	}
+	res := fa.res
+	return &res, nil
 }
 
 func formResource(ctx context.Context, q queryer, publicID string) (*auth.Resource, error) {
