@@ -8,9 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"kechuang/internal/auth"
@@ -169,8 +172,22 @@ const maxSitting = 2 * 60 * 60
 // nothing. A save naming an older version than the stored one is refused
 // with ECONFLICT, so two people editing one form never lose an update.
 func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *auth.User) (*plan.Form, error) {
+	turn := s.formTurn(publicID)
+	seen := turn.ends.Load()
 	if err := s.staleVersion(ctx, publicID, e.Version, true); err != nil {
 		return nil, err
+	}
+	turn.mu.Lock()
+	defer turn.mu.Unlock()
+	// A change of this form committed since the read above answers this
+	// save as the transaction would, without a turn of the writer.
+	if last, ok := turn.since(seen, publicID); ok && e.Version <= last.version {
+		if err := editRefusal(plan.RoundOpen, last.state); err != nil {
+			return nil, err
+		}
+		if e.Version < last.version {
+			return nil, versionConflict(e.Version, last.version)
+		}
 	}
 	var f *plan.Form
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -258,7 +275,51 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 	if err != nil {
 		return nil, err
 	}
+	turn.ended(publicID, f.Version, f.State)
 	return f, nil
+}
+
+// formTurn is where the changes of one form on this instance take turns:
+// writers of one form take turns anyway (SQLite has one writer; on
+// PostgreSQL claimVersion waits for the other's commit), but taking them
+// here first lets those who lose a race hear it from what the winner
+// committed, instead of each waiting for a turn of the writer only to be
+// refused. Forms share the locks by a hash of their ID. The database still
+// decides, between instances too: a turn only refuses what the database
+// would.
+type formTurn struct {
+	mu   sync.Mutex
+	ends atomic.Uint64 // turns that committed a change
+	last turnEnd       // the last of them; under mu
+}
+
+// turnEnd is what a change committed: the form's version and state after it.
+type turnEnd struct {
+	form    string
+	version int
+	state   plan.FormState
+}
+
+// formTurn is the turn form publicID takes.
+func (s *Store) formTurn(publicID string) *formTurn {
+	h := fnv.New32a()
+	h.Write([]byte(publicID))
+	return &s.formTurns[h.Sum32()%uint32(len(s.formTurns))]
+}
+
+// since is the change of form publicID committed by the last turn, if that
+// turn ended after seen (ends as the caller first read it); t is held.
+func (t *formTurn) since(seen uint64, publicID string) (turnEnd, bool) {
+	if t.ends.Load() == seen || t.last.form != publicID {
+		return turnEnd{}, false
+	}
+	return t.last, true
+}
+
+// ended records the change the turn's holder committed.
+func (t *formTurn) ended(publicID string, version int, state plan.FormState) {
+	t.last = turnEnd{publicID, version, state}
+	t.ends.Add(1)
 }
 
 // knownEntries refuses an edit naming a task or goal the form does not
@@ -487,9 +548,13 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 	if err := s.staleVersion(ctx, publicID, version, false); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		f, err := loadForm(ctx, tx, publicID)
-		if err != nil {
+	turn := s.formTurn(publicID)
+	turn.mu.Lock()
+	defer turn.mu.Unlock()
+	var f *plan.Form
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if f, err = loadForm(ctx, tx, publicID); err != nil {
 			return err
 		}
 		if err := claimVersion(ctx, tx, f, version); err != nil {
@@ -552,6 +617,11 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 		}
 		return s.audit(ctx, tx, "form."+decision, formObject(publicID), before, map[string]any{"state": f.State, "version": f.Version, "comment": comment})
 	})
+	if err != nil {
+		return err
+	}
+	turn.ended(publicID, f.Version, f.State)
+	return nil
 }
 
 // ReviewItem is one form of a bulk review: its public ID and the version

@@ -183,3 +183,27 @@ func TestSavesRefusedBeforeWriting(t *testing.T) {
 		}
 	})
 }
+
+// Two instances on one database racing one version: the turns each takes
+// of the form are its own, and the database still lets exactly one win.
+func TestConcurrentSavesOnTwoInstances(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		a, b := storetest.Open(t, dsn), storetest.Open(t, dsn)
+		_, roundID := openJulyRound(t, a)
+		admin := &auth.User{Username: "admin", Role: auth.RoleAdmin}
+		for trial := 0; trial < 3; trial++ {
+			f := formOf(t, a, roundID, "三家店街道")
+			results := race(6, func(i int) error {
+				s := a
+				if i%2 == 1 {
+					s = b
+				}
+				e := fill(f, map[string]string{"科技型中小企业": "21", "高新技术企业": "10", "技术合同成交额": "2"})
+				_, err := s.SaveForm(ctx, f.PublicID, e, admin)
+				return err
+			})
+			checkOneWins(t, "save", results)
+		}
+	})
+}

@@ -41,6 +41,7 @@ type Store struct {
 	auth    *authCache
 	// authRecheck is how often auth_version is read (authcache.go).
 	authRecheck time.Duration
+	formTurns   [256]formTurn
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (or a bare
