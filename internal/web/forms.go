@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -56,25 +57,19 @@ func (v *formView) NoticeOverdue(n store.Notice) bool { return n.Overdue(v.now) 
 // naming it too. The resource's organisation is the one objectOrg would
 // find for that value, and out of the request's scope it is not found.
 func (s *Server) resourceOf(r *http.Request) (*auth.Resource, string, error) {
-	ctx := r.Context()
-	var res *auth.Resource
-	var err error
-	for _, name := range []string{"form", "attachment", "notice", "instruction"} {
-		v := r.PathValue(name)
-		if v == "" {
-			continue
+	for _, o := range []struct {
+		name string
+		find func(context.Context, string) (*auth.Resource, error)
+	}{
+		{"form", s.store.FormResource},
+		{"attachment", s.store.AttachmentResource},
+		{"notice", s.store.NoticeResource},
+		{"instruction", s.store.InstructionResource},
+	} {
+		if v := r.PathValue(o.name); v != "" {
+			res, err := o.find(r.Context(), v)
+			return res, o.name, err
 		}
-		switch name {
-		case "form":
-			res, err = s.store.FormResource(ctx, v)
-		case "attachment":
-			res, err = s.store.AttachmentResource(ctx, v)
-		case "notice":
-			res, err = s.store.NoticeResource(ctx, v)
-		case "instruction":
-			res, err = s.store.InstructionResource(ctx, v)
-		}
-		return res, name, err
 	}
 	return nil, "", plan.Errorf(plan.ENOTFOUND, "页面不存在。")
 }
