@@ -126,10 +126,16 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, action, object string, be
 	if e.After, err = auditJSON(after); err != nil {
 		return fmt.Errorf("store: unable to encode the audit record of %s: %w", object, err)
 	}
-	// The data version's row is locked before the audit lock, as SaveForm
-	// does when it counts a change itself: one order, no deadlock.
+	// The data version's row is locked before the auth version's and both
+	// before the audit lock, as SaveForm does when it counts a change
+	// itself: one order, no deadlock.
 	if err := touchData(ctx, tx, action); err != nil {
 		return err
+	}
+	if authAction(action) {
+		if err := s.authChanged(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if s.dialect == Postgres {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(auditLock)); err != nil {

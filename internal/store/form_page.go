@@ -87,8 +87,7 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 				p.Versions = append(p.Versions, v)
 			}
 		}
-		switch {
-		case version >= 0:
+		if version >= 0 {
 			if !p.Sight.Drafts && !listed(p.Versions, version) {
 				return plan.Errorf(plan.ENOTFOUND, "没有第 %d 版。", version)
 			}
@@ -96,20 +95,13 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 				return err
 			}
 			p.Form.PublicID = publicID
-		case p.Sight.Drafts || reportedState(cur.State):
-			p.Form = cur
-		case len(p.Versions) > 0: // newest first
-			p.Shown = p.Versions[0].Version
-			if p.Form, err = formVersion(ctx, tx, cur.ID, p.Shown); err != nil {
-				return err
-			}
-			p.Form.PublicID = publicID
-		default:
-			p.Hidden = true
-			p.Form = &plan.Form{PublicID: publicID, RoundID: cur.RoundID, UnitID: cur.UnitID, UnitName: cur.UnitName, State: cur.State, Version: cur.Version}
-		}
-		if p.Form != cur {
 			wording(p.Form, cur)
+		} else if p.Form, p.Shown, err = shownForm(ctx, tx, cur, p.Sight, p.Versions); err != nil {
+			return err
+		}
+		p.Hidden = p.Shown == hiddenForm
+		if p.Hidden {
+			p.Shown = -1
 		}
 		if p.Sight.Whole {
 			if p.Computed, err = formComputed(ctx, tx, p.Round, cur.UnitID); err != nil {
@@ -149,15 +141,7 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 	if err != nil {
 		return nil, err
 	}
-	if !p.Sight.Whole {
-		var led []plan.FormTask
-		for _, t := range p.Form.Tasks {
-			if p.Sight.Tasks[t.TaskID] {
-				led = append(led, t)
-			}
-		}
-		p.Form.Tasks, p.Form.Values = led, nil
-	}
+	cutToSight(p.Form, p.Sight)
 	if prev != nil {
 		p.Changes = map[int64]*TaskChange{}
 		for _, t := range p.Form.Tasks {
@@ -172,6 +156,78 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 		}
 	}
 	return p, nil
+}
+
+// FormAs reads the current form publicID as u may see it — the form
+// FormPage shows, without the rest of the page (the API's answer). res is
+// the form's authorization resource, as the caller read it to let u in.
+func (s *Store) FormAs(ctx context.Context, publicID string, u *auth.User, res *auth.Resource) (*plan.Form, error) {
+	sight := auth.FormSightOf(u, res)
+	var f *plan.Form
+	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
+		cur, err := loadForm(ctx, tx, publicID)
+		if err != nil {
+			return err
+		}
+		var versions []FormVersionInfo
+		if !sight.Drafts && !reportedState(cur.State) {
+			all, err := formVersions(ctx, tx, publicID)
+			if err != nil {
+				return err
+			}
+			for _, v := range all {
+				if reportedState(v.State) {
+					versions = append(versions, v)
+				}
+			}
+		}
+		f, _, err = shownForm(ctx, tx, cur, sight, versions)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	cutToSight(f, sight)
+	return f, nil
+}
+
+// hiddenForm is the version shownForm gives when the viewer sees nothing
+// of the form yet.
+const hiddenForm = -2
+
+// shownForm is what a viewer of sight sees of the current form cur: the
+// form itself when it may see drafts or the form stands reported, else the
+// newest version it may see (versions: those, newest first), else only
+// whose form it is and its state (shown: hiddenForm). shown is the version
+// shown, -1 for the current form.
+func shownForm(ctx context.Context, tx *sql.Tx, cur *plan.Form, sight auth.FormSight, versions []FormVersionInfo) (f *plan.Form, shown int, err error) {
+	switch {
+	case sight.Drafts || reportedState(cur.State):
+		return cur, -1, nil
+	case len(versions) > 0:
+		if f, err = formVersion(ctx, tx, cur.ID, versions[0].Version); err != nil {
+			return nil, 0, err
+		}
+		f.PublicID = cur.PublicID
+		wording(f, cur)
+		return f, versions[0].Version, nil
+	}
+	return &plan.Form{PublicID: cur.PublicID, RoundID: cur.RoundID, UnitID: cur.UnitID, UnitName: cur.UnitName, State: cur.State, Version: cur.Version}, hiddenForm, nil
+}
+
+// cutToSight leaves a lead unit's reviewer the tasks it leads, and no
+// values.
+func cutToSight(f *plan.Form, sight auth.FormSight) {
+	if sight.Whole {
+		return
+	}
+	var led []plan.FormTask
+	for _, t := range f.Tasks {
+		if sight.Tasks[t.TaskID] {
+			led = append(led, t)
+		}
+	}
+	f.Tasks, f.Values = led, nil
 }
 
 // wording gives a kept version the tasks' wording, actions and goals'

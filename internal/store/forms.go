@@ -8,9 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"kechuang/internal/auth"
@@ -89,37 +92,59 @@ func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, erro
 
 // FormResource returns what the authorization check decides a form by:
 // whose it is and which tasks of it other units lead.
+// It is kept in memory while it holds (authcache.go); the caller's scope
+// is checked on every use. Callers must not change its Leads.
 func (s *Store) FormResource(ctx context.Context, publicID string) (*auth.Resource, error) {
-	return formResource(ctx, s.read, publicID)
+	gen, err := s.authGen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fa, ok := s.auth.forms.Get(publicID)
+	if !ok || fa.gen != gen {
+		res, err := formResource(unscoped(ctx), s.read, publicID)
+		if err != nil {
+			return nil, err
+		}
+		fa = formAuth{gen: gen, res: *res}
+		s.auth.forms.Put(publicID, fa, func(old formAuth) bool { return old.gen > gen })
+	}
+	if !reaches(ctx, fa.res.Org) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
+	}
+	res := fa.res
+	return &res, nil
 }
 
 func formResource(ctx context.Context, q queryer, publicID string) (*auth.Resource, error) {
 	res := &auth.Resource{Leads: map[int64][]int64{}}
-	var formID int64
-	err := q.QueryRowContext(ctx, `
-		SELECT f.id, f.unit_id, p.org_id FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id
-		WHERE f.public_id = $1`, publicID).Scan(&formID, &res.UnitID, &res.Org)
-	if err == nil && !reaches(ctx, res.Org) {
-		err = sql.ErrNoRows
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
-	}
+	found := false
+	// One read: first the form's unit and organisation, then each task of
+	// the form another unit leads, by unit and in the form's order.
+	err := eachRow(ctx, q, `
+		SELECT 0, f.unit_id, p.org_id, 0
+		FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id WHERE f.public_id = $1
+		UNION ALL
+		SELECT 1, a.unit_id, ft.task_id, ft.position
+		FROM forms f JOIN form_tasks ft ON ft.form_id = f.id JOIN assignments a ON a.task_id = ft.task_id AND a.role = 'lead'
+		WHERE f.public_id = $1 AND a.unit_id <> f.unit_id
+		ORDER BY 1, 2, 4`, func(rows *sql.Rows) error {
+		var lead int
+		var a, b, position int64
+		if err := rows.Scan(&lead, &a, &b, &position); err != nil {
+			return err
+		}
+		if lead == 0 {
+			res.UnitID, res.Org, found = a, b, true
+		} else {
+			res.Leads[a] = append(res.Leads[a], b)
+		}
+		return nil
+	}, publicID)
 	if err != nil {
 		return nil, wrap(err, "read form %s", publicID)
 	}
-	err = eachRow(ctx, q, `
-		SELECT a.unit_id, ft.task_id FROM form_tasks ft JOIN assignments a ON a.task_id = ft.task_id
-		WHERE ft.form_id = $1 AND a.role = 'lead' AND a.unit_id <> $2 ORDER BY a.unit_id, ft.position`, func(rows *sql.Rows) error {
-		var u, t int64
-		if err := rows.Scan(&u, &t); err != nil {
-			return err
-		}
-		res.Leads[u] = append(res.Leads[u], t)
-		return nil
-	}, formID, res.UnitID)
-	if err != nil {
-		return nil, wrap(err, "read the lead units of form %s", publicID)
+	if !found || !reaches(ctx, res.Org) {
+		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
 	}
 	return res, nil
 }
@@ -147,8 +172,22 @@ const maxSitting = 2 * 60 * 60
 // nothing. A save naming an older version than the stored one is refused
 // with ECONFLICT, so two people editing one form never lose an update.
 func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *auth.User) (*plan.Form, error) {
+	turn := s.formTurn(publicID)
+	seen := turn.ends.Load()
 	if err := s.staleVersion(ctx, publicID, e.Version, true); err != nil {
 		return nil, err
+	}
+	turn.mu.Lock()
+	defer turn.mu.Unlock()
+	// A change of this form committed since the read above answers this
+	// save as the transaction would, without a turn of the writer.
+	if last, ok := turn.since(seen, publicID); ok && e.Version <= last.version {
+		if err := editRefusal(plan.RoundOpen, last.state); err != nil {
+			return nil, err
+		}
+		if e.Version < last.version {
+			return nil, versionConflict(e.Version, last.version)
+		}
 	}
 	var f *plan.Form
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -236,7 +275,51 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 	if err != nil {
 		return nil, err
 	}
+	turn.ended(publicID, f.Version, f.State)
 	return f, nil
+}
+
+// formTurn is where the changes of one form on this instance take turns:
+// writers of one form take turns anyway (SQLite has one writer; on
+// PostgreSQL claimVersion waits for the other's commit), but taking them
+// here first lets those who lose a race hear it from what the winner
+// committed, instead of each waiting for a turn of the writer only to be
+// refused. Forms share the locks by a hash of their ID. The database still
+// decides, between instances too: a turn only refuses what the database
+// would.
+type formTurn struct {
+	mu   sync.Mutex
+	ends atomic.Uint64 // turns that committed a change
+	last turnEnd       // the last of them; under mu
+}
+
+// turnEnd is what a change committed: the form's version and state after it.
+type turnEnd struct {
+	form    string
+	version int
+	state   plan.FormState
+}
+
+// formTurn is the turn form publicID takes.
+func (s *Store) formTurn(publicID string) *formTurn {
+	h := fnv.New32a()
+	h.Write([]byte(publicID))
+	return &s.formTurns[h.Sum32()%uint32(len(s.formTurns))]
+}
+
+// since is the change of form publicID committed by the last turn, if that
+// turn ended after seen (ends as the caller first read it); t is held.
+func (t *formTurn) since(seen uint64, publicID string) (turnEnd, bool) {
+	if t.ends.Load() == seen || t.last.form != publicID {
+		return turnEnd{}, false
+	}
+	return t.last, true
+}
+
+// ended records the change the turn's holder committed.
+func (t *formTurn) ended(publicID string, version int, state plan.FormState) {
+	t.last = turnEnd{publicID, version, state}
+	t.ends.Add(1)
 }
 
 // knownEntries refuses an edit naming a task or goal the form does not
@@ -274,24 +357,32 @@ func knownEntries(f *plan.Form, e FormEdit) error {
 
 // staleVersion refuses, before any write begins, a change made on a
 // version of the form that is no longer its current one — the common loss
-// when several people save one form at once — so that it costs a read and
-// not a turn of the writer (SQLite has one). It says nothing when the
-// version is current or the change would be refused for another reason
-// first (saves: the round is not open or the form not editable); the
-// transaction checks everything again.
+// when several people save one form at once — and a save the transaction
+// would refuse for the round or the form's state (a form submitted while
+// its unit still types), so that each costs a read and not a turn of the
+// writer (SQLite has one). It answers as the transaction would, and says
+// nothing when the change may go on: the transaction checks everything
+// again.
 func (s *Store) staleVersion(ctx context.Context, publicID string, read int, save bool) error {
 	var version int
 	var state plan.FormState
 	var round plan.RoundState
-	err := s.read.QueryRowContext(ctx, `SELECT f.version, f.state, r.state FROM forms f JOIN rounds r ON r.id = f.round_id WHERE f.public_id = $1`,
-		publicID).Scan(&version, &state, &round)
-	switch {
-	case err != nil || version == read:
+	var org int64
+	err := s.read.QueryRowContext(ctx, `
+		SELECT f.version, f.state, r.state, p.org_id FROM forms f JOIN rounds r ON r.id = f.round_id JOIN plans p ON p.id = r.plan_id
+		WHERE f.public_id = $1`, publicID).Scan(&version, &state, &round, &org)
+	if err != nil || !reaches(ctx, org) {
 		return nil // the transaction answers
-	case save && (round != plan.RoundOpen || !state.Editable()):
-		return nil
 	}
-	return versionConflict(read, version)
+	if save {
+		if err := editRefusal(round, state); err != nil {
+			return err
+		}
+	}
+	if version != read {
+		return versionConflict(read, version)
+	}
+	return nil
 }
 
 func versionConflict(read, current int) error {
@@ -397,21 +488,43 @@ func decimalText(d *plan.Decimal) string {
 // formOpen refuses changes to a form whose round is not open or whose
 // state does not allow them.
 func formOpen(ctx context.Context, tx *sql.Tx, f *plan.Form) error {
-	if err := roundOpen(ctx, tx, f.RoundID, "修改"); err != nil {
+	round, err := roundState(ctx, tx, f.RoundID)
+	if err != nil {
 		return err
 	}
-	if !f.State.Editable() {
-		return plan.Errorf(plan.ECONFLICT, "此表%s，不能再修改；如需更正请联系管理员退回。", f.State.Label())
+	return editRefusal(round, f.State)
+}
+
+// editRefusal is why a form in state, of a round in round, may not be
+// changed; nil when it may.
+func editRefusal(round plan.RoundState, state plan.FormState) error {
+	if err := roundRefusal(round, "修改"); err != nil {
+		return err
+	}
+	if !state.Editable() {
+		return plan.Errorf(plan.ECONFLICT, "此表%s，不能再修改；如需更正请联系管理员退回。", state.Label())
 	}
 	return nil
 }
 
 // roundOpen refuses what only an open round allows (verb: 修改, 审核).
 func roundOpen(ctx context.Context, tx *sql.Tx, roundID int64, verb string) error {
-	var state plan.RoundState
-	if err := tx.QueryRowContext(ctx, `SELECT state FROM rounds WHERE id = $1`, roundID).Scan(&state); err != nil {
-		return wrap(err, "read round %d", roundID)
+	state, err := roundState(ctx, tx, roundID)
+	if err != nil {
+		return err
 	}
+	return roundRefusal(state, verb)
+}
+
+func roundState(ctx context.Context, tx *sql.Tx, roundID int64) (plan.RoundState, error) {
+	var state plan.RoundState
+	err := tx.QueryRowContext(ctx, `SELECT state FROM rounds WHERE id = $1`, roundID).Scan(&state)
+	return state, wrap(err, "read round %d", roundID)
+}
+
+// roundRefusal is why a round in state does not allow what verb says; nil
+// when it is open.
+func roundRefusal(state plan.RoundState, verb string) error {
 	switch state {
 	case plan.RoundOpen:
 		return nil
@@ -435,9 +548,13 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 	if err := s.staleVersion(ctx, publicID, version, false); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		f, err := loadForm(ctx, tx, publicID)
-		if err != nil {
+	turn := s.formTurn(publicID)
+	turn.mu.Lock()
+	defer turn.mu.Unlock()
+	var f *plan.Form
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if f, err = loadForm(ctx, tx, publicID); err != nil {
 			return err
 		}
 		if err := claimVersion(ctx, tx, f, version); err != nil {
@@ -500,6 +617,11 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 		}
 		return s.audit(ctx, tx, "form."+decision, formObject(publicID), before, map[string]any{"state": f.State, "version": f.Version, "comment": comment})
 	})
+	if err != nil {
+		return err
+	}
+	turn.ended(publicID, f.Version, f.State)
+	return nil
 }
 
 // ReviewItem is one form of a bulk review: its public ID and the version

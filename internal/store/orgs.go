@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"kechuang/internal/auth"
 	"kechuang/internal/plan"
@@ -128,37 +127,10 @@ func (s *Store) RootOrg(ctx context.Context) (int64, error) {
 }
 
 // Orgs returns every organisation of the deployment as a tree (the tree is
-// small: a province's cities and their districts). Under WithOrgMemo it is
-// read once for the context.
+// small: a province's cities and their districts), kept in memory while it
+// holds (authcache.go). Callers must not change the tree they are given.
 func (s *Store) Orgs(ctx context.Context) (*plan.OrgTree, error) {
-	m, ok := ctx.Value(orgMemoKey{}).(*orgMemo)
-	if !ok {
-		return loadOrgs(ctx, s.read)
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.tree == nil {
-		tree, err := loadOrgs(ctx, s.read)
-		if err != nil {
-			return nil, err
-		}
-		m.tree = tree
-	}
-	return m.tree, nil
-}
-
-type orgMemoKey struct{}
-
-type orgMemo struct {
-	mu   sync.Mutex
-	tree *plan.OrgTree
-}
-
-// WithOrgMemo lets everything done with ctx — one request: signing in, its
-// scope, the top bar — share one reading of the organisation tree. Callers
-// must not change the tree they are given.
-func WithOrgMemo(ctx context.Context) context.Context {
-	return context.WithValue(ctx, orgMemoKey{}, &orgMemo{})
+	return s.cachedOrgs(ctx)
 }
 
 func loadOrgs(ctx context.Context, q queryer) (*plan.OrgTree, error) {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -137,6 +138,72 @@ func TestFirstSavesBesideReviews(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+		}
+	})
+}
+
+// A save the transaction would refuse — made on a version since taken, or
+// of a form already submitted, or in a round since closed — is refused by
+// one read before any write begins, with the transaction's own words: the
+// round's and the form's state come before the version, as in the
+// transaction.
+func TestSavesRefusedBeforeWriting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		_, roundID := openJulyRound(t, s)
+		admin := &auth.User{Username: "admin", Role: auth.RoleAdmin}
+		f := formOf(t, s, roundID, "三家店街道")
+		e := fill(f, map[string]string{"科技型中小企业": "21", "高新技术企业": "10", "技术合同成交额": "2"})
+		saved, err := s.SaveForm(ctx, f.PublicID, e, admin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refused := func(what string, version int, want string) {
+			t.Helper()
+			e.Version = version
+			_, err := s.SaveForm(ctx, f.PublicID, e, admin)
+			if plan.ErrorCode(err) != plan.ECONFLICT || !strings.Contains(plan.ErrorMessage(err), want) {
+				t.Errorf("%s: %v, want ECONFLICT %q", what, err, want)
+			}
+		}
+		refused("a version since taken", f.Version, "已被他人修改（您打开的是第 0 版，现为第 1 版）")
+		e.Version, e.Submit = saved.Version, true
+		if saved, err = s.SaveForm(ctx, f.PublicID, e, admin); err != nil {
+			t.Fatal(err)
+		}
+		e.Submit = false
+		refused("the current version of a submitted form", saved.Version, "此表已报，不能再修改")
+		refused("an old version of a submitted form", f.Version, "此表已报，不能再修改")
+		if err := s.CloseRound(ctx, roundID); err != nil {
+			t.Fatal(err)
+		}
+		refused("a closed round", saved.Version, "本轮调度已结束，不能再修改")
+		if versions, _ := s.FormVersions(ctx, f.PublicID); len(versions) != 3 { // prefill, draft, submission
+			t.Errorf("%d versions, want 3", len(versions))
+		}
+	})
+}
+
+// Two instances on one database racing one version: the turns each takes
+// of the form are its own, and the database still lets exactly one win.
+func TestConcurrentSavesOnTwoInstances(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		a, b := storetest.Open(t, dsn), storetest.Open(t, dsn)
+		_, roundID := openJulyRound(t, a)
+		admin := &auth.User{Username: "admin", Role: auth.RoleAdmin}
+		for trial := 0; trial < 3; trial++ {
+			f := formOf(t, a, roundID, "三家店街道")
+			results := race(6, func(i int) error {
+				s := a
+				if i%2 == 1 {
+					s = b
+				}
+				e := fill(f, map[string]string{"科技型中小企业": "21", "高新技术企业": "10", "技术合同成交额": "2"})
+				_, err := s.SaveForm(ctx, f.PublicID, e, admin)
+				return err
+			})
+			checkOneWins(t, "save", results)
 		}
 	})
 }

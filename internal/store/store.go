@@ -38,6 +38,10 @@ type Store struct {
 	write   *sql.DB
 	read    *sql.DB
 	now     func() time.Time
+	auth    *authCache
+	// authRecheck is how often auth_version is read (authcache.go).
+	authRecheck time.Duration
+	formTurns   [256]formTurn
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (or a bare
@@ -82,8 +86,14 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		write.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
-	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	s := &Store{dialect: SQLite, write: write, read: read, now: time.Now}
+	// Every reader stays open: database/sql keeps two idle by default, and
+	// under load the others were closed and opened again request after
+	// request, each opening running the pragmas and losing its prepared
+	// statements.
+	readers := max(4, runtime.NumCPU())
+	read.SetMaxOpenConns(readers)
+	read.SetMaxIdleConns(readers)
+	s := &Store{dialect: SQLite, write: write, read: read, now: time.Now, auth: newAuthCache(), authRecheck: authRecheck}
 	if err := write.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
@@ -103,7 +113,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: unable to connect to %s: %w", redact(dsn), err)
 	}
-	return &Store{dialect: Postgres, write: db, read: db, now: time.Now}, nil
+	return &Store{dialect: Postgres, write: db, read: db, now: time.Now, auth: newAuthCache(), authRecheck: authRecheck}, nil
 }
 
 // redact hides the password of a database URL for logs and errors.
@@ -140,6 +150,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: unable to begin: %w", err)
 	}
+	defer s.txDone(tx)
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return constraintError(err)

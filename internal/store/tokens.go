@@ -131,27 +131,45 @@ func revokeTokens(ctx context.Context, tx *sql.Tx, userID int64) error {
 }
 
 // TokenUser returns the user a live API token acts as, or ENOTFOUND, and
-// notes when the token was used.
+// notes when the token was used. The user is kept in memory while it holds
+// (authcache.go).
 func (s *Store) TokenUser(ctx context.Context, token string) (*auth.User, error) {
-	now := s.nowUTC()
-	u := &auth.User{}
-	var id int64
-	var used sql.NullTime
-	err := s.read.QueryRowContext(ctx, `
-		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at, u.email, u.org_id, t.id, t.last_used_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1 AND t.expires_at > $2 AND NOT u.disabled`, auth.HashSecret(token), now).
-		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email, &u.OrgID, &id, &used)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, plan.Errorf(plan.ENOTFOUND, "API 令牌无效或已过期。")
-	}
+	hash := auth.HashSecret(token)
+	gen, err := s.authGen(ctx)
 	if err != nil {
-		return nil, wrap(err, "read a token")
+		return nil, err
 	}
-	if !used.Valid || now.Sub(used.Time) >= tokenUseGrain {
-		if _, err := s.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, id); err != nil {
-			return nil, wrap(err, "note the use of token %d", id)
+	now := s.nowUTC()
+	id, ok := s.cachedIdentity("t"+hash, gen, now)
+	if !ok {
+		u := &id.user
+		var used sql.NullTime
+		err := s.read.QueryRowContext(ctx, `
+			SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at, u.email, u.org_id, t.id, t.last_used_at, t.expires_at
+			FROM api_tokens t JOIN users u ON u.id = t.user_id
+			WHERE t.token_hash = $1 AND t.expires_at > $2 AND NOT u.disabled`, hash, now).
+			Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email, &u.OrgID, &id.tokenID, &used, &id.expires)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, plan.Errorf(plan.ENOTFOUND, "API 令牌无效或已过期。")
 		}
+		if err != nil {
+			return nil, wrap(err, "read a token")
+		}
+		if err := s.fillScope(ctx, u); err != nil {
+			return nil, err
+		}
+		id.gen, id.used = gen, used.Time
 	}
-	return u, s.fillScope(ctx, u)
+	if now.Sub(id.used) >= tokenUseGrain {
+		if _, err := s.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, now, id.tokenID); err != nil {
+			return nil, wrap(err, "note the use of token %d", id.tokenID)
+		}
+		id.used = now
+		ok = false
+	}
+	if !ok {
+		s.keepIdentity("t"+hash, id)
+	}
+	u := id.user
+	return &u, nil
 }

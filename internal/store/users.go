@@ -379,25 +379,45 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Durati
 	return secret, err
 }
 
-// SessionUser returns the user of a live session, or ENOTFOUND.
+// SessionUser returns the user of a live session, or ENOTFOUND. The user
+// is kept in memory while it holds (authcache.go).
 func (s *Store) SessionUser(ctx context.Context, secret string) (*auth.User, error) {
-	u, err := scanUser(s.read.QueryRowContext(ctx, `
-		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at, u.email, u.org_id
+	hash := auth.HashSecret(secret)
+	gen, err := s.authGen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.nowUTC()
+	if id, ok := s.cachedIdentity("s"+hash, gen, now); ok {
+		u := id.user
+		return &u, nil
+	}
+	var expires time.Time
+	u := &auth.User{}
+	err = s.read.QueryRowContext(ctx, `
+		SELECT u.id, u.username, u.display_name, u.role, COALESCE(u.unit_id, 0), u.disabled, u.created_at, u.email, u.org_id, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2`, auth.HashSecret(secret), s.nowUTC()))
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, hash, now).
+		Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.UnitID, &u.Disabled, &u.CreatedAt, &u.Email, &u.OrgID, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, plan.Errorf(plan.ENOTFOUND, "会话已过期，请重新登录。")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read a session: %w", err)
 	}
-	return u, s.fillScope(ctx, u)
+	if err := s.fillScope(ctx, u); err != nil {
+		return nil, err
+	}
+	s.keepIdentity("s"+hash, identity{gen: gen, user: *u, expires: expires})
+	return u, nil
 }
 
 // DeleteSession ends a session (logout).
 func (s *Store) DeleteSession(ctx context.Context, secret string) error {
-	if _, err := s.write.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, auth.HashSecret(secret)); err != nil {
-		return fmt.Errorf("store: unable to delete a session: %w", err)
-	}
-	return nil
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, auth.HashSecret(secret)); err != nil {
+			return fmt.Errorf("store: unable to delete a session: %w", err)
+		}
+		return s.authChanged(ctx, tx)
+	})
 }

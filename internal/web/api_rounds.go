@@ -70,13 +70,15 @@ func (s *Server) apiRound(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"round": rd, "forms": out})
 }
 
+// apiForm answers the form as the caller may see it: what the form page
+// shows of it, read without the rest of the page.
 func (s *Server) apiForm(w http.ResponseWriter, r *http.Request) {
-	p, err := s.store.FormPage(r.Context(), r.PathValue("form"), -1, currentUser(r))
+	f, err := s.store.FormAs(r.Context(), r.PathValue("form"), currentUser(r), currentResource(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, p.Form)
+	writeJSON(w, http.StatusOK, f)
 }
 
 // formSaveJSON is the body of POST /api/v1/forms/{id}.
@@ -138,12 +140,12 @@ func (s *Server) apiFormReview(w http.ResponseWriter, r *http.Request) {
 	}
 	// The reply is the form as the reviewer may see it: a lead unit's
 	// reviewer gets the tasks it leads, not the whole form.
-	p, err := s.store.FormPage(r.Context(), r.PathValue("form"), -1, currentUser(r))
+	f, err := s.store.FormAs(r.Context(), r.PathValue("form"), currentUser(r), currentResource(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, p.Form)
+	writeJSON(w, http.StatusOK, f)
 }
 
 func nonNilSlice[T any](s []T) []T {

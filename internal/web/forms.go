@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -52,19 +53,25 @@ func (v *formView) NoticeOverdue(n store.Notice) bool { return n.Overdue(v.now) 
 
 // resourceOf finds the object an object-level permission is decided on:
 // the form (or the attachment's form) named in the path, or the unit a
-// notice or an instruction is addressed to.
-func (s *Server) resourceOf(r *http.Request) (*auth.Resource, error) {
-	switch {
-	case r.PathValue("form") != "":
-		return s.store.FormResource(r.Context(), r.PathValue("form"))
-	case r.PathValue("attachment") != "":
-		return s.store.AttachmentResource(r.Context(), r.PathValue("attachment"))
-	case r.PathValue("notice") != "":
-		return s.store.NoticeResource(r.Context(), r.PathValue("notice"))
-	case r.PathValue("instruction") != "":
-		return s.store.InstructionResource(r.Context(), r.PathValue("instruction"))
+// notice or an instruction is addressed to; it returns the path value
+// naming it too. The resource's organisation is the one objectOrg would
+// find for that value, and out of the request's scope it is not found.
+func (s *Server) resourceOf(r *http.Request) (*auth.Resource, string, error) {
+	for _, o := range []struct {
+		name string
+		find func(context.Context, string) (*auth.Resource, error)
+	}{
+		{"form", s.store.FormResource},
+		{"attachment", s.store.AttachmentResource},
+		{"notice", s.store.NoticeResource},
+		{"instruction", s.store.InstructionResource},
+	} {
+		if v := r.PathValue(o.name); v != "" {
+			res, err := o.find(r.Context(), v)
+			return res, o.name, err
+		}
 	}
-	return nil, plan.Errorf(plan.ENOTFOUND, "页面不存在。")
+	return nil, "", plan.Errorf(plan.ENOTFOUND, "页面不存在。")
 }
 
 func (s *Server) formShow(w http.ResponseWriter, r *http.Request) {

@@ -43,17 +43,18 @@ func workOrg(r *http.Request) int64 {
 }
 
 // objectOrg finds the organisation of every object the route names by ID
-// and answers not found unless each is in the request's scope; it returns
-// the organisation of the last (0 when the route names none). The
+// (but the one named by done, which the caller has found in scope) and
+// answers not found unless each is in the request's scope; it returns the
+// organisation of the last (0 when the route names none). The
 // deployment-wide metrics are the root organisation's.
-func (s *Server) objectOrg(r *http.Request) (int64, error) {
+func (s *Server) objectOrg(r *http.Request, done string) (int64, error) {
 	ctx := r.Context()
 	sc, _ := store.ScopeFrom(ctx)
 	notFound := plan.Errorf(plan.ENOTFOUND, "页面不存在。")
 	var org int64
 	for _, name := range store.ObjectNames() {
 		v := r.PathValue(name)
-		if v == "" {
+		if v == "" || name == done {
 			continue
 		}
 		o, err := s.store.ObjectOrg(ctx, name, v)

@@ -135,12 +135,22 @@ func staticFS() fs.FS {
 
 type ctxKey int
 
-const userKey ctxKey = iota
+const (
+	userKey ctxKey = iota
+	resourceKey
+)
 
 // currentUser is the user of the request, nil when anonymous.
 func currentUser(r *http.Request) *auth.User {
 	u, _ := r.Context().Value(userKey).(*auth.User)
 	return u
+}
+
+// currentResource is what the request's object-level permission was
+// decided on (resourceOf), nil for other routes.
+func currentResource(r *http.Request) *auth.Resource {
+	res, _ := r.Context().Value(resourceKey).(*auth.Resource)
+	return res
 }
 
 // authorize is the one authorization check: it finds who is calling (a
@@ -158,7 +168,6 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		r = r.WithContext(store.WithOrgMemo(r.Context()))
 		u, err := s.identify(r)
 		if err != nil {
 			s.fail(w, r, err)
@@ -178,17 +187,22 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 			}
 			r = r.WithContext(store.WithScope(r.Context(), sc))
 			if perm != auth.PermPublic && (perm.ObjectLevel() || auth.Allowed(u, perm)) {
-				org, err := s.objectOrg(r)
+				// The object an object-level permission is decided on is
+				// read once, its organisation with it (held to the scope
+				// as objectOrg holds the others).
+				var name string
+				if perm.ObjectLevel() {
+					if res, name, err = s.resourceOf(r); err != nil {
+						s.fail(w, r, err)
+						return
+					}
+				}
+				org, err := s.objectOrg(r, name)
 				if err != nil {
 					s.fail(w, r, err)
 					return
 				}
-				if perm.ObjectLevel() {
-					if res, err = s.resourceOf(r); err != nil {
-						s.fail(w, r, err)
-						return
-					}
-				} else if org != 0 {
+				if res == nil && org != 0 {
 					res = &auth.Resource{Org: org}
 				}
 			}
@@ -207,6 +221,9 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 		if u != nil {
 			r = r.WithContext(context.WithValue(r.Context(), userKey, u))
 			actor.UserID, actor.Username = u.ID, u.Username
+		}
+		if perm.ObjectLevel() {
+			r = r.WithContext(context.WithValue(r.Context(), resourceKey, res))
 		}
 		r = r.WithContext(store.WithActor(r.Context(), actor))
 		defer func() {
