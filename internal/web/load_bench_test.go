@@ -31,8 +31,10 @@ import (
 // 100 concurrent leaders, beside its anchor in the same run: a bare
 // net/http server on the same driver, pool settings and database file
 // answering one aggregate over the same table. It runs once for
-// KECHUANG_LOAD_SECONDS (default 10) per server and reports requests/s,
-// p50 and p99 latency, errors, the page's size and the heap's peak.
+// KECHUANG_LOAD_SECONDS (default 30, as issue 10 measured it) per server
+// and reports requests/s, p50 and p99 latency, errors, the page's size and
+// the heap's peak; the first request, which computes the overview, is
+// timed on its own before the load (first-ms).
 //
 //	go test -run='^$' -bench DashboardUnderLoad -benchtime=1x ./internal/web
 func BenchmarkDashboardUnderLoad(b *testing.B) {
@@ -102,10 +104,21 @@ func dashboardUnderLoad(b *testing.B) {
 
 	seconds, _ := strconv.Atoi(os.Getenv("KECHUANG_LOAD_SECONDS"))
 	if seconds <= 0 {
-		seconds = 10
+		seconds = 30
 	}
 	d := time.Duration(seconds) * time.Second
 	page := fmt.Sprintf("%s/plans/%d/dashboard", app.URL, planID)
+	// The first request computes the overview and renders it (what a
+	// change of the data version costs, once); it is reported on its own,
+	// the load after it is the steady state of a hundred leaders.
+	first := time.Now()
+	if res, err := (&http.Client{Timeout: time.Minute}).Do(authorized(b, page, token)); err != nil || res.StatusCode != http.StatusOK {
+		b.Fatalf("first request: %v %v", res, err)
+	} else {
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	b.ReportMetric(float64(time.Since(first).Microseconds())/1000, "first-ms")
 	a := load(b, anchor.URL, "", 100, d)
 	k := load(b, page, token, 100, d)
 	b.ReportMetric(k.rate, "req/s")
@@ -159,10 +172,7 @@ func load(b *testing.B, u, token string, clients int, d time.Duration) loadResul
 			defer wg.Done()
 			var mine []time.Duration
 			for time.Now().Before(stop) {
-				req, _ := http.NewRequest(http.MethodGet, u, nil)
-				if token != "" {
-					req.Header.Set("Authorization", "Bearer "+token)
-				}
+				req := authorized(b, u, token)
 				start := time.Now()
 				res, err := client.Do(req)
 				if err != nil {
@@ -194,6 +204,18 @@ func load(b *testing.B, u, token string, clients int, d time.Duration) loadResul
 		p50:  latencies[len(latencies)/2], p99: latencies[len(latencies)*99/100],
 		errors: int(errors.Load()), bytes: int(size.Load()), peakHeap: peak.Load(),
 	}
+}
+
+// authorized is a GET of u with the API token, if any.
+func authorized(b *testing.B, u, token string) *http.Request {
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return req
 }
 
 // BenchmarkDashboardPage is one leader's dashboard request at province
