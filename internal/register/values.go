@@ -133,20 +133,20 @@ type number struct {
 func parseNumber(s string) (number, bool) {
 	if !plainNumber(s) {
 		s = strings.Map(func(r rune) rune {
-		switch {
-		case r >= '０' && r <= '９':
-			return '0' + (r - '０')
-		case r == '．':
-			return '.'
-		case r == '，' || r == ',' || isBlank(r) || r == '\u3000':
-			return -1
-		case r == '－' || r == '−':
-			return '-'
-		case r == '＋':
-			return '+'
-		}
-		return r
-	}, s)
+			switch {
+			case r >= '０' && r <= '９':
+				return '0' + (r - '０')
+			case r == '．':
+				return '.'
+			case r == '，' || r == ',' || isBlank(r) || r == '\u3000':
+				return -1
+			case r == '－' || r == '−':
+				return '-'
+			case r == '＋':
+				return '+'
+			}
+			return r
+		}, s)
 	}
 	n, exp, ok := scanNumber(s)
 	if !ok {
