@@ -323,40 +323,54 @@ func (c *rowCtx) moneyUnit(i int, unitField string) (unit, bool) {
 
 // amount reads an amount in column i as 万元; nil when empty.
 func (c *rowCtx) amount(i int, unitField string) *plan.Decimal {
+	if d, ok := c.amountValue(i, unitField); ok {
+		return &d
+	}
+	return nil
+}
+
+// amountValue is amount without a pointer; ok is false when empty.
+func (c *rowCtx) amountValue(i int, unitField string) (plan.Decimal, bool) {
 	s := c.cell(i)
 	if s == "" || nothing(s) {
-		return nil
+		return plan.Decimal{}, false
 	}
 	n, cellUnit, ok := parseAmount(s)
 	if !ok {
 		c.problem(i, "“%s” 不是金额", s)
-		return nil
+		return plan.Decimal{}, false
 	}
 	u, ok := c.moneyUnit(i, unitField)
 	if !ok {
-		return nil
+		return plan.Decimal{}, false
 	}
 	if cellUnit != nil {
 		u = *cellUnit
 	}
 	if u.dim != dimMoney {
 		c.problem(i, "单位“%s”不是金额单位", u.label)
-		return nil
+		return plan.Decimal{}, false
 	}
 	if n.neg {
 		c.problem(i, "“%s” 不能为负数", s)
-		return nil
+		return plan.Decimal{}, false
 	}
 	d, reason := n.decimal(u)
 	if reason != "" {
 		c.problem(i, "“%s” %s", s, reason)
-		return nil
+		return plan.Decimal{}, false
 	}
-	return &d
+	return d, true
 }
 
 // splitNames splits co-holders and lists: 甲公司；乙大学、丙研究院.
 func splitNames(s string) []string {
+	if strings.IndexByte(s, ';') < 0 && strings.IndexByte(s, '\n') < 0 && !strings.Contains(s, "；") && !strings.Contains(s, "、") {
+		if s = strings.TrimFunc(s, isBlank); s != "" {
+			return []string{s} // one name: most cells
+		}
+		return nil
+	}
 	var out []string
 	for p := range strings.FieldsFuncSeq(s, func(r rune) bool { return strings.ContainsRune("；;、\n", r) }) {
 		if p = strings.TrimFunc(p, isBlank); p != "" {
@@ -635,8 +649,8 @@ func (c *rowCtx) contract() any {
 		}
 	}
 	ai := c.col("amount")
-	if d := c.amount(ai, "money_unit"); d != nil {
-		k.Amount = *d
+	if d, ok := c.amountValue(ai, "money_unit"); ok {
+		k.Amount = d
 	} else if c.empty("amount") {
 		c.missing("amount")
 	}
@@ -725,13 +739,16 @@ func domesticName(name string) bool {
 			return false
 		}
 	}
-	for w := range strings.FieldsFuncSeq(up, func(r rune) bool { return r < 'A' || r > 'Z' }) {
-		if foreignWords[w] {
-			return false
+	if strings.ContainsFunc(up, func(r rune) bool { return r >= 'A' && r <= 'Z' }) {
+		for w := range strings.FieldsFuncSeq(up, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+			if foreignWords[w] {
+				return false
+			}
 		}
 	}
+	bracket := strings.IndexByte(up, '(') >= 0
 	for i, p := range foreignPlaces {
-		if strings.HasPrefix(up, p) || strings.Contains(up, bracketedPlaces[i]) {
+		if strings.HasPrefix(up, p) || bracket && strings.Contains(up, bracketedPlaces[i]) {
 			return false
 		}
 	}
