@@ -285,6 +285,7 @@ type importer struct {
 	decisions decisions
 	stages    map[string]*stage
 	deltas    tallyDeltas
+	firms     firmCache // fetchFirms' answers, for the later batches
 	// enterprisesChanged: the import added or changed enterprises, whose
 	// records are attributed again when it ends.
 	enterprisesChanged bool
