@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strconv"
 	"strings"
 	"testing"
 
 	"kechuang/examples"
 	"kechuang/internal/plan"
+	"kechuang/internal/register/registertest"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
 )
@@ -388,6 +390,51 @@ func TestStatisticsAreas(t *testing.T) {
 		}
 		if !strings.Contains(res.Rejections[0].String(), "第5行：地区“南昌市”不是本区") || !strings.Contains(res.Rejections[1].String(), "第2行重复") {
 			t.Errorf("rejections = %v", res.Rejections)
+		}
+	})
+}
+
+// TestImportLinksFirmsAcrossBatches: a list longer than a batch names the
+// same firms in every batch, by USCC and by name only; the import asks
+// about each firm once (fetchFirms' cache) and every batch's records are
+// linked as the first batch's: to the enterprise, in its unit; a name no
+// enterprise bears stays unlinked in every batch.
+func TestImportLinksFirmsAcrossBatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if err := s.ImportDirectory(ctx, registertest.Directory(3)); err != nil {
+			t.Fatal(err)
+		}
+		const firms, contracts = 300, 12_000 // three batches
+		var ents []any
+		for i := range firms {
+			ents = append(ents, &plan.Enterprise{USCC: uscc(i), Name: fmt.Sprintf("企业%d", i), Area: registertest.UnitName(1 + i%3)})
+		}
+		mustImport(t, s, plan.RegEnterprises, "企业库.xlsx", ents...)
+		var recs []any
+		for i := range contracts {
+			seller := plan.ContractParty{Name: fmt.Sprintf("企业%d", i%firms)}
+			switch i % 3 {
+			case 0:
+				seller.USCC = uscc(i % firms)
+			case 2:
+				seller.Name = fmt.Sprintf("外地企业%d", i%firms) // no such enterprise
+			}
+			recs = append(recs, &plan.Contract{RegNo: fmt.Sprintf("2022360104%06d", i), Seller: seller, Buyer: plan.ContractParty{Name: "买方", Area: "北京市"},
+				Type: "开发", Amount: plan.NewDecimal(1), Registered: "2022-03-01"})
+		}
+		if res := mustImport(t, s, plan.RegContracts, "合同.xlsx", recs...); res.New != contracts {
+			t.Fatalf("%+v", res)
+		}
+		rows, err := s.QueryForTest(ctx, `SELECT
+			SUM(CASE WHEN e.id IS NOT NULL AND e.name = c.seller_name AND c.seller_unit_id = e.unit_id AND e.unit_id IS NOT NULL THEN 1 ELSE 0 END),
+			SUM(CASE WHEN c.seller_enterprise_id IS NULL AND c.seller_name LIKE '外地%' THEN 1 ELSE 0 END)
+			FROM contracts c LEFT JOIN enterprises e ON e.id = c.seller_enterprise_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{strconv.Itoa(contracts * 2 / 3), strconv.Itoa(contracts / 3)}; rows[0][0] != want[0] || rows[0][1] != want[1] {
+			t.Errorf("linked in their firm's unit, unlinked strangers: %v, want %v", rows[0], want)
 		}
 	})
 }
