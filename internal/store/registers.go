@@ -147,6 +147,9 @@ func (s *Store) ImportRegister(ctx context.Context, meta ImportMeta, rows iter.S
 				return err
 			}
 			res.Read += len(batch)
+			if err := imp.analyzeIfGrown(ctx, res.Read); err != nil {
+				return err
+			}
 			if progress != nil {
 				progress(res.Read)
 			}
@@ -247,6 +250,47 @@ func readAhead(ctx context.Context, rows iter.Seq2[plan.RegisterRow, error], siz
 	}
 }
 
+// The tables an import writes, by kind: PostgreSQL's statistics of them
+// are refreshed as the import makes them grow (analyzeIfGrown).
+var importTables = map[plan.RegisterKind][]string{
+	plan.RegEnterprises: {"enterprises", "enterprise_names"},
+	plan.RegSMEs:        {"smes", "enterprises", "enterprise_names"},
+	plan.RegHighTech:    {"hightech_certs", "enterprises", "enterprise_names"},
+	plan.RegContracts:   {"contracts"},
+	plan.RegPatents:     {"patents", "patent_holders"},
+	plan.RegPlatforms:   {"platforms"},
+	plan.RegStatistics:  {"statistics"},
+}
+
+// firstAnalyze is how many rows an import reads before it first refreshes
+// PostgreSQL's statistics of its tables; then each time it has read twice
+// as many.
+const firstAnalyze = 20_000
+
+// analyzeIfGrown refreshes PostgreSQL's statistics of the tables the
+// import writes once it has read firstAnalyze rows, then whenever the
+// rows read doubled. Without them the planner takes the rows the
+// transaction added for absent and "org_id = $1" for a few rows: it
+// looked each batch's keys up by reading every record of the organisation
+// through another index (a hash join), so that an import slowed as the
+// register grew — 5,000 patents a batch against the whole register. ANALYZE
+// counts the transaction's own rows; what it writes is seen by other
+// sessions only if the import commits. A doubling schedule analyses
+// log₂(rows) times, each a sample of at most 30,000 rows. SQLite keeps
+// the stage as the outer loop of every lookup (CROSS JOIN) and needs none.
+func (imp *importer) analyzeIfGrown(ctx context.Context, read int) error {
+	if imp.s.dialect != Postgres || read < imp.nextAnalyze {
+		return nil
+	}
+	imp.nextAnalyze = 2 * read
+	for _, t := range importTables[imp.meta.Kind] {
+		if _, err := imp.tx.ExecContext(ctx, `ANALYZE `+t); err != nil {
+			return wrap(err, "analyze %s", t)
+		}
+	}
+	return nil
+}
+
 // inConnTx is inTx on a connection of its own, for the bulk loading that
 // works on the connection beside the transaction (PostgreSQL's COPY).
 func (s *Store) inConnTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
@@ -286,6 +330,9 @@ type importer struct {
 	stages    map[string]*stage
 	deltas    tallyDeltas
 	firms     firmCache // fetchFirms' answers, for the later batches
+	// nextAnalyze: rows read after which PostgreSQL's statistics of the
+	// import's tables are refreshed (analyzeIfGrown).
+	nextAnalyze int
 	// enterprisesChanged: the import added or changed enterprises, whose
 	// records are attributed again when it ends.
 	enterprisesChanged bool
@@ -324,7 +371,7 @@ func (s *Store) newImporter(ctx context.Context, conn *sql.Conn, tx *sql.Tx, met
 			return nil, wrap(err, "tune the import")
 		}
 	}
-	imp := &importer{s: s, conn: conn, tx: tx, meta: meta, org: org, attr: attr, decisions: dec, stages: map[string]*stage{}, deltas: tallyDeltas{}}
+	imp := &importer{s: s, conn: conn, tx: tx, meta: meta, org: org, attr: attr, decisions: dec, stages: map[string]*stage{}, deltas: tallyDeltas{}, nextAnalyze: firstAnalyze}
 	if meta.Kind == plan.RegEnterprises {
 		if err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM smes WHERE org_id = $1) AND NOT EXISTS (SELECT 1 FROM hightech_certs WHERE org_id = $1)
 			AND NOT EXISTS (SELECT 1 FROM contracts WHERE org_id = $1) AND NOT EXISTS (SELECT 1 FROM patents WHERE org_id = $1)
