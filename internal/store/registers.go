@@ -250,16 +250,19 @@ func readAhead(ctx context.Context, rows iter.Seq2[plan.RegisterRow, error], siz
 	}
 }
 
-// The tables an import writes, by kind: PostgreSQL's statistics of them
-// are refreshed as the import makes them grow (analyzeIfGrown).
+// The tables an import writes, by kind, and the columns its batches look
+// them up by: PostgreSQL's statistics of those are refreshed as the import
+// makes the tables grow (analyzeIfGrown). The other columns (dates, the
+// JSON) are left to autovacuum once the import commits: sampling them
+// would double the cost.
 var importTables = map[plan.RegisterKind][]string{
-	plan.RegEnterprises: {"enterprises", "enterprise_names"},
-	plan.RegSMEs:        {"smes", "enterprises", "enterprise_names"},
-	plan.RegHighTech:    {"hightech_certs", "enterprises", "enterprise_names"},
-	plan.RegContracts:   {"contracts"},
-	plan.RegPatents:     {"patents", "patent_holders"},
-	plan.RegPlatforms:   {"platforms"},
-	plan.RegStatistics:  {"statistics"},
+	plan.RegEnterprises: {"enterprises (org_id, uscc)", "enterprise_names (enterprise_id, name)"},
+	plan.RegSMEs:        {"smes (org_id, uscc, year, reg_no)", "enterprises (org_id, uscc)", "enterprise_names (enterprise_id, name)"},
+	plan.RegHighTech:    {"hightech_certs (org_id, cert_no)", "enterprises (org_id, uscc)", "enterprise_names (enterprise_id, name)"},
+	plan.RegContracts:   {"contracts (org_id, reg_no)"},
+	plan.RegPatents:     {"patents (org_id, number)", "patent_holders (patent_id)"},
+	plan.RegPlatforms:   {"platforms (org_id, name, kind, level)"},
+	plan.RegStatistics:  {"statistics (org_id, indicator, year)"},
 }
 
 // firstAnalyze is how many rows an import reads before it first refreshes
