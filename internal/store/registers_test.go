@@ -438,3 +438,35 @@ func TestImportLinksFirmsAcrossBatches(t *testing.T) {
 		}
 	})
 }
+
+// TestImportAnalyzesAsItGrows: on PostgreSQL an import that has read
+// 20,000 rows has refreshed the statistics of the columns its batches look
+// records up by (without them each batch read the whole register); on
+// SQLite there is nothing to refresh. Both import every row.
+func TestImportAnalyzesAsItGrows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 20,000 contracts")
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		const n = 20_000
+		var recs []any
+		for i := range n {
+			recs = append(recs, &plan.Contract{RegNo: fmt.Sprintf("2022360104%06d", i), Seller: plan.ContractParty{Name: "卖方"},
+				Type: "开发", Amount: plan.NewDecimal(1), Registered: "2022-03-01"})
+		}
+		if res := mustImport(t, s, plan.RegContracts, "合同.xlsx", recs...); res.New != n {
+			t.Fatalf("%+v", res)
+		}
+		if s.Dialect() != store.Postgres {
+			return
+		}
+		rows, err := s.QueryForTest(ctx, `SELECT COUNT(*) FROM pg_stats WHERE tablename = 'contracts' AND attname IN ('org_id', 'reg_no')`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows[0][0] != "2" {
+			t.Errorf("statistics of contracts' org_id and reg_no: %s columns, want 2", rows[0][0])
+		}
+	})
+}
