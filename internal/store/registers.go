@@ -279,8 +279,14 @@ const firstAnalyze = 20_000
 // register grew — 5,000 patents a batch against the whole register. ANALYZE
 // counts the transaction's own rows; what it writes is seen by other
 // sessions only if the import commits. A doubling schedule analyses
-// log₂(rows) times, each a sample of at most 30,000 rows. SQLite keeps
-// the stage as the outer loop of every lookup (CROSS JOIN) and needs none.
+// log₂(rows) times, each a sample of at most 30,000 rows. ANALYZE holds
+// its lock on the table until the import ends: another import of the
+// same kind (another organisation's) waits at its own ANALYZE until this
+// one commits, and writes meanwhile as before. The tables are always
+// analysed in the order importTables lists them (a kind's own table, then
+// enterprises, then enterprise_names), so two imports cannot wait for each
+// other. SQLite keeps the stage as the outer loop of every lookup (CROSS
+// JOIN) and needs none.
 func (imp *importer) analyzeIfGrown(ctx context.Context, read int) error {
 	if imp.s.dialect != Postgres || read < imp.nextAnalyze {
 		return nil
