@@ -280,9 +280,10 @@ const firstAnalyze = 20_000
 // counts the transaction's own rows; what it writes is seen by other
 // sessions only if the import commits. A doubling schedule analyses
 // log₂(rows) times, each a sample of at most 30,000 rows. ANALYZE holds
-// its lock on the table until the import ends: another import of the
-// same kind (another organisation's) waits at its own ANALYZE until this
-// one commits, and writes meanwhile as before. The tables are always
+// its lock on the table until the import ends: another import that
+// analyses the same table (another organisation's list of the kind, or
+// SMEs and certificates, which both add firms) waits at its ANALYZE until
+// this one commits. The tables are always
 // analysed in the order importTables lists them (a kind's own table, then
 // enterprises, then enterprise_names), so two imports cannot wait for each
 // other. SQLite keeps the stage as the outer loop of every lookup (CROSS

@@ -470,3 +470,56 @@ func TestImportAnalyzesAsItGrows(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentImportsAnalyze: imports past the first ANALYZE run at
+// once on PostgreSQL — contracts in two districts (the same table), SMEs
+// beside certificates in the city (both analyse the 企业库, in the same
+// order) — and every one completes with all its rows: ANALYZE's locks
+// make them wait, never deadlock.
+func TestConcurrentImportsAnalyze(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 82,000 rows")
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != store.Postgres {
+			t.Skip("only PostgreSQL analyses (SQLite has one writer)")
+		}
+		city, a, b := twoDistricts(t, s)
+		cityCtx := store.WithScope(context.Background(), store.Scope{Org: city, Orgs: []int64{city}})
+		const n = 20_500
+		type job struct {
+			ctx  context.Context
+			kind plan.RegisterKind
+			recs []any
+		}
+		jobs := []job{{a.ctx, plan.RegContracts, nil}, {b.ctx, plan.RegContracts, nil}, {cityCtx, plan.RegSMEs, nil}, {cityCtx, plan.RegHighTech, nil}}
+		for i := range n {
+			for k := range jobs[:2] {
+				jobs[k].recs = append(jobs[k].recs, &plan.Contract{RegNo: fmt.Sprintf("2022360104%06d", i), Seller: plan.ContractParty{Name: "卖方"},
+					Type: "开发", Amount: plan.NewDecimal(1), Registered: "2022-03-01"})
+			}
+			jobs[2].recs = append(jobs[2].recs, &plan.SMERecord{USCC: registertest.USCC(i), Name: fmt.Sprintf("企业%d", i), RegNo: fmt.Sprintf("20223601%08d", i), Year: 2022, Date: "2022-03-01"})
+			jobs[3].recs = append(jobs[3].recs, &plan.HighTechCert{USCC: registertest.USCC(n + i), Name: fmt.Sprintf("企业%d", n+i), CertNo: fmt.Sprintf("GR202236%06d", i), Issued: "2022-03-01"})
+		}
+		errs := make(chan error, len(jobs))
+		for _, j := range jobs {
+			go func() {
+				res, err := s.ImportRegister(j.ctx, store.ImportMeta{Kind: j.kind, File: string(j.kind) + ".xlsx"}, listRows(string(j.kind)+".xlsx", j.recs...), nil, nil)
+				if err == nil && (res.New != n || res.Rejected != 0) {
+					err = fmt.Errorf("%s: %d new, %d rejected", j.kind, res.New, res.Rejected)
+				}
+				errs <- err
+			}()
+		}
+		for range jobs {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+		for table, want := range map[string]int{"contracts": 2 * n, "smes": n, "hightech_certs": n, "enterprises": 2 * n} {
+			if got := countRows(t, s, table); got != want {
+				t.Errorf("%s: %d records, want %d", table, got, want)
+			}
+		}
+	})
+}
