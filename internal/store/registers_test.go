@@ -523,3 +523,32 @@ func TestConcurrentImportsAnalyze(t *testing.T) {
 		}
 	})
 }
+
+// TestSMEsAfterTheirContracts: an SME list adding 20,500 firms after the
+// contracts naming them (by USCC) links every contract to its firm when
+// it ends. On PostgreSQL the planner took the batch's marked firms
+// (register_pending) for one row and read the contracts once for each:
+// minutes, until the import analysed them too.
+func TestSMEsAfterTheirContracts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 41,000 rows")
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		const n = 20_500
+		var cs, ss []any
+		for i := range n {
+			cs = append(cs, &plan.Contract{RegNo: fmt.Sprintf("2022360104%06d", i), Seller: plan.ContractParty{Name: fmt.Sprintf("企业%d", i), USCC: registertest.USCC(i)},
+				Type: "开发", Amount: plan.NewDecimal(1), Registered: "2022-03-01"})
+			ss = append(ss, &plan.SMERecord{USCC: registertest.USCC(i), Name: fmt.Sprintf("企业%d", i), RegNo: fmt.Sprintf("20223601%08d", i), Year: 2022, Date: "2022-03-01"})
+		}
+		mustImport(t, s, plan.RegContracts, "合同.xlsx", cs...)
+		mustImport(t, s, plan.RegSMEs, "入库.xlsx", ss...)
+		rows, err := s.QueryForTest(context.Background(), `SELECT COUNT(*) FROM contracts c JOIN enterprises e ON e.id = c.seller_enterprise_id AND e.uscc = c.seller_uscc`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows[0][0] != strconv.Itoa(n) {
+			t.Errorf("%s contracts linked to their firm, want %d", rows[0][0], n)
+		}
+	})
+}
