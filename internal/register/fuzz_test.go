@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"kechuang/internal/plan"
 )
@@ -121,6 +122,9 @@ func FuzzParseDate(f *testing.F) {
 			}
 			return
 		}
+		if tm, err := time.Parse(time.DateOnly, d); err != nil || tm.Format(time.DateOnly) != d {
+			t.Fatalf("%q → %q is no civil date", s, d)
+		}
 		if again, ok := parseDate(d); !ok || again != d {
 			t.Fatalf("%q → %q does not read back (%q)", s, d, again)
 		}
@@ -142,6 +146,9 @@ func FuzzParseAmount(f *testing.F) {
 				u = *cellUnit
 			}
 			d, reason := n.decimal(u)
+			if wd, wr := decimalByText(n, u); wr != reason || wd.Cmp(d) != 0 {
+				t.Fatalf("%q in %s: %s %q, by text %s %q", s, u.label, d, reason, wd, wr)
+			}
 			if reason != "" {
 				continue
 			}
@@ -219,4 +226,37 @@ func part(tb testing.TB, file []byte, name string) []byte {
 	}
 	tb.Fatalf("no part %s", name)
 	return nil
+}
+
+// decimalByText is number.decimal as it was written first, by shifting and
+// trimming the digits as text and parsing the result: the oracle of the
+// version that reads the digits in place.
+func decimalByText(n number, u unit) (plan.Decimal, string) {
+	n = n.shift(u.exp)
+	whole := strings.TrimLeft(n.whole, "0")
+	frac := strings.TrimRight(n.frac, "0")
+	if len(whole) > 12 {
+		return plan.Decimal{}, "数值过大"
+	}
+	if len(frac) > 6 {
+		if u.exp != 0 {
+			return plan.Decimal{}, "换算为" + baseLabel(u) + "后超过6位小数"
+		}
+		return plan.Decimal{}, "超过6位小数"
+	}
+	s := whole
+	if s == "" {
+		s = "0"
+	}
+	if frac != "" {
+		s += "." + frac
+	}
+	if n.neg {
+		s = "-" + s
+	}
+	d, err := plan.ParseDecimal(s)
+	if err != nil {
+		return plan.Decimal{}, "不是数字"
+	}
+	return d, ""
 }

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"kechuang/internal/plan"
 )
@@ -17,22 +19,30 @@ type rowCtx struct {
 	row   plan.RegisterRow
 }
 
-// build turns a data row into a RegisterRow.
-func (rd *Reader) build(n int, raw []string) plan.RegisterRow {
-	c := &rowCtx{rd: rd}
+// build turns a data row into a RegisterRow. clean is the row's cells as
+// cleanCell leaves them (classify's): build keeps it only while it builds,
+// so the caller reuses it for the next row. raw becomes the row's Cells,
+// copied only where a cell is cut or a day number read as a date.
+func (rd *Reader) build(n int, raw, clean []string) plan.RegisterRow {
+	c := &rowCtx{rd: rd, cells: clean}
 	c.row.Origin = plan.Origin{File: rd.file, Sheet: rd.src.sheet(), Row: n}
-	c.cells = make([]string, max(len(raw), len(rd.cols)))
-	c.row.Cells = make([]string, len(raw))
+	c.row.Cells = raw
+	copied := false
 	for i, s := range raw {
-		s, long := rd.truncate(s)
-		if i < len(rd.cols) && rd.cols[i].date && rd.wb != nil && serialNum.MatchString(strings.TrimSpace(s)) {
+		t, long := rd.truncate(s)
+		if i < len(rd.cols) && rd.cols[i].date && rd.wb != nil && serialNum.MatchString(strings.TrimSpace(t)) {
 			// A date cell read raw is Excel's day number.
-			if d, ok := serialDate(strings.TrimSpace(s), rd.wb.date1904); ok {
-				s = d
+			if d, ok := serialDate(strings.TrimSpace(t), rd.wb.date1904); ok {
+				t = d
 			}
 		}
-		c.row.Cells[i] = s
-		c.cells[i] = cleanCell(s)
+		if t != s {
+			if !copied {
+				c.row.Cells, copied = slices.Clone(raw), true
+			}
+			c.row.Cells[i] = t
+			c.cells[i] = cleanCell(t)
+		}
 		if f := rd.fieldAt(i); long && f != "" && f != fSeq && f != fIgnore {
 			c.problem(i, "内容超过%d字", rd.opts.MaxCellLen)
 		}
@@ -86,7 +96,7 @@ func (c *rowCtx) cell(i int) string {
 // text is a field's cell, "" for none and for the marks of nothing (/, —).
 func (c *rowCtx) text(field string) string {
 	s := c.cell(c.col(field))
-	if notGiven[s] {
+	if nothing(s) {
 		return ""
 	}
 	return s
@@ -113,7 +123,7 @@ func (c *rowCtx) warn(i int, format string, args ...any) {
 // empty reports whether a field's cell holds nothing.
 func (c *rowCtx) empty(field string) bool {
 	s := c.cell(c.col(field))
-	return s == "" || notGiven[s]
+	return s == "" || nothing(s)
 }
 
 // missing records an empty required field (or one with no column, named by
@@ -136,7 +146,7 @@ func (c *rowCtx) required(field string) string {
 func (c *rowCtx) date(field string) string {
 	i := c.col(field)
 	s := c.cell(i)
-	if s == "" || notGiven[s] {
+	if s == "" || nothing(s) {
 		return ""
 	}
 	d, ok := parseDate(s)
@@ -150,7 +160,7 @@ func (c *rowCtx) date(field string) string {
 func (c *rowCtx) year(field string) int {
 	i := c.col(field)
 	s := c.cell(i)
-	if s == "" || notGiven[s] {
+	if s == "" || nothing(s) {
 		return 0
 	}
 	y, ok := parseYear(s)
@@ -176,7 +186,7 @@ const (
 func (c *rowCtx) uscc(field string, role usccRole) string {
 	i := c.col(field)
 	raw := c.cell(i)
-	if raw == "" || notGiven[raw] {
+	if raw == "" || nothing(raw) {
 		switch {
 		case role == usccRequired:
 			c.missing(field)
@@ -185,7 +195,7 @@ func (c *rowCtx) uscc(field string, role usccRole) string {
 		}
 		return ""
 	}
-	code := plan.NormalizeUSCC(raw)
+	code := normUSCC(raw)
 	if strings.Contains(code, "E+") {
 		// Stored as a number by Excel, which keeps 15 digits of 18.
 		if _, ok := parseNumber(code); ok {
@@ -221,21 +231,36 @@ func (c *rowCtx) uscc(field string, role usccRole) string {
 	return ""
 }
 
+// normUSCC is plan.NormalizeUSCC, which leaves digits and capitals as
+// they are: most codes.
+func normUSCC(s string) string {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; (b < '0' || b > '9') && (b < 'A' || b > 'Z') {
+			return plan.NormalizeUSCC(s)
+		}
+	}
+	return s
+}
+
 // code reads an identifier (登记号, 证书编号): half-width, upper case, no
 // spaces. A number Excel stored with an exponent lost its last digits;
 // the reader writes out what is left and warns.
 func (c *rowCtx) code(field string) string {
 	i := c.col(field)
 	s := c.cell(i)
-	if notGiven[s] {
+	if nothing(s) {
 		return ""
 	}
-	s = strings.ToUpper(strings.Map(func(r rune) rune {
-		if isBlank(r) {
-			return -1
-		}
-		return r
-	}, narrow(s)))
+	if plainCode(s) {
+		s = strings.ToUpper(s)
+	} else {
+		s = strings.ToUpper(strings.Map(func(r rune) rune {
+			if isBlank(r) {
+				return -1
+			}
+			return r
+		}, narrow(s)))
+	}
 	if strings.Contains(s, "E+") {
 		if n, ok := parseNumber(s); ok && n.frac == "" {
 			c.warn(i, "“%s” %s", s, storedAsNumber)
@@ -245,8 +270,24 @@ func (c *rowCtx) code(field string) string {
 	return s
 }
 
+// plainCode reports whether s is ASCII without spaces: narrow and
+// dropping blanks leave it as it is.
+func plainCode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b >= utf8.RuneSelf || b <= ' ' {
+			return false
+		}
+	}
+	return true
+}
+
 func allDigits(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789") == ""
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 const storedAsNumber = "被 Excel 存成了数字，末几位已丢失；请把这一列设为文本后重新导出"
@@ -282,40 +323,54 @@ func (c *rowCtx) moneyUnit(i int, unitField string) (unit, bool) {
 
 // amount reads an amount in column i as 万元; nil when empty.
 func (c *rowCtx) amount(i int, unitField string) *plan.Decimal {
+	if d, ok := c.amountValue(i, unitField); ok {
+		return &d
+	}
+	return nil
+}
+
+// amountValue is amount without a pointer; ok is false when empty.
+func (c *rowCtx) amountValue(i int, unitField string) (plan.Decimal, bool) {
 	s := c.cell(i)
-	if s == "" || notGiven[s] {
-		return nil
+	if s == "" || nothing(s) {
+		return plan.Decimal{}, false
 	}
 	n, cellUnit, ok := parseAmount(s)
 	if !ok {
 		c.problem(i, "“%s” 不是金额", s)
-		return nil
+		return plan.Decimal{}, false
 	}
 	u, ok := c.moneyUnit(i, unitField)
 	if !ok {
-		return nil
+		return plan.Decimal{}, false
 	}
 	if cellUnit != nil {
 		u = *cellUnit
 	}
 	if u.dim != dimMoney {
 		c.problem(i, "单位“%s”不是金额单位", u.label)
-		return nil
+		return plan.Decimal{}, false
 	}
 	if n.neg {
 		c.problem(i, "“%s” 不能为负数", s)
-		return nil
+		return plan.Decimal{}, false
 	}
 	d, reason := n.decimal(u)
 	if reason != "" {
 		c.problem(i, "“%s” %s", s, reason)
-		return nil
+		return plan.Decimal{}, false
 	}
-	return &d
+	return d, true
 }
 
 // splitNames splits co-holders and lists: 甲公司；乙大学、丙研究院.
 func splitNames(s string) []string {
+	if strings.IndexByte(s, ';') < 0 && strings.IndexByte(s, '\n') < 0 && !strings.Contains(s, "；") && !strings.Contains(s, "、") {
+		if s = strings.TrimFunc(s, isBlank); s != "" {
+			return []string{s} // one name: most cells
+		}
+		return nil
+	}
 	var out []string
 	for p := range strings.FieldsFuncSeq(s, func(r rune) bool { return strings.ContainsRune("；;、\n", r) }) {
 		if p = strings.TrimFunc(p, isBlank); p != "" {
@@ -525,7 +580,7 @@ func (c *rowCtx) hightech() any {
 	}
 	h.Issued = c.date("issued")
 	ei := c.col("expires")
-	if s := c.cell(ei); s != "" && !notGiven[s] {
+	if s := c.cell(ei); s != "" && !nothing(s) {
 		// 有效期 may be a span: 2022.12.04-2025.12.03, 2022年12月4日至2025年12月3日.
 		if ds := datesIn(s); len(ds) == 2 {
 			if h.Issued == "" {
@@ -566,7 +621,8 @@ var contractTypes = []struct{ word, kind string }{
 	{"服务", "服务"}, {"培训", "服务"}, {"中介", "服务"},
 }
 
-var contractNo = regexp.MustCompile(`^[0-9]{16}$`)
+// contractNo: a 合同登记号 is 16 digits.
+func contractNo(s string) bool { return len(s) == 16 && allDigits(s) }
 
 // contract reads a 技术合同登记 row.
 func (c *rowCtx) contract() any {
@@ -575,7 +631,7 @@ func (c *rowCtx) contract() any {
 	switch {
 	case k.RegNo == "":
 		c.missing("reg_no")
-	case !contractNo.MatchString(k.RegNo):
+	case !contractNo(k.RegNo):
 		c.warn(c.col("reg_no"), "“%s” 不是16位数字的合同登记号", k.RegNo)
 	}
 	k.Project = c.text("project")
@@ -593,8 +649,8 @@ func (c *rowCtx) contract() any {
 		}
 	}
 	ai := c.col("amount")
-	if d := c.amount(ai, "money_unit"); d != nil {
-		k.Amount = *d
+	if d, ok := c.amountValue(ai, "money_unit"); ok {
+		k.Amount = d
 	} else if c.empty("amount") {
 		c.missing("amount")
 	}
@@ -609,28 +665,32 @@ func (c *rowCtx) contract() any {
 	return k
 }
 
-// patentNo is an application number after 2003 (12 digits) or before (8),
-// with its check digit.
-var patentNo = regexp.MustCompile(`^([0-9]{12}|[0-9]{8})([0-9X])$`)
-
 // normPatentNo writes a patent number as ZL202210123456.7 and tells its
 // type from the number: the fifth digit (the third before 2003) is 1 for
 // 发明, 2 实用新型, 3 外观设计, 8 and 9 for PCT inventions and utility models.
 func normPatentNo(s string) (string, string, bool) {
-	t := strings.ToUpper(strings.Map(func(r rune) rune {
-		if isBlank(r) || r == '.' || r == '·' || r == '•' {
-			return -1
-		}
-		return r
-	}, narrow(s)))
+	t := s
+	if plainCode(t) {
+		t = strings.ReplaceAll(t, ".", "")
+	} else {
+		t = strings.Map(func(r rune) rune {
+			if isBlank(r) || r == '.' || r == '·' || r == '•' {
+				return -1
+			}
+			return r
+		}, narrow(s))
+	}
+	t = strings.ToUpper(t)
 	t = strings.TrimPrefix(strings.TrimPrefix(t, "ZL"), "CN")
-	m := patentNo.FindStringSubmatch(t)
-	if m == nil {
+	// An application number (12 digits, or 8 before 2003) and its check
+	// digit (0–9 or X).
+	if len(t) != 13 && len(t) != 9 || !allDigits(t[:len(t)-1]) || !(t[len(t)-1] == 'X' || t[len(t)-1] >= '0' && t[len(t)-1] <= '9') {
 		return t, "", false
 	}
-	digit := m[1][4]
-	if len(m[1]) == 8 {
-		digit = m[1][2]
+	app, check := t[:len(t)-1], t[len(t)-1:]
+	digit := app[4]
+	if len(app) == 8 {
+		digit = app[2]
 	}
 	typ := ""
 	switch digit {
@@ -641,7 +701,7 @@ func normPatentNo(s string) (string, string, bool) {
 	case '3':
 		typ = plan.PatentDesign
 	}
-	return "ZL" + m[1] + "." + m[2], typ, true
+	return "ZL" + app + "." + check, typ, true
 }
 
 func normPatentType(s string) string {
@@ -679,13 +739,16 @@ func domesticName(name string) bool {
 			return false
 		}
 	}
-	for w := range strings.FieldsFuncSeq(up, func(r rune) bool { return r < 'A' || r > 'Z' }) {
-		if foreignWords[w] {
-			return false
+	if strings.ContainsFunc(up, func(r rune) bool { return r >= 'A' && r <= 'Z' }) {
+		for w := range strings.FieldsFuncSeq(up, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+			if foreignWords[w] {
+				return false
+			}
 		}
 	}
+	bracket := strings.IndexByte(up, '(') >= 0
 	for i, p := range foreignPlaces {
-		if strings.HasPrefix(up, p) || strings.Contains(up, bracketedPlaces[i]) {
+		if strings.HasPrefix(up, p) || bracket && strings.Contains(up, bracketedPlaces[i]) {
 			return false
 		}
 	}
@@ -724,7 +787,7 @@ func (c *rowCtx) patent() any {
 	p := &plan.Patent{Origin: c.row.Origin}
 	ni := c.col("number")
 	raw := c.cell(ni)
-	if raw == "" || notGiven[raw] {
+	if raw == "" || nothing(raw) {
 		c.missing("number")
 	}
 	num, typ, ok := normPatentNo(raw)
@@ -753,7 +816,7 @@ func (c *rowCtx) patent() any {
 	var codes []string
 	ui := c.col("holder_uscc")
 	for _, s := range splitNames(c.cell(ui)) {
-		if notGiven[s] {
+		if nothing(s) {
 			s = ""
 		}
 		codes = append(codes, s)
@@ -769,7 +832,7 @@ func (c *rowCtx) patent() any {
 			h.Domestic = country
 		}
 		if k < len(codes) && codes[k] != "" {
-			code := plan.NormalizeUSCC(codes[k])
+			code := normUSCC(codes[k])
 			err := plan.CheckUSCC(code)
 			switch {
 			case err == nil:
@@ -789,7 +852,7 @@ func (c *rowCtx) patent() any {
 	}
 	p.Status = c.text("status")
 	li := c.col("lapsed")
-	if s := c.cell(li); s != "" && !notGiven[s] {
+	if s := c.cell(li); s != "" && !nothing(s) {
 		// 失效日期/法律状态 share a column in some lists: text is a status.
 		if d, ok := parseDate(s); ok {
 			p.Lapsed = d
@@ -922,7 +985,7 @@ func (c *rowCtx) statistic() any {
 
 	vi := c.col("value")
 	raw := c.cell(vi)
-	if raw == "" || notGiven[raw] {
+	if raw == "" || nothing(raw) {
 		c.missing("value")
 		return s
 	}

@@ -406,11 +406,11 @@ var (
 	totalRow = map[string]bool{"合计": true, "总计": true, "小计": true, "共计": true, "总合计": true}
 )
 
-func (rd *Reader) classify(cells []string) rowKind {
-	var first, second string
-	var values []string
-	for i, c := range cells {
-		c = cleanCell(c)
+// classify sorts a row by its cells, raw and cleaned (cleanCell).
+func (rd *Reader) classify(cells, clean []string) rowKind {
+	var first, second, value string
+	values, same := 0, true
+	for i, c := range clean {
 		if c == "" {
 			continue
 		}
@@ -422,16 +422,20 @@ func (rd *Reader) classify(cells []string) rowKind {
 		if i < len(rd.cols) && rd.cols[i].Field == fSeq {
 			continue
 		}
-		values = append(values, c)
+		if values++; values == 1 {
+			value = c
+		} else if c != value {
+			same = false
+		}
 	}
 	switch {
-	case noteRow.MatchString(first):
+	case strings.ContainsAny(first, ":：") && noteRow.MatchString(first): // every note has its colon
 		return endOfTable
-	case first == "" || len(values) == 0:
+	case first == "" || values == 0:
 		return skipRow // blank, or only a 序号
 	case rd.kind != plan.RegStatistics && (isTotal(first) || isTotal(second)):
 		return skipRow // a statistics list's 合计 row is the district's figure
-	case len(values) >= 2 && allSame(values):
+	case values >= 2 && same:
 		return skipRow // a heading merged across the table: 一、洪都街道
 	}
 	for _, keys := range rd.headKeys {
@@ -442,15 +446,9 @@ func (rd *Reader) classify(cells []string) rowKind {
 	return dataRow
 }
 
-func isTotal(s string) bool { return len(s) <= 32 && totalRow[normKey(s)] }
-
-func allSame(v []string) bool {
-	for _, s := range v[1:] {
-		if s != v[0] {
-			return false
-		}
-	}
-	return true
+// isTotal: every total row's word has 计, which normKey leaves as it is.
+func isTotal(s string) bool {
+	return len(s) <= 32 && strings.Contains(s, "计") && totalRow[normKey(s)]
 }
 
 func sameKeys(keys, cells []string) bool {
@@ -499,11 +497,16 @@ func (rd *Reader) read(p *pass, yield func(plan.RegisterRow, error) bool) {
 			}
 			recoverPanic(rd.file, &err)
 		}()
+		var clean []string // reused: no row keeps it
 		return rd.src.each(func(n int, cells []string) bool {
 			if n <= rd.head.Row {
 				return true
 			}
-			switch rd.classify(cells) {
+			clean = clean[:0]
+			for _, s := range cells {
+				clean = append(clean, cleanCell(s))
+			}
+			switch rd.classify(cells, clean) {
 			case skipRow:
 				p.skipped++
 				return true
@@ -514,7 +517,7 @@ func (rd *Reader) read(p *pass, yield func(plan.RegisterRow, error) bool) {
 				fatal = userErrorf(rd.file, rd.src.sheet(), n, "", "名单超过 %d 行，请拆分后再导入", rd.opts.MaxRows)
 				return false
 			}
-			row := rd.build(n, cells)
+			row := rd.build(n, cells, clean)
 			inYield = true
 			more := yield(row, nil)
 			inYield = false

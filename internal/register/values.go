@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"kechuang/internal/plan"
 )
@@ -15,6 +16,9 @@ import (
 // surrounding spaces (full-width and no-break ones too) trimmed, and the
 // ="…" wrapper some exports put around codes removed.
 func cleanCell(s string) string {
+	if plainCell(s) {
+		return s
+	}
 	s = plan.JoinLines(s)
 	s = strings.TrimFunc(s, isBlank)
 	if t, ok := strings.CutPrefix(s, `="`); ok && strings.HasSuffix(t, `"`) {
@@ -25,9 +29,45 @@ func cleanCell(s string) string {
 
 func isBlank(r rune) bool { return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' }
 
+// plainCell reports whether cleanCell would return s as it is: no line
+// break, nothing blank at either end, no ="…" wrapper. Most cells are.
+func plainCell(s string) bool {
+	if s == "" {
+		return true
+	}
+	if strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0 || strings.HasPrefix(s, `="`) {
+		return false
+	}
+	if b := s[0]; b < utf8.RuneSelf {
+		if b <= ' ' {
+			return false
+		}
+	} else if r, _ := utf8.DecodeRuneInString(s); isBlank(r) {
+		return false
+	}
+	if b := s[len(s)-1]; b < utf8.RuneSelf {
+		return b > ' '
+	}
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return !isBlank(r)
+}
+
+// isASCII reports whether s is all ASCII: narrow leaves such text as it is.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 // narrow maps full-width ASCII (digits, letters, punctuation) and the
 // ideographic space to their half-width forms.
 func narrow(s string) string {
+	if isASCII(s) {
+		return s
+	}
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= '！' && r <= '～':
@@ -91,21 +131,23 @@ type number struct {
 // for results of formulas can be 0.30000000000000004: such text, with more
 // than the 15 significant digits Excel shows, is rounded to 15.
 func parseNumber(s string) (number, bool) {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r >= '０' && r <= '９':
-			return '0' + (r - '０')
-		case r == '．':
-			return '.'
-		case r == '，' || r == ',' || isBlank(r) || r == '\u3000':
-			return -1
-		case r == '－' || r == '−':
-			return '-'
-		case r == '＋':
-			return '+'
-		}
-		return r
-	}, s)
+	if !plainNumber(s) {
+		s = strings.Map(func(r rune) rune {
+			switch {
+			case r >= '０' && r <= '９':
+				return '0' + (r - '０')
+			case r == '．':
+				return '.'
+			case r == '，' || r == ',' || isBlank(r) || r == '\u3000':
+				return -1
+			case r == '－' || r == '−':
+				return '-'
+			case r == '＋':
+				return '+'
+			}
+			return r
+		}, s)
+	}
 	n, exp, ok := scanNumber(s)
 	if !ok {
 		return number{}, false
@@ -114,6 +156,30 @@ func parseNumber(s string) (number, bool) {
 		n = n.shift(exp)
 	}
 	return n.roundSignificant(15), true
+}
+
+// numberChars reports whether s has only digits, points, signs and
+// exponents.
+func numberChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b >= '0' && b <= '9', b == '.', b == '+', b == '-', b == 'e', b == 'E':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// plainNumber reports whether parseNumber's mapping would leave s as it
+// is: ASCII with no separator or space.
+func plainNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b >= utf8.RuneSelf || b <= ' ' || b == ',' {
+			return false
+		}
+	}
+	return true
 }
 
 // scanNumber splits [+-]digits[.digits][e[+-]ddd]; at least one digit.
@@ -173,6 +239,9 @@ func (n number) shift(e int) number {
 
 // roundSignificant rounds half up to at most sig significant digits.
 func (n number) roundSignificant(sig int) number {
+	if len(n.whole)+len(n.frac) <= sig {
+		return n // the common case, decided without joining the digits
+	}
 	digits := n.whole + n.frac
 	lead := len(digits) - len(strings.TrimLeft(digits, "0"))
 	if len(digits)-lead <= sig {
@@ -202,33 +271,54 @@ func (n number) roundSignificant(sig int) number {
 // fails with a reason when the result needs more than six decimal places
 // or twelve integer digits.
 func (n number) decimal(u unit) (plan.Decimal, string) {
-	n = n.shift(u.exp)
-	whole := strings.TrimLeft(n.whole, "0")
-	frac := strings.TrimRight(n.frac, "0")
-	if len(whole) > 12 {
+	// The digits are whole then frac, the point after len(whole)+u.exp of
+	// them (zeros filling in on either side): read in place, without
+	// shifting strings.
+	nd := len(n.whole) + len(n.frac)
+	digit := func(k int) byte {
+		if k < len(n.whole) {
+			return n.whole[k] - '0'
+		}
+		return n.frac[k-len(n.whole)] - '0'
+	}
+	first, last := -1, -1 // the first and last digits that are not 0
+	for k := range nd {
+		if digit(k) != 0 {
+			if first < 0 {
+				first = k
+			}
+			last = k
+		}
+	}
+	point := len(n.whole) + u.exp
+	var intDigits, fracDigits int
+	if first >= 0 {
+		intDigits = max(0, point-first)
+		fracDigits = max(0, last+1-point)
+	}
+	if intDigits > 12 {
 		return plan.Decimal{}, "数值过大"
 	}
-	if len(frac) > 6 {
+	if fracDigits > 6 {
 		if u.exp != 0 {
 			return plan.Decimal{}, "换算为" + baseLabel(u) + "后超过6位小数"
 		}
 		return plan.Decimal{}, "超过6位小数"
 	}
-	s := whole
-	if s == "" {
-		s = "0"
-	}
-	if frac != "" {
-		s += "." + frac
+	// At most 12 + 6 digits: the micros fit in an int64.
+	var m int64
+	if first >= 0 {
+		for k := first; k <= last; k++ {
+			m = m*10 + int64(digit(k))
+		}
+		for range point + 6 - (last + 1) {
+			m *= 10
+		}
 	}
 	if n.neg {
-		s = "-" + s
+		m = -m
 	}
-	d, err := plan.ParseDecimal(s)
-	if err != nil {
-		return plan.Decimal{}, "不是数字"
-	}
-	return d, ""
+	return plan.DecimalFromMicros(m), ""
 }
 
 func baseLabel(u unit) string {
@@ -241,6 +331,10 @@ func baseLabel(u unit) string {
 // notGiven are cell texts offices write for "nothing here".
 var notGiven = map[string]bool{"/": true, "／": true, "-": true, "－": true, "—": true, "——": true, "\\": true, "无": true}
 
+// nothing reports whether a cell holds one of the notGiven texts, the
+// longest of which is "——".
+func nothing(s string) bool { return s != "" && len(s) <= len("——") && notGiven[s] }
+
 // cellUnits are units written in an amount's cell: 12.3万元, 1.2亿.
 var cellUnits = []struct {
 	suffix string
@@ -250,6 +344,11 @@ var cellUnits = []struct {
 // parseAmount reads an amount cell: a number, possibly with a currency
 // sign in front and a unit behind, which then wins over the column's.
 func parseAmount(s string) (n number, cellUnit *unit, ok bool) {
+	if numberChars(s) {
+		// No currency, unit or space to take off: most cells.
+		n, ok = parseNumber(s)
+		return n, nil, ok
+	}
 	t := strings.TrimSpace(narrow(s))
 	for _, p := range []string{"¥", "￥", "RMB", "人民币"} {
 		t = strings.TrimSpace(strings.TrimPrefix(t, p))
@@ -307,6 +406,13 @@ func parseDate(s string) (string, bool) {
 // 2022-03-31, 2022/3/31, 2022.3.31, with or without a time of day after a
 // space or a T.
 func isoDate(t string) (string, bool) {
+	if len(t) == 10 && t[4] == '-' && t[7] == '-' && allDigits(t[:4]) && allDigits(t[5:7]) && allDigits(t[8:]) {
+		// Already as the reader writes dates: kept, not written anew.
+		if validDate(atoi4(t[:4]), atoi4(t[5:7]), atoi4(t[8:])) {
+			return t, true
+		}
+		return "", false
+	}
 	if len(t) < 8 || t[4] != '-' && t[4] != '/' && t[4] != '.' {
 		return "", false
 	}
@@ -344,14 +450,36 @@ func civil(y, m, d string) (string, bool) {
 	year, _ := strconv.Atoi(y)
 	month, _ := strconv.Atoi(m)
 	day, _ := strconv.Atoi(d)
-	if year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1 || day > 31 {
+	if !validDate(year, month, day) {
 		return "", false
 	}
-	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	if t.Day() != day {
-		return "", false // 2月30日
+	b := []byte("0000-00-00")
+	b[0], b[1], b[2], b[3] = byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10)
+	b[5], b[6] = byte('0'+month/10), byte('0'+month%10)
+	b[8], b[9] = byte('0'+day/10), byte('0'+day%10)
+	return string(b), true
+}
+
+// validDate reports whether the date is a day of the years the reader
+// takes (1900–2199): not 2月30日.
+func validDate(year, month, day int) bool {
+	if year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1 {
+		return false
 	}
-	return t.Format(time.DateOnly), true
+	days := [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[month-1]
+	if month == 2 && year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+		days = 29
+	}
+	return day <= days
+}
+
+// atoi4 reads up to four ASCII digits.
+func atoi4(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
 }
 
 func hanDigit(r rune) int {

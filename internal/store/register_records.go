@@ -61,10 +61,31 @@ func unitOf(f firmRef, linked bool, own int64) int64 {
 
 var keyCols = []stageCol{{"k", colText}}
 
-// fetchFirms finds the enterprises with the USCCs and names.
+// fetchFirms finds the enterprises with the USCCs and names. The answers
+// are kept for the import's later batches (imp.firms), found or not: the
+// imports that call it (contracts, patents, platforms) change no
+// enterprise, and a list names the same firms batch after batch. An
+// enterprise another transaction commits meanwhile (PostgreSQL) is seen by
+// a batch that asks about it first, as before, and by that enterprise
+// import's own attribution when it ends. The cache holds at most
+// maxFirmCache keys: past that it starts again, so that memory does not
+// grow with the list.
 func (imp *importer) fetchFirms(ctx context.Context, usccs, names map[string]bool) (firmIndex, error) {
-	f := firmIndex{byUSCC: map[string]firmRef{}, byName: map[string]firmRef{}}
-	err := imp.fetch(ctx, "keys", keyCols, keyRows(usccs), `
+	f := &imp.firms
+	if f.looked == nil || len(f.looked)+len(usccs)+len(names) > maxFirmCache {
+		*f = firmCache{firmIndex: firmIndex{byUSCC: map[string]firmRef{}, byName: map[string]firmRef{}}, looked: map[string]bool{}}
+	}
+	ask := func(keys map[string]bool, kind string) map[string]bool {
+		out := map[string]bool{}
+		for k := range keys {
+			if key := kind + k; !f.looked[key] {
+				f.looked[key] = true
+				out[k] = true
+			}
+		}
+		return out
+	}
+	err := imp.fetch(ctx, "keys", keyCols, keyRows(ask(usccs, "u:")), `
 		SELECT e.uscc, e.id, COALESCE(e.unit_id, 0) FROM {stage} k CROSS JOIN enterprises e WHERE e.org_id = $1 AND e.uscc = k.k`, func(r *sql.Rows) error {
 		var uscc string
 		var ref firmRef
@@ -75,12 +96,12 @@ func (imp *importer) fetchFirms(ctx context.Context, usccs, names map[string]boo
 		return nil
 	})
 	if err != nil {
-		return f, err
+		return f.firmIndex, err
 	}
 	// Every enterprise bearing each name: a name links when it is one
 	// enterprise's.
 	count := map[string]int{}
-	err = imp.fetch(ctx, "keys", keyCols, keyRows(names), `
+	err = imp.fetch(ctx, "keys", keyCols, keyRows(ask(names, "n:")), `
 		SELECT k.k, n.enterprise_id, COALESCE(e.unit_id, 0) FROM {stage} k CROSS JOIN enterprise_names n
 		CROSS JOIN enterprises e WHERE n.name = k.k AND e.id = n.enterprise_id AND e.org_id = $1`, func(r *sql.Rows) error {
 		var name string
@@ -99,8 +120,19 @@ func (imp *importer) fetchFirms(ctx context.Context, usccs, names map[string]boo
 			delete(f.byName, name)
 		}
 	}
-	return f, err
+	return f.firmIndex, err
 }
+
+// firmCache is what fetchFirms found so far in an import: the enterprises,
+// and every key asked about ("u:" USCC, "n:" name), found or not.
+type firmCache struct {
+	firmIndex
+	looked map[string]bool
+}
+
+// maxFirmCache bounds the keys an import's firm cache holds (about ten
+// megabytes).
+const maxFirmCache = 100_000
 
 func keyRows(keys map[string]bool) [][]any {
 	rows := make([][]any, 0, len(keys))

@@ -147,6 +147,9 @@ func (s *Store) ImportRegister(ctx context.Context, meta ImportMeta, rows iter.S
 				return err
 			}
 			res.Read += len(batch)
+			if err := imp.analyzeIfGrown(ctx, res.Read); err != nil {
+				return err
+			}
 			if progress != nil {
 				progress(res.Read)
 			}
@@ -247,6 +250,64 @@ func readAhead(ctx context.Context, rows iter.Seq2[plan.RegisterRow, error], siz
 	}
 }
 
+// The tables an import writes, by kind, and the columns its batches look
+// them up by: PostgreSQL's statistics of those are refreshed as the import
+// makes the tables grow (analyzeIfGrown). The other columns (dates, the
+// JSON) are left to autovacuum once the import commits: sampling them
+// would double the cost.
+var importTables = map[plan.RegisterKind][]string{
+	plan.RegEnterprises: {"enterprises (org_id, uscc)", "enterprise_names (enterprise_id, name)", pendingStats},
+	plan.RegSMEs:        {"smes (org_id, uscc, year, reg_no)", "enterprises (org_id, uscc)", "enterprise_names (enterprise_id, name)", pendingStats},
+	plan.RegHighTech:    {"hightech_certs (org_id, cert_no)", "enterprises (org_id, uscc)", "enterprise_names (enterprise_id, name)", pendingStats},
+	plan.RegContracts:   {"contracts (org_id, reg_no)"},
+	plan.RegPatents:     {"patents (org_id, number)", "patent_holders (patent_id)"},
+	plan.RegPlatforms:   {"platforms (org_id, name, kind, level)"},
+	plan.RegStatistics:  {"statistics (org_id, indicator, year)"},
+}
+
+// pendingStats: the firms an import marks (register_pending) are what its
+// end re-attributes the records naming them by; unknown to the planner, a
+// batch's 20,000 marks were taken for one row and the organisation's
+// contracts read once for each (minutes for an SME list after the
+// contracts naming its firms).
+const pendingStats = "register_pending (batch_id, what, key)"
+
+// firstAnalyze is how many rows an import reads before it first refreshes
+// PostgreSQL's statistics of its tables; then each time it has read twice
+// as many.
+const firstAnalyze = 20_000
+
+// analyzeIfGrown refreshes PostgreSQL's statistics of the tables the
+// import writes once it has read firstAnalyze rows, then whenever the
+// rows read doubled. Without them the planner takes the rows the
+// transaction added for absent and "org_id = $1" for a few rows: it
+// looked each batch's keys up by reading every record of the organisation
+// through another index (a hash join), so that an import slowed as the
+// register grew — 5,000 patents a batch against the whole register. ANALYZE
+// counts the transaction's own rows; what it writes is seen by other
+// sessions only if the import commits. A doubling schedule analyses
+// log₂(rows) times, each a sample of at most 30,000 rows. ANALYZE holds
+// its lock on the table until the import ends: another import that
+// analyses the same table (another organisation's list of the kind, or
+// SMEs and certificates, which both add firms) waits at its ANALYZE until
+// this one commits. The tables are always analysed in the order
+// importTables lists them (a kind's own table, then enterprises,
+// enterprise_names, register_pending), so two imports cannot wait for
+// each other. SQLite keeps the stage as the outer loop of every lookup
+// (CROSS JOIN) and needs none.
+func (imp *importer) analyzeIfGrown(ctx context.Context, read int) error {
+	if imp.s.dialect != Postgres || read < imp.nextAnalyze {
+		return nil
+	}
+	imp.nextAnalyze = 2 * read
+	for _, t := range importTables[imp.meta.Kind] {
+		if _, err := imp.tx.ExecContext(ctx, `ANALYZE `+t); err != nil {
+			return wrap(err, "analyze %s", t)
+		}
+	}
+	return nil
+}
+
 // inConnTx is inTx on a connection of its own, for the bulk loading that
 // works on the connection beside the transaction (PostgreSQL's COPY).
 func (s *Store) inConnTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
@@ -285,6 +346,10 @@ type importer struct {
 	decisions decisions
 	stages    map[string]*stage
 	deltas    tallyDeltas
+	firms     firmCache // fetchFirms' answers, for the later batches
+	// nextAnalyze: rows read after which PostgreSQL's statistics of the
+	// import's tables are refreshed (analyzeIfGrown).
+	nextAnalyze int
 	// enterprisesChanged: the import added or changed enterprises, whose
 	// records are attributed again when it ends.
 	enterprisesChanged bool
@@ -323,7 +388,7 @@ func (s *Store) newImporter(ctx context.Context, conn *sql.Conn, tx *sql.Tx, met
 			return nil, wrap(err, "tune the import")
 		}
 	}
-	imp := &importer{s: s, conn: conn, tx: tx, meta: meta, org: org, attr: attr, decisions: dec, stages: map[string]*stage{}, deltas: tallyDeltas{}}
+	imp := &importer{s: s, conn: conn, tx: tx, meta: meta, org: org, attr: attr, decisions: dec, stages: map[string]*stage{}, deltas: tallyDeltas{}, nextAnalyze: firstAnalyze}
 	if meta.Kind == plan.RegEnterprises {
 		if err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM smes WHERE org_id = $1) AND NOT EXISTS (SELECT 1 FROM hightech_certs WHERE org_id = $1)
 			AND NOT EXISTS (SELECT 1 FROM contracts WHERE org_id = $1) AND NOT EXISTS (SELECT 1 FROM patents WHERE org_id = $1)

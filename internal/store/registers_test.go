@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strconv"
 	"strings"
 	"testing"
 
 	"kechuang/examples"
 	"kechuang/internal/plan"
+	"kechuang/internal/register/registertest"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
 )
@@ -388,6 +390,165 @@ func TestStatisticsAreas(t *testing.T) {
 		}
 		if !strings.Contains(res.Rejections[0].String(), "第5行：地区“南昌市”不是本区") || !strings.Contains(res.Rejections[1].String(), "第2行重复") {
 			t.Errorf("rejections = %v", res.Rejections)
+		}
+	})
+}
+
+// TestImportLinksFirmsAcrossBatches: a list longer than a batch names the
+// same firms in every batch, by USCC and by name only; the import asks
+// about each firm once (fetchFirms' cache) and every batch's records are
+// linked as the first batch's: to the enterprise, in its unit; a name no
+// enterprise bears stays unlinked in every batch.
+func TestImportLinksFirmsAcrossBatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if err := s.ImportDirectory(ctx, registertest.Directory(3)); err != nil {
+			t.Fatal(err)
+		}
+		const firms, contracts = 300, 12_000 // three batches
+		var ents []any
+		for i := range firms {
+			ents = append(ents, &plan.Enterprise{USCC: uscc(i), Name: fmt.Sprintf("企业%d", i), Area: registertest.UnitName(1 + i%3)})
+		}
+		mustImport(t, s, plan.RegEnterprises, "企业库.xlsx", ents...)
+		var recs []any
+		for i := range contracts {
+			seller := plan.ContractParty{Name: fmt.Sprintf("企业%d", i%firms)}
+			switch i % 3 {
+			case 0:
+				seller.USCC = uscc(i % firms)
+			case 2:
+				seller.Name = fmt.Sprintf("外地企业%d", i%firms) // no such enterprise
+			}
+			recs = append(recs, &plan.Contract{RegNo: fmt.Sprintf("2022360104%06d", i), Seller: seller, Buyer: plan.ContractParty{Name: "买方", Area: "北京市"},
+				Type: "开发", Amount: plan.NewDecimal(1), Registered: "2022-03-01"})
+		}
+		if res := mustImport(t, s, plan.RegContracts, "合同.xlsx", recs...); res.New != contracts {
+			t.Fatalf("%+v", res)
+		}
+		rows, err := s.QueryForTest(ctx, `SELECT
+			SUM(CASE WHEN e.id IS NOT NULL AND e.name = c.seller_name AND c.seller_unit_id = e.unit_id AND e.unit_id IS NOT NULL THEN 1 ELSE 0 END),
+			SUM(CASE WHEN c.seller_enterprise_id IS NULL AND c.seller_name LIKE '外地%' THEN 1 ELSE 0 END)
+			FROM contracts c LEFT JOIN enterprises e ON e.id = c.seller_enterprise_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{strconv.Itoa(contracts * 2 / 3), strconv.Itoa(contracts / 3)}; rows[0][0] != want[0] || rows[0][1] != want[1] {
+			t.Errorf("linked in their firm's unit, unlinked strangers: %v, want %v", rows[0], want)
+		}
+	})
+}
+
+// TestImportAnalyzesAsItGrows: on PostgreSQL an import that has read
+// 20,000 rows has refreshed the statistics of the columns its batches look
+// records up by (without them each batch read the whole register); on
+// SQLite there is nothing to refresh. Both import every row.
+func TestImportAnalyzesAsItGrows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 20,000 contracts")
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		const n = 20_000
+		var recs []any
+		for i := range n {
+			recs = append(recs, &plan.Contract{RegNo: fmt.Sprintf("2022360104%06d", i), Seller: plan.ContractParty{Name: "卖方"},
+				Type: "开发", Amount: plan.NewDecimal(1), Registered: "2022-03-01"})
+		}
+		if res := mustImport(t, s, plan.RegContracts, "合同.xlsx", recs...); res.New != n {
+			t.Fatalf("%+v", res)
+		}
+		if s.Dialect() != store.Postgres {
+			return
+		}
+		rows, err := s.QueryForTest(ctx, `SELECT COUNT(*) FROM pg_stats WHERE tablename = 'contracts' AND attname IN ('org_id', 'reg_no')`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows[0][0] != "2" {
+			t.Errorf("statistics of contracts' org_id and reg_no: %s columns, want 2", rows[0][0])
+		}
+	})
+}
+
+// TestConcurrentImportsAnalyze: imports past the first ANALYZE run at
+// once on PostgreSQL — contracts in two districts (the same table), SMEs
+// beside certificates in the city (both analyse the 企业库, in the same
+// order) — and every one completes with all its rows: ANALYZE's locks
+// make them wait, never deadlock.
+func TestConcurrentImportsAnalyze(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 82,000 rows")
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != store.Postgres {
+			t.Skip("only PostgreSQL analyses (SQLite has one writer)")
+		}
+		city, a, b := twoDistricts(t, s)
+		cityCtx := store.WithScope(context.Background(), store.Scope{Org: city, Orgs: []int64{city}})
+		const n = 20_500
+		type job struct {
+			ctx  context.Context
+			kind plan.RegisterKind
+			recs []any
+		}
+		jobs := []job{{a.ctx, plan.RegContracts, nil}, {b.ctx, plan.RegContracts, nil}, {cityCtx, plan.RegSMEs, nil}, {cityCtx, plan.RegHighTech, nil}}
+		for i := range n {
+			for k := range jobs[:2] {
+				jobs[k].recs = append(jobs[k].recs, &plan.Contract{RegNo: fmt.Sprintf("2022360104%06d", i), Seller: plan.ContractParty{Name: "卖方"},
+					Type: "开发", Amount: plan.NewDecimal(1), Registered: "2022-03-01"})
+			}
+			jobs[2].recs = append(jobs[2].recs, &plan.SMERecord{USCC: registertest.USCC(i), Name: fmt.Sprintf("企业%d", i), RegNo: fmt.Sprintf("20223601%08d", i), Year: 2022, Date: "2022-03-01"})
+			jobs[3].recs = append(jobs[3].recs, &plan.HighTechCert{USCC: registertest.USCC(n + i), Name: fmt.Sprintf("企业%d", n+i), CertNo: fmt.Sprintf("GR202236%06d", i), Issued: "2022-03-01"})
+		}
+		errs := make(chan error, len(jobs))
+		for _, j := range jobs {
+			go func() {
+				res, err := s.ImportRegister(j.ctx, store.ImportMeta{Kind: j.kind, File: string(j.kind) + ".xlsx"}, listRows(string(j.kind)+".xlsx", j.recs...), nil, nil)
+				if err == nil && (res.New != n || res.Rejected != 0) {
+					err = fmt.Errorf("%s: %d new, %d rejected", j.kind, res.New, res.Rejected)
+				}
+				errs <- err
+			}()
+		}
+		for range jobs {
+			if err := <-errs; err != nil {
+				t.Error(err)
+			}
+		}
+		for table, want := range map[string]int{"contracts": 2 * n, "smes": n, "hightech_certs": n, "enterprises": 2 * n} {
+			if got := countRows(t, s, table); got != want {
+				t.Errorf("%s: %d records, want %d", table, got, want)
+			}
+		}
+	})
+}
+
+// TestSMEsAfterTheirContracts: an SME list adding 20,500 firms after the
+// contracts naming them (by USCC) links every contract to its firm when
+// it ends. On PostgreSQL the planner took the batch's marked firms
+// (register_pending) for one row and read the contracts once for each:
+// minutes, until the import analysed them too.
+func TestSMEsAfterTheirContracts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 41,000 rows")
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		const n = 20_500
+		var cs, ss []any
+		for i := range n {
+			cs = append(cs, &plan.Contract{RegNo: fmt.Sprintf("2022360104%06d", i), Seller: plan.ContractParty{Name: fmt.Sprintf("企业%d", i), USCC: registertest.USCC(i)},
+				Type: "开发", Amount: plan.NewDecimal(1), Registered: "2022-03-01"})
+			ss = append(ss, &plan.SMERecord{USCC: registertest.USCC(i), Name: fmt.Sprintf("企业%d", i), RegNo: fmt.Sprintf("20223601%08d", i), Year: 2022, Date: "2022-03-01"})
+		}
+		mustImport(t, s, plan.RegContracts, "合同.xlsx", cs...)
+		mustImport(t, s, plan.RegSMEs, "入库.xlsx", ss...)
+		rows, err := s.QueryForTest(context.Background(), `SELECT COUNT(*) FROM contracts c JOIN enterprises e ON e.id = c.seller_enterprise_id AND e.uscc = c.seller_uscc`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows[0][0] != strconv.Itoa(n) {
+			t.Errorf("%s contracts linked to their firm, want %d", rows[0][0], n)
 		}
 	})
 }
