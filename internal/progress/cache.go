@@ -46,6 +46,11 @@ func NewCache(st *store.Store, max int) *Cache {
 	return &Cache{st: st, entries: lru.New[cacheKey, cacheEntry](max), versions: versionReader{read: st.DataVersion}}
 }
 
+// Version is the current data version, read as Load reads it (shared with
+// concurrent requests, never older than the moment of the call): what else
+// is kept by the data version keys by it.
+func (c *Cache) Version(ctx context.Context) (int64, error) { return c.versions.Version(ctx) }
+
 // Load is progress.Load through the cache.
 func (c *Cache) Load(ctx context.Context, planID, roundID int64) (*Data, error) {
 	v, err := c.versions.Version(ctx)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"kechuang/internal/plan"
@@ -35,14 +36,27 @@ func (s *Server) apiPlans(w http.ResponseWriter, r *http.Request) {
 // importer emits and `kechuang plan import` loads, with IDs added and the
 // findings of the plan as it stands now.
 func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
-	doc, dir, err := s.planAndDirectory(r)
+	id, err := pathID(r, "plan")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	idx := dir.Index()
-	doc.Findings = append(plan.ImportFindings(doc.Findings), plan.Lint(doc, func(n string) bool { _, ok := idx[plan.CleanName(n)]; return ok })...)
-	writeJSON(w, http.StatusOK, doc)
+	// The same for every viewer who reaches the plan (authorize saw to
+	// that), and moved only by changes that move the data version: plan
+	// and directory edits.
+	s.keptJSON(w, r, "api.plan|"+itoa(id), func(ctx context.Context) (any, error) {
+		doc, err := s.store.Plan(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		dir, err := s.store.PlanDirectory(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		idx := dir.Index()
+		doc.Findings = append(plan.ImportFindings(doc.Findings), plan.Lint(doc, func(n string) bool { _, ok := idx[plan.CleanName(n)]; return ok })...)
+		return doc, nil
+	})
 }
 
 // apiPlanCreate loads a plan document, all or nothing.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -321,6 +322,61 @@ func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, name, key
 
 // isAPI reports whether the request is for the JSON API.
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// keptJSON answers with the JSON of what build returns, encoded once per
+// key and data version and kept: key must name everything the answer
+// depends on besides the data (the data version is added here). The
+// version is read before build reads anything, so what is kept under a
+// version is never older than it. Concurrent requests for an answer not yet
+// kept share one build, which a requester giving up does not cancel.
+func (s *Server) keptJSON(w http.ResponseWriter, r *http.Request, key string, build func(context.Context) (any, error)) {
+	v, err := s.progress.Version(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key = key + "|" + strconv.FormatInt(v, 10)
+	body, ok := s.answers.Get(key)
+	if !ok {
+		ch := s.answerGroup.DoChan(key, func() (any, error) {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), keptTimeout)
+			defer cancel()
+			data, err := build(ctx)
+			if err != nil {
+				return nil, err
+			}
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(data); err != nil {
+				return nil, fmt.Errorf("web: encode %s: %w", key, err)
+			}
+			s.answers.Put(key, buf.Bytes(), nil)
+			return buf.Bytes(), nil
+		})
+		select {
+		case <-r.Context().Done():
+			s.fail(w, r, r.Context().Err())
+			return
+		case res := <-ch:
+			if res.Err != nil {
+				s.fail(w, r, res.Err)
+				return
+			}
+			body = res.Val.([]byte)
+		}
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+// keptTimeout bounds a build shared by several requests.
+const keptTimeout = 30 * time.Second
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

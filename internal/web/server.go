@@ -74,6 +74,9 @@ type Server struct {
 	renderGroup singleflight.Group
 	renders     chan struct{}             // bounds how many renderings run at once
 	shells      *lru.Cache[string, shell] // the layout around kept content, by view (renderKept)
+	// API answers kept by the data version (keptJSON).
+	answers     *lru.Cache[string, []byte]
+	answerGroup singleflight.Group
 }
 
 // New parses the templates (a broken template fails here, not in a request)
@@ -93,7 +96,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 		opts.Metrics = metrics.New()
 	}
 	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64), fragments: lru.New[string, kept](128),
-		shells:  lru.New[string, shell](256),
+		shells: lru.New[string, shell](256), answers: lru.New[string, []byte](128),
 		renders: make(chan struct{}, 2*runtime.NumCPU())}
 	s.instrument(opts.Metrics)
 	return s, nil

@@ -200,6 +200,19 @@ func TestAPI(t *testing.T) {
 	if doc.DocNumber != "青政办发〔2022〕16号" || len(doc.Goals) != 6 || len(doc.Sections) != 7 || tasks != 13 || len(doc.TaskTable) != 16 || len(doc.DecompositionTables[0].Rows) != 8 {
 		t.Errorf("plan document: %s, %d goals, %d sections, %d tasks, %d rows", doc.DocNumber, len(doc.Goals), len(doc.Sections), tasks, len(doc.TaskTable))
 	}
+	// The answer is kept by the data version: the same until the plan is
+	// edited, then the edit (here and on any instance: the version is in
+	// the database).
+	if _, again := call("GET", "/api/v1/plans/"+itoa(f.planID), token, ""); again["title"] != v["title"] {
+		t.Errorf("GET plan again: title %v, want %v", again["title"], v["title"])
+	}
+	h := store.PlanHeader{Title: doc.Title + "（修订）", DocNumber: doc.DocNumber, Issuer: doc.Issuer, Date: doc.Date, Year: doc.Year, ParentTitle: doc.ParentTitle, Status: doc.Status, StartYear: doc.StartYear, EndYear: doc.EndYear}
+	if err := f.store.UpdatePlanHeader(context.Background(), f.planID, h); err != nil {
+		t.Fatal(err)
+	}
+	if _, edited := call("GET", "/api/v1/plans/"+itoa(f.planID), token, ""); edited["title"] != h.Title {
+		t.Errorf("GET plan after an edit: title %v, want %q", edited["title"], h.Title)
+	}
 	if code, v := call("GET", "/api/v1/plans", "", ""); code != 401 || v["error"].(map[string]any)["code"] != "unauthorized" {
 		t.Errorf("anonymous API: %d %v", code, v)
 	}
