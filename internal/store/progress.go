@@ -169,8 +169,11 @@ func (s *Store) ProgressSource(ctx context.Context, planID, roundID int64) (*Pro
 		if src.Bindings, err = goalBindings(ctx, tx, `g.plan_id = $1`, planID); err != nil {
 			return err
 		}
-		if src.Directory, err = loadPlanDirectory(ctx, tx, planID); err != nil {
-			return err
+		// A live source read the directory already, in this transaction.
+		if src.Directory == nil {
+			if src.Directory, err = loadPlanDirectory(ctx, tx, planID); err != nil {
+				return err
+			}
 		}
 		src.Version, err = dataVersion(ctx, tx)
 		return err
@@ -191,7 +194,7 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	if err != nil {
 		return nil, err
 	}
-	src.Units = dir.Units
+	src.Units, src.Directory = dir.Units, dir
 	if src.Settings, err = loadProgressSettings(ctx, q, planID); err != nil {
 		return nil, err
 	}
