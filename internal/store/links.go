@@ -417,20 +417,9 @@ func rollUps(ctx context.Context, q queryer, doc *plan.Document, r *plan.Round, 
 	if len(links) == 0 {
 		return nil, nil, nil
 	}
-	var dates []string
-	if err := eachRow(ctx, q, `SELECT DISTINCT r.as_of FROM rounds r
-		WHERE r.plan_id = $1 AND `+upTo+` AND r.state <> $4 ORDER BY r.as_of`, func(rows *sql.Rows) error {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return err
-		}
-		dates = append(dates, d)
-		return nil
-	}, doc.ID, r.AsOf, r.ID, string(plan.RoundDraft)); err != nil {
-		return nil, nil, wrap(err, "list the round dates of plan %d", doc.ID)
-	}
-	if len(dates) == 0 || dates[len(dates)-1] != r.AsOf {
-		dates = append(dates, r.AsOf)
+	dates, err := datesUpTo(ctx, q, r)
+	if err != nil {
+		return nil, nil, err
 	}
 	var ups []plan.RollUp
 	for _, d := range dates {

@@ -375,21 +375,9 @@ func computedValues(ctx context.Context, q queryer, doc *plan.Document, r *plan.
 	if err != nil || len(bindings) == 0 {
 		return nil, err
 	}
-	var dates []string
-	err = eachRow(ctx, q, `SELECT DISTINCT r.as_of FROM rounds r
-		WHERE r.plan_id = $1 AND `+upTo+` AND r.state <> $4 ORDER BY r.as_of`, func(rows *sql.Rows) error {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return err
-		}
-		dates = append(dates, d)
-		return nil
-	}, r.PlanID, r.AsOf, r.ID, string(plan.RoundDraft))
+	dates, err := datesUpTo(ctx, q, r)
 	if err != nil {
-		return nil, wrap(err, "list the round dates of plan %d", r.PlanID)
-	}
-	if len(dates) == 0 || dates[len(dates)-1] != r.AsOf {
-		dates = append(dates, r.AsOf)
+		return nil, err
 	}
 	org, err := planOrgID(ctx, q, doc.ID)
 	if err != nil {
@@ -412,6 +400,29 @@ func computedValues(ctx context.Context, q queryer, doc *plan.Document, r *plan.
 		}
 	}
 	return out, nil
+}
+
+// datesUpTo lists the data dates of r's plan's opened rounds up to r
+// (upTo), oldest first, r's own last: the dates a plan's figures of earlier
+// rounds are computed at.
+func datesUpTo(ctx context.Context, q queryer, r *plan.Round) ([]string, error) {
+	var dates []string
+	err := eachRow(ctx, q, `SELECT DISTINCT r.as_of FROM rounds r
+		WHERE r.plan_id = $1 AND `+upTo+` AND r.state <> $4 ORDER BY r.as_of`, func(rows *sql.Rows) error {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return err
+		}
+		dates = append(dates, d)
+		return nil
+	}, r.PlanID, r.AsOf, r.ID, string(plan.RoundDraft))
+	if err != nil {
+		return nil, wrap(err, "list the round dates of plan %d", r.PlanID)
+	}
+	if len(dates) == 0 || dates[len(dates)-1] != r.AsOf {
+		dates = append(dates, r.AsOf)
+	}
+	return dates, nil
 }
 
 // roundActuals keeps computed figures to their goal's precision
