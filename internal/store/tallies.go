@@ -172,10 +172,6 @@ func rebuildTallies(ctx context.Context, tx *sql.Tx, org int64) error {
 	return nil
 }
 
-// pendingFirms are the firms (metric, firm key) of an import whose spans
-// are recomputed when it ends, over alias p.
-const pendingFirms = `FROM register_pending p WHERE p.batch_id = $1 AND p.what <> 'enterprise'`
-
 // refreshSpans recomputes the spans of the firms the import into org
 // marked pending, and their tallies.
 func refreshSpans(ctx context.Context, tx *sql.Tx, org, batch int64) error {
