@@ -37,9 +37,12 @@ func TestFormAsIsWhatThePageShows(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := s.FormAs(ctx, f.PublicID, u, res)
+				got, st, err := s.FormAs(ctx, f.PublicID, u, res)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if now, err := s.FormStamp(ctx, f.PublicID); err != nil || now != st {
+					t.Errorf("%s, %s: FormStamp %+v, %v; FormAs read at %+v", stage, u.Username, now, err, st)
 				}
 				want, _ := json.Marshal(p.Form)
 				if g, _ := json.Marshal(got); string(g) != string(want) {

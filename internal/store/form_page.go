@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"time"
 
@@ -161,10 +162,22 @@ func (s *Store) FormPage(ctx context.Context, publicID string, version int, u *a
 // FormAs reads the current form publicID as u may see it — the form
 // FormPage shows, without the rest of the page (the API's answer). res is
 // the form's authorization resource, as the caller read it to let u in.
-func (s *Store) FormAs(ctx context.Context, publicID string, u *auth.User, res *auth.Resource) (*plan.Form, error) {
+// The stamp is the state of what it read (FormStamp): what is kept under
+// it is never older than it.
+func (s *Store) FormAs(ctx context.Context, publicID string, u *auth.User, res *auth.Resource) (*plan.Form, FormStamp, error) {
 	sight := auth.FormSightOf(u, res)
 	var f *plan.Form
-	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
+	// The structure's generation is read before the form, so that the
+	// wording read is never older than the stamp says.
+	gen, err := s.authGen(ctx)
+	if err != nil {
+		return nil, FormStamp{}, err
+	}
+	var st FormStamp
+	err = s.inReadTx(ctx, func(tx *sql.Tx) error {
+		if st, err = formStamp(ctx, tx, publicID); err != nil {
+			return err
+		}
 		cur, err := loadForm(ctx, tx, publicID)
 		if err != nil {
 			return err
@@ -185,10 +198,53 @@ func (s *Store) FormAs(ctx context.Context, publicID string, u *auth.User, res *
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, FormStamp{}, err
 	}
+	st.Structure = gen
 	cutToSight(f, sight)
-	return f, nil
+	return f, st, nil
+}
+
+// FormStamp is the state of everything a form shows: kept copies of it
+// hold while the stamp they were read at is current. Version moves with
+// every save and review; Evidence with every upload and deletion of its
+// evidence files (which leave the version alone, so that an open form can
+// still be saved); Structure is the store's generation of users, the
+// directory, plans and rounds (authGen), which the tasks' wording, leads
+// and the unit's name follow — on this instance at once, on others within
+// authRecheck, as the form's authorization resource does.
+type FormStamp struct {
+	Version   int
+	Evidence  int64
+	Structure int64
+}
+
+// FormStamp reads a form's stamp: a kept copy of it holds while its stamp
+// is this one. One statement, and most often no more: it answers a form
+// the context's organisations do not reach as FormAs does, with ENOTFOUND.
+func (s *Store) FormStamp(ctx context.Context, publicID string) (FormStamp, error) {
+	gen, err := s.authGen(ctx)
+	if err != nil {
+		return FormStamp{}, err
+	}
+	st, err := formStamp(ctx, s.read, publicID)
+	st.Structure = gen
+	return st, err
+}
+
+func formStamp(ctx context.Context, q queryer, publicID string) (FormStamp, error) {
+	var st FormStamp
+	var org int64
+	err := q.QueryRowContext(ctx, `
+		SELECT f.version, f.evidence_version, u.org_id FROM forms f JOIN units u ON u.id = f.unit_id
+		WHERE f.public_id = $1`, publicID).Scan(&st.Version, &st.Evidence, &org)
+	if err == nil && !reaches(ctx, org) {
+		err = sql.ErrNoRows
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return FormStamp{}, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
+	}
+	return st, wrap(err, "read the stamp of form %s", publicID)
 }
 
 // hiddenForm is the version shownForm gives when the viewer sees nothing

@@ -863,6 +863,9 @@ func (s *Store) AddAttachment(ctx context.Context, formPublicID string, taskID i
 		if err != nil {
 			return wrap(err, "store attachment %q", filename)
 		}
+		if err := evidenceChanged(ctx, tx, f.ID); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, "form.attachment.add", formObject(formPublicID), nil,
 			map[string]any{"attachment": publicID, "task_id": taskID, "filename": filename, "type": contentType, "size": len(data), "sha256": hex.EncodeToString(sum[:])})
 	})
@@ -930,8 +933,18 @@ func (s *Store) DeleteAttachment(ctx context.Context, publicID string) error {
 		if _, err = tx.ExecContext(ctx, `DELETE FROM attachments WHERE public_id = $1`, publicID); err != nil {
 			return wrap(err, "delete attachment %s", publicID)
 		}
+		if err := evidenceChanged(ctx, tx, f.ID); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, "form.attachment.delete", formObject(formPublic), map[string]any{"attachment": publicID}, nil)
 	})
+}
+
+// evidenceChanged counts a change to a form's evidence files, which a
+// kept copy of the form shows the counts of (FormStamp).
+func evidenceChanged(ctx context.Context, tx *sql.Tx, formID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE forms SET evidence_version = evidence_version + 1 WHERE id = $1`, formID)
+	return wrap(err, "count the change of evidence of form %d", formID)
 }
 
 // AttachmentResource is the authorization resource of an attachment: its

@@ -2,10 +2,15 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
+	"strconv"
 	"time"
 
+	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
 )
@@ -69,14 +74,63 @@ func (s *Server) apiRound(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiForm answers the form as the caller may see it: what the form page
-// shows of it, read without the rest of the page.
+// shows of it, read without the rest of the page. The answer is kept by
+// the form and the caller's sight (reporters reopen their form after every
+// save another has won): while the form's stamp has not moved, one
+// statement reads it, and the kept JSON is the answer.
 func (s *Server) apiForm(w http.ResponseWriter, r *http.Request) {
-	f, err := s.store.FormAs(r.Context(), r.PathValue("form"), currentUser(r), currentResource(r))
+	id, u, res := r.PathValue("form"), currentUser(r), currentResource(r)
+	st, err := s.store.FormStamp(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, f)
+	key := id + "|" + sightKey(auth.FormSightOf(u, res))
+	if k, ok := s.forms.Get(key); ok && k.stamp == st {
+		writeJSONBody(w, http.StatusOK, k.body)
+		return
+	}
+	f, st, err := s.store.FormAs(r.Context(), id, u, res)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body, err := encodeJSON(f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(body) <= maxKeptForm {
+		s.forms.Put(key, keptForm{st, body}, nil)
+	}
+	writeJSONBody(w, http.StatusOK, body)
+}
+
+// keptForm is a form's API answer to one sight, with the stamp of what it
+// was read from.
+type keptForm struct {
+	stamp store.FormStamp
+	body  []byte
+}
+
+// maxKeptForms and maxKeptForm bound the answers kept (apiForm): larger
+// answers — forms of hundreds of tasks — are read each time, so that what
+// is kept stays under 64 MB.
+const (
+	maxKeptForms = 2048
+	maxKeptForm  = 32 << 10
+)
+
+// sightKey names a sight of a form: whole or not, with drafts or not, and
+// the tasks a lead unit's reviewer is shown.
+func sightKey(fs auth.FormSight) string {
+	b := []byte(fmt.Sprintf("%t %t", fs.Whole, fs.Drafts))
+	for _, t := range slices.Sorted(maps.Keys(fs.Tasks)) {
+		if fs.Tasks[t] {
+			b = strconv.AppendInt(append(b, ' '), t, 10)
+		}
+	}
+	return string(b)
 }
 
 // formSaveJSON is the body of POST /api/v1/forms/{id}.
@@ -138,7 +192,7 @@ func (s *Server) apiFormReview(w http.ResponseWriter, r *http.Request) {
 	}
 	// The reply is the form as the reviewer may see it: a lead unit's
 	// reviewer gets the tasks it leads, not the whole form.
-	f, err := s.store.FormAs(r.Context(), r.PathValue("form"), currentUser(r), currentResource(r))
+	f, _, err := s.store.FormAs(r.Context(), r.PathValue("form"), currentUser(r), currentResource(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -604,7 +604,7 @@ func TestActualsAPI(t *testing.T) {
 		if rd := a.goal("R&D"); rd == nil || rd.Value != nil {
 			t.Errorf("R&D/GDP for 2022 should be null (not assessable): %+v", rd)
 		}
-		if !strings.Contains(string(raw), `"value": null`) {
+		if !strings.Contains(string(raw), `"value":null`) {
 			t.Error("null is not written as null")
 		}
 		// 1 January: nothing entered yet.

@@ -209,12 +209,12 @@ func TestFormAPI(t *testing.T) {
 	}
 	id := f.forms["三家店街道"]
 	code, body := call(sjd, "GET", "/api/v1/forms/"+id, "")
-	if code != 200 || !strings.Contains(body, `"state": "empty"`) {
+	if code != 200 || !strings.Contains(body, `"state":"empty"`) {
 		t.Fatalf("GET form: %d %s", code, body)
 	}
 	form, _ := f.store.Form(ctx, id)
 	save := `{"version":0,"values":[{"goal_id":` + itoa(form.Values[0].GoalID) + `,"value":"22","note":"评价系统"}]}`
-	if code, body = call(sjd, "POST", "/api/v1/forms/"+id, save); code != 200 || !strings.Contains(body, `"version": 1`) {
+	if code, body = call(sjd, "POST", "/api/v1/forms/"+id, save); code != 200 || !strings.Contains(body, `"version":1`) {
 		t.Fatalf("save: %d %s", code, body)
 	}
 	if code, _ = call(sjd, "POST", "/api/v1/forms/"+id, save); code != http.StatusConflict {

@@ -77,6 +77,7 @@ type Server struct {
 	// API answers kept by the data version (keptJSON).
 	answers     *lru.Cache[string, []byte]
 	answerGroup singleflight.Group
+	forms       *lru.Cache[string, keptForm] // API answers of forms, by form and sight (apiForm)
 }
 
 // New parses the templates (a broken template fails here, not in a request)
@@ -97,6 +98,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 	}
 	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64), fragments: lru.New[string, kept](128),
 		shells: lru.New[string, shell](256), answers: lru.New[string, []byte](128),
+		forms:   lru.New[string, keptForm](maxKeptForms),
 		renders: make(chan struct{}, 2*runtime.NumCPU())}
 	s.instrument(opts.Metrics)
 	return s, nil
