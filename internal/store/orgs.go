@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -273,15 +274,13 @@ var objectOrgQueries = map[string]string{
 	"org":         `SELECT id FROM orgs WHERE id = $1`,
 }
 
-// ObjectNames are the path values ObjectOrg knows, in a fixed order.
-func ObjectNames() []string {
-	names := make([]string, 0, len(objectOrgQueries))
-	for n := range objectOrgQueries {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
+// objectNames are objectOrgQueries' names, sorted once: every request
+// walks them.
+var objectNames = slices.Sorted(maps.Keys(objectOrgQueries))
+
+// ObjectNames are the path values ObjectOrg knows, in a fixed order. The
+// slice is shared: callers only read it.
+func ObjectNames() []string { return objectNames }
 
 // ObjectOrg is the organisation of the object a route names by the path
 // value name ("plan", "form", …) and its value; ENOTFOUND when there is no
