@@ -27,10 +27,11 @@ import (
 )
 
 // BenchmarkDashboardUnderLoad is the dashboard at province size (100 units
-// × 50 indicators × 12 rounds = 60,000 approved values, on SQLite) under
-// 100 concurrent leaders, beside its anchor in the same run: a bare
-// net/http server on the same driver, pool settings and database file
-// answering one aggregate over the same table. It runs once for
+// × 50 indicators × 12 rounds = 60,000 approved values; on SQLite, and on
+// PostgreSQL when KECHUANG_TEST_POSTGRES is set) under 100 concurrent
+// leaders, beside its anchor in the same run: a bare net/http server on
+// the same driver, pool settings and database answering one aggregate
+// over the same table. It runs once for
 // KECHUANG_LOAD_SECONDS (default 30, as issue 10 measured it) per server
 // and reports requests/s, p50 and p99 latency, errors, the page's size and
 // the heap's peak; the first request, which computes the overview, is
@@ -38,16 +39,27 @@ import (
 //
 //	go test -run='^$' -bench DashboardUnderLoad -benchtime=1x ./internal/web
 func BenchmarkDashboardUnderLoad(b *testing.B) {
-	for b.Loop() {
-		dashboardUnderLoad(b)
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		b.Run(dialect, func(b *testing.B) {
+			for b.Loop() {
+				dashboardUnderLoad(b, dialect)
+			}
+		})
 	}
 }
 
-func dashboardUnderLoad(b *testing.B) {
+func dashboardUnderLoad(b *testing.B, dialect string) {
 	ctx := context.Background()
-	dir := b.TempDir()
-	path := filepath.Join(dir, "province.db")
-	st, err := store.Open(ctx, "sqlite:"+path)
+	path := filepath.Join(b.TempDir(), "province.db")
+	dsn := "sqlite:" + path
+	if dialect == "postgres" {
+		base := os.Getenv(storetest.PostgresEnv)
+		if base == "" {
+			b.Skip(storetest.PostgresEnv + " is not set")
+		}
+		dsn = storetest.PostgresDSN(b, base)
+	}
+	st, err := store.Open(ctx, dsn)
 	if err == nil {
 		_, err = st.Migrate(ctx)
 	}
@@ -75,15 +87,22 @@ func dashboardUnderLoad(b *testing.B) {
 	defer app.Close()
 
 	// The anchor: the same driver and read-pool settings as the store's.
-	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Opaque: path}).String()+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=query_only(1)")
+	var db *sql.DB
+	if dialect == "postgres" {
+		db, err = sql.Open("pgx", dsn)
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+	} else {
+		db, err = sql.Open("sqlite", (&url.URL{Scheme: "file", Opaque: path}).String()+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=query_only(1)")
+		db.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	anchor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rows, err := db.QueryContext(r.Context(), `
-			SELECT fv.goal_id, COUNT(*), SUM(CAST(fv.value AS REAL)) FROM form_values fv
+			SELECT fv.goal_id, COUNT(*), SUM(CAST(fv.value AS DOUBLE PRECISION)) FROM form_values fv
 			JOIN forms f ON f.id = fv.form_id JOIN rounds r ON r.id = f.round_id
 			WHERE r.plan_id = $1 AND f.state = 'approved' GROUP BY fv.goal_id`, planID)
 		if err != nil {
