@@ -377,9 +377,24 @@ func (r *runner) do(ctx context.Context, s *session, kind, method, path string, 
 	return resp.StatusCode, out
 }
 
-// get sends a GET and decodes a 200 answer into v.
+// answered sends a request as do does, again when no answer came — the
+// server restarting, as scripts/crashtest makes it — up to three times.
+func (r *runner) answered(ctx context.Context, s *session, kind, method, path string, body any) (int, []byte) {
+	for try := 1; ; try++ {
+		status, out := r.do(ctx, s, kind, method, path, body)
+		if status != 0 || try == 3 || ctx.Err() != nil {
+			return status, out
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(try) * 300 * time.Millisecond):
+		}
+	}
+}
+
+// get sends a GET (answered) and decodes a 200 answer into v.
 func (r *runner) get(ctx context.Context, s *session, kind, path string, v any) error {
-	status, body := r.do(ctx, s, kind, http.MethodGet, path, nil)
+	status, body := r.answered(ctx, s, kind, http.MethodGet, path, nil)
 	if status != http.StatusOK {
 		return fmt.Errorf("GET %s：%s", path, answer(status, body))
 	}
@@ -404,7 +419,7 @@ func answer(status int, body []byte) string {
 
 func (r *runner) login(ctx context.Context, name string) (*session, error) {
 	s := r.newSession(name, "")
-	status, body := r.do(ctx, s, KindLogin, http.MethodPost, "/login", url.Values{"username": {name}, "password": {r.cfg.Password}})
+	status, body := r.answered(ctx, s, KindLogin, http.MethodPost, "/login", url.Values{"username": {name}, "password": {r.cfg.Password}})
 	if status != http.StatusSeeOther {
 		return nil, fmt.Errorf("账号 %s 登录失败（%s）", name, answer(status, body))
 	}
@@ -748,13 +763,8 @@ func (r *runner) verify(ctx context.Context, res *Result) error {
 		res.Forms++
 		var got formJSON
 		s := owner[f.id]
-		var err error
-		for try := 0; try < 3; try++ { // the run's load has ended; a slow answer is retried
-			if err = r.get(ctx, s, "verify", "/api/v1/forms/"+f.id, &got); err == nil {
-				break
-			}
-		}
-		if err != nil {
+		// The run's load has ended; a slow answer is retried (get).
+		if err := r.get(ctx, s, "verify", "/api/v1/forms/"+f.id, &got); err != nil {
 			return fmt.Errorf("核对表 %s：%w", f.id, err)
 		}
 		f.mu.Lock()
