@@ -378,16 +378,17 @@ func (r *runner) do(ctx context.Context, s *session, kind, method, path string, 
 }
 
 // answered sends a request as do does, again when no answer came — the
-// server restarting, as scripts/crashtest makes it — up to three times.
+// server restarting, as scripts/crashtest makes it — up to five times,
+// pausing longer each time (2.5 s in all).
 func (r *runner) answered(ctx context.Context, s *session, kind, method, path string, body any) (int, []byte) {
 	for try := 1; ; try++ {
 		status, out := r.do(ctx, s, kind, method, path, body)
-		if status != 0 || try == 3 || ctx.Err() != nil {
+		if status != 0 || try == 5 || ctx.Err() != nil {
 			return status, out
 		}
 		select {
 		case <-ctx.Done():
-		case <-time.After(time.Duration(try) * 300 * time.Millisecond):
+		case <-time.After(time.Duration(try) * 250 * time.Millisecond):
 		}
 	}
 }
