@@ -13,10 +13,12 @@ import (
 	"kechuang/internal/plan"
 )
 
-// Every request asks who is calling (a session or an API token) and what
-// that user reaches (the organisation tree). The store keeps the answers in
-// memory — identities by the hash of their secret, and the tree — for as
-// long as nothing that could change them has changed:
+// Every request asks who is calling (a session or an API token), what that
+// user reaches (the organisation tree) and whose the object it names is
+// (ObjectOrg, FormResource). The store keeps the answers in memory —
+// identities by the hash of their secret, the tree, forms' resources and
+// objects' organisations — for as long as nothing that could change them
+// has changed:
 //
 //   - A change made through this store (a logout, a user created, changed,
 //     disabled or given a new password, a token revoked, an organisation or
@@ -39,11 +41,12 @@ import (
 // disabled user, a revoked token, a changed role, unit or organisation.
 const authRecheck = time.Second
 
-// maxIdentities and maxForms bound the identities and form resources
-// kept; the least recently used go.
+// maxIdentities, maxForms and maxObjects bound the identities, form
+// resources and objects' organisations kept; the least recently used go.
 const (
 	maxIdentities = 10000
 	maxForms      = 10000
+	maxObjects    = 10000
 )
 
 // authActions are the audited actions that change who is signed in or what
@@ -63,7 +66,8 @@ type authCache struct {
 	tree    *plan.OrgTree
 	treeGen int64
 	idents  *lru.Cache[string, identity]
-	forms   *lru.Cache[string, formAuth] // FormResource, by public ID
+	forms   *lru.Cache[string, formAuth]  // FormResource, by public ID
+	objects *lru.Cache[string, objectOrg] // ObjectOrg, by "name|value"
 	// pending holds the write transactions that made a change above, to
 	// drop what is kept once they commit.
 	pending sync.Map // *sql.Tx → struct{}
@@ -80,7 +84,8 @@ type identity struct {
 }
 
 func newAuthCache() *authCache {
-	c := &authCache{epoch: time.Now(), version: -1, idents: lru.New[string, identity](maxIdentities), forms: lru.New[string, formAuth](maxForms)}
+	c := &authCache{epoch: time.Now(), version: -1, idents: lru.New[string, identity](maxIdentities), forms: lru.New[string, formAuth](maxForms),
+		objects: lru.New[string, objectOrg](maxObjects)}
 	c.checked.Store(-int64(authRecheck))
 	return c
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -233,6 +234,55 @@ func TestFormResourceFollowsPlanEdits(t *testing.T) {
 		b.SetAuthRecheckForTest(0)
 		if !leads(b, jrb) || !leads(b, kgj) {
 			t.Errorf("b: the task's new lead unit is not there once it read the auth version")
+		}
+	})
+}
+
+// The organisation of an object a route names is kept like a form's
+// resource: a plan deleted on one instance is gone there at once, and on
+// another once it reads the auth version; a register object's organisation
+// (a keyword, deleted without moving the auth version) is never kept.
+func TestObjectOrgFollowsDeletion(t *testing.T) {
+	storetest.EachDSN(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		a, b := storetest.Open(t, dsn), storetest.Open(t, dsn)
+		planID, _ := loadExample(t, a)
+		a.SetAuthRecheckForTest(time.Hour)
+		b.SetAuthRecheckForTest(time.Hour)
+		id := strconv.FormatInt(planID, 10)
+		for _, s := range []*store.Store{a, b} {
+			if _, err := s.ObjectOrg(ctx, "plan", id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := a.DeletePlan(ctx, planID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.ObjectOrg(ctx, "plan", id); plan.ErrorCode(err) != plan.ENOTFOUND {
+			t.Errorf("a, the plan deleted: %v, want ENOTFOUND at once", err)
+		}
+		if _, err := b.ObjectOrg(ctx, "plan", id); err != nil {
+			t.Errorf("b before it read the auth version: %v (kept for up to authRecheck)", err)
+		}
+		b.SetAuthRecheckForTest(0)
+		if _, err := b.ObjectOrg(ctx, "plan", id); plan.ErrorCode(err) != plan.ENOTFOUND {
+			t.Errorf("b once it read the auth version: %v, want ENOTFOUND", err)
+		}
+
+		b.SetAuthRecheckForTest(time.Hour)
+		kw, err := a.AddAttributionKeyword(ctx, unitID(t, a, "三家店街道"), "青云谱")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kid := strconv.FormatInt(kw, 10)
+		if _, err := b.ObjectOrg(ctx, "keyword", kid); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.DeleteAttributionKeyword(ctx, kw); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.ObjectOrg(ctx, "keyword", kid); plan.ErrorCode(err) != plan.ENOTFOUND {
+			t.Errorf("b, the keyword deleted on a: %v, want ENOTFOUND at once", err)
 		}
 	})
 }

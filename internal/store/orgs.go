@@ -298,6 +298,17 @@ func (s *Store) ObjectOrg(ctx context.Context, name, value string) (int64, error
 		}
 		arg = id
 	}
+	key := name + "|" + value
+	var gen int64
+	if keptObjectOrgs[name] {
+		var err error
+		if gen, err = s.authGen(ctx); err != nil {
+			return 0, err
+		}
+		if o, ok := s.auth.objects.Get(key); ok && o.gen == gen {
+			return o.org, nil
+		}
+	}
 	var org int64
 	err := s.read.QueryRowContext(ctx, query, arg).Scan(&org)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -306,7 +317,31 @@ func (s *Store) ObjectOrg(ctx context.Context, name, value string) (int64, error
 	if err != nil {
 		return 0, wrap(err, "find the organisation of %s %q", name, value)
 	}
+	if keptObjectOrgs[name] {
+		s.auth.objects.Put(key, objectOrg{gen, org}, func(old objectOrg) bool { return old.gen > gen })
+	}
 	return org, nil
+}
+
+// keptObjectOrgs are the objects whose organisation ObjectOrg keeps in
+// memory, as the form resources are kept (authcache.go): those whose
+// organisation is fixed when they are made and whose number names no other
+// object until an audited change has moved the auth version — plans and
+// their parts, rounds, units, groups, users and organisations are changed
+// and deleted only by such changes — or whose ID is random (forms, evidence,
+// notices, instructions). Register objects (keywords, uploads, batches,
+// disputes) are deleted without one, and SQLite may give a deleted row's
+// number to the next: theirs is read each time.
+var keptObjectOrgs = map[string]bool{
+	"plan": true, "goal": true, "section": true, "task": true, "row": true, "table": true, "round": true,
+	"form": true, "attachment": true, "notice": true, "instruction": true,
+	"unit": true, "group": true, "user": true, "org": true,
+}
+
+// objectOrg is an object's organisation as read at a generation.
+type objectOrg struct {
+	gen int64
+	org int64
 }
 
 // MoveOrg puts an organisation beneath another: a district that ran alone
