@@ -175,6 +175,7 @@ func (s *Store) FormAs(ctx context.Context, publicID string, u *auth.User, res *
 	}
 	var st FormStamp
 	err = s.inReadTx(ctx, func(tx *sql.Tx) error {
+		var err error
 		if st, err = formStamp(ctx, tx, publicID); err != nil {
 			return err
 		}
