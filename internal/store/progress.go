@@ -134,51 +134,61 @@ type snapshot struct {
 func (s *Store) ProgressSource(ctx context.Context, planID, roundID int64) (*ProgressSource, error) {
 	var src *ProgressSource
 	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
-		rounds, err := loadRounds(ctx, tx, planID)
-		if err != nil {
-			return err
-		}
-		var round *plan.Round
-		for _, r := range rounds {
-			if (roundID == 0 && round == nil && r.State != plan.RoundDraft) || r.ID == roundID {
-				round = r
-			}
-		}
-		if roundID != 0 && round == nil {
-			return plan.Errorf(plan.ENOTFOUND, "调度不存在。")
-		}
-		if round != nil && round.State == plan.RoundClosed {
-			if src, err = loadSnapshot(ctx, tx, round); err != nil {
-				return err
-			}
-		}
-		if src == nil {
-			if src, err = liveSource(ctx, tx, planID, round); err != nil {
-				return err
-			}
-			src.Plan = src.Doc
-		} else if src.Plan, err = loadPlan(ctx, tx, planID); err != nil {
-			return err
-		} else if src.Milestones == nil {
-			// Closed before supervision was kept: judged by what stands now.
-			if err := readSupervision(ctx, tx, src, planID); err != nil {
-				return err
-			}
-		}
-		src.Rounds, src.Round = rounds, round
-		if src.Bindings, err = goalBindings(ctx, tx, `g.plan_id = $1`, planID); err != nil {
-			return err
-		}
-		// A live source read the directory already, in this transaction.
-		if src.Directory == nil {
-			if src.Directory, err = loadPlanDirectory(ctx, tx, planID); err != nil {
-				return err
-			}
-		}
-		src.Version, err = dataVersion(ctx, tx)
+		var err error
+		src, err = progressSource(ctx, tx, planID, roundID)
 		return err
 	})
 	return src, err
+}
+
+// progressSource is ProgressSource in the caller's read transaction.
+func progressSource(ctx context.Context, q queryer, planID, roundID int64) (*ProgressSource, error) {
+	rounds, err := loadRounds(ctx, q, planID)
+	if err != nil {
+		return nil, err
+	}
+	var round *plan.Round
+	for _, r := range rounds {
+		if (roundID == 0 && round == nil && r.State != plan.RoundDraft) || r.ID == roundID {
+			round = r
+		}
+	}
+	if roundID != 0 && round == nil {
+		return nil, plan.Errorf(plan.ENOTFOUND, "调度不存在。")
+	}
+	var src *ProgressSource
+	if round != nil && round.State == plan.RoundClosed {
+		if src, err = loadSnapshot(ctx, q, round); err != nil {
+			return nil, err
+		}
+	}
+	if src == nil {
+		if src, err = liveSource(ctx, q, planID, round); err != nil {
+			return nil, err
+		}
+		src.Plan = src.Doc
+	} else if src.Plan, err = loadPlan(ctx, q, planID); err != nil {
+		return nil, err
+	} else if src.Milestones == nil {
+		// Closed before supervision was kept: judged by what stands now.
+		if err := readSupervision(ctx, q, src, planID); err != nil {
+			return nil, err
+		}
+	}
+	src.Rounds, src.Round = rounds, round
+	if src.Bindings, err = goalBindings(ctx, q, `g.plan_id = $1`, planID); err != nil {
+		return nil, err
+	}
+	// A live source read the directory already, in this transaction.
+	if src.Directory == nil {
+		if src.Directory, err = loadPlanDirectory(ctx, q, planID); err != nil {
+			return nil, err
+		}
+	}
+	if src.Version, err = dataVersion(ctx, q); err != nil {
+		return nil, err
+	}
+	return src, nil
 }
 
 // liveSource reads a plan's progress source as the database stands, as of
