@@ -353,8 +353,9 @@ func asOfRound(planID int64, asOf string) *plan.Round {
 // the plan above it, and what last year's plan shows this year's.
 func overviewInputAt(ctx context.Context, q queryer, planID int64, asOf string, depth int) (plan.OverviewInput, map[int64]string, error) {
 	in := plan.OverviewInput{}
+	var org int64
 	var err error
-	if in.Doc, err = loadPlan(ctx, q, planID); err != nil {
+	if in.Doc, err = loadPlanOrg(ctx, q, planID, &org); err != nil {
 		return in, nil, err
 	}
 	dir, err := loadDirectory(ctx, q)
@@ -377,7 +378,11 @@ func overviewInputAt(ctx context.Context, q queryer, planID int64, asOf string, 
 		return in, nil, err
 	}
 	in.Values = append(in.Values, ups...)
-	if in.Computed, err = computedValues(ctx, q, in.Doc, r); err != nil {
+	bindings, err := goalBindings(ctx, q, `g.plan_id = $1`, planID)
+	if err != nil {
+		return in, nil, err
+	}
+	if in.Computed, err = computedValues(ctx, q, in.Doc, org, bindings, in.Allocations, r); err != nil {
 		return in, nil, err
 	}
 	if in.AsOf, err = plan.ParseAsOf(asOf); err != nil {

@@ -157,6 +157,7 @@ func progressSource(ctx context.Context, q queryer, planID, roundID int64) (*Pro
 		return nil, plan.Errorf(plan.ENOTFOUND, "调度不存在。")
 	}
 	var src *ProgressSource
+	live := false
 	if round != nil && round.State == plan.RoundClosed {
 		if src, err = loadSnapshot(ctx, q, round); err != nil {
 			return nil, err
@@ -166,7 +167,7 @@ func progressSource(ctx context.Context, q queryer, planID, roundID int64) (*Pro
 		if src, err = liveSource(ctx, q, planID, round); err != nil {
 			return nil, err
 		}
-		src.Plan = src.Doc
+		src.Plan, live = src.Doc, true
 	} else if src.Plan, err = loadPlan(ctx, q, planID); err != nil {
 		return nil, err
 	} else if src.Milestones == nil {
@@ -176,8 +177,11 @@ func progressSource(ctx context.Context, q queryer, planID, roundID int64) (*Pro
 		}
 	}
 	src.Rounds, src.Round = rounds, round
-	if src.Bindings, err = goalBindings(ctx, q, `g.plan_id = $1`, planID); err != nil {
-		return nil, err
+	// A live source read the bindings already; a snapshot keeps none.
+	if !live {
+		if src.Bindings, err = goalBindings(ctx, q, `g.plan_id = $1`, planID); err != nil {
+			return nil, err
+		}
 	}
 	// A live source read the directory already, in this transaction.
 	if src.Directory == nil {
@@ -196,11 +200,14 @@ func progressSource(ctx context.Context, q queryer, planID, roundID int64) (*Pro
 // transaction that closes the round and keeps what it reads.
 func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round) (*ProgressSource, error) {
 	src := &ProgressSource{Round: round}
+	var org int64
 	var err error
-	if src.Doc, err = loadPlan(ctx, q, planID); err != nil {
+	if src.Doc, err = loadPlanOrg(ctx, q, planID, &org); err != nil {
 		return nil, err
 	}
-	dir, err := loadPlanDirectory(ctx, q, planID)
+	// The plan is in the caller's reach (loadPlanOrg): its directory is its
+	// organisation's (loadPlanDirectory, without reading the plan again).
+	dir, err := loadDirectory(orgOnly(ctx, org), q)
 	if err != nil {
 		return nil, err
 	}
@@ -209,6 +216,9 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 		return nil, err
 	}
 	if src.Allocations, err = loadAllocations(ctx, q, planID); err != nil {
+		return nil, err
+	}
+	if src.Bindings, err = goalBindings(ctx, q, `g.plan_id = $1`, planID); err != nil {
 		return nil, err
 	}
 	if err := readSupervision(ctx, q, src, planID); err != nil {
@@ -230,7 +240,7 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	if src.LastYear, err = lastYear(ctx, q, src.Doc, round); err != nil {
 		return nil, err
 	}
-	if src.Computed, err = computedValues(ctx, q, src.Doc, round); err != nil {
+	if src.Computed, err = computedValues(ctx, q, src.Doc, org, src.Bindings, src.Allocations, round); err != nil {
 		return nil, err
 	}
 	// Rolled-up rows may come from a district's register figures too.
@@ -378,36 +388,37 @@ func (s *Store) freezeRound(ctx context.Context, tx *sql.Tx, r *plan.Round, now 
 }
 
 // computedValues computes the plan's goals bound to a definition from the
-// registers at round r's date and at each earlier opened round's (for the
-// trend), in the caller's transaction.
-func computedValues(ctx context.Context, q queryer, doc *plan.Document, r *plan.Round) ([]plan.Computed, error) {
-	bindings, err := goalBindings(ctx, q, `g.plan_id = $1`, doc.ID)
-	if err != nil || len(bindings) == 0 {
-		return nil, err
+// registers of its organisation org at round r's date and at each earlier
+// opened round's (for the trend), in the caller's transaction: every goal
+// at every date read together (definitionValues), with the plan's
+// allocations as the caller read them.
+func computedValues(ctx context.Context, q queryer, doc *plan.Document, org int64, bindings []GoalBinding, allocations []plan.Allocation, r *plan.Round) ([]plan.Computed, error) {
+	if len(bindings) == 0 {
+		return nil, nil
 	}
 	dates, err := datesUpTo(ctx, q, r)
 	if err != nil {
 		return nil, err
 	}
-	org, err := planOrgID(ctx, q, doc.ID)
+	allocated := map[int64][]int64{}
+	for _, a := range allocations {
+		allocated[a.GoalID] = append(allocated[a.GoalID], a.UnitID)
+	}
+	actuals, err := definitionValues(ctx, q, org, bindings, doc.Year, dates, allocated)
 	if err != nil {
 		return nil, err
 	}
-	var out []plan.Computed
-	for _, d := range dates {
-		actuals, err := DefinitionValues(ctx, q, org, bindings, doc.Year, d)
-		if err != nil {
-			return nil, err
-		}
-		if err := roundActuals(ctx, q, doc.ID, actuals); err != nil {
-			return nil, err
-		}
-		for _, a := range actuals {
-			out = append(out, plan.Computed{
-				GoalID: a.GoalID, AsOf: a.AsOf, Definition: a.Definition.Describe(),
-				Total: a.Total, Previous: a.Previous, PreviousYear: a.PreviousYear, Units: a.Units,
-			})
-		}
+	places := map[int64]int{}
+	for _, g := range doc.Goals {
+		places[g.ID] = plan.GoalPlaces(g)
+	}
+	roundTo(places, actuals)
+	out := make([]plan.Computed, 0, len(actuals))
+	for _, a := range actuals {
+		out = append(out, plan.Computed{
+			GoalID: a.GoalID, AsOf: a.AsOf, Definition: a.Definition.Describe(),
+			Total: a.Total, Previous: a.Previous, PreviousYear: a.PreviousYear, Units: a.Units,
+		})
 	}
 	return out, nil
 }
@@ -450,6 +461,12 @@ func roundActuals(ctx context.Context, q queryer, planID int64, actuals []GoalAc
 	if err != nil {
 		return wrap(err, "read the goals of plan %d", planID)
 	}
+	roundTo(places, actuals)
+	return nil
+}
+
+// roundTo keeps computed figures to the places of their goal (by goal ID).
+func roundTo(places map[int64]int, actuals []GoalActual) {
 	for i := range actuals {
 		a := &actuals[i]
 		p := places[a.GoalID]
@@ -458,7 +475,6 @@ func roundActuals(ctx context.Context, q queryer, planID int64, actuals []GoalAc
 		}
 		a.Total, a.Previous = roundPtr(a.Total, p), roundPtr(a.Previous, p)
 	}
-	return nil
 }
 
 func roundPtr(d *plan.Decimal, places int) *plan.Decimal {
