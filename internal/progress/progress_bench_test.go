@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"kechuang/internal/plan"
 	"kechuang/internal/progress"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
@@ -26,7 +27,10 @@ type provinceDB struct {
 	planID int64
 	last   int64 // the current round, open
 	closed int64 // the round before it, closed
-	err    error
+	// A second plan of the same size whose 50 goals are computed from the
+	// registers (each kind of definition in turn), at its open round.
+	computedPlan, computedLast int64
+	err                        error
 }
 
 // provinces are the province databases, by dialect: SQLite always,
@@ -95,11 +99,36 @@ func seedProvince(b *testing.B, dialect string) *provinceDB {
 			rounds, err := p.store.Rounds(context.Background(), p.planID)
 			p.err, p.closed = err, rounds[1].ID
 		}
+		if p.err == nil {
+			p.computedPlan, p.computedLast, p.err = storetest.SeedProvince(p.store, 100, 50, 12)
+		}
+		if p.err == nil {
+			p.err = bindAll(p.store, p.computedPlan)
+		}
 	})
 	if p.err != nil {
 		b.Fatal(p.err)
 	}
 	return p
+}
+
+// bindAll binds a plan's goals to each kind of definition in turn.
+func bindAll(s *store.Store, planID int64) error {
+	ctx := context.Background()
+	doc, err := s.Plan(ctx, planID)
+	if err != nil {
+		return err
+	}
+	defs := []plan.Definition{
+		{Kind: plan.DefSMECount}, {Kind: plan.DefHighTechCount}, {Kind: plan.DefContractSum}, {Kind: plan.DefPatentDensity},
+		{Kind: plan.DefRDIntensity}, {Kind: plan.DefNewPlatforms},
+	}
+	for i, g := range doc.Goals {
+		if err := s.BindGoal(ctx, g.ID, defs[i%len(defs)]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func pgAdmin(base, stmt string) error {
@@ -133,11 +162,20 @@ func BenchmarkDashboardProvinceClosed(b *testing.B) {
 	eachDialect(b, func(b *testing.B, p *provinceDB) { benchLoad(b, p, p.closed) })
 }
 
-func benchLoad(b *testing.B, p *provinceDB, round int64) {
+// BenchmarkDashboardProvinceComputed is the open round of a province whose
+// 50 goals are computed from the registers: each goal at each of the 12
+// round dates (the trend) is read from the tallies.
+func BenchmarkDashboardProvinceComputed(b *testing.B) {
+	eachDialect(b, func(b *testing.B, p *provinceDB) { benchPlan(b, p, p.computedPlan, p.computedLast) })
+}
+
+func benchLoad(b *testing.B, p *provinceDB, round int64) { benchPlan(b, p, p.planID, round) }
+
+func benchPlan(b *testing.B, p *provinceDB, planID, round int64) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		d, err := progress.Load(ctx, p.store, p.planID, round)
+		d, err := progress.Load(ctx, p.store, planID, round)
 		if err != nil || len(d.Overview.Rows) != 100 {
 			b.Fatal(err)
 		}
