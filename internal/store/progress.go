@@ -157,6 +157,7 @@ func progressSource(ctx context.Context, q queryer, planID, roundID int64) (*Pro
 		return nil, plan.Errorf(plan.ENOTFOUND, "调度不存在。")
 	}
 	var src *ProgressSource
+	var org int64 // the plan's organisation, read with a snapshot's plan
 	live := false
 	if round != nil && round.State == plan.RoundClosed {
 		if src, err = loadSnapshot(ctx, q, round); err != nil {
@@ -168,7 +169,7 @@ func progressSource(ctx context.Context, q queryer, planID, roundID int64) (*Pro
 			return nil, err
 		}
 		src.Plan, live = src.Doc, true
-	} else if src.Plan, err = loadPlan(ctx, q, planID); err != nil {
+	} else if src.Plan, err = loadPlanOrg(ctx, q, planID, &org); err != nil {
 		return nil, err
 	} else if src.Milestones == nil {
 		// Closed before supervision was kept: judged by what stands now.
@@ -183,9 +184,11 @@ func progressSource(ctx context.Context, q queryer, planID, roundID int64) (*Pro
 			return nil, err
 		}
 	}
-	// A live source read the directory already, in this transaction.
+	// A live source read the directory already, in this transaction; the
+	// plan is in the caller's reach (loadPlanOrg): its directory is its
+	// organisation's (loadPlanDirectory, without reading the plan again).
 	if src.Directory == nil {
-		if src.Directory, err = loadPlanDirectory(ctx, q, planID); err != nil {
+		if src.Directory, err = loadDirectory(orgOnly(ctx, org), q); err != nil {
 			return nil, err
 		}
 	}
@@ -232,7 +235,8 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	}
 	// Linked plans' figures for their allocation rows (a district's own
 	// plan for the city's split), read in this same transaction.
-	ups, titles, err := rollUps(ctx, q, src.Doc, round, 0)
+	opened := roundDates(ctx, q, planID)
+	ups, titles, err := rollUps(ctx, q, src.Doc, opened, round, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -240,8 +244,14 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	if src.LastYear, err = lastYear(ctx, q, src.Doc, round); err != nil {
 		return nil, err
 	}
-	if src.Computed, err = computedValues(ctx, q, src.Doc, org, src.Bindings, src.Allocations, round); err != nil {
-		return nil, err
+	if len(src.Bindings) > 0 {
+		all, err := opened()
+		if err != nil {
+			return nil, err
+		}
+		if src.Computed, err = computedValues(ctx, q, src.Doc, org, src.Bindings, src.Allocations, datesThrough(all, round.AsOf)); err != nil {
+			return nil, err
+		}
 	}
 	// Rolled-up rows may come from a district's register figures too.
 	if len(src.Computed) > 0 || len(ups) > 0 {
@@ -388,17 +398,12 @@ func (s *Store) freezeRound(ctx context.Context, tx *sql.Tx, r *plan.Round, now 
 }
 
 // computedValues computes the plan's goals bound to a definition from the
-// registers of its organisation org at round r's date and at each earlier
-// opened round's (for the trend), in the caller's transaction: every goal
-// at every date read together (definitionValues), with the plan's
-// allocations as the caller read them.
-func computedValues(ctx context.Context, q queryer, doc *plan.Document, org int64, bindings []GoalBinding, allocations []plan.Allocation, r *plan.Round) ([]plan.Computed, error) {
+// registers of its organisation org at each of dates (oldest first), in the
+// caller's transaction: every goal at every date read together
+// (definitionValues), with the plan's allocations as the caller read them.
+func computedValues(ctx context.Context, q queryer, doc *plan.Document, org int64, bindings []GoalBinding, allocations []plan.Allocation, dates []string) ([]plan.Computed, error) {
 	if len(bindings) == 0 {
 		return nil, nil
-	}
-	dates, err := datesUpTo(ctx, q, r)
-	if err != nil {
-		return nil, err
 	}
 	allocated := map[int64][]int64{}
 	for _, a := range allocations {
@@ -423,27 +428,41 @@ func computedValues(ctx context.Context, q queryer, doc *plan.Document, org int6
 	return out, nil
 }
 
-// datesUpTo lists the data dates of r's plan's opened rounds up to r
-// (upTo), oldest first, r's own last: the dates a plan's figures of earlier
-// rounds are computed at.
-func datesUpTo(ctx context.Context, q queryer, r *plan.Round) ([]string, error) {
+// roundDates reads the data dates of a plan's opened rounds, oldest first,
+// once and only when first asked (a plan without computed goals or linked
+// plans needs none).
+func roundDates(ctx context.Context, q queryer, planID int64) func() ([]string, error) {
 	var dates []string
-	err := eachRow(ctx, q, `SELECT DISTINCT r.as_of FROM rounds r
-		WHERE r.plan_id = $1 AND `+upTo+` AND r.state <> $4 ORDER BY r.as_of`, func(rows *sql.Rows) error {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return err
+	var err error
+	read := false
+	return func() ([]string, error) {
+		if !read {
+			read = true
+			err = eachRow(ctx, q, `SELECT DISTINCT as_of FROM rounds WHERE plan_id = $1 AND state <> $2 ORDER BY as_of`, func(rows *sql.Rows) error {
+				var d string
+				if err := rows.Scan(&d); err != nil {
+					return err
+				}
+				dates = append(dates, d)
+				return nil
+			}, planID, string(plan.RoundDraft))
+			err = wrap(err, "list the round dates of plan %d", planID)
 		}
-		dates = append(dates, d)
-		return nil
-	}, r.PlanID, r.AsOf, r.ID, string(plan.RoundDraft))
-	if err != nil {
-		return nil, wrap(err, "list the round dates of plan %d", r.PlanID)
+		return dates, err
 	}
-	if len(dates) == 0 || dates[len(dates)-1] != r.AsOf {
-		dates = append(dates, r.AsOf)
+}
+
+// datesThrough is the dates a plan's figures of the rounds up to a round
+// of date asOf are computed at: the plan's opened rounds' dates before it
+// (opened, oldest first), and asOf last.
+func datesThrough(opened []string, asOf string) []string {
+	var out []string
+	for _, d := range opened {
+		if d < asOf {
+			out = append(out, d)
+		}
 	}
-	return dates, nil
+	return append(out, asOf)
 }
 
 // roundActuals keeps computed figures to their goal's precision

@@ -100,3 +100,35 @@ func TestProgressStatementsSeed(t *testing.T) {
 		}
 	})
 }
+
+// TestProgressStatementsRollUp is the same on a city plan whose rows roll
+// up from a district's own plan: the district's plan is read once however
+// many round dates the city's trend has.
+func TestProgressStatementsRollUp(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := loadChain(t, s)
+		for _, ind := range []string{"科技型中小企业", "技术合同成交额"} {
+			if err := s.LinkGoal(ctx, c.district, goalNamed(t, s, c.district, ind).ID, goalNamed(t, s, c.city, ind).ID, c.qyp); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var counts []int
+		for _, asOf := range []string{"2022-06-30", "2022-07-31", "2022-08-31"} {
+			openRound(t, s, c.district, asOf, asOf[:8]+"20")
+			id := openRound(t, s, c.city, asOf, asOf)
+			src, n, err := s.ProgressSourceStatementsForTest(ctx, c.city, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if src.LinkedPlans[c.district] == "" {
+				t.Fatalf("linked plans %v", src.LinkedPlans)
+			}
+			counts = append(counts, n)
+		}
+		t.Logf("city plan rolled up from a district's, 1 to 3 rounds: %v statements", counts)
+		if counts[0] != counts[2] {
+			t.Errorf("statements grow with the rounds: %v", counts)
+		}
+	})
+}
