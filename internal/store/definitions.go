@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -271,91 +272,183 @@ func DefinitionValues(ctx context.Context, q queryer, org int64, bindings []Goal
 	if !plan.IsCivilDate(asOf) {
 		return nil, plan.Errorf(plan.EINVALID, "“数据截至日期”应为 YYYY-MM-DD 格式的日期")
 	}
-	out := make([]GoalActual, 0, len(bindings))
-	for _, b := range bindings {
-		y := b.Year
-		if y == 0 {
-			y = year
+	return definitionValues(ctx, q, org, bindings, year, []string{asOf}, nil)
+}
+
+// definitionValues is DefinitionValues at each of dates, date by date and
+// within a date in the bindings' order. Every goal at every date is read
+// together, so that the statements it sends do not grow with the goals or
+// the dates (each is a round trip on PostgreSQL): one for the tallies, one
+// for the statistics, one per set of platform levels, and one for the
+// allocations unless allocated (goal → the units it is allocated to) is
+// given.
+func definitionValues(ctx context.Context, q queryer, org int64, bindings []GoalBinding, year int, dates []string, allocated map[int64][]int64) ([]GoalActual, error) {
+	type eval struct {
+		b    GoalBinding
+		def  plan.Definition
+		year int
+		asOf string
+	}
+	var evals []eval
+	var at []tallyAt
+	asked := map[tallyAt]bool{}
+	ask := func(metric, day string) {
+		if a := (tallyAt{metric, day}); !asked[a] {
+			asked[a] = true
+			at = append(at, a)
 		}
+	}
+	platforms := map[string][]platformsAt{} // by the levels they count
+	var additive []int64
+	statYear := 0
+	for _, b := range bindings {
 		if err := b.Definition.Check(); err != nil {
 			return nil, wrap(err, "evaluate the definition of goal %d", b.GoalID)
 		}
-		res, err := evaluateDefinition(ctx, q, org, b.Definition.Normalized(), y, asOf)
-		if err != nil {
+		if b.Definition.Kind.Additive() && allocated == nil {
+			additive = append(additive, b.GoalID)
+		}
+	}
+	for _, asOf := range dates {
+		for _, b := range bindings {
+			e := eval{b: b, def: b.Definition.Normalized(), year: b.Year, asOf: asOf}
+			if e.year == 0 {
+				e.year = year
+			}
+			evals = append(evals, e)
+			switch e.def.Kind {
+			case plan.DefSMECount:
+				ask(metricSME(e.year), asOf)
+			case plan.DefHighTechCount:
+				ask(metricHighTech, asOf)
+			case plan.DefContractSum:
+				if from, to := plan.Period(e.year, asOf); from <= to {
+					ask(contractMetric(e.def.Params), to)
+					ask(contractMetric(e.def.Params), yearEnd(e.year-1))
+				}
+			case plan.DefPatentDensity:
+				ask(metricPatent, asOf)
+				statYear = max(statYear, e.year)
+			case plan.DefRDIntensity:
+				statYear = max(statYear, e.year)
+			case plan.DefNewPlatforms:
+				levels := strings.Join(plan.LevelsFrom(e.def.Params.MinLevel), ",")
+				from, to := plan.Period(e.year, asOf)
+				if p := (platformsAt{from, to}); !slices.Contains(platforms[levels], p) {
+					platforms[levels] = append(platforms[levels], p)
+				}
+			}
+		}
+	}
+	tallies, err := talliesAt(ctx, q, org, at)
+	if err != nil {
+		return nil, err
+	}
+	var stats []plan.Statistic
+	if statYear != 0 {
+		if stats, err = readStatistics(ctx, q, org, `indicator IN ($1, $2, $3) AND year <= $4`, plan.StatPopulation, plan.StatRD, plan.StatGDP, statYear); err != nil {
 			return nil, err
 		}
-		if b.Definition.Kind.Additive() {
-			units, err := allocatedUnits(ctx, q, b.GoalID)
-			if err != nil {
-				return nil, err
-			}
-			res.FillZeros(units)
+	}
+	counted := map[string]map[platformsAt]plan.DefinitionResult{}
+	for levels, periods := range platforms {
+		if counted[levels], err = countPlatforms(ctx, q, org, strings.Split(levels, ","), periods); err != nil {
+			return nil, err
 		}
-		a := GoalActual{GoalID: b.GoalID, Definition: b.Definition.Normalized(), AsOf: asOf, Total: res.Total, Previous: res.Previous, PreviousYear: res.PreviousYear}
+	}
+	if allocated == nil {
+		if allocated, err = allocatedUnits(ctx, q, additive); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]GoalActual, 0, len(evals))
+	for _, e := range evals {
+		var res plan.DefinitionResult
+		switch e.def.Kind {
+		case plan.DefSMECount:
+			res = countResult(tallies[tallyAt{metricSME(e.year), e.asOf}])
+		case plan.DefHighTechCount:
+			res = countResult(tallies[tallyAt{metricHighTech, e.asOf}])
+		case plan.DefContractSum:
+			res = contractsResult(tallies, e.def.Params, e.year, e.asOf)
+		case plan.DefPatentDensity:
+			t := tallies[tallyAt{metricPatent, e.asOf}]
+			counts := map[int64]int64{}
+			for u, v := range t {
+				if u != 0 && v.n != 0 {
+					counts[u] = v.n
+				}
+			}
+			res = plan.PerCapitaResult(counts, t[0].n, statisticsOf(stats, func(s plan.Statistic) bool {
+				return s.Indicator == plan.StatPopulation && s.Year <= e.year
+			}), e.year)
+		case plan.DefRDIntensity:
+			res = plan.RatioResult(statisticsOf(stats, func(s plan.Statistic) bool {
+				return (s.Indicator == plan.StatRD || s.Indicator == plan.StatGDP) && (s.Year == e.year || s.Year == e.year-1)
+			}), e.year)
+		case plan.DefNewPlatforms:
+			from, to := plan.Period(e.year, e.asOf)
+			res = counted[strings.Join(plan.LevelsFrom(e.def.Params.MinLevel), ",")][platformsAt{from, to}]
+		}
+		if res.Units == nil {
+			res.Units = map[int64]plan.Decimal{}
+		}
+		if e.def.Kind.Additive() {
+			res.FillZeros(allocated[e.b.GoalID])
+		}
+		a := GoalActual{GoalID: e.b.GoalID, Definition: e.def, AsOf: e.asOf, Total: res.Total, Previous: res.Previous, PreviousYear: res.PreviousYear}
 		for _, u := range res.SortedUnits() {
-			a.Units = append(a.Units, plan.UnitValue{GoalID: b.GoalID, UnitID: u, Value: res.Units[u], AsOf: asOf, Source: RegisterSource})
+			a.Units = append(a.Units, plan.UnitValue{GoalID: e.b.GoalID, UnitID: u, Value: res.Units[u], AsOf: e.asOf, Source: RegisterSource})
 		}
 		out = append(out, a)
 	}
 	return out, nil
 }
 
-func allocatedUnits(ctx context.Context, q queryer, goalID int64) ([]int64, error) {
-	var ids []int64
-	err := eachRow(ctx, q, `SELECT unit_id FROM allocations WHERE goal_id = $1`, func(r *sql.Rows) error {
-		var id int64
-		if err := r.Scan(&id); err != nil {
+func statisticsOf(stats []plan.Statistic, keep func(plan.Statistic) bool) []plan.Statistic {
+	var out []plan.Statistic
+	for _, s := range stats {
+		if keep(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// allocatedUnits reads the units each of the goals is allocated to.
+func allocatedUnits(ctx context.Context, q queryer, goals []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	if len(goals) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(goals))
+	ph := make([]string, len(goals))
+	for i, g := range goals {
+		args[i], ph[i] = g, "$"+strconv.Itoa(i+1)
+	}
+	err := eachRow(ctx, q, `SELECT goal_id, unit_id FROM allocations WHERE goal_id IN (`+strings.Join(ph, ", ")+`)`, func(r *sql.Rows) error {
+		var goal, unit int64
+		if err := r.Scan(&goal, &unit); err != nil {
 			return err
 		}
-		ids = append(ids, id)
+		out[goal] = append(out[goal], unit)
 		return nil
-	}, goalID)
-	return ids, wrap(err, "read the allocations of goal %d", goalID)
+	}, args...)
+	return out, wrap(err, "read the allocations of %d goals", len(goals))
 }
 
-// evaluateDefinition is plan.EvaluateDefinition over the tallies of org's
-// registers; the definition is normalized.
-func evaluateDefinition(ctx context.Context, q queryer, org int64, def plan.Definition, year int, asOf string) (plan.DefinitionResult, error) {
-	switch def.Kind {
-	case plan.DefSMECount:
-		return countTallied(ctx, q, org, metricSME(year), asOf)
-	case plan.DefHighTechCount:
-		return countTallied(ctx, q, org, metricHighTech, asOf)
-	case plan.DefContractSum:
-		return contractsTallied(ctx, q, org, def.Params, year, asOf)
-	case plan.DefPatentDensity:
-		t, err := talliesThrough(ctx, q, org, metricPatent, asOf)
-		if err != nil {
-			return plan.DefinitionResult{}, err
-		}
-		counts := map[int64]int64{}
-		for u, v := range t {
-			if u != 0 && v.n != 0 {
-				counts[u] = v.n
-			}
-		}
-		stats, err := readStatistics(ctx, q, org, `indicator = $1 AND year <= $2`, plan.StatPopulation, year)
-		if err != nil {
-			return plan.DefinitionResult{}, err
-		}
-		return plan.PerCapitaResult(counts, t[0].n, stats, year), nil
-	case plan.DefRDIntensity:
-		stats, err := readStatistics(ctx, q, org, `indicator IN ($1, $2) AND year IN ($3, $4)`, plan.StatRD, plan.StatGDP, year, year-1)
-		if err != nil {
-			return plan.DefinitionResult{}, err
-		}
-		return plan.RatioResult(stats, year), nil
+func contractMetric(p plan.DefinitionParams) string {
+	if p.Side == plan.SideBuyer {
+		return metricBuyer
 	}
-	return countByUnit(ctx, q, recordFilter(org, def, year, asOf))
+	return metricSeller
 }
 
-// countTallied is the firms a metric counts at asOf, in the whole area and
-// in each unit where any counts.
-func countTallied(ctx context.Context, q queryer, org int64, metric, asOf string) (plan.DefinitionResult, error) {
-	t, err := talliesThrough(ctx, q, org, metric, asOf)
-	if err != nil {
-		return plan.DefinitionResult{}, err
-	}
+func yearEnd(year int) string { return fmt.Sprintf("%04d-12-31", year) }
+
+// countResult is the firms a metric counts, from its tallies at a date: in
+// the whole area and in each unit where any counts.
+func countResult(t map[int64]tally) plan.DefinitionResult {
 	res := plan.DefinitionResult{Units: map[int64]plan.Decimal{}}
 	total := plan.NewDecimal(t[0].n)
 	res.Total = &total
@@ -364,33 +457,23 @@ func countTallied(ctx context.Context, q queryer, org int64, metric, asOf string
 			res.Units[u] = plan.NewDecimal(v.n)
 		}
 	}
-	return res, nil
+	return res
 }
 
-// contractsTallied sums the contracts registered in the plan year up to
+// contractsResult sums the contracts registered in the plan year up to
 // asOf: the tallies through asOf less those through the year before. A
 // unit has a value when a contract of the period counts for it (its amount
 // may be 0). Sums are in 分, converted once, as the reference does.
-func contractsTallied(ctx context.Context, q queryer, org int64, p plan.DefinitionParams, year int, asOf string) (plan.DefinitionResult, error) {
+func contractsResult(tallies map[tallyAt]map[int64]tally, p plan.DefinitionParams, year int, asOf string) plan.DefinitionResult {
 	res := plan.DefinitionResult{Units: map[int64]plan.Decimal{}}
 	zero := plan.AmountIn(0, p.Unit)
 	res.Total = &zero
 	from, to := plan.Period(year, asOf)
 	if from > to {
-		return res, nil
+		return res
 	}
-	metric := metricSeller
-	if p.Side == plan.SideBuyer {
-		metric = metricBuyer
-	}
-	through, err := talliesThrough(ctx, q, org, metric, to)
-	if err != nil {
-		return res, err
-	}
-	before, err := talliesThrough(ctx, q, org, metric, fmt.Sprintf("%04d-12-31", year-1))
-	if err != nil {
-		return res, err
-	}
+	metric := contractMetric(p)
+	through, before := tallies[tallyAt{metric, to}], tallies[tallyAt{metric, yearEnd(year - 1)}]
 	for u, t := range through {
 		b := before[u]
 		n, fen := t.n-b.n, t.amount-b.amount
@@ -405,7 +488,59 @@ func contractsTallied(ctx context.Context, q queryer, org int64, p plan.Definiti
 			res.Units[u] = plan.AmountIn(fen, p.Unit)
 		}
 	}
-	return res, nil
+	return res
+}
+
+// platformsAt is a period new platforms are counted in.
+type platformsAt struct{ from, to string }
+
+// countPlatforms counts the new platforms of org at the levels in each of
+// the periods (DefNewPlatforms, as recordFilter selects them), in one
+// statement: in the whole area and in each unit where any counts.
+func countPlatforms(ctx context.Context, q queryer, org int64, levels []string, periods []platformsAt) (map[platformsAt]plan.DefinitionResult, error) {
+	out := map[platformsAt]plan.DefinitionResult{}
+	args := []any{org}
+	var rows, ph []string
+	for i, p := range periods {
+		args = append(args, i, p.from, p.to)
+		n := len(args)
+		rows = append(rows, fmt.Sprintf("(CAST($%d AS INTEGER), $%d, $%d)", n-2, n-1, n))
+		zero := plan.NewDecimal(0)
+		out[p] = plan.DefinitionResult{Total: &zero, Units: map[int64]plan.Decimal{}}
+	}
+	for _, l := range levels {
+		args = append(args, l)
+		ph = append(ph, "$"+strconv.Itoa(len(args)))
+	}
+	in := strings.Join(ph, ", ")
+	// As recordFilter's: "+ 0" and the CAST keep the planners from reading
+	// all the organisation's platforms, or its earlier ones by date, for
+	// each.
+	from := `FROM q JOIN platforms r ON r.decided >= q.lo AND r.decided <= q.hi
+		WHERE r.org_id = $1 AND r.level IN (` + in + `)
+		AND NOT EXISTS (SELECT 1 FROM platforms e WHERE e.name = r.name AND e.kind = r.kind AND e.level IN (` + in + `) AND e.org_id + 0 = r.org_id
+			AND CAST(e.decided AS TEXT) < r.decided)`
+	measure := `COUNT(DISTINCT r.name || '|' || r.kind)`
+	err := eachRow(ctx, q, `WITH q (k, lo, hi) AS (VALUES `+strings.Join(rows, ", ")+`)
+		SELECT q.k, 0, `+measure+` `+from+` GROUP BY q.k
+		UNION ALL
+		SELECT q.k, r.unit_id, `+measure+` `+from+` AND r.unit_id IS NOT NULL GROUP BY q.k, r.unit_id`, func(r *sql.Rows) error {
+		var k int
+		var unit, n int64
+		if err := r.Scan(&k, &unit, &n); err != nil {
+			return err
+		}
+		res := out[periods[k]]
+		if unit == 0 {
+			t := plan.NewDecimal(n)
+			res.Total = &t
+			out[periods[k]] = res
+		} else {
+			res.Units[unit] = plan.NewDecimal(n)
+		}
+		return nil
+	}, args...)
+	return out, wrap(err, "count %s", plan.RegPlatforms)
 }
 
 // filter is the SQL of the records a definition counts: from is "FROM …

@@ -348,42 +348,89 @@ func asOfRound(planID int64, asOf string) *plan.Round {
 }
 
 // overviewInputAt is a plan's overview input as of a date, read live in
-// the caller's transaction: its approved values up to the date, its own
-// linked plans' roll-ups, its register figures. What a linked plan shows
-// the plan above it, and what last year's plan shows this year's.
-func overviewInputAt(ctx context.Context, q queryer, planID int64, asOf string, depth int) (plan.OverviewInput, map[int64]string, error) {
-	in := plan.OverviewInput{}
-	var err error
-	if in.Doc, err = loadPlan(ctx, q, planID); err != nil {
-		return in, nil, err
+// the caller's transaction (overviewInputsAt). What last year's plan shows
+// this year's, and a multi-year plan's child its parent.
+func overviewInputAt(ctx context.Context, q queryer, planID int64, asOf string, depth int) (plan.OverviewInput, error) {
+	ins, err := overviewInputsAt(ctx, q, planID, []string{asOf}, depth)
+	return ins[asOf], err
+}
+
+// overviewInputsAt is a plan's overview input as of each of dates, read
+// live in the caller's transaction: its approved values up to the date,
+// its own linked plans' roll-ups, its register figures. What a linked plan
+// shows the plan above it at each date of that plan's trend. The plan is
+// read once for every date: the statements do not grow with the dates.
+func overviewInputsAt(ctx context.Context, q queryer, planID int64, dates []string, depth int) (map[string]plan.OverviewInput, error) {
+	var org int64
+	doc, err := loadPlanOrg(ctx, q, planID, &org)
+	if err != nil {
+		return nil, err
 	}
 	dir, err := loadDirectory(ctx, q)
 	if err != nil {
-		return in, nil, err
+		return nil, err
 	}
-	in.Units = dir.Units
-	if in.Allocations, err = loadAllocations(ctx, q, planID); err != nil {
-		return in, nil, err
-	}
-	if in.Settings, err = loadProgressSettings(ctx, q, planID); err != nil {
-		return in, nil, err
-	}
-	r := asOfRound(planID, asOf)
-	if in.Values, err = approvedValues(ctx, q, r); err != nil {
-		return in, nil, err
-	}
-	ups, titles, err := rollUps(ctx, q, in.Doc, r, depth+1)
+	allocations, err := loadAllocations(ctx, q, planID)
 	if err != nil {
-		return in, nil, err
+		return nil, err
 	}
-	in.Values = append(in.Values, ups...)
-	if in.Computed, err = computedValues(ctx, q, in.Doc, r); err != nil {
-		return in, nil, err
+	settings, err := loadProgressSettings(ctx, q, planID)
+	if err != nil {
+		return nil, err
 	}
-	if in.AsOf, err = plan.ParseAsOf(asOf); err != nil {
-		return in, nil, wrap(err, "read the date %q", asOf)
+	last := slices.Max(dates)
+	values, err := approvedValues(ctx, q, asOfRound(planID, last))
+	if err != nil {
+		return nil, err
 	}
-	return in, titles, nil
+	opened := roundDates(ctx, q, planID)
+	ups, _, err := rollUpsAt(ctx, q, doc, opened, dates, depth+1)
+	if err != nil {
+		return nil, err
+	}
+	bindings, err := goalBindings(ctx, q, `g.plan_id = $1`, planID)
+	if err != nil {
+		return nil, err
+	}
+	// Each date's register figures are at its plan's round dates up to it
+	// (datesThrough): computed once for all of them.
+	var computed []plan.Computed
+	through := map[string][]string{}
+	if len(bindings) > 0 {
+		all, err := opened()
+		if err != nil {
+			return nil, err
+		}
+		var need []string
+		for _, d := range dates {
+			through[d] = datesThrough(all, d)
+			need = append(need, through[d]...)
+		}
+		slices.Sort(need)
+		if computed, err = computedValues(ctx, q, doc, org, bindings, allocations, slices.Compact(need)); err != nil {
+			return nil, err
+		}
+	}
+	out := map[string]plan.OverviewInput{}
+	for _, d := range dates {
+		in := plan.OverviewInput{Doc: doc, Units: dir.Units, Allocations: allocations, Settings: settings}
+		for _, v := range values {
+			if v.AsOf <= d { // approvedValues up to d
+				in.Values = append(in.Values, v)
+			}
+		}
+		in.Values = append(in.Values, ups[d]...)
+		for _, c := range computed {
+			if slices.Contains(through[d], c.AsOf) {
+				in.Computed = append(in.Computed, c)
+			}
+		}
+		if in.AsOf, err = plan.ParseAsOf(d); err != nil {
+			return nil, wrap(err, "read the date %q", d)
+		}
+		out[d] = in
+	}
+	return out, nil
 }
 
 // rollUps are the figures of the plans linked to doc's goals through an
@@ -391,8 +438,15 @@ func overviewInputAt(ctx context.Context, q queryer, planID int64, asOf string, 
 // values of doc: one per link at round r's date and at each earlier opened
 // round's (for the trend), each the linked plan's actual as of that date
 // (plan.RollUpValues says how the parent's total is formed). titles names
-// the linked plans.
-func rollUps(ctx context.Context, q queryer, doc *plan.Document, r *plan.Round, depth int) ([]plan.UnitValue, map[int64]string, error) {
+// the linked plans. opened lists doc's round dates.
+func rollUps(ctx context.Context, q queryer, doc *plan.Document, opened func() ([]string, error), r *plan.Round, depth int) ([]plan.UnitValue, map[int64]string, error) {
+	ups, titles, err := rollUpsAt(ctx, q, doc, opened, []string{r.AsOf}, depth)
+	return ups[r.AsOf], titles, err
+}
+
+// rollUpsAt is rollUps as of each of targets (a date, as for the rounds up
+// to it): each linked plan is read once for every date of every target.
+func rollUpsAt(ctx context.Context, q queryer, doc *plan.Document, opened func() ([]string, error), targets []string, depth int) (map[string][]plan.UnitValue, map[int64]string, error) {
 	if depth > maxLinkDepth {
 		return nil, nil, nil
 	}
@@ -417,28 +471,39 @@ func rollUps(ctx context.Context, q queryer, doc *plan.Document, r *plan.Round, 
 	if len(links) == 0 {
 		return nil, nil, nil
 	}
-	dates, err := datesUpTo(ctx, q, r)
+	all, err := opened()
 	if err != nil {
 		return nil, nil, err
 	}
-	var ups []plan.RollUp
-	for _, d := range dates {
-		var in plan.OverviewInput
-		var cur int64
-		for _, l := range links {
-			if l.plan != cur {
-				var err error
-				// The district's plan is read as part of the city's figure,
-				// which the caller reached: whatever its own scope.
-				if in, _, err = overviewInputAt(unscoped(ctx), q, l.plan, d, depth); err != nil {
-					return nil, nil, err
-				}
-				cur = l.plan
+	through := map[string][]string{}
+	var need []string
+	for _, t := range targets {
+		through[t] = datesThrough(all, t)
+		need = append(need, through[t]...)
+	}
+	slices.Sort(need)
+	need = slices.Compact(need)
+	// The district's plan is read as part of the city's figure, which the
+	// caller reached: whatever its own scope.
+	ins := map[int64]map[string]plan.OverviewInput{}
+	for _, l := range links {
+		if ins[l.plan] == nil {
+			if ins[l.plan], err = overviewInputsAt(unscoped(ctx), q, l.plan, need, depth); err != nil {
+				return nil, nil, err
 			}
-			ups = append(ups, plan.RollUp{ParentGoalID: l.parentGoal, UnitID: l.unit, PlanID: l.plan, AsOf: d, In: in, GoalID: l.goal})
 		}
 	}
-	return plan.RollUpValues(ups), titles, nil
+	out := map[string][]plan.UnitValue{}
+	for _, t := range targets {
+		var ups []plan.RollUp
+		for _, d := range through[t] {
+			for _, l := range links {
+				ups = append(ups, plan.RollUp{ParentGoalID: l.parentGoal, UnitID: l.unit, PlanID: l.plan, AsOf: d, In: ins[l.plan][d], GoalID: l.goal})
+			}
+		}
+		out[t] = plan.RollUpValues(ups)
+	}
+	return out, titles, nil
 }
 
 // LastYear is a goal's figure in the plan this one was based on at the
@@ -487,7 +552,7 @@ func lastYear(ctx context.Context, q queryer, doc *plan.Document, r *plan.Round)
 	if len(pred) == 0 {
 		return nil, nil
 	}
-	in, _, err := overviewInputAt(ctx, q, doc.PreviousID, asOf, 0)
+	in, err := overviewInputAt(ctx, q, doc.PreviousID, asOf, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -539,7 +604,7 @@ func (s *Store) YearProgress(ctx context.Context, planID int64) (map[int64][]pla
 			if err != nil {
 				return wrap(err, "read the latest round of plan %d", c.plan)
 			}
-			in, _, err := overviewInputAt(ctx, tx, c.plan, asOf, 0)
+			in, err := overviewInputAt(ctx, tx, c.plan, asOf, 0)
 			if err != nil {
 				return err
 			}

@@ -313,6 +313,13 @@ func (s *Store) SourceText(ctx context.Context, id int64) (string, error) {
 }
 
 func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) {
+	var org int64
+	return loadPlanOrg(ctx, q, id, &org)
+}
+
+// loadPlanOrg is loadPlan that sets *orgOut to the plan's organisation
+// (planOrgID), read with the plan: one statement less.
+func loadPlanOrg(ctx context.Context, q queryer, id int64, orgOut *int64) (*plan.Document, error) {
 	doc := &plan.Document{ID: id}
 	var findings string
 	var org int64
@@ -321,6 +328,7 @@ func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) 
 		       start_year, end_year, COALESCE(parent_id, 0), COALESCE(previous_id, 0)
 		FROM plans WHERE id = $1`, id).Scan(&doc.DocNumber, &doc.Issuer, &doc.Date, &doc.Title, &doc.Year, &doc.ParentTitle, &doc.TaskTableAttachment, &doc.Status, &findings, &org,
 		&doc.StartYear, &doc.EndYear, &doc.ParentID, &doc.PreviousID)
+	*orgOut = org
 	if err == nil && !reaches(ctx, org) {
 		err = sql.ErrNoRows // another organisation's plan is no plan to the caller
 	}

@@ -134,51 +134,68 @@ type snapshot struct {
 func (s *Store) ProgressSource(ctx context.Context, planID, roundID int64) (*ProgressSource, error) {
 	var src *ProgressSource
 	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
-		rounds, err := loadRounds(ctx, tx, planID)
-		if err != nil {
-			return err
-		}
-		var round *plan.Round
-		for _, r := range rounds {
-			if (roundID == 0 && round == nil && r.State != plan.RoundDraft) || r.ID == roundID {
-				round = r
-			}
-		}
-		if roundID != 0 && round == nil {
-			return plan.Errorf(plan.ENOTFOUND, "调度不存在。")
-		}
-		if round != nil && round.State == plan.RoundClosed {
-			if src, err = loadSnapshot(ctx, tx, round); err != nil {
-				return err
-			}
-		}
-		if src == nil {
-			if src, err = liveSource(ctx, tx, planID, round); err != nil {
-				return err
-			}
-			src.Plan = src.Doc
-		} else if src.Plan, err = loadPlan(ctx, tx, planID); err != nil {
-			return err
-		} else if src.Milestones == nil {
-			// Closed before supervision was kept: judged by what stands now.
-			if err := readSupervision(ctx, tx, src, planID); err != nil {
-				return err
-			}
-		}
-		src.Rounds, src.Round = rounds, round
-		if src.Bindings, err = goalBindings(ctx, tx, `g.plan_id = $1`, planID); err != nil {
-			return err
-		}
-		// A live source read the directory already, in this transaction.
-		if src.Directory == nil {
-			if src.Directory, err = loadPlanDirectory(ctx, tx, planID); err != nil {
-				return err
-			}
-		}
-		src.Version, err = dataVersion(ctx, tx)
+		var err error
+		src, err = progressSource(ctx, tx, planID, roundID)
 		return err
 	})
 	return src, err
+}
+
+// progressSource is ProgressSource in the caller's read transaction.
+func progressSource(ctx context.Context, q queryer, planID, roundID int64) (*ProgressSource, error) {
+	rounds, err := loadRounds(ctx, q, planID)
+	if err != nil {
+		return nil, err
+	}
+	var round *plan.Round
+	for _, r := range rounds {
+		if (roundID == 0 && round == nil && r.State != plan.RoundDraft) || r.ID == roundID {
+			round = r
+		}
+	}
+	if roundID != 0 && round == nil {
+		return nil, plan.Errorf(plan.ENOTFOUND, "调度不存在。")
+	}
+	var src *ProgressSource
+	var org int64 // the plan's organisation, read with a snapshot's plan
+	live := false
+	if round != nil && round.State == plan.RoundClosed {
+		if src, err = loadSnapshot(ctx, q, round); err != nil {
+			return nil, err
+		}
+	}
+	if src == nil {
+		if src, err = liveSource(ctx, q, planID, round); err != nil {
+			return nil, err
+		}
+		src.Plan, live = src.Doc, true
+	} else if src.Plan, err = loadPlanOrg(ctx, q, planID, &org); err != nil {
+		return nil, err
+	} else if src.Milestones == nil {
+		// Closed before supervision was kept: judged by what stands now.
+		if err := readSupervision(ctx, q, src, planID); err != nil {
+			return nil, err
+		}
+	}
+	src.Rounds, src.Round = rounds, round
+	// A live source read the bindings already; a snapshot keeps none.
+	if !live {
+		if src.Bindings, err = goalBindings(ctx, q, `g.plan_id = $1`, planID); err != nil {
+			return nil, err
+		}
+	}
+	// A live source read the directory already, in this transaction; the
+	// plan is in the caller's reach (loadPlanOrg): its directory is its
+	// organisation's (loadPlanDirectory, without reading the plan again).
+	if src.Directory == nil {
+		if src.Directory, err = loadDirectory(orgOnly(ctx, org), q); err != nil {
+			return nil, err
+		}
+	}
+	if src.Version, err = dataVersion(ctx, q); err != nil {
+		return nil, err
+	}
+	return src, nil
 }
 
 // liveSource reads a plan's progress source as the database stands, as of
@@ -186,11 +203,14 @@ func (s *Store) ProgressSource(ctx context.Context, planID, roundID int64) (*Pro
 // transaction that closes the round and keeps what it reads.
 func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round) (*ProgressSource, error) {
 	src := &ProgressSource{Round: round}
+	var org int64
 	var err error
-	if src.Doc, err = loadPlan(ctx, q, planID); err != nil {
+	if src.Doc, err = loadPlanOrg(ctx, q, planID, &org); err != nil {
 		return nil, err
 	}
-	dir, err := loadPlanDirectory(ctx, q, planID)
+	// The plan is in the caller's reach (loadPlanOrg): its directory is its
+	// organisation's (loadPlanDirectory, without reading the plan again).
+	dir, err := loadDirectory(orgOnly(ctx, org), q)
 	if err != nil {
 		return nil, err
 	}
@@ -199,6 +219,9 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 		return nil, err
 	}
 	if src.Allocations, err = loadAllocations(ctx, q, planID); err != nil {
+		return nil, err
+	}
+	if src.Bindings, err = goalBindings(ctx, q, `g.plan_id = $1`, planID); err != nil {
 		return nil, err
 	}
 	if err := readSupervision(ctx, q, src, planID); err != nil {
@@ -212,7 +235,8 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	}
 	// Linked plans' figures for their allocation rows (a district's own
 	// plan for the city's split), read in this same transaction.
-	ups, titles, err := rollUps(ctx, q, src.Doc, round, 0)
+	opened := roundDates(ctx, q, planID)
+	ups, titles, err := rollUps(ctx, q, src.Doc, opened, round, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -220,8 +244,14 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	if src.LastYear, err = lastYear(ctx, q, src.Doc, round); err != nil {
 		return nil, err
 	}
-	if src.Computed, err = computedValues(ctx, q, src.Doc, round); err != nil {
-		return nil, err
+	if len(src.Bindings) > 0 {
+		all, err := opened()
+		if err != nil {
+			return nil, err
+		}
+		if src.Computed, err = computedValues(ctx, q, src.Doc, org, src.Bindings, src.Allocations, datesThrough(all, round.AsOf)); err != nil {
+			return nil, err
+		}
 	}
 	// Rolled-up rows may come from a district's register figures too.
 	if len(src.Computed) > 0 || len(ups) > 0 {
@@ -368,61 +398,71 @@ func (s *Store) freezeRound(ctx context.Context, tx *sql.Tx, r *plan.Round, now 
 }
 
 // computedValues computes the plan's goals bound to a definition from the
-// registers at round r's date and at each earlier opened round's (for the
-// trend), in the caller's transaction.
-func computedValues(ctx context.Context, q queryer, doc *plan.Document, r *plan.Round) ([]plan.Computed, error) {
-	bindings, err := goalBindings(ctx, q, `g.plan_id = $1`, doc.ID)
-	if err != nil || len(bindings) == 0 {
-		return nil, err
+// registers of its organisation org at each of dates (oldest first), in the
+// caller's transaction: every goal at every date read together
+// (definitionValues), with the plan's allocations as the caller read them.
+func computedValues(ctx context.Context, q queryer, doc *plan.Document, org int64, bindings []GoalBinding, allocations []plan.Allocation, dates []string) ([]plan.Computed, error) {
+	if len(bindings) == 0 {
+		return nil, nil
 	}
-	dates, err := datesUpTo(ctx, q, r)
+	allocated := map[int64][]int64{}
+	for _, a := range allocations {
+		allocated[a.GoalID] = append(allocated[a.GoalID], a.UnitID)
+	}
+	actuals, err := definitionValues(ctx, q, org, bindings, doc.Year, dates, allocated)
 	if err != nil {
 		return nil, err
 	}
-	org, err := planOrgID(ctx, q, doc.ID)
-	if err != nil {
-		return nil, err
+	places := map[int64]int{}
+	for _, g := range doc.Goals {
+		places[g.ID] = plan.GoalPlaces(g)
 	}
-	var out []plan.Computed
-	for _, d := range dates {
-		actuals, err := DefinitionValues(ctx, q, org, bindings, doc.Year, d)
-		if err != nil {
-			return nil, err
-		}
-		if err := roundActuals(ctx, q, doc.ID, actuals); err != nil {
-			return nil, err
-		}
-		for _, a := range actuals {
-			out = append(out, plan.Computed{
-				GoalID: a.GoalID, AsOf: a.AsOf, Definition: a.Definition.Describe(),
-				Total: a.Total, Previous: a.Previous, PreviousYear: a.PreviousYear, Units: a.Units,
-			})
-		}
+	roundTo(places, actuals)
+	out := make([]plan.Computed, 0, len(actuals))
+	for _, a := range actuals {
+		out = append(out, plan.Computed{
+			GoalID: a.GoalID, AsOf: a.AsOf, Definition: a.Definition.Describe(),
+			Total: a.Total, Previous: a.Previous, PreviousYear: a.PreviousYear, Units: a.Units,
+		})
 	}
 	return out, nil
 }
 
-// datesUpTo lists the data dates of r's plan's opened rounds up to r
-// (upTo), oldest first, r's own last: the dates a plan's figures of earlier
-// rounds are computed at.
-func datesUpTo(ctx context.Context, q queryer, r *plan.Round) ([]string, error) {
+// roundDates reads the data dates of a plan's opened rounds, oldest first,
+// once and only when first asked (a plan without computed goals or linked
+// plans needs none).
+func roundDates(ctx context.Context, q queryer, planID int64) func() ([]string, error) {
 	var dates []string
-	err := eachRow(ctx, q, `SELECT DISTINCT r.as_of FROM rounds r
-		WHERE r.plan_id = $1 AND `+upTo+` AND r.state <> $4 ORDER BY r.as_of`, func(rows *sql.Rows) error {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			return err
+	var err error
+	read := false
+	return func() ([]string, error) {
+		if !read {
+			read = true
+			err = eachRow(ctx, q, `SELECT DISTINCT as_of FROM rounds WHERE plan_id = $1 AND state <> $2 ORDER BY as_of`, func(rows *sql.Rows) error {
+				var d string
+				if err := rows.Scan(&d); err != nil {
+					return err
+				}
+				dates = append(dates, d)
+				return nil
+			}, planID, string(plan.RoundDraft))
+			err = wrap(err, "list the round dates of plan %d", planID)
 		}
-		dates = append(dates, d)
-		return nil
-	}, r.PlanID, r.AsOf, r.ID, string(plan.RoundDraft))
-	if err != nil {
-		return nil, wrap(err, "list the round dates of plan %d", r.PlanID)
+		return dates, err
 	}
-	if len(dates) == 0 || dates[len(dates)-1] != r.AsOf {
-		dates = append(dates, r.AsOf)
+}
+
+// datesThrough is the dates a plan's figures of the rounds up to a round
+// of date asOf are computed at: the plan's opened rounds' dates before it
+// (opened, oldest first), and asOf last.
+func datesThrough(opened []string, asOf string) []string {
+	var out []string
+	for _, d := range opened {
+		if d < asOf {
+			out = append(out, d)
+		}
 	}
-	return dates, nil
+	return append(out, asOf)
 }
 
 // roundActuals keeps computed figures to their goal's precision
@@ -440,6 +480,12 @@ func roundActuals(ctx context.Context, q queryer, planID int64, actuals []GoalAc
 	if err != nil {
 		return wrap(err, "read the goals of plan %d", planID)
 	}
+	roundTo(places, actuals)
+	return nil
+}
+
+// roundTo keeps computed figures to the places of their goal (by goal ID).
+func roundTo(places map[int64]int, actuals []GoalActual) {
 	for i := range actuals {
 		a := &actuals[i]
 		p := places[a.GoalID]
@@ -448,7 +494,6 @@ func roundActuals(ctx context.Context, q queryer, planID int64, actuals []GoalAc
 		}
 		a.Total, a.Previous = roundPtr(a.Total, p), roundPtr(a.Previous, p)
 	}
-	return nil
 }
 
 func roundPtr(d *plan.Decimal, places int) *plan.Decimal {

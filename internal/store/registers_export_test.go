@@ -42,18 +42,20 @@ func (s *Store) NaiveDefinitionValuesForTest(ctx context.Context, bindings []Goa
 			res, err = patentDensity(ctx, s.read, org, y, asOf)
 		case plan.DefSMECount, plan.DefHighTechCount, plan.DefNewPlatforms:
 			res, err = countByUnit(ctx, s.read, recordFilter(org, def, y, asOf))
-		default:
-			res, err = evaluateDefinition(ctx, s.read, org, def, y, asOf)
+		case plan.DefRDIntensity:
+			var stats []plan.Statistic
+			stats, err = readStatistics(ctx, s.read, org, `indicator IN ($1, $2) AND year IN ($3, $4)`, plan.StatRD, plan.StatGDP, y, y-1)
+			res = plan.RatioResult(stats, y)
 		}
 		if err != nil {
 			return nil, err
 		}
 		if def.Kind.Additive() {
-			units, err := allocatedUnits(ctx, s.read, b.GoalID)
+			units, err := allocatedUnits(ctx, s.read, []int64{b.GoalID})
 			if err != nil {
 				return nil, err
 			}
-			res.FillZeros(units)
+			res.FillZeros(units[b.GoalID])
 		}
 		a := GoalActual{GoalID: b.GoalID, Definition: def, AsOf: asOf, Total: res.Total, Previous: res.Previous, PreviousYear: res.PreviousYear}
 		for _, u := range res.SortedUnits() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"kechuang/internal/plan"
 )
@@ -199,28 +200,49 @@ func refreshSpans(ctx context.Context, tx *sql.Tx, org, batch int64) error {
 // tally is a period's sums of a metric in one unit.
 type tally struct{ n, amount, tech int64 }
 
-// talliesThrough sums a metric of org per unit (0: the whole area) over
-// every day up to and including day.
-func talliesThrough(ctx context.Context, q queryer, org int64, metric, day string) (map[int64]tally, error) {
-	year, month := day[:4], day[:7]
-	out := map[int64]tally{}
-	err := eachRow(ctx, q, `
-		SELECT unit_id, CAST(SUM(n) AS BIGINT), CAST(SUM(amount_fen) AS BIGINT), CAST(SUM(tech_fen) AS BIGINT) FROM (
-			SELECT unit_id, n, amount_fen, tech_fen FROM register_tallies WHERE org_id = $7 AND metric = $1 AND grain = 'Y' AND period < $2
+// tallyAt asks for a metric's sums over every day up to and including day.
+type tallyAt struct{ metric, day string }
+
+// talliesAt sums each metric of org asked for per unit (0: the whole area)
+// over every day up to and including its day, in one statement however
+// many are asked for. A figure asked for and not found is all zeros.
+func talliesAt(ctx context.Context, q queryer, org int64, at []tallyAt) (map[tallyAt]map[int64]tally, error) {
+	out := map[tallyAt]map[int64]tally{}
+	if len(at) == 0 {
+		return out, nil
+	}
+	args := []any{org}
+	rows := make([]string, len(at))
+	for i, a := range at {
+		args = append(args, i, a.metric, a.day)
+		n := len(args)
+		rows[i] = fmt.Sprintf("(CAST($%d AS INTEGER), $%d, $%d)", n-2, n-1, n)
+		out[a] = map[int64]tally{}
+	}
+	// A day's figure is the years before it, the months of its year before
+	// its month and the days of its month up to it (the grains above).
+	branch := func(grain, period string) string {
+		return `SELECT q.k, t.unit_id, t.n, t.amount_fen, t.tech_fen FROM q JOIN register_tallies t
+			ON t.org_id = $1 AND t.metric = q.metric AND t.grain = '` + grain + `' AND ` + period
+	}
+	err := eachRow(ctx, q, `WITH q (k, metric, day) AS (VALUES `+strings.Join(rows, ", ")+`)
+		SELECT x.k, x.unit_id, CAST(SUM(x.n) AS BIGINT), CAST(SUM(x.amount_fen) AS BIGINT), CAST(SUM(x.tech_fen) AS BIGINT) FROM (
+			`+branch("Y", `t.period < SUBSTR(q.day, 1, 4)`)+`
 			UNION ALL
-			SELECT unit_id, n, amount_fen, tech_fen FROM register_tallies WHERE org_id = $7 AND metric = $1 AND grain = 'M' AND period >= $3 AND period < $4
+			`+branch("M", `t.period >= SUBSTR(q.day, 1, 4) || '-01' AND t.period < SUBSTR(q.day, 1, 7)`)+`
 			UNION ALL
-			SELECT unit_id, n, amount_fen, tech_fen FROM register_tallies WHERE org_id = $7 AND metric = $1 AND grain = 'D' AND period >= $5 AND period <= $6
-		) t GROUP BY unit_id`, func(r *sql.Rows) error {
+			`+branch("D", `t.period >= SUBSTR(q.day, 1, 7) || '-01' AND t.period <= q.day`)+`
+		) x GROUP BY x.k, x.unit_id`, func(r *sql.Rows) error {
+		var k int
 		var unit int64
 		var t tally
-		if err := r.Scan(&unit, &t.n, &t.amount, &t.tech); err != nil {
+		if err := r.Scan(&k, &unit, &t.n, &t.amount, &t.tech); err != nil {
 			return err
 		}
-		out[unit] = t
+		out[at[k]][unit] = t
 		return nil
-	}, metric, year, year+"-01", month, month+"-01", day, org)
-	return out, wrap(err, "sum the tallies of %s", metric)
+	}, args...)
+	return out, wrap(err, "sum the tallies")
 }
 
 // tallyDeltas are the changes an import makes to contract and patent
