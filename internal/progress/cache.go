@@ -19,7 +19,11 @@ import (
 // one computation, and every instance invalidates on the same change
 // because the version is in the database. The overview is computed by rules
 // SQL cannot hold (序时 curves, forecasts, ranking), from inputs that change
-// only at such events, hence a cache rather than SQL aggregates.
+// only at such events, hence a cache rather than SQL aggregates. A
+// submission or a return moves the data version but no figure (the
+// figures version stands): the next read takes the figures, and the
+// overview computed from them, from what is kept, and reads only the
+// round's forms and the task reports again.
 //
 // What Load returns is shared: callers must not change it (Data.For copies
 // what it cuts).
@@ -34,6 +38,7 @@ type cacheKey struct{ plan, round int64 }
 
 type cacheEntry struct {
 	version int64
+	src     *store.ProgressSource // what data was computed from
 	data    *Data
 }
 
@@ -58,21 +63,24 @@ func (c *Cache) Load(ctx context.Context, planID, roundID int64) (*Data, error) 
 		return nil, err
 	}
 	k := cacheKey{planID, roundID}
-	if e, ok := c.entries.Get(k); ok && e.version >= v {
-		return e.data, nil
+	prev, ok := c.entries.Get(k)
+	if ok && prev.version >= v {
+		return prev.data, nil
 	}
 	ch := c.group.DoChan(fmt.Sprintf("%d/%d/%d", planID, roundID, v), func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), computeTimeout)
 		defer cancel()
-		src, err := c.st.ProgressSource(ctx, planID, roundID)
+		// What was kept at an older version still gives its figures and
+		// overview when only submissions or returns came since.
+		src, err := c.st.ProgressSourceSince(ctx, planID, roundID, prev.src)
 		if err != nil {
 			return nil, err
 		}
-		d, err := compute(src)
+		d, err := computeSince(src, prev.data)
 		if err != nil {
 			return nil, err
 		}
-		c.entries.Put(k, cacheEntry{src.Version, d}, func(old cacheEntry) bool { return old.version > src.Version })
+		c.entries.Put(k, cacheEntry{src.Version, src, d}, func(old cacheEntry) bool { return old.version > src.Version })
 		return d, nil
 	})
 	select {

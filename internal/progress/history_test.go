@@ -2,6 +2,7 @@ package progress_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -437,5 +438,61 @@ func TestCacheFollowsTheDataVersion(t *testing.T) {
 		if third == second || actual(cardOf(third, h.goal("科技型中小企业").ID)) != "9" {
 			t.Errorf("after an approval: %s", actual(cardOf(third, h.goal("科技型中小企业").ID)))
 		}
+	})
+}
+
+// TestCacheKeepsTheFiguresOverASubmission: a submission and a return move
+// the data version but no figure, so the cache reads only the forms and
+// the reports again and keeps its overview — and gives what a fresh read
+// gives; an approval moves the figures and renews the overview.
+func TestCacheKeepsTheFiguresOverASubmission(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		h := newHistory(t, s)
+		july := h.round("2022年7月调度", "2022-07-31")
+		h.approve(july, "洪都街道", plan.TaskInProgress, "", hdLate)
+		c := progress.NewCache(s, 8)
+		first, err := c.Load(ctx, h.planID, july)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := func(stage string, got *progress.Data) {
+			t.Helper()
+			fresh := h.load(july)
+			if !reflect.DeepEqual(got.Overview, fresh.Overview) || !reflect.DeepEqual(got.Forms, fresh.Forms) ||
+				!reflect.DeepEqual(got.Reports, fresh.Reports) || !reflect.DeepEqual(got.Sections, fresh.Sections) ||
+				!reflect.DeepEqual(got.NotReported, fresh.NotReported) || got.Version != fresh.Version || got.Figures != fresh.Figures {
+				t.Errorf("%s: the cached progress differs from a fresh read", stage)
+			}
+		}
+		sjd := h.submit(july, "三家店街道", plan.TaskLagging, "用地未落实", map[string]string{"科技型中小企业": "30", "高新技术企业": "5", "技术合同成交额": "1"})
+		second, err := c.Load(ctx, h.planID, july)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if second == first || second.Overview != first.Overview || second.Figures != first.Figures {
+			t.Errorf("a submission: renewed %v, overview kept %v, figures %d → %d", second != first, second.Overview == first.Overview, first.Figures, second.Figures)
+		}
+		if len(second.NotReported) != len(first.NotReported)-1 || len(second.Lagging) == 0 {
+			t.Errorf("a submission: %d forms not reported (was %d), %d lagging reports", len(second.NotReported), len(first.NotReported), len(second.Lagging))
+		}
+		same("after a submission", second)
+
+		if err := s.ReviewForm(ctx, sjd.PublicID, sjd.Version, store.Return, "请补充", h.admin); err != nil {
+			t.Fatal(err)
+		}
+		third, _ := c.Load(ctx, h.planID, july)
+		if third == second || third.Overview != first.Overview || len(third.NotReported) != len(first.NotReported) {
+			t.Errorf("a return: renewed %v, overview kept %v, %d not reported", third != second, third.Overview == first.Overview, len(third.NotReported))
+		}
+		same("after a return", third)
+
+		h.approve(july, "三家店街道", plan.TaskInProgress, "", map[string]string{"科技型中小企业": "30", "高新技术企业": "5", "技术合同成交额": "1"})
+		fourth, _ := c.Load(ctx, h.planID, july)
+		if fourth.Overview == first.Overview || fourth.Figures == first.Figures || actual(cardOf(fourth, h.goal("科技型中小企业").ID)) == actual(cardOf(first, h.goal("科技型中小企业").ID)) {
+			t.Errorf("an approval: overview renewed %v, figures %d → %d, 科技型中小企业 %s → %s", fourth.Overview != first.Overview, first.Figures, fourth.Figures,
+				actual(cardOf(first, h.goal("科技型中小企业").ID)), actual(cardOf(fourth, h.goal("科技型中小企业").ID)))
+		}
+		same("after an approval", fourth)
 	})
 }

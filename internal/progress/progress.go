@@ -23,6 +23,7 @@ type Data struct {
 	Round       *plan.Round                 // the round judged; nil when the plan has no opened round
 	Rounds      []*plan.Round
 	Version     int64         // the data version it was computed at (store.DataVersion)
+	Figures     int64         // the figures version it was computed at (store.ProgressSource.Figures)
 	Frozen      *store.Frozen // the issue of a closed round's figures; nil when computed live
 	DemoData    bool          // figures come from generated demo registers (演示数据)
 	Overview    *plan.Overview
@@ -65,12 +66,16 @@ func Load(ctx context.Context, st *store.Store, planID, roundID int64) (*Data, e
 	if err != nil {
 		return nil, err
 	}
-	return compute(src)
+	return computeSince(src, nil)
 }
 
 // compute puts the overview and the task picture together from a source.
-func compute(src *store.ProgressSource) (*Data, error) {
-	d := &Data{Version: src.Version, Doc: src.Doc, Units: src.Units, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
+// computeSince computes the progress from src. prev, when not nil, is
+// the progress of the same plan and round computed before: at the same
+// figures version its overview still holds and is taken as it is (what is
+// kept is shared and never changed).
+func computeSince(src *store.ProgressSource, prev *Data) (*Data, error) {
+	d := &Data{Version: src.Version, Figures: src.Figures, Doc: src.Doc, Units: src.Units, Plan: src.Plan, Directory: src.Directory, Round: src.Round, Rounds: src.Rounds, Frozen: src.Frozen, DemoData: src.DemoData, Settings: src.Settings,
 		Bindings: map[int64]store.GoalBinding{}, Milestones: src.Milestones, Closures: src.Closures,
 		LinkedPlans: src.LinkedPlans, LastYear: map[int64]*store.LastYear{}}
 	for _, ly := range src.LastYear {
@@ -86,9 +91,13 @@ func compute(src *store.ProgressSource) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Overview = plan.BuildOverview(plan.OverviewInput{
-		Doc: src.Doc, Units: src.Units, Allocations: src.Allocations, Values: src.Values, Computed: src.Computed, AsOf: asOf, Settings: src.Settings,
-	})
+	if prev != nil && prev.Figures == src.Figures && prev.Overview != nil {
+		d.Overview = prev.Overview
+	} else {
+		d.Overview = plan.BuildOverview(plan.OverviewInput{
+			Doc: src.Doc, Units: src.Units, Allocations: src.Allocations, Values: src.Values, Computed: src.Computed, AsOf: asOf, Settings: src.Settings,
+		})
+	}
 	d.Values = src.Values
 	d.TaskStatus = plan.TaskStatusesOf(src.Reports)
 	d.Reports = plan.LatestReports(src.Reports)

@@ -6,13 +6,16 @@ import (
 	"strings"
 )
 
-// The data version counts the changes that can move a figure: approvals,
-// submissions, rounds, plan and directory edits, settings, register
-// imports and attribution. Every change is audited in its transaction, so
-// the audit log bumps it (touchData) in the same transaction, and a cached
-// overview (progress.Cache) is good exactly as long as the version it was
-// computed at is current — on every instance, since the version is in the
-// database.
+// The data version counts the changes that can move what the dashboard
+// shows: approvals, submissions, rounds, plan and directory edits,
+// settings, register imports and attribution. Every change is audited in
+// its transaction, so the audit log bumps it (touchData) in the same
+// transaction, and a cached dashboard (progress.Cache) is good exactly as
+// long as the version it was computed at is current — on every instance,
+// since the version is in the database. The figures version beside it
+// counts the changes that can move a figure (all but reportingOnly): an
+// overview computed at the current figures version still holds, whatever
+// was submitted since.
 
 // unchanging lists the audited actions that move no figure: people and
 // their ways in, remarks, evidence, header mappings, uploads waiting to be
@@ -25,27 +28,48 @@ import (
 var unchanging = []string{"user.", "form.comment", "form.attachment.", "form.save", "register.mapping.", "register.dispute.", "register.upload", "settings.update",
 	"supervision.instruction."}
 
+// reportingOnly lists the audited actions that move the data version but
+// no figure: a submission and a return change what the round's forms and
+// the units' task reports say — not the approved values, the registers,
+// the plan or the directory the overview is computed from — and a
+// supervision notice is listed on the dashboard beside the figures. They
+// leave the figures version alone (SaveForm counts a draft's change of
+// state the same way).
+var reportingOnly = []string{"form.submit", "form.return", "supervision.notice."}
+
 func touchData(ctx context.Context, tx *sql.Tx, action string) error {
 	for _, p := range unchanging {
 		if strings.HasPrefix(action, p) {
 			return nil
 		}
 	}
-	return bumpDataVersion(ctx, tx)
+	for _, p := range reportingOnly {
+		if strings.HasPrefix(action, p) {
+			return bumpDataVersion(ctx, tx, false)
+		}
+	}
+	return bumpDataVersion(ctx, tx, true)
 }
 
-func bumpDataVersion(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `UPDATE data_version SET version = version + 1 WHERE id = 1`)
+// bumpDataVersion counts a change: the data version always, the figures
+// version when the change can move a figure.
+func bumpDataVersion(ctx context.Context, tx *sql.Tx, figures bool) error {
+	q := `UPDATE data_version SET version = version + 1 WHERE id = 1`
+	if figures {
+		q = `UPDATE data_version SET version = version + 1, figures = figures + 1 WHERE id = 1`
+	}
+	_, err := tx.ExecContext(ctx, q)
 	return wrap(err, "count the change")
 }
 
 // DataVersion is the current data version.
 func (s *Store) DataVersion(ctx context.Context) (int64, error) {
-	return dataVersion(ctx, s.read)
+	v, _, err := dataVersions(ctx, s.read)
+	return v, err
 }
 
-func dataVersion(ctx context.Context, q queryer) (int64, error) {
-	var v int64
-	err := q.QueryRowContext(ctx, `SELECT version FROM data_version WHERE id = 1`).Scan(&v)
-	return v, wrap(err, "read the data version")
+// dataVersions are the data version and the figures version, read together.
+func dataVersions(ctx context.Context, q queryer) (version, figures int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT version, figures FROM data_version WHERE id = 1`).Scan(&version, &figures)
+	return version, figures, wrap(err, "read the data version")
 }

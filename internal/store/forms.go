@@ -266,7 +266,7 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 		} else if before.State != f.State {
 			// A first save (未填 → 草稿) or one after a return changes what
 			// the round's list of forms says; a draft saved again does not.
-			if err := bumpDataVersion(ctx, tx); err != nil {
+			if err := bumpDataVersion(ctx, tx, false); err != nil {
 				return err
 			}
 		}

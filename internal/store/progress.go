@@ -43,6 +43,7 @@ func (s *Store) inReadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // were issued whatever is approved, imported or edited later.
 type ProgressSource struct {
 	Version   int64           `json:"-"` // the data version it was read at (DataVersion)
+	Figures   int64           `json:"-"` // the figures version it was read at (dataVersions)
 	Rounds    []*plan.Round   `json:"-"` // the plan's rounds, newest first (live)
 	Round     *plan.Round     `json:"-"` // the round judged; nil when the plan has no opened round
 	Frozen    *Frozen         `json:"-"`
@@ -68,6 +69,8 @@ type ProgressSource struct {
 	// what the task × unit grid judges with the reports.
 	Milestones []plan.Milestone   `json:"milestones"`
 	Closures   []plan.TaskClosure `json:"closures"`
+
+	plan, round int64 // what was asked for (round 0: the latest opened)
 }
 
 // Frozen says which issue of a closed round's figures a source is: 1 when
@@ -132,17 +135,35 @@ type snapshot struct {
 // or the latest opened one when roundID is 0 — in one read-only
 // transaction.
 func (s *Store) ProgressSource(ctx context.Context, planID, roundID int64) (*ProgressSource, error) {
+	return s.ProgressSourceSince(ctx, planID, roundID, nil)
+}
+
+// ProgressSourceSince is ProgressSource given the source of the same plan
+// and round read before (prev; nil for none). While no figure has moved
+// since prev was read (the figures version stands: only submissions,
+// returns or notices came after), what it read of the plan, the directory,
+// the approved values and the registers still holds: it is taken from
+// prev, and only the round's forms and the task reports are read again.
+// Either way the source is read in one read-only transaction.
+func (s *Store) ProgressSourceSince(ctx context.Context, planID, roundID int64, prev *ProgressSource) (*ProgressSource, error) {
 	var src *ProgressSource
 	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		src, err = progressSource(ctx, tx, planID, roundID)
+		src, err = progressSource(ctx, tx, planID, roundID, prev)
 		return err
 	})
 	return src, err
 }
 
-// progressSource is ProgressSource in the caller's read transaction.
-func progressSource(ctx context.Context, q queryer, planID, roundID int64) (*ProgressSource, error) {
+// progressSource is ProgressSourceSince in the caller's read transaction.
+func progressSource(ctx context.Context, q queryer, planID, roundID int64, prev *ProgressSource) (*ProgressSource, error) {
+	version, figures, err := dataVersions(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if prev != nil && prev.Figures == figures && prev.plan == planID && prev.round == roundID && reachesPlan(ctx, q, planID) {
+		return reportingSince(ctx, q, prev, version)
+	}
 	rounds, err := loadRounds(ctx, q, planID)
 	if err != nil {
 		return nil, err
@@ -192,10 +213,27 @@ func progressSource(ctx context.Context, q queryer, planID, roundID int64) (*Pro
 			return nil, err
 		}
 	}
-	if src.Version, err = dataVersion(ctx, q); err != nil {
+	src.Version, src.Figures, src.plan, src.round = version, figures, planID, roundID
+	return src, nil
+}
+
+// reportingSince is prev read again at version where only the reporting
+// has moved: a live round's forms and task reports; a closed round's
+// snapshot holds them too, and stands.
+func reportingSince(ctx context.Context, q queryer, prev *ProgressSource, version int64) (*ProgressSource, error) {
+	src := *prev
+	src.Version = version
+	if src.Round == nil || src.Frozen != nil {
+		return &src, nil
+	}
+	var err error
+	if src.Reports, err = taskReports(ctx, q, src.Round); err != nil {
 		return nil, err
 	}
-	return src, nil
+	if src.Forms, err = roundForms(ctx, q, src.Round.ID); err != nil {
+		return nil, err
+	}
+	return &src, nil
 }
 
 // liveSource reads a plan's progress source as the database stands, as of

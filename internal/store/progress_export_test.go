@@ -23,15 +23,15 @@ func (c *countingQueryer) QueryRowContext(ctx context.Context, query string, arg
 }
 
 // ProgressSourceStatementsForTest reads a plan's progress source as
-// ProgressSource does, in one read-only transaction, and returns how many
-// statements it sent.
-func (s *Store) ProgressSourceStatementsForTest(ctx context.Context, planID, roundID int64) (*ProgressSource, int, error) {
+// ProgressSourceSince does, in one read-only transaction, and returns how
+// many statements it sent.
+func (s *Store) ProgressSourceStatementsForTest(ctx context.Context, planID, roundID int64, prev *ProgressSource) (*ProgressSource, int, error) {
 	var src *ProgressSource
 	c := &countingQueryer{}
 	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
 		c.q = tx
 		var err error
-		src, err = progressSource(ctx, c, planID, roundID)
+		src, err = progressSource(ctx, c, planID, roundID, prev)
 		return err
 	})
 	return src, c.n, err

@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 
+	"kechuang/internal/auth"
 	"kechuang/internal/plan"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
@@ -50,7 +52,7 @@ func TestProgressStatements(t *testing.T) {
 				t.Fatal(err)
 			}
 			var c count
-			src, n, err := s.ProgressSourceStatementsForTest(ctx, planID, last)
+			src, n, err := s.ProgressSourceStatementsForTest(ctx, planID, last, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +60,7 @@ func TestProgressStatements(t *testing.T) {
 				t.Errorf("%d computed figures, want %d", len(src.Computed), size.goals*size.rounds)
 			}
 			c.open = n
-			if _, c.closed, err = s.ProgressSourceStatementsForTest(ctx, planID, rounds[1].ID); err != nil {
+			if _, c.closed, err = s.ProgressSourceStatementsForTest(ctx, planID, rounds[1].ID, nil); err != nil {
 				t.Fatal(err)
 			}
 			t.Logf("%d units × %d goals × %d rounds: %d statements at the open round, %d at a closed one", size.units, size.goals, size.rounds, c.open, c.closed)
@@ -85,7 +87,7 @@ func TestProgressStatementsSeed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			src, n, err := s.ProgressSourceStatementsForTest(ctx, planID, id)
+			src, n, err := s.ProgressSourceStatementsForTest(ctx, planID, id, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +119,7 @@ func TestProgressStatementsRollUp(t *testing.T) {
 		for _, asOf := range []string{"2022-06-30", "2022-07-31", "2022-08-31"} {
 			openRound(t, s, c.district, asOf, asOf[:8]+"20")
 			id := openRound(t, s, c.city, asOf, asOf)
-			src, n, err := s.ProgressSourceStatementsForTest(ctx, c.city, id)
+			src, n, err := s.ProgressSourceStatementsForTest(ctx, c.city, id, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -130,5 +132,58 @@ func TestProgressStatementsRollUp(t *testing.T) {
 		if counts[0] != counts[2] {
 			t.Errorf("statements grow with the rounds: %v", counts)
 		}
+	})
+}
+
+// TestProgressSourceSinceASubmission: given the source read before a
+// submission, the read after it takes the figures from it and sends four
+// statements (the versions, the plan's reach, the reports, the forms),
+// and gives what a fresh read gives; after an approval it reads everything.
+func TestProgressSourceSinceASubmission(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		planID, july := openJulyRound(t, s)
+		before, full, err := s.ProgressSourceStatementsForTest(ctx, planID, july, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := formOf(t, s, july, "三家店街道")
+		e := fill(f, map[string]string{"科技型中小企业": "21", "高新技术企业": "14", "技术合同成交额": "3"})
+		e.Submit = true
+		saved, err := s.SaveForm(ctx, f.PublicID, e, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := func(stage string, got *store.ProgressSource) {
+			t.Helper()
+			fresh, err := s.ProgressSource(ctx, planID, july)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, _ := json.Marshal(got)
+			w, _ := json.Marshal(fresh)
+			if string(g) != string(w) || got.Version != fresh.Version || got.Figures != fresh.Figures {
+				t.Errorf("%s: the source differs from a fresh read", stage)
+			}
+		}
+		after, n, err := s.ProgressSourceStatementsForTest(ctx, planID, july, before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 4 || after.Figures != before.Figures || after.Version == before.Version {
+			t.Errorf("after a submission: %d statements (a full read: %d), figures %d → %d, version %d → %d", n, full, before.Figures, after.Figures, before.Version, after.Version)
+		}
+		same("after a submission", after)
+		if err := s.ReviewForm(ctx, f.PublicID, saved.Version, store.Approve, "", &auth.User{Username: "admin", Role: auth.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
+		approved, n, err := s.ProgressSourceStatementsForTest(ctx, planID, july, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != full || approved.Figures == after.Figures || len(approved.Values) == len(after.Values) {
+			t.Errorf("after an approval: %d statements (a full read: %d), figures %d → %d, %d values", n, full, after.Figures, approved.Figures, len(approved.Values))
+		}
+		same("after an approval", approved)
 	})
 }
