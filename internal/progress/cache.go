@@ -48,20 +48,21 @@ const computeTimeout = 30 * time.Second
 
 // NewCache returns a cache holding at most max computed progresses.
 func NewCache(st *store.Store, max int) *Cache {
-	return &Cache{st: st, entries: lru.New[cacheKey, cacheEntry](max), versions: versionReader{read: st.DataVersion}}
+	return &Cache{st: st, entries: lru.New[cacheKey, cacheEntry](max), versions: versionReader{read: st.Versions}}
 }
 
-// Version is the current data version, read as Load reads it (shared with
-// concurrent requests, never older than the moment of the call): what else
-// is kept by the data version keys by it.
-func (c *Cache) Version(ctx context.Context) (int64, error) { return c.versions.Version(ctx) }
+// Versions are the current data and figures versions, read as Load reads
+// them (shared with concurrent requests, never older than the moment of
+// the call): what else is kept by either keys by it.
+func (c *Cache) Versions(ctx context.Context) (store.Versions, error) { return c.versions.Versions(ctx) }
 
 // Load is progress.Load through the cache.
 func (c *Cache) Load(ctx context.Context, planID, roundID int64) (*Data, error) {
-	v, err := c.versions.Version(ctx)
+	vs, err := c.versions.Versions(ctx)
 	if err != nil {
 		return nil, err
 	}
+	v := vs.Data
 	k := cacheKey{planID, roundID}
 	prev, ok := c.entries.Get(k)
 	if ok && prev.version >= v {
@@ -101,7 +102,7 @@ func (c *Cache) Load(ctx context.Context, planID, roundID int64) (*Data, error) 
 // database). One read runs at a time; the requests arriving meanwhile share
 // the next, so a hundred leaders make a few reads, not a hundred.
 type versionReader struct {
-	read    func(context.Context) (int64, error)
+	read    func(context.Context) (store.Versions, error)
 	running sync.Mutex // held while a read runs
 	mu      sync.Mutex
 	next    *versionRead // the read requests arriving now take; not started
@@ -109,7 +110,7 @@ type versionReader struct {
 
 type versionRead struct {
 	done chan struct{}
-	v    int64
+	v    store.Versions
 	err  error
 }
 
@@ -117,8 +118,8 @@ type versionRead struct {
 // requests, none of whose cancellation may stop it for the others.
 const versionTimeout = 10 * time.Second
 
-// Version is the current data version.
-func (vr *versionReader) Version(ctx context.Context) (int64, error) {
+// Versions are the current data and figures versions.
+func (vr *versionReader) Versions(ctx context.Context) (store.Versions, error) {
 	vr.mu.Lock()
 	r := vr.next
 	if r == nil {
@@ -131,7 +132,7 @@ func (vr *versionReader) Version(ctx context.Context) (int64, error) {
 	case <-r.done:
 		return r.v, r.err
 	case <-ctx.Done():
-		return 0, ctx.Err()
+		return store.Versions{}, ctx.Err()
 	}
 }
 

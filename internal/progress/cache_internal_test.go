@@ -19,9 +19,9 @@ func TestSharedVersionReadSeesWhatWasCommitted(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		var reads, asks atomic.Int64
-		vr := &versionReader{read: func(ctx context.Context) (int64, error) {
+		vr := &versionReader{read: func(ctx context.Context) (store.Versions, error) {
 			reads.Add(1)
-			return s.DataVersion(ctx)
+			return s.Versions(ctx)
 		}}
 		tree, err := s.Orgs(ctx)
 		if err != nil {
@@ -41,7 +41,7 @@ func TestSharedVersionReadSeesWhatWasCommitted(t *testing.T) {
 					default:
 					}
 					asks.Add(1)
-					if _, err := vr.Version(ctx); err != nil {
+					if _, err := vr.Versions(ctx); err != nil {
 						t.Error(err)
 						return
 					}
@@ -63,15 +63,15 @@ func TestSharedVersionReadSeesWhatWasCommitted(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := vr.Version(gaveUp); err == nil {
+			if _, err := vr.Versions(gaveUp); err == nil {
 				t.Error("a request that gave up got a version")
 			}
-			got, err := vr.Version(ctx)
+			got, err := vr.Versions(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got < committed {
-				t.Fatalf("after the change committed at version %d, read %d", committed, got)
+			if got.Data < committed {
+				t.Fatalf("after the change committed at version %d, read %d", committed, got.Data)
 			}
 		}
 	})

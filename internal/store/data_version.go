@@ -68,6 +68,15 @@ func (s *Store) DataVersion(ctx context.Context) (int64, error) {
 	return v, err
 }
 
+// Versions are the data version and the figures version as read together.
+type Versions struct{ Data, Figures int64 }
+
+// Versions reads the data version and the figures version.
+func (s *Store) Versions(ctx context.Context) (Versions, error) {
+	d, f, err := dataVersions(ctx, s.read)
+	return Versions{d, f}, err
+}
+
 // dataVersions are the data version and the figures version, read together.
 func dataVersions(ctx context.Context, q queryer) (version, figures int64, err error) {
 	err = q.QueryRowContext(ctx, `SELECT version, figures FROM data_version WHERE id = 1`).Scan(&version, &figures)

@@ -42,8 +42,8 @@ func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The same for every viewer who reaches the plan (authorize saw to
-	// that), and moved only by changes that move the data version: plan
-	// and directory edits.
+	// that), and moved only by plan and directory edits, which move the
+	// figures version.
 	s.keptJSON(w, r, "api.plan|"+itoa(id), func(ctx context.Context) (any, error) {
 		doc, err := s.store.Plan(ctx, id)
 		if err != nil {

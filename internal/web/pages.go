@@ -324,18 +324,19 @@ func (s *Server) renderContent(w http.ResponseWriter, r *http.Request, name, key
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // keptJSON answers with the JSON of what build returns, encoded once per
-// key and data version and kept: key must name everything the answer
-// depends on besides the data (the data version is added here). The
-// version is read before build reads anything, so what is kept under a
-// version is never older than it. Concurrent requests for an answer not yet
+// key and figures version and kept: key must name everything the answer
+// depends on besides the data, and build must read nothing a submission or
+// a return changes (the figures version, added here, does not move for
+// those). The version is read before build reads anything, so what is
+// kept under a version is never older than it. Concurrent requests for an answer not yet
 // kept share one build, which a requester giving up does not cancel.
 func (s *Server) keptJSON(w http.ResponseWriter, r *http.Request, key string, build func(context.Context) (any, error)) {
-	v, err := s.progress.Version(r.Context())
+	v, err := s.progress.Versions(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	key = key + "|" + strconv.FormatInt(v, 10)
+	key = key + "|" + strconv.FormatInt(v.Figures, 10)
 	body, ok := s.answers.Get(key)
 	if !ok {
 		ch := s.answerGroup.DoChan(key, func() (any, error) {
