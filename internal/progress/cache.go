@@ -54,7 +54,9 @@ func NewCache(st *store.Store, max int) *Cache {
 // Versions are the current data and figures versions, read as Load reads
 // them (shared with concurrent requests, never older than the moment of
 // the call): what else is kept by either keys by it.
-func (c *Cache) Versions(ctx context.Context) (store.Versions, error) { return c.versions.Versions(ctx) }
+func (c *Cache) Versions(ctx context.Context) (store.Versions, error) {
+	return c.versions.Versions(ctx)
+}
 
 // Load is progress.Load through the cache.
 func (c *Cache) Load(ctx context.Context, planID, roundID int64) (*Data, error) {
