@@ -169,6 +169,28 @@ func BenchmarkDashboardProvinceComputed(b *testing.B) {
 	eachDialect(b, func(b *testing.B, p *provinceDB) { benchPlan(b, p, p.computedPlan, p.computedLast) })
 }
 
+// BenchmarkDashboardProvinceSinceSubmission is the read a leader's next
+// dashboard makes after a submission or a return at province size: the
+// figures version stands, so the source read before gives the plan, the
+// directory and the 60,000 values, and only the round's forms and the
+// task reports are read again (store.ProgressSourceSince).
+func BenchmarkDashboardProvinceSinceSubmission(b *testing.B) {
+	eachDialect(b, func(b *testing.B, p *provinceDB) {
+		ctx := context.Background()
+		prev, err := p.store.ProgressSource(ctx, p.planID, p.last)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			src, err := p.store.ProgressSourceSince(ctx, p.planID, p.last, prev)
+			if err != nil || len(src.Forms) != 100 || len(src.Values) != len(prev.Values) {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 func benchLoad(b *testing.B, p *provinceDB, round int64) { benchPlan(b, p, p.planID, round) }
 
 func benchPlan(b *testing.B, p *provinceDB, planID, round int64) {
