@@ -70,7 +70,7 @@ type ProgressSource struct {
 	Milestones []plan.Milestone   `json:"milestones"`
 	Closures   []plan.TaskClosure `json:"closures"`
 
-	plan, round int64 // what was asked for (round 0: the latest opened)
+	askedPlan, askedRound int64 // what was asked for (round 0: the latest opened)
 }
 
 // Frozen says which issue of a closed round's figures a source is: 1 when
@@ -161,7 +161,7 @@ func progressSource(ctx context.Context, q queryer, planID, roundID int64, prev 
 	if err != nil {
 		return nil, err
 	}
-	if prev != nil && prev.Figures == figures && prev.plan == planID && prev.round == roundID && reachesPlan(ctx, q, planID) {
+	if prev != nil && prev.Figures == figures && prev.askedPlan == planID && prev.askedRound == roundID && reachesPlan(ctx, q, planID) {
 		return reportingSince(ctx, q, prev, version)
 	}
 	rounds, err := loadRounds(ctx, q, planID)
@@ -213,7 +213,7 @@ func progressSource(ctx context.Context, q queryer, planID, roundID int64, prev 
 			return nil, err
 		}
 	}
-	src.Version, src.Figures, src.plan, src.round = version, figures, planID, roundID
+	src.Version, src.Figures, src.askedPlan, src.askedRound = version, figures, planID, roundID
 	return src, nil
 }
 
