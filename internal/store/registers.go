@@ -320,6 +320,7 @@ func (s *Store) inConnTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx
 	if err != nil {
 		return fmt.Errorf("store: unable to begin: %w", err)
 	}
+	defer s.txDone(tx) // as inTx: what is kept goes if the transaction changed it
 	defer tx.Rollback()
 	if err := fn(conn, tx); err != nil {
 		return constraintError(err)
