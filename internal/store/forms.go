@@ -225,7 +225,7 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 		if err := check(f); err != nil {
 			return err
 		}
-		base, err := s.baseVersion(ctx, tx, f)
+		base, err := formVersion(ctx, tx, f.ID, 0)
 		if err != nil {
 			return err
 		}
@@ -821,19 +821,6 @@ func formVersion(ctx context.Context, q queryer, formID int64, version int) (*pl
 		return nil, wrap(err, "decode version %d of form %d", version, formID)
 	}
 	return f, nil
-}
-
-// baseVersion is form f as it was made (its version 0), kept once read:
-// a version is never rewritten, and a form's public ID names no other.
-func (s *Store) baseVersion(ctx context.Context, q queryer, f *plan.Form) (*plan.Form, error) {
-	if b, ok := s.bases.Get(f.PublicID); ok {
-		return b, nil
-	}
-	b, err := formVersion(ctx, q, f.ID, 0)
-	if err == nil {
-		s.bases.Put(f.PublicID, b, nil)
-	}
-	return b, err
 }
 
 // Attachment is an evidence file (佐证材料) on a task of a form.

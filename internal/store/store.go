@@ -17,9 +17,6 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	_ "modernc.org/sqlite"             // registers "sqlite"
-
-	"kechuang/internal/lru"
-	"kechuang/internal/plan"
 )
 
 // Dialect names the database behind a Store.
@@ -45,13 +42,7 @@ type Store struct {
 	// authRecheck is how often auth_version is read (authcache.go).
 	authRecheck time.Duration
 	formTurns   [256]formTurn
-	// bases are forms as they were made (version 0, which never changes),
-	// by public ID: what every save counts the fields typed against.
-	bases *lru.Cache[string, *plan.Form]
 }
-
-// maxBases bounds the forms' first versions kept (Store.bases).
-const maxBases = 4096
 
 // Open connects to the database named by dsn: "sqlite:PATH" (or a bare
 // path), or a "postgres://" / "postgresql://" URL. It does not migrate.
@@ -102,8 +93,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	readers := max(4, runtime.NumCPU())
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
-	s := &Store{dialect: SQLite, write: write, read: read, now: time.Now, auth: newAuthCache(), authRecheck: authRecheck,
-		bases: lru.New[string, *plan.Form](maxBases)}
+	s := &Store{dialect: SQLite, write: write, read: read, now: time.Now, auth: newAuthCache(), authRecheck: authRecheck}
 	if err := write.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
@@ -123,8 +113,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: unable to connect to %s: %w", redact(dsn), err)
 	}
-	return &Store{dialect: Postgres, write: db, read: db, now: time.Now, auth: newAuthCache(), authRecheck: authRecheck,
-		bases: lru.New[string, *plan.Form](maxBases)}, nil
+	return &Store{dialect: Postgres, write: db, read: db, now: time.Now, auth: newAuthCache(), authRecheck: authRecheck}, nil
 }
 
 // redact hides the password of a database URL for logs and errors.
