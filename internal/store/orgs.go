@@ -252,26 +252,43 @@ func (s *Store) fillScope(ctx context.Context, u *auth.User) error {
 // objectOrgQueries find the organisation of an object named in a route by
 // the path value naming it; every route's {name} that names an object by
 // ID is here, so that the authorization check finds its organisation.
-var objectOrgQueries = map[string]string{
-	"plan":        `SELECT org_id FROM plans WHERE id = $1`,
-	"goal":        `SELECT p.org_id FROM goals g JOIN plans p ON p.id = g.plan_id WHERE g.id = $1`,
-	"section":     `SELECT p.org_id FROM sections x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`,
-	"task":        `SELECT p.org_id FROM tasks x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`,
-	"row":         `SELECT p.org_id FROM task_rows x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`,
-	"table":       `SELECT p.org_id FROM split_tables x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`,
-	"round":       `SELECT p.org_id FROM rounds x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`,
-	"form":        `SELECT p.org_id FROM forms f JOIN rounds x ON x.id = f.round_id JOIN plans p ON p.id = x.plan_id WHERE f.public_id = $1`,
-	"attachment":  `SELECT p.org_id FROM attachments a JOIN forms f ON f.id = a.form_id JOIN rounds x ON x.id = f.round_id JOIN plans p ON p.id = x.plan_id WHERE a.public_id = $1`,
-	"notice":      `SELECT p.org_id FROM supervision_notices n JOIN plans p ON p.id = n.plan_id WHERE n.public_id = $1`,
-	"instruction": `SELECT u.org_id FROM supervision_instructions i JOIN units u ON u.id = i.unit_id WHERE i.public_id = $1`,
-	"unit":        `SELECT org_id FROM units WHERE id = $1`,
-	"group":       `SELECT org_id FROM unit_groups WHERE id = $1`,
-	"keyword":     `SELECT u.org_id FROM attribution_keywords k JOIN units u ON u.id = k.unit_id WHERE k.id = $1`,
-	"user":        `SELECT org_id FROM users WHERE id = $1`,
-	"upload":      `SELECT org_id FROM register_uploads WHERE id = $1`,
-	"batch":       `SELECT org_id FROM import_batches WHERE id = $1`,
-	"dispute":     `SELECT u.org_id FROM register_disputes d JOIN units u ON u.id = d.unit_id WHERE d.id = $1`,
-	"org":         `SELECT id FROM orgs WHERE id = $1`,
+var objectOrgQueries = map[string]objectQuery{
+	"plan":        {`SELECT org_id FROM plans WHERE id = $1`, false, true},
+	"goal":        {`SELECT p.org_id FROM goals g JOIN plans p ON p.id = g.plan_id WHERE g.id = $1`, false, true},
+	"section":     {`SELECT p.org_id FROM sections x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`, false, true},
+	"task":        {`SELECT p.org_id FROM tasks x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`, false, true},
+	"row":         {`SELECT p.org_id FROM task_rows x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`, false, true},
+	"table":       {`SELECT p.org_id FROM split_tables x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`, false, true},
+	"round":       {`SELECT p.org_id FROM rounds x JOIN plans p ON p.id = x.plan_id WHERE x.id = $1`, false, true},
+	"form":        {`SELECT p.org_id FROM forms f JOIN rounds x ON x.id = f.round_id JOIN plans p ON p.id = x.plan_id WHERE f.public_id = $1`, true, true},
+	"attachment":  {`SELECT p.org_id FROM attachments a JOIN forms f ON f.id = a.form_id JOIN rounds x ON x.id = f.round_id JOIN plans p ON p.id = x.plan_id WHERE a.public_id = $1`, true, true},
+	"notice":      {`SELECT p.org_id FROM supervision_notices n JOIN plans p ON p.id = n.plan_id WHERE n.public_id = $1`, true, true},
+	"instruction": {`SELECT u.org_id FROM supervision_instructions i JOIN units u ON u.id = i.unit_id WHERE i.public_id = $1`, true, true},
+	"unit":        {`SELECT org_id FROM units WHERE id = $1`, false, true},
+	"group":       {`SELECT org_id FROM unit_groups WHERE id = $1`, false, true},
+	"keyword":     {`SELECT u.org_id FROM attribution_keywords k JOIN units u ON u.id = k.unit_id WHERE k.id = $1`, false, false},
+	"user":        {`SELECT org_id FROM users WHERE id = $1`, false, true},
+	"upload":      {`SELECT org_id FROM register_uploads WHERE id = $1`, true, false},
+	"batch":       {`SELECT org_id FROM import_batches WHERE id = $1`, false, false},
+	"dispute":     {`SELECT u.org_id FROM register_disputes d JOIN units u ON u.id = d.unit_id WHERE d.id = $1`, false, false},
+	"org":         {`SELECT id FROM orgs WHERE id = $1`, false, true},
+}
+
+// objectQuery is how ObjectOrg finds an object's organisation.
+//
+// kept says ObjectOrg keeps the answer in memory, as the form resources
+// are kept (authcache.go): for objects whose organisation is fixed when
+// they are made and whose number names no other object until an audited
+// change has moved the auth version — plans and their parts, rounds,
+// units, groups, users and organisations are changed and deleted only by
+// such changes — or whose ID is random (forms, evidence, notices,
+// instructions). Register objects (keywords, uploads, batches, disputes)
+// are deleted without one, and SQLite may give a deleted row's number to
+// the next: theirs is read each time.
+type objectQuery struct {
+	query string
+	text  bool // the path value is text (a public ID), not a number
+	kept  bool
 }
 
 // objectNames are objectOrgQueries' names, sorted once: every request
@@ -286,12 +303,12 @@ func ObjectNames() []string { return objectNames }
 // value name ("plan", "form", …) and its value; ENOTFOUND when there is no
 // such object (a number that is no number included).
 func (s *Store) ObjectOrg(ctx context.Context, name, value string) (int64, error) {
-	query, ok := objectOrgQueries[name]
+	oq, ok := objectOrgQueries[name]
 	if !ok {
 		return 0, fmt.Errorf("store: no organisation query for %q", name)
 	}
 	var arg any = value
-	if name != "form" && name != "attachment" && name != "notice" && name != "instruction" && name != "upload" {
+	if !oq.text {
 		id, err := strconv.ParseInt(value, 10, 64)
 		if err != nil || id <= 0 {
 			return 0, plan.Errorf(plan.ENOTFOUND, "页面不存在。")
@@ -300,7 +317,7 @@ func (s *Store) ObjectOrg(ctx context.Context, name, value string) (int64, error
 	}
 	key := name + "|" + value
 	var gen int64
-	if keptObjectOrgs[name] {
+	if oq.kept {
 		var err error
 		if gen, err = s.authGen(ctx); err != nil {
 			return 0, err
@@ -310,32 +327,17 @@ func (s *Store) ObjectOrg(ctx context.Context, name, value string) (int64, error
 		}
 	}
 	var org int64
-	err := s.read.QueryRowContext(ctx, query, arg).Scan(&org)
+	err := s.read.QueryRowContext(ctx, oq.query, arg).Scan(&org)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, plan.Errorf(plan.ENOTFOUND, "页面不存在。")
 	}
 	if err != nil {
 		return 0, wrap(err, "find the organisation of %s %q", name, value)
 	}
-	if keptObjectOrgs[name] {
+	if oq.kept {
 		s.auth.objects.Put(key, objectOrg{gen, org}, func(old objectOrg) bool { return old.gen > gen })
 	}
 	return org, nil
-}
-
-// keptObjectOrgs are the objects whose organisation ObjectOrg keeps in
-// memory, as the form resources are kept (authcache.go): those whose
-// organisation is fixed when they are made and whose number names no other
-// object until an audited change has moved the auth version — plans and
-// their parts, rounds, units, groups, users and organisations are changed
-// and deleted only by such changes — or whose ID is random (forms, evidence,
-// notices, instructions). Register objects (keywords, uploads, batches,
-// disputes) are deleted without one, and SQLite may give a deleted row's
-// number to the next: theirs is read each time.
-var keptObjectOrgs = map[string]bool{
-	"plan": true, "goal": true, "section": true, "task": true, "row": true, "table": true, "round": true,
-	"form": true, "attachment": true, "notice": true, "instruction": true,
-	"unit": true, "group": true, "user": true, "org": true,
 }
 
 // objectOrg is an object's organisation as read at a generation.
