@@ -13,7 +13,7 @@ import (
 )
 
 // Cache keeps a plan's progress at a round, computed, for as long as the
-// data version it was read at is current (store.DataVersion: bumped in the
+// data version it was read at is current (store.Versions: bumped in the
 // same transaction as every approval, import or edit that can move a
 // figure). A hundred leaders opening the dashboard read one number and share
 // one computation, and every instance invalidates on the same change

@@ -59,10 +59,11 @@ func TestSharedVersionReadSeesWhatWasCommitted(t *testing.T) {
 			if err := s.RenameOrg(ctx, root, fmt.Sprintf("测试组织%d", i)); err != nil { // moves the data version
 				t.Fatal(err)
 			}
-			committed, err := s.DataVersion(ctx)
+			vs, err := s.Versions(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
+			committed := vs.Data
 			if _, err := vr.Versions(gaveUp); err == nil {
 				t.Error("a request that gave up got a version")
 			}

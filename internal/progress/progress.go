@@ -22,7 +22,7 @@ type Data struct {
 	Bindings    map[int64]store.GoalBinding // goal ID → its definition (口径), for goals computed from registers
 	Round       *plan.Round                 // the round judged; nil when the plan has no opened round
 	Rounds      []*plan.Round
-	Version     int64         // the data version it was computed at (store.DataVersion)
+	Version     int64         // the data version it was computed at (store.Versions)
 	Figures     int64         // the figures version it was computed at (store.ProgressSource.Figures)
 	Frozen      *store.Frozen // the issue of a closed round's figures; nil when computed live
 	DemoData    bool          // figures come from generated demo registers (演示数据)

@@ -369,7 +369,7 @@ func TestAuditLogins(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v0, _ := s.DataVersion(ctx)
+		v0, _ := s.Versions(ctx)
 		for _, l := range []store.Login{
 			{Username: "ldr", Password: "wrong-password-1", Address: "192.0.2.10"},
 			{Username: "nobody", Password: "x", Address: "192.0.2.10"},
@@ -392,7 +392,7 @@ func TestAuditLogins(t *testing.T) {
 		if len(ok) != 1 || ok[0].UserID != u.ID || ok[0].Username != "ldr" || ok[0].Remote != "192.0.2.10" || ok[0].Object != fmt.Sprintf("user:%d", u.ID) {
 			t.Errorf("successful login recorded %+v", ok)
 		}
-		if v1, _ := s.DataVersion(ctx); v1 != v0 {
+		if v1, _ := s.Versions(ctx); v1.Data != v0.Data {
 			t.Errorf("logins moved the data version %d → %d", v0, v1)
 		}
 		verifyIntact(t, s)

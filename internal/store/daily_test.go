@@ -234,11 +234,11 @@ func TestNumberBulletin(t *testing.T) {
 		if err := s.NumberBulletin(ctx, roundID, store.BulletinNumber{PrintedOn: "8月11日"}); plan.ErrorCode(err) != plan.EINVALID || len(plan.FieldErrors(err)) != 1 {
 			t.Errorf("a bad date: %v", err)
 		}
-		v0, _ := s.DataVersion(ctx)
+		v0, _ := s.Versions(ctx)
 		if err := s.NumberBulletin(ctx, roundID, n); err != nil {
 			t.Fatal(err)
 		}
-		if v1, _ := s.DataVersion(ctx); v1 == v0 {
+		if v1, _ := s.Versions(ctx); v1.Data == v0.Data {
 			t.Error("numbering did not move the data version: a cached issue would not show it")
 		}
 		src, err := s.ProgressSource(ctx, planID, roundID)

@@ -62,12 +62,6 @@ func bumpDataVersion(ctx context.Context, tx *sql.Tx, figures bool) error {
 	return wrap(err, "count the change")
 }
 
-// DataVersion is the current data version.
-func (s *Store) DataVersion(ctx context.Context) (int64, error) {
-	v, _, err := dataVersions(ctx, s.read)
-	return v, err
-}
-
 // Versions are the data version and the figures version as read together.
 type Versions struct{ Data, Figures int64 }
 

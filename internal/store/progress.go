@@ -42,7 +42,7 @@ func (s *Store) inReadTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // (Frozen says which issue), so a round's figures and bulletin stay as they
 // were issued whatever is approved, imported or edited later.
 type ProgressSource struct {
-	Version   int64           `json:"-"` // the data version it was read at (DataVersion)
+	Version   int64           `json:"-"` // the data version it was read at (Versions)
 	Figures   int64           `json:"-"` // the figures version it was read at (dataVersions)
 	Rounds    []*plan.Round   `json:"-"` // the plan's rounds, newest first (live)
 	Round     *plan.Round     `json:"-"` // the round judged; nil when the plan has no opened round
