@@ -586,28 +586,33 @@ func (r *runner) findRound(ctx context.Context, s *session) error {
 }
 
 // reporter opens its form, fills every value and task, and saves it;
-// every SubmitEvery-th save submits. Another writer having taken the
-// version (409) sends it back to reopen the form. The form's entries are
-// read whole the first time; after that only its head (formHead), so that
-// the load's own CPU — on the server's machine — stays small beside the
-// server's.
+// every SubmitEvery-th save submits. It saves again on the version the
+// server answered: the saved form's after a save, the one a conflict names
+// (409, another writer took the version or the form is not open to edits)
+// after a loss; it reads the form again only when no answer named one. The
+// form's entries are read whole the first time; after that only the head
+// of an answer (formHead), so that the load's own CPU — on the server's
+// machine — stays small beside the server's.
 func (r *runner) reporter(ctx context.Context, s *session, n int) {
 	var entries formJSON
+	version := -1 // not known: read the form
 	for i := 1; ctx.Err() == nil; i++ {
-		status, out := r.do(ctx, s, KindFormGet, http.MethodGet, "/api/v1/forms/"+s.form.id, nil)
-		if status != http.StatusOK {
-			continue
-		}
-		var version int
-		var err error
-		if entries.ID == "" {
-			err = json.Unmarshal(out, &entries)
-			version = entries.Version
-		} else {
-			version, _, err = formHead(out)
-		}
-		if err != nil {
-			continue
+		if version < 0 {
+			status, out := r.do(ctx, s, KindFormGet, http.MethodGet, "/api/v1/forms/"+s.form.id, nil)
+			if status != http.StatusOK {
+				continue
+			}
+			var err error
+			if entries.ID == "" {
+				err = json.Unmarshal(out, &entries)
+				version = entries.Version
+			} else {
+				version, _, err = formHead(out)
+			}
+			if err != nil {
+				version = -1
+				continue
+			}
 		}
 		submit := i%r.cfg.SubmitEvery == 0
 		values := make(map[int64]string, len(entries.Values))
@@ -625,13 +630,34 @@ func (r *runner) reporter(ctx context.Context, s *session, n int) {
 		if submit {
 			kind = KindSubmit
 		}
-		status, out = r.do(ctx, s, kind, http.MethodPost, "/api/v1/forms/"+s.form.id, body)
-		if status == http.StatusOK {
-			if version, state, err := formHead(out); err == nil {
-				s.form.ack(version, state, values)
+		status, out := r.do(ctx, s, kind, http.MethodPost, "/api/v1/forms/"+s.form.id, body)
+		version = -1
+		switch status {
+		case http.StatusOK:
+			if v, state, err := formHead(out); err == nil {
+				s.form.ack(v, state, values)
+				version = v
 			}
+		case http.StatusConflict:
+			version = conflictVersion(out)
 		}
 	}
+}
+
+// conflictVersion is the version a 409's answer names the form at, -1
+// when it names none.
+func conflictVersion(body []byte) int {
+	var e struct {
+		Error struct {
+			Current *struct {
+				Version int `json:"version"`
+			} `json:"current"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &e) != nil || e.Error.Current == nil {
+		return -1
+	}
+	return e.Error.Current.Version
 }
 
 // saveJSON is the body of a save, as the API reads it.

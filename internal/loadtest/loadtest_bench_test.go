@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"kechuang/internal/loadtest"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
@@ -107,7 +109,7 @@ func cpuTime(b *testing.B) time.Duration {
 
 // anchor serves POSTs with a single-row insert on a pool opened as the
 // store opens its writer (store.Open's settings: one connection with the
-// same pragmas on SQLite, 20 on PostgreSQL), and drives it with 200
+// same pragmas on SQLite, store.OpenPostgresPool on PostgreSQL), and drives it with 200
 // clients for d.
 func anchor(b *testing.B, dialect store.Dialect, dsn string, d time.Duration) (rate float64, p99 time.Duration, errors int, cpuPerRequest float64) {
 	b.Helper()
@@ -119,9 +121,11 @@ func anchor(b *testing.B, dialect store.Dialect, dsn string, d time.Duration) (r
 		db, err = sql.Open("sqlite", u.String()+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite&_pragma=cache_size(-65536)&_txlock=immediate")
 		db.SetMaxOpenConns(1)
 	default:
-		db, err = sql.Open("pgx", dsn)
-		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		var pool *pgxpool.Pool
+		db, pool, err = store.OpenPostgresPool(context.Background(), dsn)
+		if err == nil {
+			defer pool.Close()
+		}
 	}
 	if err != nil {
 		b.Fatal(err)

@@ -147,6 +147,16 @@ func DecodeJSON(data []byte, v any) error {
 	return nil
 }
 
+// DecodeJSONAt is DecodeJSON of a part of a body read first as a
+// json.RawMessage, found at path: its errors name the field from the body's
+// root, as DecodeJSON of the whole body would.
+func DecodeJSONAt(data []byte, path string, v any) error {
+	if err := strictUnmarshal(data, v); err != nil {
+		return jsonError(data, path, err)
+	}
+	return nil
+}
+
 func jsonTypeName(kind string) string {
 	switch kind {
 	case "string":

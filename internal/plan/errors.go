@@ -24,6 +24,36 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+	// Current is where the thing stands now, when a conflict is about its
+	// version: a client that lost a race learns what it lost to without
+	// reading the thing again.
+	Current *Current
+}
+
+// Current is a versioned thing's version and state, as a conflict names it.
+type Current struct {
+	Version int    `json:"version"`
+	State   string `json:"state,omitempty"`
+}
+
+// WithCurrent names, in a conflict err, the version and state the thing
+// stands at; other errors pass unchanged.
+func WithCurrent(err error, version int, state string) error {
+	var e *Error
+	if errors.As(err, &e) && e.Code == ECONFLICT {
+		e.Current = &Current{Version: version, State: state}
+	}
+	return err
+}
+
+// CurrentOf is the version and state a conflict names; nil when it names
+// none.
+func CurrentOf(err error) *Current {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Current
+	}
+	return nil
 }
 
 // FieldError is one problem at one field of the input. Field is a path the

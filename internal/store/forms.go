@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"kechuang/internal/auth"
@@ -161,6 +160,10 @@ type FormEdit struct {
 	// Strict refuses entries the form does not have (the API, where a
 	// client names tasks and goals by ID); otherwise they are passed over.
 	Strict bool
+	// Entries, when set, fills Tasks and Values: it is called once the
+	// version is known current, so that a save refused for its version (most
+	// of them when many save one form) costs no reading of its entries.
+	Entries func(*FormEdit) error
 }
 
 // maxSitting caps the time one sitting adds, so a form left open overnight
@@ -172,25 +175,36 @@ const maxSitting = 2 * 60 * 60
 // nothing. A save naming an older version than the stored one is refused
 // with ECONFLICT, so two people editing one form never lose an update.
 func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *auth.User) (*plan.Form, error) {
-	turn := s.formTurn(publicID)
-	seen := turn.ends.Load()
 	if err := s.staleVersion(ctx, publicID, e.Version, true); err != nil {
 		return nil, err
 	}
-	turn.mu.Lock()
-	defer turn.mu.Unlock()
-	// A change of this form committed since the read above answers this
-	// save as the transaction would, without a turn of the writer.
-	if last, ok := turn.since(seen, publicID); ok && e.Version <= last.version {
-		if err := editRefusal(plan.RoundOpen, last.state); err != nil {
+	if e.Entries != nil {
+		if err := e.Entries(&e); err != nil {
 			return nil, err
 		}
-		if e.Version < last.version {
-			return nil, versionConflict(e.Version, last.version)
-		}
 	}
+	// A change of this form committed while this save waits for its turn
+	// answers it as the transaction would, without a turn of the writer.
+	turn := s.formTurn(publicID)
+	err := turn.take(ctx, publicID, func(last turnEnd) error {
+		if e.Version > last.version {
+			return nil
+		}
+		if err := editRefusal(plan.RoundOpen, last.state); err != nil {
+			return plan.WithCurrent(err, last.version, string(last.state))
+		}
+		if e.Version < last.version {
+			return plan.WithCurrent(versionConflict(e.Version, last.version), last.version, string(last.state))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var committed *turnEnd
+	defer func() { turn.leave(committed) }()
 	var f *plan.Form
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if f, err = loadForm(ctx, tx, publicID); err != nil {
 			return err
@@ -275,7 +289,7 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 	if err != nil {
 		return nil, err
 	}
-	turn.ended(publicID, f.Version, f.State)
+	committed = &turnEnd{publicID, f.Version, f.State}
 	return f, nil
 }
 
@@ -283,14 +297,15 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 // writers of one form take turns anyway (SQLite has one writer; on
 // PostgreSQL claimVersion waits for the other's commit), but taking them
 // here first lets those who lose a race hear it from what the winner
-// committed, instead of each waiting for a turn of the writer only to be
-// refused. Forms share the locks by a hash of their ID. The database still
-// decides, between instances too: a turn only refuses what the database
-// would.
+// committed, the moment it commits, instead of each waiting for a turn of
+// the writer only to be refused. Forms share the turns by a hash of their
+// ID. The database still decides, between instances too: a turn only
+// refuses what the database would, since a form's versions only grow.
 type formTurn struct {
-	mu   sync.Mutex
-	ends atomic.Uint64 // turns that committed a change
-	last turnEnd       // the last of them; under mu
+	mu      sync.Mutex
+	held    bool
+	last    turnEnd       // what the last turn that committed a change of its form committed
+	changed chan struct{} // closed when the turn is left; nil when nobody waits
 }
 
 // turnEnd is what a change committed: the form's version and state after it.
@@ -307,19 +322,50 @@ func (s *Store) formTurn(publicID string) *formTurn {
 	return &s.formTurns[h.Sum32()%uint32(len(s.formTurns))]
 }
 
-// since is the change of form publicID committed by the last turn, if that
-// turn ended after seen (ends as the caller first read it); t is held.
-func (t *formTurn) since(seen uint64, publicID string) (turnEnd, bool) {
-	if t.ends.Load() == seen || t.last.form != publicID {
-		return turnEnd{}, false
+// take waits for the turn. Each change of form publicID committed by a turn
+// meanwhile is shown to refuse, and its error ends the wait: a writer who
+// can no longer win hears it at once.
+func (t *formTurn) take(ctx context.Context, publicID string, refuse func(turnEnd) error) error {
+	t.mu.Lock()
+	for {
+		if t.last.form == publicID {
+			if err := refuse(t.last); err != nil {
+				t.mu.Unlock()
+				return err
+			}
+		}
+		if !t.held {
+			t.held = true
+			t.mu.Unlock()
+			return nil
+		}
+		if t.changed == nil {
+			t.changed = make(chan struct{})
+		}
+		changed := t.changed
+		t.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		t.mu.Lock()
 	}
-	return t.last, true
 }
 
-// ended records the change the turn's holder committed.
-func (t *formTurn) ended(publicID string, version int, state plan.FormState) {
-	t.last = turnEnd{publicID, version, state}
-	t.ends.Add(1)
+// leave ends the turn, with what it committed (nil: nothing), and wakes
+// those waiting for it.
+func (t *formTurn) leave(committed *turnEnd) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if committed != nil {
+		t.last = *committed
+	}
+	t.held = false
+	if t.changed != nil {
+		close(t.changed)
+		t.changed = nil
+	}
 }
 
 // knownEntries refuses an edit naming a task or goal the form does not
@@ -376,11 +422,11 @@ func (s *Store) staleVersion(ctx context.Context, publicID string, read int, sav
 	}
 	if save {
 		if err := editRefusal(round, state); err != nil {
-			return err
+			return plan.WithCurrent(err, version, string(state))
 		}
 	}
 	if version != read {
-		return versionConflict(read, version)
+		return plan.WithCurrent(versionConflict(read, version), version, string(state))
 	}
 	return nil
 }
@@ -397,7 +443,7 @@ func versionConflict(read, current int) error {
 func claimVersion(ctx context.Context, tx *sql.Tx, f *plan.Form, read int) error {
 	conflict := versionConflict(read, f.Version)
 	if read != f.Version {
-		return conflict
+		return plan.WithCurrent(conflict, f.Version, string(f.State))
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE forms SET version = version + 1 WHERE id = $1 AND version = $2`, f.ID, read)
 	if err != nil {
@@ -492,7 +538,7 @@ func formOpen(ctx context.Context, tx *sql.Tx, f *plan.Form) error {
 	if err != nil {
 		return err
 	}
-	return editRefusal(round, f.State)
+	return plan.WithCurrent(editRefusal(round, f.State), f.Version, string(f.State))
 }
 
 // editRefusal is why a form in state, of a round in round, may not be
@@ -549,10 +595,19 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 		return err
 	}
 	turn := s.formTurn(publicID)
-	turn.mu.Lock()
-	defer turn.mu.Unlock()
+	err := turn.take(ctx, publicID, func(last turnEnd) error {
+		if version < last.version {
+			return plan.WithCurrent(versionConflict(version, last.version), last.version, string(last.state))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var committed *turnEnd
+	defer func() { turn.leave(committed) }()
 	var f *plan.Form
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if f, err = loadForm(ctx, tx, publicID); err != nil {
 			return err
@@ -561,7 +616,7 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 			return err
 		}
 		if f.State != plan.FormSubmitted {
-			return plan.Errorf(plan.ECONFLICT, "此表%s，只有“已报”的表可以审核。", f.State.Label())
+			return plan.WithCurrent(plan.Errorf(plan.ECONFLICT, "此表%s，只有“已报”的表可以审核。", f.State.Label()), f.Version, string(f.State))
 		}
 		// A closed round's figures are issued: neither an approval nor a
 		// return may change them. An administrator reopens the round to
@@ -620,7 +675,7 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 	if err != nil {
 		return err
 	}
-	turn.ended(publicID, f.Version, f.State)
+	committed = &turnEnd{publicID, f.Version, f.State}
 	return nil
 }
 

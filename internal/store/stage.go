@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite/vtab"
 )
 
@@ -100,11 +99,11 @@ func (s *Store) newStage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, layout
 				return nil
 			}
 			err := conn.Raw(func(dc any) error {
-				c, ok := dc.(*stdlib.Conn)
+				c, ok := dc.(*gatedConn)
 				if !ok {
 					return fmt.Errorf("not a pgx connection: %T", dc)
 				}
-				_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{name}, names, pgx.CopyFromRows(rows))
+				_, err := c.Conn.Conn().CopyFrom(ctx, pgx.Identifier{name}, names, pgx.CopyFromRows(rows))
 				return err
 			})
 			return wrap(err, "copy %d rows into stage %s", len(rows), name)

@@ -15,8 +15,9 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers "sqlite"
 )
 
 // Dialect names the database behind a Store.
@@ -42,6 +43,7 @@ type Store struct {
 	// authRecheck is how often auth_version is read (authcache.go).
 	authRecheck time.Duration
 	formTurns   [256]formTurn
+	pool        *pgxpool.Pool // PostgreSQL's connections, behind write and read
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (or a bare
@@ -102,18 +104,43 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
-	db, err := sql.Open("pgx", dsn)
+	db, pool, err := OpenPostgresPool(ctx, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to open %s: %w", redact(dsn), err)
+		return nil, err
 	}
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: unable to connect to %s: %w", redact(dsn), err)
+	return &Store{dialect: Postgres, write: db, read: db, pool: pool, now: time.Now, auth: newAuthCache(), authRecheck: authRecheck}, nil
+}
+
+// PostgresConns is how many connections an instance keeps to PostgreSQL.
+const PostgresConns = 20
+
+// OpenPostgresPool opens PostgreSQL as the store does: PostgresConns
+// connections held by pgxpool, each use passing a gate that serves the
+// oldest request first (conngate.go). database/sql's own pool hands a
+// freed connection to a waiter picked at random, and under load that made
+// the tail: a request waited as long as its luck, up to four or five
+// times the median (docs/BENCHMARKS.md). database/sql keeps nothing idle
+// here: each use takes a connection from pgxpool and gives it back.
+func OpenPostgresPool(ctx context.Context, dsn string) (*sql.DB, *pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: unable to open %s: %w", redact(dsn), err)
 	}
-	return &Store{dialect: Postgres, write: db, read: db, now: time.Now, auth: newAuthCache(), authRecheck: authRecheck}, nil
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = PostgresConns
+	}
+	cfg.MaxConnIdleTime = 5 * time.Minute
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: unable to open %s: %w", redact(dsn), err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("store: unable to connect to %s: %w", redact(dsn), err)
+	}
+	db := sql.OpenDB(gatedConnector{stdlib.GetPoolConnector(pool), newConnGate(int(cfg.MaxConns))})
+	db.SetMaxIdleConns(0)
+	return db, pool, nil
 }
 
 // redact hides the password of a database URL for logs and errors.
@@ -133,6 +160,9 @@ func (s *Store) Close() error {
 	err := s.write.Close()
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
+	}
+	if s.pool != nil {
+		s.pool.Close()
 	}
 	return err
 }
@@ -169,9 +199,23 @@ func (s *Store) nowUTC() time.Time {
 
 // PoolStats are the connection pools' figures for monitoring: "write" and
 // "read" on SQLite, one "pool" on PostgreSQL.
-func (s *Store) PoolStats() map[string]sql.DBStats {
-	if s.read == s.write {
-		return map[string]sql.DBStats{"pool": s.write.Stats()}
+func (s *Store) PoolStats() map[string]PoolStat {
+	if s.pool != nil {
+		st := s.pool.Stat()
+		return map[string]PoolStat{"pool": {InUse: int(st.AcquiredConns()), Idle: int(st.IdleConns()),
+			WaitCount: st.EmptyAcquireCount(), WaitDuration: st.EmptyAcquireWaitTime()}}
 	}
-	return map[string]sql.DBStats{"write": s.write.Stats(), "read": s.read.Stats()}
+	stat := func(db *sql.DB) PoolStat {
+		st := db.Stats()
+		return PoolStat{InUse: st.InUse, Idle: st.Idle, WaitCount: st.WaitCount, WaitDuration: st.WaitDuration}
+	}
+	return map[string]PoolStat{"write": stat(s.write), "read": stat(s.read)}
+}
+
+// PoolStat is one pool's connections: in use, idle, and the waits for
+// one since the start.
+type PoolStat struct {
+	InUse, Idle  int
+	WaitCount    int64
+	WaitDuration time.Duration
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -136,19 +137,26 @@ func sightKey(fs auth.FormSight) string {
 // formSaveJSON is the body of POST /api/v1/forms/{id}.
 type formSaveJSON struct {
 	Version int `json:"version"`
-	Tasks   []struct {
-		TaskID    int64           `json:"task_id"`
-		Status    plan.TaskStatus `json:"status"`
-		Progress  string          `json:"progress"`
-		Problems  string          `json:"problems"`
-		NextSteps string          `json:"next_steps"`
-	} `json:"tasks"`
-	Values []struct {
-		GoalID int64         `json:"goal_id"`
-		Value  *plan.Decimal `json:"value"`
-		Note   string        `json:"note"`
-	} `json:"values"`
-	Submit bool `json:"submit"`
+	// The entries are read once the version is known current
+	// (store.FormEdit.Entries): a save that lost its race is answered
+	// without decoding them.
+	Tasks  json.RawMessage `json:"tasks"`
+	Values json.RawMessage `json:"values"`
+	Submit bool            `json:"submit"`
+}
+
+type formTaskJSON struct {
+	TaskID    int64           `json:"task_id"`
+	Status    plan.TaskStatus `json:"status"`
+	Progress  string          `json:"progress"`
+	Problems  string          `json:"problems"`
+	NextSteps string          `json:"next_steps"`
+}
+
+type formValueJSON struct {
+	GoalID int64         `json:"goal_id"`
+	Value  *plan.Decimal `json:"value"`
+	Note   string        `json:"note"`
 }
 
 // apiFormSave saves or submits a form; entries not sent keep their values.
@@ -160,13 +168,28 @@ func (s *Server) apiFormSave(w http.ResponseWriter, r *http.Request) {
 	}
 	// Only what was sent: SaveForm keeps the rest, and refuses entries the
 	// form does not have.
-	e := store.FormEdit{Version: body.Version, Submit: body.Submit, Tasks: map[int64]plan.FormTask{}, Values: map[int64]plan.FormValue{}, Strict: true}
-	for _, t := range body.Tasks {
-		e.Tasks[t.TaskID] = plan.FormTask{Status: t.Status, Progress: t.Progress, Problems: t.Problems, NextSteps: t.NextSteps}
-	}
-	for _, v := range body.Values {
-		e.Values[v.GoalID] = plan.FormValue{Value: v.Value, Note: v.Note}
-	}
+	e := store.FormEdit{Version: body.Version, Submit: body.Submit, Strict: true, Entries: func(e *store.FormEdit) error {
+		var tasks []formTaskJSON
+		var values []formValueJSON
+		if len(body.Tasks) > 0 {
+			if err := plan.DecodeJSONAt(body.Tasks, "tasks", &tasks); err != nil {
+				return err
+			}
+		}
+		if len(body.Values) > 0 {
+			if err := plan.DecodeJSONAt(body.Values, "values", &values); err != nil {
+				return err
+			}
+		}
+		e.Tasks, e.Values = make(map[int64]plan.FormTask, len(tasks)), make(map[int64]plan.FormValue, len(values))
+		for _, t := range tasks {
+			e.Tasks[t.TaskID] = plan.FormTask{Status: t.Status, Progress: t.Progress, Problems: t.Problems, NextSteps: t.NextSteps}
+		}
+		for _, v := range values {
+			e.Values[v.GoalID] = plan.FormValue{Value: v.Value, Note: v.Note}
+		}
+		return nil
+	}}
 	saved, err := s.store.SaveForm(r.Context(), r.PathValue("form"), e, currentUser(r))
 	if err != nil {
 		s.fail(w, r, err)

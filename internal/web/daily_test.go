@@ -375,11 +375,11 @@ func TestFormFieldErrors(t *testing.T) {
 		{`{"version":"一"}`, "version：应为数字", "version"},
 		{`{"versio":1}`, "未知字段", ""},
 		{`{"version":` + v + `,"tasks":[{"task_id":999999}]}`, "此表没有任务", "tasks.999999"},
-		{`{"version":` + v + `,"values":[{"goal_id":` + goal("高新技术企业") + `,"value":"x"}]}`, "数值无效", ""},
+		{`{"version":` + v + `,"values":[{"goal_id":` + goal("高新技术企业") + `,"value":"x"}]}`, "values：数值无效", "values"},
 	} {
 		code, e := call(tt.body)
 		msg, _ := e["message"].(string)
-		if code != http.StatusBadRequest || !strings.Contains(msg, tt.want) || english.MatchString(strings.NewReplacer("JSON", "", "task_id", "", "goal_id", "", "versio", "").Replace(msg)) {
+		if code != http.StatusBadRequest || !strings.Contains(msg, tt.want) || english.MatchString(strings.NewReplacer("JSON", "", "task_id", "", "goal_id", "", "versio", "", "values", "").Replace(msg)) {
 			t.Errorf("%s: %d %q, want %q in Chinese", tt.body, code, msg, tt.want)
 		}
 		if tt.field != "" {

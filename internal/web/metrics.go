@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"kechuang/internal/metrics"
+	"kechuang/internal/store"
 )
 
 // instrument registers the server's metrics: requests by route and status
@@ -48,7 +49,9 @@ func (s *Server) measure(route string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
+		// Its waits for a database connection are served in the order the
+		// requests came (store.WithArrival).
+		next.ServeHTTP(sw, r.WithContext(store.WithArrival(r.Context(), start)))
 		s.requests.Inc(route, strconv.Itoa(sw.status))
 		s.latency.Observe(time.Since(start).Seconds(), route)
 	})

@@ -217,14 +217,31 @@ func TestFormAPI(t *testing.T) {
 	if code, body = call(sjd, "POST", "/api/v1/forms/"+id, save); code != 200 || !strings.Contains(body, `"version":1`) {
 		t.Fatalf("save: %d %s", code, body)
 	}
-	if code, _ = call(sjd, "POST", "/api/v1/forms/"+id, save); code != http.StatusConflict {
-		t.Errorf("stale save: %d, want 409", code)
+	// A conflict names where the form stands, so that a client needs no
+	// second read to try again.
+	if code, body = call(sjd, "POST", "/api/v1/forms/"+id, save); code != http.StatusConflict || !strings.Contains(body, `"current":{"version":1,"state":"draft"}`) {
+		t.Errorf("stale save: %d %s, want 409 naming version 1, a draft", code, body)
 	}
 	if code, _ = call(hd, "GET", "/api/v1/forms/"+id, ""); code != http.StatusForbidden {
 		t.Errorf("another unit's token: %d, want 403", code)
 	}
 	if code, body = call(sjd, "POST", "/api/v1/forms/"+id, `{"version":1,"submit":true}`); code != http.StatusBadRequest || !strings.Contains(body, "请选择推进状态") {
 		t.Errorf("incomplete submit: %d %s", code, body)
+	}
+	var whole []string
+	for _, tk := range form.Tasks {
+		whole = append(whole, `{"task_id":`+itoa(tk.TaskID)+`,"status":"in_progress","progress":"按计划推进"}`)
+	}
+	var values []string
+	for _, v := range form.Values {
+		values = append(values, `{"goal_id":`+itoa(v.GoalID)+`,"value":"1"}`)
+	}
+	submit := `{"version":1,"submit":true,"tasks":[` + strings.Join(whole, ",") + `],"values":[` + strings.Join(values, ",") + `]}`
+	if code, body = call(sjd, "POST", "/api/v1/forms/"+id, submit); code != 200 {
+		t.Fatalf("submit: %d %s", code, body)
+	}
+	if code, body = call(sjd, "POST", "/api/v1/forms/"+id, strings.Replace(save, `"version":0`, `"version":2`, 1)); code != http.StatusConflict || !strings.Contains(body, `"current":{"version":2,"state":"submitted"}`) {
+		t.Errorf("save of a submitted form: %d %s, want 409 naming version 2, submitted", code, body)
 	}
 	if code, body = call(hd, "GET", "/api/v1/rounds/"+itoa(f.roundID), ""); code != 200 || strings.Contains(body, "三家店街道") {
 		t.Errorf("round as 洪都街道: %d", code)

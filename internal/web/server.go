@@ -390,6 +390,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		if fields := plan.FieldErrors(err); len(fields) > 0 {
 			e["fields"] = fields
 		}
+		if c := plan.CurrentOf(err); c != nil {
+			e["current"] = c
+		}
 		writeJSON(w, status(code), map[string]any{"error": e})
 		return
 	}
