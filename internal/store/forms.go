@@ -25,14 +25,31 @@ func (s *Store) Form(ctx context.Context, publicID string) (*plan.Form, error) {
 }
 
 func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, error) {
+	f, _, err := loadFormRound(ctx, q, publicID)
+	return f, err
+}
+
+// formRound is what a change of a form checks and records of its round.
+type formRound struct {
+	state plan.RoundState
+	label string
+	dueOn string
+}
+
+// loadFormRound is loadForm with the form's round, read in the same
+// statement: a change checks the round is open without a read of its own.
+func loadFormRound(ctx context.Context, q queryer, publicID string) (*plan.Form, formRound, error) {
 	f := &plan.Form{PublicID: publicID}
+	var round formRound
 	var first sql.NullTime
 	var org int64
 	err := q.QueryRowContext(ctx, `
 		SELECT f.id, f.round_id, f.unit_id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END,
-		       f.state, f.version, f.typed_fields, f.carried_fields, f.seconds_spent, f.first_submitted_at, f.submitted_due_on, u.org_id
-		FROM forms f JOIN units u ON u.id = f.unit_id WHERE f.public_id = $1`, publicID).
-		Scan(&f.ID, &f.RoundID, &f.UnitID, &f.UnitName, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &first, &f.DueOnAtSubmission, &org)
+		       f.state, f.version, f.typed_fields, f.carried_fields, f.seconds_spent, f.first_submitted_at, f.submitted_due_on, u.org_id,
+		       r.state, r.label, r.due_on
+		FROM forms f JOIN units u ON u.id = f.unit_id JOIN rounds r ON r.id = f.round_id WHERE f.public_id = $1`, publicID).
+		Scan(&f.ID, &f.RoundID, &f.UnitID, &f.UnitName, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &first, &f.DueOnAtSubmission, &org,
+			&round.state, &round.label, &round.dueOn)
 	if first.Valid {
 		f.FirstSubmittedAt = &first.Time
 	}
@@ -40,10 +57,10 @@ func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, erro
 		err = sql.ErrNoRows
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
+		return nil, formRound{}, plan.Errorf(plan.ENOTFOUND, "填报表不存在。")
 	}
 	if err != nil {
-		return nil, wrap(err, "read form %s", publicID)
+		return nil, formRound{}, wrap(err, "read form %s", publicID)
 	}
 	err = eachRow(ctx, q, `
 		SELECT ft.task_id, t.number, t.title, t.body, s.number, s.title,
@@ -62,7 +79,7 @@ func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, erro
 		return nil
 	}, f.ID, f.UnitID)
 	if err != nil {
-		return nil, wrap(err, "read the tasks of form %s", publicID)
+		return nil, formRound{}, wrap(err, "read the tasks of form %s", publicID)
 	}
 	err = eachRow(ctx, q, `
 		SELECT fv.goal_id, g.indicator, g.unit, g.kind, g.text, fv.target, fv.value, fv.note
@@ -84,9 +101,9 @@ func loadForm(ctx context.Context, q queryer, publicID string) (*plan.Form, erro
 		return nil
 	}, f.ID)
 	if err != nil {
-		return nil, wrap(err, "read the values of form %s", publicID)
+		return nil, formRound{}, wrap(err, "read the values of form %s", publicID)
 	}
-	return f, nil
+	return f, round, nil
 }
 
 // FormResource returns what the authorization check decides a form by:
@@ -206,10 +223,11 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 	var f *plan.Form
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if f, err = loadForm(ctx, tx, publicID); err != nil {
+		var round formRound
+		if f, round, err = loadFormRound(ctx, tx, publicID); err != nil {
 			return err
 		}
-		if err := formOpen(ctx, tx, f); err != nil {
+		if err := formOpen(f, round); err != nil {
 			return err
 		}
 		if e.Strict {
@@ -217,10 +235,10 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 				return err
 			}
 		}
-		before := cloneForm(f)
-		if err := claimVersion(ctx, tx, f, e.Version); err != nil {
+		if err := staleRead(f, e.Version); err != nil {
 			return err
 		}
+		before := cloneForm(f)
 		for i := range f.Tasks {
 			if t, ok := e.Tasks[f.Tasks[i].TaskID]; ok {
 				f.Tasks[i].Status, f.Tasks[i].Progress, f.Tasks[i].Problems, f.Tasks[i].NextSteps = t.Status, t.Progress, t.Problems, t.NextSteps
@@ -247,29 +265,31 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 		f.SecondsSpent += min(max(e.Seconds, 0), maxSitting)
 		f.Version++
 		now := s.nowUTC()
-		if err := saveEntries(ctx, tx, before, f); err != nil {
-			return wrap(err, "save the entries of form %s", publicID)
-		}
 		var submitted any
 		if e.Submit {
 			submitted = now
+			if f.FirstSubmittedAt == nil {
+				// The first submission keeps the due date then in force:
+				// lateness is judged against it (plan.Late).
+				f.FirstSubmittedAt, f.DueOnAtSubmission = &now, round.dueOn
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `
+		var first any
+		if f.FirstSubmittedAt != nil {
+			first = *f.FirstSubmittedAt
+		}
+		// The form's row is written first, on the version read: the
+		// claim (claimed) that orders its writers before its entries.
+		res, err := tx.ExecContext(ctx, `
 			UPDATE forms SET state = $1, version = $2, typed_fields = $3, carried_fields = $4, seconds_spent = $5, updated_at = $6,
-			       submitted_at = COALESCE($7, submitted_at)
-			WHERE id = $8`, string(f.State), f.Version, f.TypedFields, f.CarriedFields, f.SecondsSpent, now, submitted, f.ID); err != nil {
-			return wrap(err, "save form %s", publicID)
+			       submitted_at = COALESCE($7, submitted_at), first_submitted_at = $8, submitted_due_on = $9
+			WHERE id = $10 AND version = $11`, string(f.State), f.Version, f.TypedFields, f.CarriedFields, f.SecondsSpent, now,
+			submitted, first, f.DueOnAtSubmission, f.ID, e.Version)
+		if err := claimed(res, err, f, e.Version); err != nil {
+			return err
 		}
-		if e.Submit && f.FirstSubmittedAt == nil {
-			// The first submission keeps the due date then in force:
-			// lateness is judged against it (plan.Late).
-			if err := tx.QueryRowContext(ctx, `SELECT due_on FROM rounds WHERE id = $1`, f.RoundID).Scan(&f.DueOnAtSubmission); err != nil {
-				return wrap(err, "read the due date of round %d", f.RoundID)
-			}
-			f.FirstSubmittedAt = &now
-			if _, err := tx.ExecContext(ctx, `UPDATE forms SET first_submitted_at = $1, submitted_due_on = $2 WHERE id = $3`, now, f.DueOnAtSubmission, f.ID); err != nil {
-				return wrap(err, "record the first submission of form %s", publicID)
-			}
+		if err := saveEntries(ctx, tx, before, f); err != nil {
+			return wrap(err, "save the entries of form %s", publicID)
 		}
 		if err := addVersion(ctx, tx, f, by, "", now); err != nil {
 			return err
@@ -295,7 +315,7 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 
 // formTurn is where the changes of one form on this instance take turns:
 // writers of one form take turns anyway (SQLite has one writer; on
-// PostgreSQL claimVersion waits for the other's commit), but taking them
+// PostgreSQL the claim (claimed) waits for the other's commit), but taking them
 // here first lets those who lose a race hear it from what the winner
 // committed, the moment it commits, instead of each waiting for a turn of
 // the writer only to be refused. Forms share the turns by a hash of their
@@ -435,22 +455,26 @@ func versionConflict(read, current int) error {
 	return plan.Errorf(plan.ECONFLICT, "此表已被他人修改（您打开的是第 %d 版，现为第 %d 版）。请重新打开后再改，您的修改未保存。", read, current)
 }
 
-// claimVersion checks that a change was made on the form's current version
-// and takes the next one in the database, so that of several writers of the
-// same version exactly one goes on and the others get ECONFLICT: on
-// PostgreSQL the UPDATE waits for a concurrent writer's commit and then no
-// longer matches; SQLite has one writer at a time.
-func claimVersion(ctx context.Context, tx *sql.Tx, f *plan.Form, read int) error {
-	conflict := versionConflict(read, f.Version)
+// staleRead refuses a change made on another version of the form than
+// the one its transaction read.
+func staleRead(f *plan.Form, read int) error {
 	if read != f.Version {
-		return plan.WithCurrent(conflict, f.Version, string(f.State))
+		return plan.WithCurrent(versionConflict(read, f.Version), f.Version, string(f.State))
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE forms SET version = version + 1 WHERE id = $1 AND version = $2`, f.ID, read)
+	return nil
+}
+
+// claimed checks the result of a change's UPDATE of the form's row guarded
+// by the version it read (… WHERE id = … AND version = read): of several
+// writers of the same version exactly one goes on and the others get
+// ECONFLICT. On PostgreSQL the UPDATE waits for a concurrent writer's
+// commit and then no longer matches; SQLite has one writer at a time.
+func claimed(res sql.Result, err error, f *plan.Form, read int) error {
 	if err != nil {
-		return wrap(err, "claim version %d of form %s", read+1, f.PublicID)
+		return wrap(err, "write version %d of form %s", read+1, f.PublicID)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return conflict
+		return plan.Errorf(plan.ECONFLICT, "此表刚被他人修改（您打开的是第 %d 版）。请重新打开后再改，您的修改未保存。", read)
 	}
 	return nil
 }
@@ -533,12 +557,8 @@ func decimalText(d *plan.Decimal) string {
 
 // formOpen refuses changes to a form whose round is not open or whose
 // state does not allow them.
-func formOpen(ctx context.Context, tx *sql.Tx, f *plan.Form) error {
-	round, err := roundState(ctx, tx, f.RoundID)
-	if err != nil {
-		return err
-	}
-	return plan.WithCurrent(editRefusal(round, f.State), f.Version, string(f.State))
+func formOpen(f *plan.Form, round formRound) error {
+	return plan.WithCurrent(editRefusal(round.state, f.State), f.Version, string(f.State))
 }
 
 // editRefusal is why a form in state, of a round in round, may not be
@@ -551,21 +571,6 @@ func editRefusal(round plan.RoundState, state plan.FormState) error {
 		return plan.Errorf(plan.ECONFLICT, "此表%s，不能再修改；如需更正请联系管理员退回。", state.Label())
 	}
 	return nil
-}
-
-// roundOpen refuses what only an open round allows (verb: 修改, 审核).
-func roundOpen(ctx context.Context, tx *sql.Tx, roundID int64, verb string) error {
-	state, err := roundState(ctx, tx, roundID)
-	if err != nil {
-		return err
-	}
-	return roundRefusal(state, verb)
-}
-
-func roundState(ctx context.Context, tx *sql.Tx, roundID int64) (plan.RoundState, error) {
-	var state plan.RoundState
-	err := tx.QueryRowContext(ctx, `SELECT state FROM rounds WHERE id = $1`, roundID).Scan(&state)
-	return state, wrap(err, "read round %d", roundID)
 }
 
 // roundRefusal is why a round in state does not allow what verb says; nil
@@ -609,10 +614,11 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 	var f *plan.Form
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if f, err = loadForm(ctx, tx, publicID); err != nil {
+		var round formRound
+		if f, round, err = loadFormRound(ctx, tx, publicID); err != nil {
 			return err
 		}
-		if err := claimVersion(ctx, tx, f, version); err != nil {
+		if err := staleRead(f, version); err != nil {
 			return err
 		}
 		if f.State != plan.FormSubmitted {
@@ -621,7 +627,7 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 		// A closed round's figures are issued: neither an approval nor a
 		// return may change them. An administrator reopens the round to
 		// correct it, and closing it again reissues the bulletin.
-		if err := roundOpen(ctx, tx, f.RoundID, "审核"); err != nil {
+		if err := roundRefusal(round.state, "审核"); err != nil {
 			return err
 		}
 		switch decision {
@@ -647,9 +653,10 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 		before := map[string]any{"state": plan.FormSubmitted, "version": f.Version}
 		f.Version++
 		now := s.nowUTC()
-		if _, err := tx.ExecContext(ctx, `UPDATE forms SET state = $1, version = $2, reviewed_at = $3, updated_at = $3 WHERE id = $4`,
-			string(f.State), f.Version, now, f.ID); err != nil {
-			return wrap(err, "review form %s", publicID)
+		res, err := tx.ExecContext(ctx, `UPDATE forms SET state = $1, version = $2, reviewed_at = $3, updated_at = $3 WHERE id = $4 AND version = $5`,
+			string(f.State), f.Version, now, f.ID, version)
+		if err := claimed(res, err, f, version); err != nil {
+			return err
 		}
 		if comment != "" {
 			if err := addComment(ctx, tx, f.ID, 0, comment, by, now); err != nil {
@@ -661,11 +668,7 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 		}
 		if decision == Return {
 			// The unit hears of it where it hears of 催报, with the reason.
-			var label string
-			if err := tx.QueryRowContext(ctx, `SELECT label FROM rounds WHERE id = $1`, f.RoundID).Scan(&label); err != nil {
-				return wrap(err, "read round %d", f.RoundID)
-			}
-			msg := fmt.Sprintf("【退回】“%s”填报已退回修改，原因：%s。请修改后重新提交。%s/forms/%s", label, strings.TrimRight(comment, "。"), LinkLabel, publicID)
+			msg := fmt.Sprintf("【退回】“%s”填报已退回修改，原因：%s。请修改后重新提交。%s/forms/%s", round.label, strings.TrimRight(comment, "。"), LinkLabel, publicID)
 			if err := addNotification(ctx, tx, f.UnitID, f.RoundID, msg, now); err != nil {
 				return err
 			}
@@ -896,11 +899,11 @@ type Attachment struct {
 func (s *Store) AddAttachment(ctx context.Context, formPublicID string, taskID int64, filename, contentType string, data []byte, by *auth.User) (string, error) {
 	publicID := newPublicID()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		f, err := loadForm(ctx, tx, formPublicID)
+		f, round, err := loadFormRound(ctx, tx, formPublicID)
 		if err != nil {
 			return err
 		}
-		if err := formOpen(ctx, tx, f); err != nil {
+		if err := formOpen(f, round); err != nil {
 			return err
 		}
 		if !formHasTask(f, taskID) {
@@ -978,11 +981,11 @@ func (s *Store) DeleteAttachment(ctx context.Context, publicID string) error {
 		if err != nil {
 			return wrap(err, "read attachment %s", publicID)
 		}
-		f, err := loadForm(ctx, tx, formPublic)
+		f, round, err := loadFormRound(ctx, tx, formPublic)
 		if err != nil {
 			return err
 		}
-		if err := formOpen(ctx, tx, f); err != nil {
+		if err := formOpen(f, round); err != nil {
 			return err
 		}
 		if _, err = tx.ExecContext(ctx, `DELETE FROM attachments WHERE public_id = $1`, publicID); err != nil {
