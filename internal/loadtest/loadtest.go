@@ -330,6 +330,8 @@ func (r *runner) do(ctx context.Context, s *session, kind, method, path string, 
 	case nil:
 	case url.Values:
 		rd, ctype = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
+	case rawJSON:
+		rd, ctype = bytes.NewReader(b), "application/json"
 	default:
 		j, _ := json.Marshal(b)
 		rd, ctype = bytes.NewReader(j), "application/json"
@@ -586,17 +588,20 @@ func (r *runner) findRound(ctx context.Context, s *session) error {
 }
 
 // reporter opens its form, fills every value and task, and saves it;
-// every SubmitEvery-th save submits. It saves again on the version the
-// server answered: the saved form's after a save, the one a conflict names
-// (409, another writer took the version or the form is not open to edits)
-// after a loss; it reads the form again only when no answer named one. The
-// form's entries are read whole the first time; after that only the head
-// of an answer (formHead), so that the load's own CPU — on the server's
-// machine — stays small beside the server's.
+// every SubmitEvery-th edit submits. It saves on the version the server
+// answered: the saved form's after a save, then with a new edit; the one a
+// conflict names (409: another writer took the version, or the form is
+// not open to edits) after a loss, sending the same edit again, as a
+// person presses save again. It reads the form again only when no answer
+// named a version. The form's entries are read whole the first time;
+// after that only the head of an answer (formHead), and an edit's entries
+// are encoded once, so that the load's own CPU — on the server's machine —
+// stays small beside the server's.
 func (r *runner) reporter(ctx context.Context, s *session, n int) {
 	var entries formJSON
 	version := -1 // not known: read the form
-	for i := 1; ctx.Err() == nil; i++ {
+	var edit *reporterEdit
+	for i := 1; ctx.Err() == nil; {
 		if version < 0 {
 			status, out := r.do(ctx, s, KindFormGet, http.MethodGet, "/api/v1/forms/"+s.form.id, nil)
 			if status != http.StatusOK {
@@ -614,35 +619,69 @@ func (r *runner) reporter(ctx context.Context, s *session, n int) {
 				continue
 			}
 		}
-		submit := i%r.cfg.SubmitEvery == 0
-		values := make(map[int64]string, len(entries.Values))
-		body := saveJSON{Version: version, Submit: submit, Values: make([]saveValue, 0, len(entries.Values)), Tasks: make([]saveTask, 0, len(entries.Tasks))}
-		for _, v := range entries.Values {
-			val := strconv.Itoa((n*7 + i) % 97)
-			values[v.GoalID] = val
-			body.Values = append(body.Values, saveValue{GoalID: v.GoalID, Value: json.RawMessage(val)})
-		}
-		progress := "第" + strconv.Itoa(n+1) + "位填报员第" + strconv.Itoa(i) + "次填报：按计划推进。"
-		for _, t := range entries.Tasks {
-			body.Tasks = append(body.Tasks, saveTask{TaskID: t.TaskID, Status: "in_progress", Progress: progress, NextSteps: "继续推进"})
+		if edit == nil {
+			edit = newEdit(entries, n, i, i%r.cfg.SubmitEvery == 0)
+			i++
 		}
 		kind := KindFormSave
-		if submit {
+		if edit.submit {
 			kind = KindSubmit
 		}
-		status, out := r.do(ctx, s, kind, http.MethodPost, "/api/v1/forms/"+s.form.id, body)
+		status, out := r.do(ctx, s, kind, http.MethodPost, "/api/v1/forms/"+s.form.id, edit.body(version))
 		version = -1
 		switch status {
 		case http.StatusOK:
 			if v, state, err := formHead(out); err == nil {
-				s.form.ack(v, state, values)
+				s.form.ack(v, state, edit.values)
 				version = v
 			}
+			edit = nil
 		case http.StatusConflict:
 			version = conflictVersion(out)
+		default:
+			edit = nil
 		}
 	}
 }
+
+// reporterEdit is one edit of a reporter's form: the values it writes
+// (for the check afterwards) and its entries encoded, without the version.
+type reporterEdit struct {
+	submit  bool
+	values  map[int64]string
+	entries []byte // `"values":[…],"tasks":[…]}`
+}
+
+func newEdit(entries formJSON, n, i int, submit bool) *reporterEdit {
+	e := &reporterEdit{submit: submit, values: make(map[int64]string, len(entries.Values))}
+	body := saveJSON{Values: make([]saveValue, 0, len(entries.Values)), Tasks: make([]saveTask, 0, len(entries.Tasks))}
+	for _, v := range entries.Values {
+		val := strconv.Itoa((n*7 + i) % 97)
+		e.values[v.GoalID] = val
+		body.Values = append(body.Values, saveValue{GoalID: v.GoalID, Value: json.RawMessage(val)})
+	}
+	progress := "第" + strconv.Itoa(n+1) + "位填报员第" + strconv.Itoa(i) + "次填报：按计划推进。"
+	for _, t := range entries.Tasks {
+		body.Tasks = append(body.Tasks, saveTask{TaskID: t.TaskID, Status: "in_progress", Progress: progress, NextSteps: "继续推进"})
+	}
+	j, _ := json.Marshal(body)
+	e.entries = j[1:] // after the opening brace
+	return e
+}
+
+// body is the edit's request on version.
+func (e *reporterEdit) body(version int) rawJSON {
+	b := make([]byte, 0, len(e.entries)+40)
+	b = append(b, `{"version":`...)
+	b = strconv.AppendInt(b, int64(version), 10)
+	b = append(b, `,"submit":`...)
+	b = strconv.AppendBool(b, e.submit)
+	b = append(b, ',')
+	return append(b, e.entries...)
+}
+
+// rawJSON is a request body already encoded.
+type rawJSON []byte
 
 // conflictVersion is the version a 409's answer names the form at, -1
 // when it names none.
@@ -660,12 +699,11 @@ func conflictVersion(body []byte) int {
 	return e.Error.Current.Version
 }
 
-// saveJSON is the body of a save, as the API reads it.
+// saveJSON is a save's entries, as the API reads them (reporterEdit.body
+// adds the version and whether it submits).
 type saveJSON struct {
-	Version int         `json:"version"`
-	Submit  bool        `json:"submit"`
-	Values  []saveValue `json:"values"`
-	Tasks   []saveTask  `json:"tasks"`
+	Values []saveValue `json:"values"`
+	Tasks  []saveTask  `json:"tasks"`
 }
 
 type saveValue struct {

@@ -34,6 +34,7 @@ type formRound struct {
 	state plan.RoundState
 	label string
 	dueOn string
+	org   int64 // the form's organisation
 }
 
 // loadFormRound is loadForm with the form's round, read in the same
@@ -42,18 +43,17 @@ func loadFormRound(ctx context.Context, q queryer, publicID string) (*plan.Form,
 	f := &plan.Form{PublicID: publicID}
 	var round formRound
 	var first sql.NullTime
-	var org int64
 	err := q.QueryRowContext(ctx, `
 		SELECT f.id, f.round_id, f.unit_id, CASE WHEN u.short_name <> '' THEN u.short_name ELSE u.name END,
 		       f.state, f.version, f.typed_fields, f.carried_fields, f.seconds_spent, f.first_submitted_at, f.submitted_due_on, u.org_id,
 		       r.state, r.label, r.due_on
 		FROM forms f JOIN units u ON u.id = f.unit_id JOIN rounds r ON r.id = f.round_id WHERE f.public_id = $1`, publicID).
-		Scan(&f.ID, &f.RoundID, &f.UnitID, &f.UnitName, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &first, &f.DueOnAtSubmission, &org,
+		Scan(&f.ID, &f.RoundID, &f.UnitID, &f.UnitName, &f.State, &f.Version, &f.TypedFields, &f.CarriedFields, &f.SecondsSpent, &first, &f.DueOnAtSubmission, &round.org,
 			&round.state, &round.label, &round.dueOn)
 	if first.Valid {
 		f.FirstSubmittedAt = &first.Time
 	}
-	if err == nil && !reaches(ctx, org) {
+	if err == nil && !reaches(ctx, round.org) {
 		err = sql.ErrNoRows
 	}
 	if errors.Is(err, sql.ErrNoRows) {
@@ -192,19 +192,14 @@ const maxSitting = 2 * 60 * 60
 // nothing. A save naming an older version than the stored one is refused
 // with ECONFLICT, so two people editing one form never lose an update.
 func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *auth.User) (*plan.Form, error) {
-	if err := s.staleVersion(ctx, publicID, e.Version, true); err != nil {
-		return nil, err
-	}
-	if e.Entries != nil {
-		if err := e.Entries(&e); err != nil {
-			return nil, err
-		}
-	}
-	// A change of this form committed while this save waits for its turn
-	// answers it as the transaction would, without a turn of the writer.
-	turn := s.formTurn(publicID)
-	err := turn.take(ctx, publicID, func(last turnEnd) error {
-		if e.Version > last.version {
+	// The last change of this form committed on this instance answers a
+	// save it already makes stale, as the database would, without a read;
+	// so does one committed while this save waits for its turn, without a
+	// turn of the writer.
+	refuse := func(last turnEnd) error {
+		// A round closed since (or another change of the structure) moves
+		// the generation: the database answers then, naming the round.
+		if last.gen != s.auth.gen.Load() || e.Version > last.version || e.Version == last.version && !last.recent() {
 			return nil
 		}
 		if err := editRefusal(plan.RoundOpen, last.state); err != nil {
@@ -214,16 +209,28 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 			return plan.WithCurrent(versionConflict(e.Version, last.version), last.version, string(last.state))
 		}
 		return nil
-	})
-	if err != nil {
+	}
+	turn := s.formTurn(publicID)
+	if err := turn.refused(ctx, publicID, refuse); err != nil {
+		return nil, err
+	}
+	if err := s.staleVersion(ctx, publicID, e.Version, true); err != nil {
+		return nil, err
+	}
+	if e.Entries != nil {
+		if err := e.Entries(&e); err != nil {
+			return nil, err
+		}
+	}
+	if err := turn.take(ctx, publicID, refuse); err != nil {
 		return nil, err
 	}
 	var committed *turnEnd
 	defer func() { turn.leave(committed) }()
 	var f *plan.Form
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	var round formRound
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		var round formRound
 		if f, round, err = loadFormRound(ctx, tx, publicID); err != nil {
 			return err
 		}
@@ -309,7 +316,7 @@ func (s *Store) SaveForm(ctx context.Context, publicID string, e FormEdit, by *a
 	if err != nil {
 		return nil, err
 	}
-	committed = &turnEnd{publicID, f.Version, f.State}
+	committed = &turnEnd{form: publicID, org: round.org, version: f.Version, state: f.State, gen: s.auth.gen.Load()}
 	return f, nil
 }
 
@@ -331,9 +338,23 @@ type formTurn struct {
 // turnEnd is what a change committed: the form's version and state after it.
 type turnEnd struct {
 	form    string
+	org     int64
 	version int
 	state   plan.FormState
+	at      time.Time
+	gen     int64 // the store's generation of the structure then (authGen)
 }
+
+// turnKnown is how long the last change an instance committed is taken as
+// the form's state without a read. Another instance may have changed it
+// since: a save on an older version is refused whenever (versions only
+// grow, and the version named lets the client's next save reach the
+// database), but one on the version this instance committed, refused for
+// the state it committed (handed in, say), only for this long — or a
+// client could be told that state again and again.
+const turnKnown = time.Second
+
+func (e turnEnd) recent() bool { return time.Since(e.at) < turnKnown }
 
 // formTurn is the turn form publicID takes.
 func (s *Store) formTurn(publicID string) *formTurn {
@@ -342,17 +363,34 @@ func (s *Store) formTurn(publicID string) *formTurn {
 	return &s.formTurns[h.Sum32()%uint32(len(s.formTurns))]
 }
 
+// refused shows refuse the last change of form publicID committed by a
+// turn, if the turn's last was of this form; versions only grow, so what
+// it refuses the database would refuse too.
+func (t *formTurn) refused(ctx context.Context, publicID string, refuse func(turnEnd) error) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.refusal(ctx, publicID, refuse)
+}
+
+// refusal is what refuse says of the turn's last change, if it was of
+// form publicID and the caller reaches the form's organisation (else the
+// transaction answers); t.mu is held.
+func (t *formTurn) refusal(ctx context.Context, publicID string, refuse func(turnEnd) error) error {
+	if t.last.form != publicID || !reaches(ctx, t.last.org) {
+		return nil
+	}
+	return refuse(t.last)
+}
+
 // take waits for the turn. Each change of form publicID committed by a turn
 // meanwhile is shown to refuse, and its error ends the wait: a writer who
 // can no longer win hears it at once.
 func (t *formTurn) take(ctx context.Context, publicID string, refuse func(turnEnd) error) error {
 	t.mu.Lock()
 	for {
-		if t.last.form == publicID {
-			if err := refuse(t.last); err != nil {
-				t.mu.Unlock()
-				return err
-			}
+		if err := t.refusal(ctx, publicID, refuse); err != nil {
+			t.mu.Unlock()
+			return err
 		}
 		if !t.held {
 			t.held = true
@@ -380,6 +418,7 @@ func (t *formTurn) leave(committed *turnEnd) {
 	defer t.mu.Unlock()
 	if committed != nil {
 		t.last = *committed
+		t.last.at = time.Now()
 	}
 	t.held = false
 	if t.changed != nil {
@@ -596,25 +635,28 @@ const (
 // leading a task on the form may return it. The version guards against
 // reviewing something that changed meanwhile.
 func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, decision, comment string, by *auth.User) error {
-	if err := s.staleVersion(ctx, publicID, version, false); err != nil {
-		return err
-	}
-	turn := s.formTurn(publicID)
-	err := turn.take(ctx, publicID, func(last turnEnd) error {
+	refuse := func(last turnEnd) error {
 		if version < last.version {
 			return plan.WithCurrent(versionConflict(version, last.version), last.version, string(last.state))
 		}
 		return nil
-	})
-	if err != nil {
+	}
+	turn := s.formTurn(publicID)
+	if err := turn.refused(ctx, publicID, refuse); err != nil {
+		return err
+	}
+	if err := s.staleVersion(ctx, publicID, version, false); err != nil {
+		return err
+	}
+	if err := turn.take(ctx, publicID, refuse); err != nil {
 		return err
 	}
 	var committed *turnEnd
 	defer func() { turn.leave(committed) }()
 	var f *plan.Form
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	var round formRound
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		var round formRound
 		if f, round, err = loadFormRound(ctx, tx, publicID); err != nil {
 			return err
 		}
@@ -678,7 +720,7 @@ func (s *Store) ReviewForm(ctx context.Context, publicID string, version int, de
 	if err != nil {
 		return err
 	}
-	committed = &turnEnd{publicID, f.Version, f.State}
+	committed = &turnEnd{form: publicID, org: round.org, version: f.Version, state: f.State, gen: s.auth.gen.Load()}
 	return nil
 }
 
