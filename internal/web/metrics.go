@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"kechuang/internal/metrics"
-	"kechuang/internal/store"
 )
 
 // instrument registers the server's metrics: requests by route and status
@@ -49,9 +48,7 @@ func (s *Server) measure(route string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		// Its waits for a database connection are served in the order the
-		// requests came (store.WithArrival).
-		next.ServeHTTP(sw, r.WithContext(store.WithArrival(r.Context(), start)))
+		next.ServeHTTP(sw, r)
 		s.requests.Inc(route, strconv.Itoa(sw.status))
 		s.latency.Observe(time.Since(start).Seconds(), route)
 	})

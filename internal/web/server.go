@@ -173,6 +173,10 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		// Its waits for a database connection are served in the order the
+		// requests came (store.WithArrival). The request's context is
+		// copied into it twice at most: each copy is a copy of the request.
+		ctx := store.WithArrival(r.Context(), time.Now())
 		u, err := s.identify(r)
 		if err != nil {
 			s.fail(w, r, err)
@@ -190,7 +194,8 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 				s.fail(w, r, err)
 				return
 			}
-			r = r.WithContext(store.WithScope(r.Context(), sc))
+			ctx = store.WithScope(ctx, sc)
+			r = r.WithContext(ctx)
 			if perm != auth.PermPublic && (perm.ObjectLevel() || auth.Allowed(u, perm)) {
 				// The object an object-level permission is decided on is
 				// read once, its organisation with it (held to the scope
@@ -224,13 +229,13 @@ func (s *Server) authorize(perm auth.Perm, limit int64, next http.Handler) http.
 		// anonymous callers (a login) are recorded by address.
 		actor := store.Actor{Remote: clientIP(r)}
 		if u != nil {
-			r = r.WithContext(context.WithValue(r.Context(), userKey, u))
+			ctx = context.WithValue(ctx, userKey, u)
 			actor.UserID, actor.Username = u.ID, u.Username
 		}
 		if perm.ObjectLevel() {
-			r = r.WithContext(context.WithValue(r.Context(), resourceKey, res))
+			ctx = context.WithValue(ctx, resourceKey, res)
 		}
-		r = r.WithContext(store.WithActor(r.Context(), actor))
+		r = r.WithContext(store.WithActor(ctx, actor))
 		defer func() {
 			if r.MultipartForm != nil {
 				r.MultipartForm.RemoveAll()
@@ -370,6 +375,19 @@ func status(code string) int {
 	return http.StatusInternalServerError
 }
 
+// apiError is the API's answer of an error (the Error schema of
+// openapi.json).
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  []plan.FieldError `json:"fields,omitempty"`
+	Current *plan.Current     `json:"current,omitempty"`
+}
+
 // fail answers an error: JSON for the API, a page otherwise (the login page
 // for an anonymous visitor of a page that needs a login). Internal errors
 // are logged; users see a generic message.
@@ -386,14 +404,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if isAPI(r) {
-		e := map[string]any{"code": code, "message": plan.ErrorMessage(err)}
-		if fields := plan.FieldErrors(err); len(fields) > 0 {
-			e["fields"] = fields
-		}
-		if c := plan.CurrentOf(err); c != nil {
-			e["current"] = c
-		}
-		writeJSON(w, status(code), map[string]any{"error": e})
+		writeJSON(w, status(code), apiError{Error: apiErrorBody{Code: code, Message: plan.ErrorMessage(err),
+			Fields: plan.FieldErrors(err), Current: plan.CurrentOf(err)}})
 		return
 	}
 	if code == plan.EUNAUTHORIZED && r.Method == http.MethodGet && currentUser(r) == nil {
