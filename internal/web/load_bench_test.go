@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"kechuang/internal/auth"
 	"kechuang/internal/store"
 	"kechuang/internal/store/storetest"
@@ -86,12 +88,14 @@ func dashboardUnderLoad(b *testing.B, dialect string) {
 	app := httptest.NewServer(srv.Handler())
 	defer app.Close()
 
-	// The anchor: the same driver and read-pool settings as the store's.
+	// The anchor: the same driver and read pool as the store's (store.OpenPostgresPool on PostgreSQL).
 	var db *sql.DB
 	if dialect == "postgres" {
-		db, err = sql.Open("pgx", dsn)
-		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		var pool *pgxpool.Pool
+		db, pool, err = store.OpenPostgresPool(context.Background(), dsn)
+		if err == nil {
+			defer pool.Close()
+		}
 	} else {
 		db, err = sql.Open("sqlite", (&url.URL{Scheme: "file", Opaque: path}).String()+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=query_only(1)")
 		db.SetMaxOpenConns(max(4, runtime.NumCPU()))
