@@ -27,7 +27,7 @@ func runLoadtest(ctx context.Context, e *env, args []string) error {
 	fs.DurationVar(&c.Duration, "duration", 30*time.Second, "持续时间")
 	fs.DurationVar(&c.Timeout, "timeout", 10*time.Second, "单个请求的超时")
 	fs.IntVar(&c.MaxInFlight, "max-in-flight", 0, "同时在途的请求上限（默认为总人数）")
-	fs.IntVar(&c.SubmitEvery, "submit-every", 3, "每几次保存报送一次")
+	fs.IntVar(&c.SubmitEvery, "submit-every", 3, "每几次填报（编辑）报送一次")
 	fs.Int64Var(&c.PlanID, "plan", 0, "方案编号（默认：第一个有进行中调度的方案）")
 	fs.StringVar(&c.Password, "password", "", "各账号共用的密码（演示数据如此；亦可用 --password-stdin）")
 	stdin := fs.Bool("password-stdin", false, "从标准输入读取密码")

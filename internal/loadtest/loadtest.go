@@ -37,7 +37,7 @@ type Config struct {
 	// MaxInFlight bounds the requests in flight at once; 0 means one per
 	// simulated person.
 	MaxInFlight int
-	// SubmitEvery: every n-th save of a reporter submits the form; 0 means 3.
+	// SubmitEvery: every n-th edit of a reporter submits the form; 0 means 3.
 	SubmitEvery int
 
 	// Accounts with a password: every account's (the demo's). Reporter
