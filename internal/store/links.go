@@ -361,8 +361,7 @@ func overviewInputAt(ctx context.Context, q queryer, planID int64, asOf string, 
 // shows the plan above it at each date of that plan's trend. The plan is
 // read once for every date: the statements do not grow with the dates.
 func overviewInputsAt(ctx context.Context, q queryer, planID int64, dates []string, depth int) (map[string]plan.OverviewInput, error) {
-	var org int64
-	doc, err := loadPlanOrg(ctx, q, planID, &org)
+	doc, org, err := loadPlanOrg(ctx, q, planID)
 	if err != nil {
 		return nil, err
 	}
@@ -395,19 +394,15 @@ func overviewInputsAt(ctx context.Context, q queryer, planID int64, dates []stri
 	// Each date's register figures are at its plan's round dates up to it
 	// (datesThrough): computed once for all of them.
 	var computed []plan.Computed
-	through := map[string][]string{}
+	var through map[string][]string
 	if len(bindings) > 0 {
 		all, err := opened()
 		if err != nil {
 			return nil, err
 		}
 		var need []string
-		for _, d := range dates {
-			through[d] = datesThrough(all, d)
-			need = append(need, through[d]...)
-		}
-		slices.Sort(need)
-		if computed, err = computedValues(ctx, q, doc, org, bindings, allocations, slices.Compact(need)); err != nil {
+		through, need = datesThroughEach(all, dates)
+		if computed, err = computedValues(ctx, q, doc, org, bindings, allocations, need); err != nil {
 			return nil, err
 		}
 	}
@@ -475,14 +470,7 @@ func rollUpsAt(ctx context.Context, q queryer, doc *plan.Document, opened func()
 	if err != nil {
 		return nil, nil, err
 	}
-	through := map[string][]string{}
-	var need []string
-	for _, t := range targets {
-		through[t] = datesThrough(all, t)
-		need = append(need, through[t]...)
-	}
-	slices.Sort(need)
-	need = slices.Compact(need)
+	through, need := datesThroughEach(all, targets)
 	// The district's plan is read as part of the city's figure, which the
 	// caller reached: whatever its own scope.
 	ins := map[int64]map[string]plan.OverviewInput{}

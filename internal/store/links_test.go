@@ -46,6 +46,17 @@ func loadChain(t *testing.T, s *store.Store) chain {
 	return c
 }
 
+// linkToCity links the district's goals of the indicators to the city's,
+// the district counted as 青云谱区.
+func (c chain) linkToCity(t *testing.T, s *store.Store, indicators ...string) {
+	t.Helper()
+	for _, ind := range indicators {
+		if err := s.LinkGoal(context.Background(), c.district, goalNamed(t, s, c.district, ind).ID, goalNamed(t, s, c.city, ind).ID, c.qyp); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func goalNamed(t *testing.T, s *store.Store, planID int64, indicator string) plan.DocGoal {
 	t.Helper()
 	doc, err := s.Plan(context.Background(), planID)
@@ -234,11 +245,7 @@ func TestRollUpAsOf(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		c := loadChain(t, s)
-		for _, ind := range []string{"科技型中小企业", "技术合同成交额"} {
-			if err := s.LinkGoal(ctx, c.district, goalNamed(t, s, c.district, ind).ID, goalNamed(t, s, c.city, ind).ID, c.qyp); err != nil {
-				t.Fatal(err)
-			}
-		}
+		c.linkToCity(t, s, "科技型中小企业", "技术合同成交额")
 		cityJuly := openRound(t, s, c.city, "2022年7月调度", "2022-07-31")
 		// Before the district has any round: no figure, the row 未报送.
 		if cell, _ := cityCell(t, s, c, cityJuly, "科技型中小企业"); cell.Actual != nil {

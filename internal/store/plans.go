@@ -313,13 +313,13 @@ func (s *Store) SourceText(ctx context.Context, id int64) (string, error) {
 }
 
 func loadPlan(ctx context.Context, q queryer, id int64) (*plan.Document, error) {
-	var org int64
-	return loadPlanOrg(ctx, q, id, &org)
+	doc, _, err := loadPlanOrg(ctx, q, id)
+	return doc, err
 }
 
-// loadPlanOrg is loadPlan that sets *orgOut to the plan's organisation
-// (planOrgID), read with the plan: one statement less.
-func loadPlanOrg(ctx context.Context, q queryer, id int64, orgOut *int64) (*plan.Document, error) {
+// loadPlanOrg is loadPlan with the plan's organisation (planOrgID), read
+// with the plan: one statement less.
+func loadPlanOrg(ctx context.Context, q queryer, id int64) (*plan.Document, int64, error) {
 	doc := &plan.Document{ID: id}
 	var findings string
 	var org int64
@@ -328,18 +328,17 @@ func loadPlanOrg(ctx context.Context, q queryer, id int64, orgOut *int64) (*plan
 		       start_year, end_year, COALESCE(parent_id, 0), COALESCE(previous_id, 0)
 		FROM plans WHERE id = $1`, id).Scan(&doc.DocNumber, &doc.Issuer, &doc.Date, &doc.Title, &doc.Year, &doc.ParentTitle, &doc.TaskTableAttachment, &doc.Status, &findings, &org,
 		&doc.StartYear, &doc.EndYear, &doc.ParentID, &doc.PreviousID)
-	*orgOut = org
 	if err == nil && !reaches(ctx, org) {
 		err = sql.ErrNoRows // another organisation's plan is no plan to the caller
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", id)
+		return nil, 0, plan.Errorf(plan.ENOTFOUND, "方案不存在（编号 %d）", id)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to read plan %d: %w", id, err)
+		return nil, 0, fmt.Errorf("store: unable to read plan %d: %w", id, err)
 	}
 	if err := json.Unmarshal([]byte(findings), &doc.Findings); err != nil {
-		return nil, fmt.Errorf("store: plan %d: unable to decode findings: %w", id, err)
+		return nil, 0, fmt.Errorf("store: plan %d: unable to decode findings: %w", id, err)
 	}
 	doc.Goals = []plan.DocGoal{}
 	if err := eachRow(ctx, q, `
@@ -360,15 +359,15 @@ func loadPlanOrg(ctx context.Context, q queryer, id int64, orgOut *int64) (*plan
 		doc.Goals = append(doc.Goals, g)
 		return nil
 	}, id); err != nil {
-		return nil, fmt.Errorf("store: unable to read goals of plan %d: %w", id, err)
+		return nil, 0, fmt.Errorf("store: unable to read goals of plan %d: %w", id, err)
 	}
 	if err := loadGoalLinks(ctx, q, doc); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 
 	units, err := loadTaskUnits(ctx, q, id)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	doc.Sections = []plan.DocSection{}
 	sectionIdx := map[int64]int{}
@@ -382,7 +381,7 @@ func loadPlanOrg(ctx context.Context, q queryer, id int64, orgOut *int64) (*plan
 		doc.Sections = append(doc.Sections, sec)
 		return nil
 	}, id); err != nil {
-		return nil, fmt.Errorf("store: unable to read sections of plan %d: %w", id, err)
+		return nil, 0, fmt.Errorf("store: unable to read sections of plan %d: %w", id, err)
 	}
 	if err := eachRow(ctx, q, `
 		SELECT id, section_id, number, title, body, deadline, line, archived_at IS NOT NULL
@@ -398,7 +397,7 @@ func loadPlanOrg(ctx context.Context, q queryer, id int64, orgOut *int64) (*plan
 		doc.Sections[i].Tasks = append(doc.Sections[i].Tasks, t)
 		return nil
 	}, id); err != nil {
-		return nil, fmt.Errorf("store: unable to read tasks of plan %d: %w", id, err)
+		return nil, 0, fmt.Errorf("store: unable to read tasks of plan %d: %w", id, err)
 	}
 	doc.TaskTable = []plan.DocTaskRow{}
 	if err := eachRow(ctx, q, `
@@ -413,12 +412,12 @@ func loadPlanOrg(ctx context.Context, q queryer, id int64, orgOut *int64) (*plan
 		doc.TaskTable = append(doc.TaskTable, row)
 		return nil
 	}, id); err != nil {
-		return nil, fmt.Errorf("store: unable to read the task table of plan %d: %w", id, err)
+		return nil, 0, fmt.Errorf("store: unable to read the task table of plan %d: %w", id, err)
 	}
 	if doc.DecompositionTables, err = loadSplitTables(ctx, q, id); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return doc, nil
+	return doc, org, nil
 }
 
 type unitsKey struct{ task, row int64 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -190,7 +191,7 @@ func progressSource(ctx context.Context, q queryer, planID, roundID int64, prev 
 			return nil, err
 		}
 		src.Plan, live = src.Doc, true
-	} else if src.Plan, err = loadPlanOrg(ctx, q, planID, &org); err != nil {
+	} else if src.Plan, org, err = loadPlanOrg(ctx, q, planID); err != nil {
 		return nil, err
 	} else if src.Milestones == nil {
 		// Closed before supervision was kept: judged by what stands now.
@@ -243,7 +244,7 @@ func liveSource(ctx context.Context, q queryer, planID int64, round *plan.Round)
 	src := &ProgressSource{Round: round}
 	var org int64
 	var err error
-	if src.Doc, err = loadPlanOrg(ctx, q, planID, &org); err != nil {
+	if src.Doc, org, err = loadPlanOrg(ctx, q, planID); err != nil {
 		return nil, err
 	}
 	// The plan is in the caller's reach (loadPlanOrg): its directory is its
@@ -501,6 +502,18 @@ func datesThrough(opened []string, asOf string) []string {
 		}
 	}
 	return append(out, asOf)
+}
+
+// datesThroughEach is datesThrough for each of targets, and every date
+// any of them needs, sorted once: what is read for all targets together.
+func datesThroughEach(opened, targets []string) (through map[string][]string, need []string) {
+	through = map[string][]string{}
+	for _, t := range targets {
+		through[t] = datesThrough(opened, t)
+		need = append(need, through[t]...)
+	}
+	slices.Sort(need)
+	return through, slices.Compact(need)
 }
 
 // roundActuals keeps computed figures to their goal's precision

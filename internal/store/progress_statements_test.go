@@ -110,11 +110,7 @@ func TestProgressStatementsRollUp(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		c := loadChain(t, s)
-		for _, ind := range []string{"科技型中小企业", "技术合同成交额"} {
-			if err := s.LinkGoal(ctx, c.district, goalNamed(t, s, c.district, ind).ID, goalNamed(t, s, c.city, ind).ID, c.qyp); err != nil {
-				t.Fatal(err)
-			}
-		}
+		c.linkToCity(t, s, "科技型中小企业", "技术合同成交额")
 		var counts []int
 		for _, asOf := range []string{"2022-06-30", "2022-07-31", "2022-08-31"} {
 			openRound(t, s, c.district, asOf, asOf[:8]+"20")

@@ -375,12 +375,12 @@ const keptTimeout = 30 * time.Second
 // reads them is a program (or jq), and indenting them cost a quarter of a
 // form's answer.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
+	body, err := encodeJSON(v)
+	if err != nil {
+		http.Error(w, "JSON 编码失败", http.StatusInternalServerError)
+		return
+	}
+	writeJSONBody(w, status, body)
 }
 
 // encodeJSON is v as writeJSON writes it.
