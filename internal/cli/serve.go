@@ -34,6 +34,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", defAddr, "监听地址（环境变量 KECHUANG_ADDR）")
 	demo := fs.Bool("demo", false, "演示模式：空库时载入2022年青云谱区工作要点，并创建演示账号")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 仅经 HTTPS 发送（经 HTTPS 访问时开启）")
+	admitted := fs.Int("admitted", 0, "同时处理的请求数，其余按到达先后排队（0：每个 CPU 核 2 个；PostgreSQL 在另一台机器上时可调大）")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	reg := metrics.New()
 	notifier := notify.New(s, log)
 	notifier.Instrument(reg)
-	srv, err := web.New(s, log, web.Options{SecureCookies: *secure, Version: Version, Reminder: notifier, Chromium: findChromium(e.getenv), Metrics: reg})
+	srv, err := web.New(s, log, web.Options{SecureCookies: *secure, Version: Version, Reminder: notifier, Chromium: findChromium(e.getenv), Metrics: reg, Admitted: *admitted})
 	if err != nil {
 		return err
 	}

@@ -40,15 +40,31 @@ func (s *Server) instrument(reg *metrics.Registry) {
 			emit(float64(c.Forms), strconv.FormatInt(c.RoundID, 10), string(c.State))
 		}
 	}, "round", "state")
+	reg.NewGauge("kechuang_http_door_waiting", "Requests waiting for a place at the door (Options.Admitted) now.", func(ctx context.Context, emit func(float64, ...string)) {
+		emit(float64(s.door.waiting.Load()))
+	})
+	reg.NewGauge("kechuang_http_door_overran", "Requests that kept a place at the door past its turn and gave it back on their own, since start.", func(ctx context.Context, emit func(float64, ...string)) {
+		emit(float64(s.door.overran.Load()))
+	})
 }
 
-// measure counts a route's requests and times them; the route label is the
-// pattern, so the number of series stays bounded whatever paths are asked.
+// measure lets a route's requests in at the door, counts them and times
+// them (the wait at the door included); the route label is the pattern, so
+// the number of series stays bounded whatever paths are asked. One that
+// gave up at the door is answered nothing (nobody reads it) and counted as
+// 499, as proxies count it.
 func (s *Server) measure(route string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		p, err := s.door.enter(r.Context())
+		if err != nil {
+			s.log.Info("client gave up at the door", "method", r.Method, "path", r.URL.Path)
+			s.requests.Inc(route, "499")
+			return
+		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
+		p.leave()
 		s.requests.Inc(route, strconv.Itoa(sw.status))
 		s.latency.Observe(time.Since(start).Seconds(), route)
 	})

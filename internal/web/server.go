@@ -51,6 +51,9 @@ type Options struct {
 	// Metrics is where requests are counted and /metrics reads from; a new
 	// registry unless set (the notifier's reminders share the process's).
 	Metrics *metrics.Registry
+	// Admitted is how many requests the handlers take at once (door); 0
+	// is two a core.
+	Admitted int
 }
 
 // Reminder sends reminders for a round: to the given units, or to every
@@ -78,6 +81,7 @@ type Server struct {
 	answers     *lru.Cache[string, []byte]
 	answerGroup singleflight.Group
 	forms       *lru.Cache[string, keptForm] // API answers of forms, by form and sight (apiForm)
+	door        *door                        // how many requests are in the handlers at once
 }
 
 // New parses the templates (a broken template fails here, not in a request)
@@ -99,7 +103,7 @@ func New(st *store.Store, log *slog.Logger, opts Options) (*Server, error) {
 	s := &Server{store: st, log: log, opts: opts, pages: p, progress: progress.NewCache(st, 64), fragments: lru.New[string, kept](128),
 		shells: lru.New[string, shell](256), answers: lru.New[string, []byte](128),
 		forms:   lru.New[string, keptForm](maxKeptForms),
-		renders: make(chan struct{}, 2*runtime.NumCPU())}
+		renders: make(chan struct{}, 2*runtime.NumCPU()), door: newDoor(opts.Admitted, doorTurn)}
 	s.instrument(opts.Metrics)
 	return s, nil
 }
