@@ -167,6 +167,14 @@ func (imp *importer) insertStaged(ctx context.Context, table string, cols []stag
 	if len(rows) == 0 {
 		return nil
 	}
+	if imp.s.dialect == Postgres {
+		// New records need no stage: COPY appends them where they belong.
+		cs := []string{"org_id"}
+		for _, c := range cols {
+			cs = append(cs, c.name)
+		}
+		return wrap(copyRows(ctx, imp.conn, table, []any{imp.org}, cs, rows), "copy %d new rows into %s", len(rows), table)
+	}
 	n := names(cols)
 	return imp.staged(ctx, "ins_"+table, cols, rows, `INSERT INTO `+table+` (org_id, `+n+`) SELECT CAST($1 AS BIGINT), `+n+` FROM {stage}`, imp.org)
 }
@@ -1079,13 +1087,14 @@ func (imp *importer) patents(ctx context.Context, rows []plan.RegisterRow, res *
 	if err != nil {
 		return err
 	}
+	if imp.s.dialect == Postgres {
+		return imp.writePatentsWithIDs(ctx, w, holders)
+	}
 	if err := imp.writeRows(ctx, "patents", patentCols, w); err != nil {
 		return err
 	}
-	if len(w.upd) > 0 {
-		if _, err := imp.tx.ExecContext(ctx, `DELETE FROM patent_holders WHERE patent_id IN (SELECT id FROM `+imp.stages["upd_patents"].name+`)`); err != nil {
-			return wrap(err, "replace the holders of updated patents")
-		}
+	if err := imp.dropUpdatedHolders(ctx, w); err != nil {
+		return err
 	}
 	if len(holders) > 0 {
 		n := names(holderCols[1:])
@@ -1095,6 +1104,70 @@ func (imp *importer) patents(ctx context.Context, rows []plan.RegisterRow, res *
 		}
 	}
 	return imp.flushTalliesIfFull(ctx)
+}
+
+// writePatentsWithIDs writes a batch's patents on PostgreSQL: the new ones
+// get their ids first, so that the holders (numbers first) are copied in
+// beside them instead of joined to them by number.
+func (imp *importer) writePatentsWithIDs(ctx context.Context, w writes, holders [][]any) error {
+	ids, err := imp.newIDs(ctx, "patents", len(w.ins))
+	if err != nil {
+		return err
+	}
+	byNumber := make(map[string]int64, len(w.ins)+len(w.upd))
+	for i, v := range w.ins {
+		byNumber[v[0].(string)] = ids[i]
+		w.ins[i] = append([]any{ids[i]}, v...)
+	}
+	for _, v := range w.upd {
+		byNumber[v[1].(string)] = v[0].(int64)
+	}
+	if err := imp.insertStaged(ctx, "patents", append([]stageCol{{"id", colInt}}, patentCols...), w.ins); err != nil {
+		return err
+	}
+	w.ins = nil
+	if err := imp.writeRows(ctx, "patents", patentCols, w); err != nil {
+		return err
+	}
+	if err := imp.dropUpdatedHolders(ctx, w); err != nil {
+		return err
+	}
+	if len(holders) == 0 {
+		return nil
+	}
+	for _, h := range holders {
+		h[0] = byNumber[h[0].(string)]
+	}
+	cols := append([]string{"patent_id"}, strings.Split(names(holderCols[1:]), ", ")...)
+	return wrap(copyRows(ctx, imp.conn, "patent_holders", nil, cols, holders), "copy %d holders", len(holders))
+}
+
+// dropUpdatedHolders deletes the holders of the batch's updated patents,
+// which are written again.
+func (imp *importer) dropUpdatedHolders(ctx context.Context, w writes) error {
+	if len(w.upd) == 0 {
+		return nil
+	}
+	_, err := imp.tx.ExecContext(ctx, `DELETE FROM patent_holders WHERE patent_id IN (SELECT id FROM `+imp.stages["upd_patents"].name+`)`)
+	return wrap(err, "replace the holders of updated patents")
+}
+
+// newIDs takes n ids from the sequence of table's id on PostgreSQL.
+func (imp *importer) newIDs(ctx context.Context, table string, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if n == 0 {
+		return ids, nil
+	}
+	// OFFSET 0 keeps the sequence looked up once, not once a row (×8).
+	err := eachRow(ctx, imp.tx, `SELECT nextval(q.seq) FROM (SELECT pg_get_serial_sequence($1, 'id')::regclass AS seq OFFSET 0) q, generate_series(1, $2)`, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	}, table, n)
+	return ids, wrap(err, "take %d ids for %s", n, table)
 }
 
 // patent returns the values to write, as contract does, and the holders'.

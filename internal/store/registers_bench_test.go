@@ -124,8 +124,10 @@ func vmHWM() int64 {
 // BenchmarkImportRegisters imports generated national (or province, or
 // district: KECHUANG_BENCH_SCALE) lists of enterprises, contracts and
 // patents beside the anchor: the same CSV loaded by `sqlite3 .import` into
-// a table of the same database file, and by PostgreSQL's COPY. Run it
-// alone, once:
+// a table of the same database file, and by PostgreSQL's COPY. Beside it,
+// the same loaders into a table that keeps the register's key, and the key
+// with the register's indexes (anchorIndexes): what the database itself
+// does once it keeps what an import must. Run it alone, once:
 //
 //	KECHUANG_BENCH_SCALE=national go test -run='^$' -bench ImportRegisters -benchtime=1x ./internal/store
 func BenchmarkImportRegisters(b *testing.B) {
@@ -166,7 +168,9 @@ func BenchmarkImportRegisters(b *testing.B) {
 			}
 			for _, l := range lists {
 				path := filepath.Join(dir, l.name)
-				anchor := anchorImport(b, dialect, dsn, path, "anchor_"+string(l.kind))
+				anchor := anchorImport(b, dialect, dsn, path, "anchor_"+string(l.kind), nil)
+				keyed := anchorImport(b, dialect, dsn, path, "keyed_"+string(l.kind), anchorIndexes[l.kind][:1])
+				indexed := anchorImport(b, dialect, dsn, path, "indexed_"+string(l.kind), anchorIndexes[l.kind])
 				var res *store.ImportResult
 				var took time.Duration
 				heap, rss := peakMemory(func() {
@@ -187,9 +191,14 @@ func BenchmarkImportRegisters(b *testing.B) {
 					floorNote = fmt.Sprintf("; floor (our driver, bare table) %.0f rows/s, ratio %.2f", floorRate, rate/floorRate)
 					b.ReportMetric(rate/floorRate, string(l.kind)+"-floor-ratio")
 				}
-				b.Logf("%s %s %d rows: kechuang %.0f rows/s (%.1fs), anchor %.0f rows/s (%.1fs), ratio %.2f%s; heap peak %.0f MB, RSS peak %.0f MB",
-					dialect, l.kind, l.rows, rate, took.Seconds(), anchorRate, anchor.Seconds(), rate/anchorRate, floorNote, heap, rss)
+				keyedRate, indexedRate := float64(l.rows)/keyed.Seconds(), float64(l.rows)/indexed.Seconds()
+				b.Logf("%s %s %d rows: kechuang %.0f rows/s (%.1fs), anchor %.0f rows/s (%.1fs), ratio %.2f; "+
+					"the loader keeping the key %.0f rows/s (%.2f of the anchor; kechuang %.2f of it), and the indexes %.0f rows/s (%.2f; kechuang %.2f)%s; heap peak %.0f MB, RSS peak %.0f MB",
+					dialect, l.kind, l.rows, rate, took.Seconds(), anchorRate, anchor.Seconds(), rate/anchorRate,
+					keyedRate, keyedRate/anchorRate, rate/keyedRate, indexedRate, indexedRate/anchorRate, rate/indexedRate, floorNote, heap, rss)
 				b.ReportMetric(rate/anchorRate, string(l.kind)+"-ratio")
+				b.ReportMetric(keyedRate/anchorRate, string(l.kind)+"-keyed-anchor-ratio")
+				b.ReportMetric(indexedRate/anchorRate, string(l.kind)+"-indexed-anchor-ratio")
 				b.ReportMetric(rate, string(l.kind)+"-rows/s")
 			}
 			runtime.GC()
@@ -197,15 +206,54 @@ func BenchmarkImportRegisters(b *testing.B) {
 	}
 }
 
+// anchorIndexes are the indexes a list's register keeps, over the CSV's
+// columns they come from: first the key a later list is merged by (unique),
+// then those drill-down by unit and date read (an area for the unit).
+var anchorIndexes = map[plan.RegisterKind][][]int{
+	plan.RegEnterprises: {{0}, {3}},
+	plan.RegContracts:   {{0}, {10}, {4, 10}, {6, 10}},
+	plan.RegPatents:     {{0}, {2, 5}},
+}
+
 // anchorImport loads the CSV with the database's own bulk loader into a new
-// table and returns how long it took.
-func anchorImport(b *testing.B, dialect, dsn, path, table string) time.Duration {
+// table of text columns with the given indexes (the first unique) and
+// returns how long it took. Without indexes it is the issue's anchor.
+func anchorImport(b *testing.B, dialect, dsn, path, table string, indexes [][]int) time.Duration {
 	b.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	header, err := bufio.NewReader(f).ReadString('\n')
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cols []string
+	for i := range strings.Split(header, ",") {
+		cols = append(cols, "c"+strconv.Itoa(i)+" TEXT")
+	}
+	ddl := []string{"CREATE TABLE " + table + " (" + strings.Join(cols, ", ") + ")"}
+	for i, ix := range indexes {
+		var on []string
+		for _, c := range ix {
+			on = append(on, "c"+strconv.Itoa(c))
+		}
+		unique := ""
+		if i == 0 {
+			unique = "UNIQUE "
+		}
+		ddl = append(ddl, fmt.Sprintf("CREATE %sINDEX %s_%d ON %s (%s)", unique, table, i, table, strings.Join(on, ", ")))
+	}
 	start := time.Now()
 	switch dialect {
 	case "sqlite":
-		out, err := exec.Command("sqlite3", strings.TrimPrefix(dsn, "sqlite:"), ".import --csv "+path+" "+table).CombinedOutput()
-		if err != nil {
+		// The shell with the store's cache and durability, in one
+		// transaction as an import is.
+		args := []string{strings.TrimPrefix(dsn, "sqlite:"), "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-65536", "BEGIN"}
+		args = append(append(args, ddl...), ".import --csv --skip 1 "+path+" "+table, "COMMIT")
+		out, err := exec.Command("sqlite3", args...).CombinedOutput()
+		if err != nil || len(bytes.TrimSpace(out)) > 0 {
 			b.Fatalf("sqlite3 .import: %v: %s", err, out)
 		}
 	case "postgres":
@@ -215,25 +263,22 @@ func anchorImport(b *testing.B, dialect, dsn, path, table string) time.Duration 
 			b.Fatal(err)
 		}
 		defer conn.Close(ctx)
-		f, err := os.Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer f.Close()
-		header, err := bufio.NewReader(f).ReadString('\n')
-		if err != nil {
-			b.Fatal(err)
-		}
-		var cols []string
-		for i := range strings.Split(header, ",") {
-			cols = append(cols, "c"+strconv.Itoa(i)+" TEXT")
-		}
 		start = time.Now()
-		if _, err := conn.Exec(ctx, "CREATE TABLE "+table+" ("+strings.Join(cols, ", ")+")"); err != nil {
+		tx, err := conn.Begin(ctx)
+		if err != nil {
 			b.Fatal(err)
+		}
+		defer tx.Rollback(ctx)
+		for _, q := range ddl {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				b.Fatal(err)
+			}
 		}
 		f.Seek(0, io.SeekStart)
-		if _, err := conn.PgConn().CopyFrom(ctx, f, "COPY "+table+" FROM STDIN (FORMAT csv, HEADER true)"); err != nil {
+		if _, err := tx.Conn().PgConn().CopyFrom(ctx, f, "COPY "+table+" FROM STDIN (FORMAT csv, HEADER true)"); err != nil {
+			b.Fatal(err)
+		}
+		if err := tx.Commit(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -549,6 +550,49 @@ func TestSMEsAfterTheirContracts(t *testing.T) {
 		}
 		if rows[0][0] != strconv.Itoa(n) {
 			t.Errorf("%s contracts linked to their firm, want %d", rows[0][0], n)
+		}
+	})
+}
+
+// A later patent list replaces the holders of the patents it changes and
+// adds those of new ones in the same batch, leaving unchanged ones' alone:
+// on PostgreSQL new patents' holders are copied in by ids taken first.
+func TestImportReplacesPatentHolders(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		loadDirectory(t, s)
+		mustImport(t, s, plan.RegEnterprises, "企业库.xlsx", enterprises(10)...)
+		holder := func(i int) plan.PatentHolder {
+			return plan.PatentHolder{Name: fmt.Sprintf("企业%03d有限公司", i), USCC: uscc(i), Domestic: true}
+		}
+		patent := func(no string, holders ...plan.PatentHolder) *plan.Patent {
+			return &plan.Patent{Number: no, Title: "一种装置", Type: plan.PatentInvention, Granted: "2021-05-01", Holders: holders}
+		}
+		mustImport(t, s, plan.RegPatents, "专利2021.xlsx",
+			patent("ZL202010000001.1", holder(1), plan.PatentHolder{Name: "某大学", Domestic: true}), patent("ZL202010000002.1", holder(2)))
+		res := mustImport(t, s, plan.RegPatents, "专利2022.xlsx",
+			patent("ZL202010000001.1", holder(3)), patent("ZL202010000002.1", holder(2)), patent("ZL202010000003.1", holder(4), holder(5)))
+		if res.New != 1 || res.Updated != 1 || res.Unchanged != 1 {
+			t.Fatalf("result = %+v", res)
+		}
+		if n := countRows(t, s, "patent_holders"); n != 4 {
+			t.Errorf("%d holders, want 4", n)
+		}
+		regs, err := s.LoadRegistersForTest(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string][]string{"ZL202010000001.1": {uscc(3)}, "ZL202010000002.1": {uscc(2)}, "ZL202010000003.1": {uscc(4), uscc(5)}}
+		for _, p := range regs.Patents {
+			var got []string
+			for _, h := range p.Holders {
+				got = append(got, h.USCC)
+				if h.UnitID == 0 {
+					t.Errorf("%s: holder %s has no unit", p.Number, h.Name)
+				}
+			}
+			if !slices.Equal(got, want[p.Number]) {
+				t.Errorf("%s: holders %v, want %v", p.Number, got, want[p.Number])
+			}
 		}
 	})
 }

@@ -24,7 +24,8 @@ import (
 //     so a statement of a thousand rows' parameters is slower than a
 //     thousand statements.)
 //   - PostgreSQL gets it with COPY into a temporary table of the
-//     transaction.
+//     transaction. New records need no stage there: copyRows appends them
+//     to their table.
 type stage struct {
 	name string
 	cols []stageCol
@@ -111,6 +112,23 @@ func (s *Store) newStage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, layout
 		st.drop = func(context.Context) error { return nil } // dropped at commit
 	}
 	return st, nil
+}
+
+// copyRows appends rows to table on PostgreSQL by COPY, each row's values
+// after lead (the same for every row) in the order of cols.
+func copyRows(ctx context.Context, conn *sql.Conn, table string, lead []any, cols []string, rows [][]any) error {
+	row := make([]any, len(lead), len(lead)+len(cols)-len(lead))
+	copy(row, lead)
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*gatedConn)
+		if !ok {
+			return fmt.Errorf("not a pgx connection: %T", dc)
+		}
+		_, err := c.Conn.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+			return append(row[:len(lead)], rows[i]...), nil
+		}))
+		return err
+	})
 }
 
 // stagedRows is what a SQLite stage's virtual table serves: the schema
