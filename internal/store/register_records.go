@@ -164,18 +164,32 @@ func names(cols []stageCol) string {
 // insertStaged inserts rows (values in the order of cols) into table, in
 // the organisation imported into.
 func (imp *importer) insertStaged(ctx context.Context, table string, cols []stageCol, rows [][]any) error {
+	return imp.insertRows(ctx, table, true, cols, rows)
+}
+
+// insertRows inserts rows (values in the order of cols) into table, with
+// the organisation imported into as org_id when inOrg. On PostgreSQL they
+// need no stage: COPY appends them where they belong.
+func (imp *importer) insertRows(ctx context.Context, table string, inOrg bool, cols []stageCol, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	var lead []any
+	var leadCols []string
+	if inOrg {
+		lead, leadCols = []any{imp.org}, []string{"org_id"}
+	}
 	if imp.s.dialect == Postgres {
-		// New records need no stage: COPY appends them where they belong.
-		cs := []string{"org_id"}
+		cs := leadCols
 		for _, c := range cols {
 			cs = append(cs, c.name)
 		}
-		return wrap(copyRows(ctx, imp.conn, table, []any{imp.org}, cs, rows), "copy %d new rows into %s", len(rows), table)
+		return wrap(copyRows(ctx, imp.conn, table, lead, cs, rows), "copy %d new rows into %s", len(rows), table)
 	}
 	n := names(cols)
+	if !inOrg {
+		return imp.staged(ctx, "ins_"+table, cols, rows, `INSERT INTO `+table+` (`+n+`) SELECT `+n+` FROM {stage}`)
+	}
 	return imp.staged(ctx, "ins_"+table, cols, rows, `INSERT INTO `+table+` (org_id, `+n+`) SELECT CAST($1 AS BIGINT), `+n+` FROM {stage}`, imp.org)
 }
 
@@ -1010,7 +1024,9 @@ type storedPatent struct {
 var patentCols = []stageCol{{"number", colText}, {"title", colText}, {"type", colText}, {"granted", colText}, {"lapsed", colText},
 	{"status", colText}, {"status_lapsed", colBool}, {"attributed", colBool}, {"record", colText}, {"batch_id", colInt}, {"sheet", colText}, {"row_no", colInt}}
 
-var holderCols = []stageCol{{"number", colText}, {"position", colInt}, {"name", colText}, {"uscc", colText}, {"domestic", colBool},
+// holderCols are a holder's columns. patent writes the patent's number as
+// its patent_id, which writePatents replaces by the patent's id.
+var holderCols = []stageCol{{"patent_id", colInt}, {"position", colInt}, {"name", colText}, {"uscc", colText}, {"domestic", colBool},
 	{"enterprise_id", colInt}, {"own_unit_id", colInt}, {"unit_id", colInt}}
 
 func (imp *importer) patents(ctx context.Context, rows []plan.RegisterRow, res *ImportResult) error {
@@ -1087,29 +1103,16 @@ func (imp *importer) patents(ctx context.Context, rows []plan.RegisterRow, res *
 	if err != nil {
 		return err
 	}
-	if imp.s.dialect == Postgres {
-		return imp.writePatentsWithIDs(ctx, w, holders)
-	}
-	if err := imp.writeRows(ctx, "patents", patentCols, w); err != nil {
+	if err := imp.writePatents(ctx, w, holders); err != nil {
 		return err
-	}
-	if err := imp.dropUpdatedHolders(ctx, w); err != nil {
-		return err
-	}
-	if len(holders) > 0 {
-		n := names(holderCols[1:])
-		if err := imp.staged(ctx, "holders", holderCols, holders, `INSERT INTO patent_holders (patent_id, `+n+`)
-			SELECT p.id, s.`+strings.ReplaceAll(n, ", ", ", s.")+` FROM {stage} s CROSS JOIN patents p WHERE p.org_id = $1 AND p.number = s.number`, imp.org); err != nil {
-			return err
-		}
 	}
 	return imp.flushTalliesIfFull(ctx)
 }
 
-// writePatentsWithIDs writes a batch's patents on PostgreSQL: the new ones
-// get their ids first, so that the holders (numbers first) are copied in
-// beside them instead of joined to them by number.
-func (imp *importer) writePatentsWithIDs(ctx context.Context, w writes, holders [][]any) error {
+// writePatents writes a batch's patents and their holders (numbers
+// first). The new patents get their ids first, so that their holders are
+// inserted beside them instead of joined to them by number.
+func (imp *importer) writePatents(ctx context.Context, w writes, holders [][]any) error {
 	ids, err := imp.newIDs(ctx, "patents", len(w.ins))
 	if err != nil {
 		return err
@@ -1129,8 +1132,10 @@ func (imp *importer) writePatentsWithIDs(ctx context.Context, w writes, holders 
 	if err := imp.writeRows(ctx, "patents", patentCols, w); err != nil {
 		return err
 	}
-	if err := imp.dropUpdatedHolders(ctx, w); err != nil {
-		return err
+	if len(w.upd) > 0 {
+		if _, err := imp.tx.ExecContext(ctx, `DELETE FROM patent_holders WHERE patent_id IN (SELECT id FROM `+imp.stages["upd_patents"].name+`)`); err != nil {
+			return wrap(err, "replace the holders of updated patents")
+		}
 	}
 	if len(holders) == 0 {
 		return nil
@@ -1138,24 +1143,25 @@ func (imp *importer) writePatentsWithIDs(ctx context.Context, w writes, holders 
 	for _, h := range holders {
 		h[0] = byNumber[h[0].(string)]
 	}
-	cols := append([]string{"patent_id"}, strings.Split(names(holderCols[1:]), ", ")...)
-	return wrap(copyRows(ctx, imp.conn, "patent_holders", nil, cols, holders), "copy %d holders", len(holders))
+	return imp.insertRows(ctx, "patent_holders", false, holderCols, holders)
 }
 
-// dropUpdatedHolders deletes the holders of the batch's updated patents,
-// which are written again.
-func (imp *importer) dropUpdatedHolders(ctx context.Context, w writes) error {
-	if len(w.upd) == 0 {
-		return nil
-	}
-	_, err := imp.tx.ExecContext(ctx, `DELETE FROM patent_holders WHERE patent_id IN (SELECT id FROM `+imp.stages["upd_patents"].name+`)`)
-	return wrap(err, "replace the holders of updated patents")
-}
-
-// newIDs takes n ids from the sequence of table's id on PostgreSQL.
+// newIDs returns n ids for new rows of table. On SQLite they follow the
+// largest: the import's transaction is the only writer. On PostgreSQL
+// they come from the sequence of the table's id.
 func (imp *importer) newIDs(ctx context.Context, table string, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
 	if n == 0 {
+		return ids, nil
+	}
+	if imp.s.dialect == SQLite {
+		var last int64
+		if err := imp.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&last); err != nil {
+			return nil, wrap(err, "find the last id of %s", table)
+		}
+		for i := range n {
+			ids = append(ids, last+1+int64(i))
+		}
 		return ids, nil
 	}
 	// OFFSET 0 keeps the sequence looked up once, not once a row (×8).
