@@ -36,7 +36,19 @@ var uniqueConstraints = []struct {
 	{"forms.round_id, forms.unit_id", "forms_round_id_unit_id_key", plan.ECONFLICT, "该单位在本轮调度中已有填报表。"},
 	{"form_versions.form_id, form_versions.version", "form_versions_form_id_version_key", plan.ECONFLICT, "此表刚被他人修改，您的修改未保存。请重新打开后再改。"},
 	{"split_columns.table_id, split_columns.name", "split_columns_table_id_name_key", plan.EINVALID, "分解表中有重名的列。"},
+	// A register's key: two imports writing the same records at once
+	// (PostgreSQL; SQLite lets one writer in at a time).
+	{"enterprises.org_id, enterprises.uscc", "enterprises_org_uscc_key", plan.ECONFLICT, registerRaceMessage},
+	{"smes.org_id, smes.uscc, smes.year", "smes_uscc_year", plan.ECONFLICT, registerRaceMessage},
+	{"smes.org_id, smes.reg_no", "smes_reg_no", plan.ECONFLICT, registerRaceMessage},
+	{"hightech_certs.org_id, hightech_certs.cert_no", "hightech_certs_org_cert_no_key", plan.ECONFLICT, registerRaceMessage},
+	{"contracts.org_id, contracts.reg_no", "contracts_org_reg_no_key", plan.ECONFLICT, registerRaceMessage},
+	{"patents.org_id, patents.number", "patents_org_number_key", plan.ECONFLICT, registerRaceMessage},
+	{"platforms.name, platforms.kind, platforms.level, platforms.org_id", "platforms_name_kind_level_org_key", plan.ECONFLICT, registerRaceMessage},
+	{"index 'statistics_key'", "statistics_key", plan.ECONFLICT, registerRaceMessage},
 }
+
+const registerRaceMessage = "另一次导入同时写入了相同的记录，本次导入未保存。请待其完成后重新导入本文件。"
 
 // Messages for the violations that no table entry names. SQLite does not
 // say which foreign key failed, so both databases answer the same.

@@ -57,6 +57,27 @@ func TestConstraintErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 		group := dir.Groups[0]
+		// One record in each register, for the imports' races below.
+		records := map[string]string{
+			"enterprise":  `INSERT INTO enterprises (org_id, uscc, name, record, batch_id) SELECT MIN(id), 'U1', '甲', '{}', 1 FROM orgs`,
+			"sme":         `INSERT INTO smes (org_id, uscc, year, firm_key, record, batch_id) SELECT MIN(id), 'U1', 2022, 'U1', '{}', 1 FROM orgs`,
+			"sme reg_no":  `INSERT INTO smes (org_id, reg_no, year, firm_key, record, batch_id) SELECT MIN(id), 'R1', 2022, 'R1', '{}', 1 FROM orgs`,
+			"certificate": `INSERT INTO hightech_certs (org_id, cert_no, issued, expires, firm_key, record, batch_id) SELECT MIN(id), 'GR1', '2022-01-01', '2025-01-01', 'U1', '{}', 1 FROM orgs`,
+			"contract":    `INSERT INTO contracts (org_id, reg_no, amount_fen, registered, record, batch_id) SELECT MIN(id), 'C1', 1, '2022-01-01', '{}', 1 FROM orgs`,
+			"patent":      `INSERT INTO patents (org_id, number, type, granted, record, batch_id) SELECT MIN(id), 'P1', '发明', '2022-01-01', '{}', 1 FROM orgs`,
+			"platform":    `INSERT INTO platforms (org_id, name, level, record, batch_id) SELECT MIN(id), '甲中心', 'city', '{}', 1 FROM orgs`,
+			"statistic": `INSERT INTO statistics (org_id, indicator, year, value, record, batch_id)
+				SELECT MIN(o.id), 'population', 2022, 1, '{}', MIN(b.id) FROM orgs o, import_batches b`,
+		}
+		if err := s.ExecForTest(ctx, `INSERT INTO import_batches (kind, file_name, sha256, size, skip_invalid, username, imported_at, org_id)
+			SELECT 'statistics', 's.xlsx', '', 0, false, 'system', $1, MIN(id) FROM orgs`, now); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range records {
+			if err := s.ExecForTest(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
 
 		tests := []struct {
 			name  string
@@ -75,6 +96,14 @@ func TestConstraintErrors(t *testing.T) {
 			{"form of a unit", `INSERT INTO forms (public_id, round_id, unit_id, updated_at) VALUES ('f2', $1, $2, $3)`, []any{roundID, sjd, now}, plan.ECONFLICT, "该单位在本轮调度中已有填报表。"},
 			{"form version", `INSERT INTO form_versions (form_id, version, state, snapshot, created_at) SELECT id, 0, 'empty', '{}', $1 FROM forms WHERE unit_id = $2`, []any{now, sjd}, plan.ECONFLICT, "此表刚被他人修改，您的修改未保存。请重新打开后再改。"},
 			{"split column", `INSERT INTO split_columns (table_id, position, name) VALUES ($1, 99, '高新技术企业')`, []any{doc.DecompositionTables[0].ID}, plan.EINVALID, "分解表中有重名的列。"},
+			{"an enterprise imported twice at once", records["enterprise"], nil, plan.ECONFLICT, store.RegisterRaceMessageForTest},
+			{"an SME", records["sme"], nil, plan.ECONFLICT, store.RegisterRaceMessageForTest},
+			{"an SME by its number", records["sme reg_no"], nil, plan.ECONFLICT, store.RegisterRaceMessageForTest},
+			{"a certificate", records["certificate"], nil, plan.ECONFLICT, store.RegisterRaceMessageForTest},
+			{"a contract", records["contract"], nil, plan.ECONFLICT, store.RegisterRaceMessageForTest},
+			{"a patent", records["patent"], nil, plan.ECONFLICT, store.RegisterRaceMessageForTest},
+			{"a platform", records["platform"], nil, plan.ECONFLICT, store.RegisterRaceMessageForTest},
+			{"a statistic", records["statistic"], nil, plan.ECONFLICT, store.RegisterRaceMessageForTest},
 			{"other unique", `INSERT INTO settings (key, value) VALUES ('k', 'w')`, nil, plan.ECONFLICT, "与已有的记录重复，未保存。"},
 			{"delete referred to", `DELETE FROM units WHERE id = $1`, []any{kgj}, plan.ECONFLICT, "此操作未执行：要删除或修改的内容仍被填报表等记录引用（或所引用的内容已不存在）。不再使用的单位、任务和目标可改为归档。"},
 			{"refer to nothing", `INSERT INTO unit_aliases (alias, unit_id) VALUES ('无主', 999999)`, nil, plan.ECONFLICT, "此操作未执行：要删除或修改的内容仍被填报表等记录引用（或所引用的内容已不存在）。不再使用的单位、任务和目标可改为归档。"},

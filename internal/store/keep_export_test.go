@@ -15,6 +15,10 @@ func (s *Store) MigrateToForTest(ctx context.Context, version int) (int, error) 
 // ConstraintErrorForTest is constraintError, for the mapping's table test.
 func ConstraintErrorForTest(err error) error { return constraintError(err) }
 
+// RegisterRaceMessageForTest is what an import that met another at a
+// register's key is told.
+const RegisterRaceMessageForTest = registerRaceMessage
+
 // QueryForTest runs a query on the writer and returns every row as text.
 func (s *Store) QueryForTest(ctx context.Context, query string, args ...any) ([][]string, error) {
 	rows, err := s.write.QueryContext(ctx, query, args...)

@@ -596,3 +596,52 @@ func TestImportReplacesPatentHolders(t *testing.T) {
 		}
 	})
 }
+
+// Two imports of one patent list at once: on SQLite the second waits for
+// the first and finds every patent unchanged; on PostgreSQL it may also
+// meet the first's patents at their key and is refused as a conflict,
+// writing nothing. Either way each patent and holder is stored once.
+func TestConcurrentImportsOfOneList(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		loadDirectory(t, s)
+		const n = 6_000 // more than a batch
+		var recs []any
+		for i := range n {
+			recs = append(recs, &plan.Patent{Number: fmt.Sprintf("ZL2020100%05d.1", i), Title: "一种装置", Type: plan.PatentInvention, Granted: "2021-05-01",
+				Holders: []plan.PatentHolder{{Name: "某大学", Domestic: true}, {Name: fmt.Sprintf("企业%d", i%7), Domestic: true}}})
+		}
+		type result struct {
+			res *store.ImportResult
+			err error
+		}
+		out := make(chan result, 2)
+		for range 2 {
+			go func() {
+				res, err := s.ImportRegister(context.Background(), store.ImportMeta{Kind: plan.RegPatents, File: "专利.xlsx"}, listRows("专利.xlsx", recs...), nil, nil)
+				out <- result{res, err}
+			}()
+		}
+		news := 0
+		for range 2 {
+			r := <-out
+			switch {
+			case r.err == nil:
+				news += r.res.New
+				if r.res.New+r.res.Unchanged != n {
+					t.Errorf("result = %+v", r.res)
+				}
+			case plan.ErrorCode(r.err) != plan.ECONFLICT || !strings.Contains(r.err.Error(), "另一次导入同时写入"):
+				t.Errorf("the second import: %v (code %s), want a conflict", r.err, plan.ErrorCode(r.err))
+			}
+		}
+		if news != n {
+			t.Errorf("%d patents new in all, want %d", news, n)
+		}
+		if got := countRows(t, s, "patents"); got != n {
+			t.Errorf("%d patents, want %d", got, n)
+		}
+		if got := countRows(t, s, "patent_holders"); got != 2*n {
+			t.Errorf("%d holders, want %d", got, 2*n)
+		}
+	})
+}

@@ -99,15 +99,7 @@ func (s *Store) newStage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, layout
 			if len(rows) == 0 {
 				return nil
 			}
-			err := conn.Raw(func(dc any) error {
-				c, ok := dc.(*gatedConn)
-				if !ok {
-					return fmt.Errorf("not a pgx connection: %T", dc)
-				}
-				_, err := c.Conn.Conn().CopyFrom(ctx, pgx.Identifier{name}, names, pgx.CopyFromRows(rows))
-				return err
-			})
-			return wrap(err, "copy %d rows into stage %s", len(rows), name)
+			return wrap(copyRows(ctx, conn, name, nil, names, rows), "copy %d rows into stage %s", len(rows), name)
 		}
 		st.drop = func(context.Context) error { return nil } // dropped at commit
 	}
