@@ -208,7 +208,8 @@ func BenchmarkImportRegisters(b *testing.B) {
 
 // anchorIndexes are the indexes a list's register keeps, over the CSV's
 // columns they come from: first the key a later list is merged by (unique),
-// then those drill-down by unit and date read (an area for the unit).
+// then those the drill-down by unit and date reads (an area standing for
+// the unit).
 var anchorIndexes = map[plan.RegisterKind][][]int{
 	plan.RegEnterprises: {{0}, {3}},
 	plan.RegContracts:   {{0}, {10}, {4, 10}, {6, 10}},
