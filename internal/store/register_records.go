@@ -174,23 +174,16 @@ func (imp *importer) insertRows(ctx context.Context, table string, inOrg bool, c
 	if len(rows) == 0 {
 		return nil
 	}
+	into := names(cols)
+	sel := into
 	var lead []any
-	var leadCols []string
 	if inOrg {
-		lead, leadCols = []any{imp.org}, []string{"org_id"}
+		lead, into, sel = []any{imp.org}, "org_id, "+into, "CAST($1 AS BIGINT), "+sel
 	}
 	if imp.s.dialect == Postgres {
-		cs := leadCols
-		for _, c := range cols {
-			cs = append(cs, c.name)
-		}
-		return wrap(copyRows(ctx, imp.conn, table, lead, cs, rows), "copy %d new rows into %s", len(rows), table)
+		return wrap(copyRows(ctx, imp.conn, table, lead, strings.Split(into, ", "), rows), "copy %d new rows into %s", len(rows), table)
 	}
-	n := names(cols)
-	if !inOrg {
-		return imp.staged(ctx, "ins_"+table, cols, rows, `INSERT INTO `+table+` (`+n+`) SELECT `+n+` FROM {stage}`)
-	}
-	return imp.staged(ctx, "ins_"+table, cols, rows, `INSERT INTO `+table+` (org_id, `+n+`) SELECT CAST($1 AS BIGINT), `+n+` FROM {stage}`, imp.org)
+	return imp.staged(ctx, "ins_"+table, cols, rows, `INSERT INTO `+table+` (`+into+`) SELECT `+sel+` FROM {stage}`, lead...)
 }
 
 // updateStaged sets the columns after the first (id) of table's rows.

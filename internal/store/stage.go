@@ -109,7 +109,7 @@ func (s *Store) newStage(ctx context.Context, conn *sql.Conn, tx *sql.Tx, layout
 // copyRows appends rows to table on PostgreSQL by COPY, each row's values
 // after lead (the same for every row) in the order of cols.
 func copyRows(ctx context.Context, conn *sql.Conn, table string, lead []any, cols []string, rows [][]any) error {
-	row := make([]any, len(lead), len(lead)+len(cols)-len(lead))
+	row := make([]any, len(lead), len(cols))
 	copy(row, lead)
 	return conn.Raw(func(dc any) error {
 		c, ok := dc.(*gatedConn)

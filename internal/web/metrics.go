@@ -62,9 +62,9 @@ func (s *Server) measure(route string, next http.Handler) http.Handler {
 			s.requests.Inc(route, "499")
 			return
 		}
+		defer p.leave()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		p.leave()
 		s.requests.Inc(route, strconv.Itoa(sw.status))
 		s.latency.Observe(time.Since(start).Seconds(), route)
 	})
